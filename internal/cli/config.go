@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/bigc-dev/bigc/state"
+)
+
+// configPath returns the configuration directory: --config, else
+// $BIGC_CONFIG_DIR, else the user's config directory + "/bigc".
+func (a *app) configPath() (string, error) {
+	if a.configDir != "" {
+		return a.configDir, nil
+	}
+	if d := os.Getenv("BIGC_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no configuration directory: pass --config DIR or set BIGC_CONFIG_DIR (%v)", err)
+	}
+	return filepath.Join(d, "bigc"), nil
+}
+
+// openState opens the embedded database in the configuration directory.
+func (a *app) openState(ctx context.Context) (*state.DB, error) {
+	dir, err := a.configPath()
+	if err != nil {
+		return nil, err
+	}
+	return state.Open(ctx, filepath.Join(dir, "state.db"))
+}
