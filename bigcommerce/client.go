@@ -8,15 +8,12 @@
 package bigcommerce
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // DefaultBaseURL is the production API host.
@@ -32,6 +29,10 @@ type Client struct {
 	userAgent   string
 	maxRetries  int
 	concurrency int
+	gov         *governor
+	// retryBase is the first backoff step after a 5xx or network failure; tests
+	// in this package shorten it.
+	retryBase time.Duration
 
 	Products   *ProductsService
 	Variants   *VariantsService
@@ -47,46 +48,127 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithBaseURL points the client at another API host, such as the sandbox.
+// WithBaseURL points the client at another API host, such as the sandbox. Paths
+// go below it: {base}/stores/{hash}/v3/...
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
-		u, err := url.Parse(strings.TrimRight(raw, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("bigcommerce: base URL %q: want http(s)://host[:port]", raw)
+		u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("bigcommerce: base URL %q: want http(s)://host[:port] with no credentials, query or fragment", shortText(raw))
 		}
 		c.baseURL = u
 		return nil
 	}
 }
 
-// WithHTTPClient sets the underlying HTTP client.
+// WithHTTPClient sets the underlying HTTP client. Its Timeout, if any, bounds
+// each attempt; the context bounds the whole call with its retries.
 func WithHTTPClient(h *http.Client) Option {
-	return func(c *Client) error { c.httpClient = h; return nil }
+	return func(c *Client) error {
+		if h == nil {
+			return fmt.Errorf("bigcommerce: WithHTTPClient: the HTTP client is nil")
+		}
+		c.httpClient = h
+		return nil
+	}
 }
 
-// WithLogger sets the logger for request and retry events.
+// WithLogger sets the logger for retries and rate-limit waits. Log records never
+// carry the token or a query string.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *Client) error { c.logger = l; return nil }
+	return func(c *Client) error {
+		if l == nil {
+			l = slog.New(slog.DiscardHandler)
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header, e.g. "myapp/1.2 bigc".
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n\x00") {
+			return fmt.Errorf("bigcommerce: user agent %q: want a non-empty single line", shortText(ua))
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// DefaultMaxRetries is how many times a failed request is retried: ten attempts
+// in all, as BigCommerce advises for 500s.
+const DefaultMaxRetries = 9
+
+// WithMaxRetries sets how many times a request is retried after a 429, a
+// retryable 5xx or a network failure (0 to 100; 0 turns retries off).
+func WithMaxRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 || n > 100 {
+			return fmt.Errorf("bigcommerce: max retries %d: want 0 to 100", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// DefaultConcurrency is how many requests a store gets in flight at once.
+const DefaultConcurrency = 4
+
+// WithConcurrency caps how many requests are in flight at once to the store (1
+// to 64). The cap belongs to the store's shared governor: when clients of one
+// store ask for different caps, the smallest wins.
+func WithConcurrency(n int) Option {
+	return func(c *Client) error {
+		if n < 1 || n > 64 {
+			return fmt.Errorf("bigcommerce: concurrency %d: want 1 to 64", n)
+		}
+		c.concurrency = n
+		return nil
+	}
 }
 
 // NewClient returns a client for the store with the given hash and access token.
+// storeHash may be pasted as the API path ("stores/abc123") or a full API URL;
+// see ParseStoreHash. Bad input is an error before any request is sent.
 func NewClient(storeHash, token string, opts ...Option) (*Client, error) {
+	hash, err := ParseStoreHash(storeHash)
+	if err != nil {
+		return nil, badInput("store_hash", scrub(err.Error(), token))
+	}
+	token = strings.TrimSpace(token)
+	switch {
+	case token == "":
+		return nil, badInput("token", "the access token is empty: want the token shown once when the store API account was created")
+	case strings.ContainsAny(token, " \t\r\n\x00"):
+		return nil, badInput("token", "the access token contains whitespace or control characters: paste it again")
+	case token == hash:
+		return nil, badInput("store_hash", "the store hash equals the access token: were they swapped?")
+	}
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		storeHash:   storeHash,
+		storeHash:   hash,
 		token:       token,
 		baseURL:     base,
 		httpClient:  http.DefaultClient,
 		logger:      slog.New(slog.DiscardHandler),
 		userAgent:   "bigc",
-		maxRetries:  8,
-		concurrency: 4,
+		maxRetries:  DefaultMaxRetries,
+		concurrency: DefaultConcurrency,
+		retryBase:   500 * time.Millisecond,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
 		}
 	}
+	// BigCommerce never redirects; following one would send the X-Auth-Token
+	// header to wherever it points (net/http only strips its own auth headers).
+	hc := *c.httpClient
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.httpClient = &hc
+	c.gov = governorFor(c.baseURL.String()+"/stores/"+c.storeHash, c.concurrency)
 	c.Products = &ProductsService{c}
 	c.Variants = &VariantsService{c}
 	c.Categories = &CategoriesService{c}
@@ -152,56 +234,6 @@ type Links struct {
 	Previous string `json:"previous,omitempty"`
 	Current  string `json:"current,omitempty"`
 	Next     string `json:"next,omitempty"`
-}
-
-// do sends r and decodes the JSON answer into out (which may be nil). For V3,
-// out is usually a *envelope[T]. A 204 leaves out untouched and is not an error.
-// This first version has no governor and no retries; transport.go adds them.
-func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
-	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + "/stores/" + c.storeHash + "/" + r.version + r.path
-	if len(r.query) > 0 {
-		u.RawQuery = r.query.Encode()
-	}
-	var body io.Reader
-	if r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return nil, fmt.Errorf("bigcommerce: encoding %s %s body: %w", r.method, r.path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("X-Auth-Token", c.token)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	resp, err := c.httpClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	res := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
-	if resp.StatusCode >= 300 {
-		return res, &APIError{Status: resp.StatusCode, Method: r.method, Path: "/" + r.version + r.path, Title: strings.TrimSpace(string(data))}
-	}
-	if resp.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(data)) == 0 || out == nil {
-		return res, nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return res, fmt.Errorf("bigcommerce: decoding %s %s: %w", r.method, r.path, err)
-	}
-	if m, ok := out.(interface{ meta() *Meta }); ok {
-		res.Meta = m.meta()
-	}
-	return res, nil
 }
 
 // envelope is the V3 {data, meta} wrapper.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Decimal is an exact decimal amount (money, weight). V2 sends money as decimal
@@ -36,7 +37,21 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 	if !decimalRE.MatchString(string(d)) {
 		return nil, fmt.Errorf("bigcommerce: %q is not a decimal number", string(d))
 	}
-	return []byte(d), nil
+	return []byte(jsonNumber(string(d))), nil
+}
+
+// jsonNumber drops the leading zeros a decimal string may carry ("007.50"),
+// which a JSON number may not.
+func jsonNumber(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for len(s) > 1 && s[0] == '0' && s[1] != '.' {
+		s = s[1:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // UnmarshalJSON accepts a JSON number, a decimal string, "" or null.

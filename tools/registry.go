@@ -54,12 +54,19 @@ type Tool struct {
 	run func(ctx context.Context, env *Env, input json.RawMessage) (any, error)
 	// preview describes what a destructive call would change, without changing it.
 	preview func(ctx context.Context, env *Env, input json.RawMessage) (string, error)
+	// writes reports whether input would change the store; nil means it would.
+	writes func(input json.RawMessage) bool
 }
 
-// NeedsConfirmation reports whether a call of t on env must be confirmed first:
-// destructive tools always, and any write on a production connection.
+// NeedsConfirmation reports whether a call of t with input on env must be
+// confirmed first: a destructive call always, and any write on a production
+// connection. A tool that declared Writes needs no confirmation for an input
+// that writes nothing (a raw GET).
 func (t *Tool) NeedsConfirmation(env *Env, input json.RawMessage) bool {
 	if t.Annotations.ReadOnly {
+		return false
+	}
+	if t.writes != nil && !t.writes(input) {
 		return false
 	}
 	return t.Annotations.Destructive || env.Production
@@ -73,6 +80,10 @@ type Spec[In, Out any] struct {
 	// Preview is required for destructive tools: a one-line description of
 	// what the call would do, read from the store but changing nothing.
 	Preview func(ctx context.Context, env *Env, in In) (string, error)
+	// Writes, when set, says whether a call with in changes the store, for a
+	// tool whose annotations are not read-only but some of whose calls only
+	// read (raw-api-request with GET). Nil means every call writes.
+	Writes func(in In) bool
 }
 
 // Registry holds tools in a fixed order.
@@ -83,6 +94,16 @@ type Registry struct {
 
 // Tools returns the tools in their fixed order.
 func (r *Registry) Tools() []*Tool { return r.tools }
+
+// Names returns the tools' names in their fixed order (for shell completion
+// and for messages that list what exists).
+func (r *Registry) Names() []string {
+	names := make([]string, len(r.tools))
+	for i, t := range r.tools {
+		names[i] = t.Name
+	}
+	return names
+}
 
 // Lookup returns the named tool.
 func (r *Registry) Lookup(name string) (*Tool, bool) {
@@ -95,7 +116,7 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s input schema: %v", s.Name, err))
 	}
-	out, err := jsonschema.For[Out](schemaOptions())
+	out, err := jsonschema.For[Out](outputSchemaOptions())
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s output schema: %v", s.Name, err))
 	}
@@ -121,18 +142,30 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 			return nil, err
 		}
 		if t.NeedsConfirmation(env, raw) && !env.Confirmed {
-			msg := "this call changes the store"
+			msg := t.Name + " changes the store"
 			if s.Preview != nil {
-				if p, perr := s.Preview(ctx, env, v); perr == nil {
-					msg = p
-				} else {
+				p, perr := s.Preview(ctx, env, v)
+				if perr != nil {
 					return nil, perr
 				}
+				msg = p
+			}
+			if env.Production {
+				msg += fmt.Sprintf(" (%q is a production connection: every write needs confirmation)", env.Connection)
 			}
 			return nil, &Error{Category: CategoryConfirmationRequired, Message: msg,
-				Next: "repeat the call with confirmation (--yes on the command line)"}
+				Next: "nothing was changed; repeat the call with confirmation (--yes on the command line) to go ahead"}
 		}
 		return s.Handler(ctx, env, v)
+	}
+	if s.Writes != nil {
+		t.writes = func(raw json.RawMessage) bool {
+			v, err := decode(raw)
+			if err != nil {
+				return true // bad input is refused later; never skip confirmation for it
+			}
+			return s.Writes(v)
+		}
 	}
 	if s.Preview != nil {
 		t.preview = func(ctx context.Context, env *Env, raw json.RawMessage) (string, error) {
@@ -159,6 +192,15 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 func (t *Tool) Run(ctx context.Context, env *Env, input json.RawMessage) (any, error) {
 	return t.run(ctx, env, input)
 }
+
+// CheckInput validates input against t's input schema without running t, so
+// a caller can refuse bad input before it opens a connection.
+func (t *Tool) CheckInput(input json.RawMessage) error {
+	return validateInput(t, input, reflect.New(t.inputType).Interface())
+}
+
+// HasPreview reports whether t describes its changes before making them.
+func (t *Tool) HasPreview() bool { return t.preview != nil }
 
 // Preview describes what a destructive call would change, without changing it.
 func (t *Tool) Preview(ctx context.Context, env *Env, input json.RawMessage) (string, error) {

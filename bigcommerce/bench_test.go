@@ -1,0 +1,133 @@
+package bigcommerce
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Transport benchmarks: what one request through the client costs beyond
+// net/http itself (URL building, governor, headers, reading and checking the
+// body, decoding).
+//
+//	go test -run '^$' -bench 'Transport|NetHTTP' -benchmem ./bigcommerce/
+
+const benchBody = `{"data":{"id":1,"name":"Widget","sku":"W-1","price":12.5},"meta":{}}`
+
+type benchProduct struct {
+	ID    int     `json:"id"`
+	Name  string  `json:"name"`
+	SKU   string  `json:"sku"`
+	Price Decimal `json:"price"`
+}
+
+func benchHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Rate-Limit-Requests-Quota", "1000000")
+		h.Set("X-Rate-Limit-Requests-Left", "999999")
+		h.Set("X-Rate-Limit-Time-Reset-Ms", "30000")
+		h.Set("X-Rate-Limit-Time-Window-Ms", "30000")
+		io.WriteString(w, benchBody)
+	})
+}
+
+// BenchmarkNetHTTPGetBaseline is the floor: a plain net/http GET and decode
+// against the same local server.
+func BenchmarkNetHTTPGetBaseline(b *testing.B) {
+	srv := httptest.NewServer(benchHandler())
+	defer srv.Close()
+	hc := &http.Client{}
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(b.Context(), "GET", srv.URL+"/stores/bench/v3/catalog/products/1", nil)
+		req.Header.Set("X-Auth-Token", "t")
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out envelope[benchProduct]
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err := json.Unmarshal(data, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTransportGet is one GET through the client against a local server.
+func BenchmarkTransportGet(b *testing.B) {
+	srv := httptest.NewServer(benchHandler())
+	defer srv.Close()
+	c, err := NewClient("benchget", "t", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var out envelope[benchProduct]
+		if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTransportGetParallel runs GETs from many goroutines through the
+// store's governor (concurrency cap 4).
+func BenchmarkTransportGetParallel(b *testing.B) {
+	srv := httptest.NewServer(benchHandler())
+	defer srv.Close()
+	c, err := NewClient("benchparallel", "t", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var out envelope[benchProduct]
+			if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkTransportInProcess isolates the client's own cost: the handler runs
+// in process, with no network and no net/http transport.
+func BenchmarkTransportInProcess(b *testing.B) {
+	c, err := NewClient("benchinprocess", "t", WithBaseURL("http://bench.test"),
+		WithHTTPClient(&http.Client{Transport: coreInProcess{benchHandler()}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var out envelope[benchProduct]
+		if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInProcessBaseline is the same in-process round trip with no client.
+func BenchmarkInProcessBaseline(b *testing.B) {
+	hc := &http.Client{Transport: coreInProcess{benchHandler()}}
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(b.Context(), "GET", "http://bench.test/stores/b/v3/catalog/products/1", nil)
+		res, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var out envelope[benchProduct]
+		if err := json.Unmarshal(data, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package bigcommerce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// productPageJSON builds a V3 page of n products, each with variants variants,
+// two images and two custom fields, shaped like GET
+// /v3/catalog/products?include=variants,images,custom_fields.
+func productPageJSON(n, variants int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"data":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		id := i + 1
+		fmt.Fprintf(&b, `{"id":%d,"name":"Product %d","type":"physical","sku":"SKU-%d","description":"<p>A fine product with a description long enough to matter.</p>",
+"weight":1.25,"width":10,"depth":5,"height":2.5,"price":%d.99,"cost_price":%d.10,"retail_price":0,"sale_price":0,"map_price":0,
+"tax_class_id":0,"product_tax_code":"","calculated_price":%d.99,"categories":[23,%d],"brand_id":%d,"option_set_id":null,
+"option_set_display":"right","inventory_level":%d,"inventory_warning_level":5,"inventory_tracking":"variant",
+"reviews_rating_sum":0,"reviews_count":0,"total_sold":%d,"fixed_cost_shipping_price":0,"is_free_shipping":false,
+"is_visible":true,"is_featured":false,"related_products":[-1],"warranty":"","bin_picking_number":"","layout_file":"product.html",
+"upc":"","mpn":"","gtin":"","date_last_imported":"","search_keywords":"mug, coffee","availability":"available",
+"availability_description":"","gift_wrapping_options_type":"any","gift_wrapping_options_list":[],"sort_order":0,
+"condition":"New","is_condition_shown":false,"order_quantity_minimum":0,"order_quantity_maximum":0,"page_title":"",
+"meta_keywords":[],"meta_description":"","date_created":"2025-01-15T00:03:17+00:00","date_modified":"2025-02-%02dT10:00:00+00:00",
+"view_count":%d,"preorder_release_date":null,"preorder_message":"","is_preorder_only":false,"is_price_hidden":false,
+"price_hidden_label":"","custom_url":{"url":"/product-%d/","is_customized":false},"base_variant_id":null,
+"open_graph_type":"product","open_graph_title":"","open_graph_description":"","open_graph_use_meta_description":true,
+"open_graph_use_product_name":true,"open_graph_use_image":true,"variants":[`,
+			id, id, id, id%200, id%50, id%200, 24+id%10, id%30, id*3, id%17, id%28+1, id*11, id)
+		for v := range variants {
+			if v > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":%d,"product_id":%d,"sku":"SKU-%d-%d","sku_id":%d,"price":null,"calculated_price":%d.99,
+"sale_price":null,"retail_price":null,"map_price":null,"weight":null,"calculated_weight":1.25,"width":null,"height":null,
+"depth":null,"is_free_shipping":false,"fixed_cost_shipping_price":null,"purchasing_disabled":false,
+"purchasing_disabled_message":"","image_url":"","cost_price":null,"upc":"","mpn":"","gtin":"","inventory_level":%d,
+"inventory_warning_level":0,"bin_picking_number":"","option_values":[{"id":%d,"label":"Option %d","option_id":%d,"option_display_name":"Color"}]}`,
+				id*10+v, id, id, v, id*10+v, id%200, v*4, 100+v, v, 200+id%7)
+		}
+		fmt.Fprintf(&b, `],"images":[{"id":%d,"product_id":%d,"is_thumbnail":true,"sort_order":0,"description":"",
+"image_file":"a/%d/front.jpg","url_zoom":"https://cdn11.bigcommerce.com/s-abc123/images/stencil/1280x1280/products/%d/1/front.jpg",
+"url_standard":"https://cdn11.bigcommerce.com/s-abc123/images/stencil/500x659/products/%d/1/front.jpg",
+"url_thumbnail":"https://cdn11.bigcommerce.com/s-abc123/images/stencil/100x100/products/%d/1/front.jpg",
+"url_tiny":"https://cdn11.bigcommerce.com/s-abc123/images/stencil/44x44/products/%d/1/front.jpg","date_modified":"2025-02-01T10:00:00+00:00"}],
+"custom_fields":[{"id":%d,"name":"Material","value":"Ceramic"},{"id":%d,"name":"Origin","value":"Portugal"}]}`,
+			id*2, id, id, id, id, id, id, id*2, id*2+1)
+	}
+	fmt.Fprintf(&b, `],"meta":{"pagination":{"total":%d,"count":%d,"per_page":250,"current_page":1,"total_pages":1,"links":{"current":"?page=1&limit=250"}}}}`, n, n)
+	return []byte(b.String())
+}
+
+// orderPageJSON builds a V2 page of n orders as GET /v2/orders returns them.
+func orderPageJSON(n int) []byte {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = v2Order(1000 + i)
+	}
+	return []byte("[" + strings.Join(parts, ",") + "]")
+}
+
+func TestBenchFixturesDecode(t *testing.T) {
+	t.Parallel()
+	var env envelope[[]*Product]
+	if err := json.Unmarshal(productPageJSON(250, 3), &env); err != nil {
+		t.Fatal(err)
+	}
+	if len(env.Data) != 250 || len(env.Data[249].Variants) != 3 || env.Data[0].Price != "1.99" || env.Meta.Pagination.Total != 250 {
+		t.Fatalf("product page decoded wrongly: %d products", len(env.Data))
+	}
+	var orders []*Order
+	if err := json.Unmarshal(orderPageJSON(250), &orders); err != nil {
+		t.Fatal(err)
+	}
+	if len(orders) != 250 || orders[249].ID != 1249 || orders[0].TotalIncTax != "67.6900" {
+		t.Fatalf("order page decoded wrongly: %d orders", len(orders))
+	}
+}
+
+// BenchmarkDecodeProductPage decodes a 250-product V3 page with 3 variants,
+// 2 images and 2 custom fields per product.
+func BenchmarkDecodeProductPage(b *testing.B) {
+	data := productPageJSON(250, 3)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var env envelope[[]*Product]
+		if err := json.Unmarshal(data, &env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeOrderPage decodes a 250-order V2 page (decimal strings,
+// RFC-2822 dates).
+func BenchmarkDecodeOrderPage(b *testing.B) {
+	data := orderPageJSON(250)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var orders []*Order
+		if err := json.Unmarshal(data, &orders); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProductsListPage is one Products.List call of 250 products with
+// variants through the whole client (transport, governor, decode) against a
+// local server.
+func BenchmarkProductsListPage(b *testing.B) {
+	data := productPageJSON(250, 3)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(data)
+	}))
+	defer srv.Close()
+	c, err := NewClient(testHash, resourceTestToken, WithBaseURL(srv.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	opts := &ProductListOptions{Include: []string{"variants", "images", "custom_fields"}, Limit: 250}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ps, _, err := c.Products.List(ctx, opts)
+		if err != nil || len(ps) != 250 {
+			b.Fatalf("%d products, %v", len(ps), err)
+		}
+	}
+}

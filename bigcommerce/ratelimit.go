@@ -1,0 +1,385 @@
+package bigcommerce
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"weak"
+)
+
+// RateLimit is a snapshot of a store's request quota as the API last reported it
+// in the X-Rate-Limit-* headers, for progress bars and agents. Its zero value
+// means no response has reported a quota yet (or the store has no limit).
+type RateLimit struct {
+	// Quota is the number of requests allowed per Window.
+	Quota int
+	// Left is the requests left in the current window, counting those this process
+	// has sent since the last answer.
+	Left int
+	// Reset is the time left until the window resets (0 once it has).
+	Reset time.Duration
+	// Window is the length of the rate-limit window.
+	Window time.Duration
+	// UpdatedAt is when a response last reported the quota.
+	UpdatedAt time.Time
+}
+
+// RateLimit returns the store's quota as last reported. Every client of the store
+// in this process sees the same figures.
+func (c *Client) RateLimit() RateLimit { return c.gov.snapshot(time.Now()) }
+
+// The governor registry. BigCommerce's quota belongs to the store and is shared by
+// every caller, so every Client of one store in the process must share one
+// governor, or two clients would each spend the whole quota and get 429s. That
+// forces one process-wide table keyed by base URL and store hash; it is the only
+// package-level mutable state. It holds weak pointers: a governor lives as long as
+// some Client uses it, and its entry is removed after it is collected.
+var governors = struct {
+	sync.Mutex
+	m map[string]weak.Pointer[governor]
+}{m: map[string]weak.Pointer[governor]{}}
+
+// governorFor returns the store's governor, creating it if needed, and lowers its
+// concurrency cap to concurrency if that is smaller.
+func governorFor(key string, concurrency int) *governor {
+	governors.Lock()
+	defer governors.Unlock()
+	if wp, ok := governors.m[key]; ok {
+		if g := wp.Value(); g != nil {
+			g.lowerLimit(concurrency)
+			return g
+		}
+	}
+	g := newGovernor(concurrency)
+	governors.m[key] = weak.Make(g)
+	runtime.AddCleanup(g, func(key string) {
+		governors.Lock()
+		defer governors.Unlock()
+		if wp, ok := governors.m[key]; ok && wp.Value() == nil {
+			delete(governors.m, key)
+		}
+	}, key)
+	return g
+}
+
+// defaultWindow is BigCommerce's window, assumed until a response states one.
+const defaultWindow = 30 * time.Second
+
+// governor paces one store's requests and caps how many are in flight.
+//
+// Pacing: once a response has reported the quota, the governor keeps an estimate
+// of the requests left in the current window (avail) and when the window resets
+// (resetAt). It spreads the requests left evenly over the time left, so a long
+// job spends the quota at the rate the store allows instead of bursting into a
+// 429 and then stalling for the rest of the window. Each answer corrects the
+// estimate: the server's count of requests left, minus the requests this process
+// started after the answered one (the server has not counted them yet).
+type governor struct {
+	mu sync.Mutex
+
+	// Concurrency cap: a counting semaphore whose limit can only go down.
+	limit   int
+	inUse   int
+	waiters []chan struct{}
+
+	// Quota state, from X-Rate-Limit-* headers.
+	known     bool          // a response has reported left and reset
+	quota     int           // requests per window, 0 if never reported
+	window    time.Duration // window length
+	avail     int           // estimated requests left in the current window
+	resetAt   time.Time     // estimated end of the current window
+	gen       uint64        // window generation; answers from older windows are ignored
+	started   uint64        // requests started so far; a ticket's seq is its index
+	// pauseUntil holds every request back after a 429.
+	pauseUntil time.Time
+	// reported is the raw figures of the last answer, for RateLimit.
+	reported   RateLimit
+	reportedAt time.Time
+}
+
+func newGovernor(limit int) *governor {
+	if limit < 1 {
+		limit = DefaultConcurrency
+	}
+	return &governor{limit: limit, window: defaultWindow}
+}
+
+func (g *governor) lowerLimit(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if n >= 1 && n < g.limit {
+		g.limit = n
+	}
+}
+
+// ticket identifies one started request to observe.
+type ticket struct {
+	seq uint64
+	gen uint64
+}
+
+// acquire waits for a concurrency slot and for the pacing delay. On success the
+// caller must call release once the answer is read.
+func (g *governor) acquire(ctx context.Context, onWait func(time.Duration, string)) (ticket, error) {
+	if err := g.acquireSlot(ctx); err != nil {
+		return ticket{}, err
+	}
+	for {
+		g.mu.Lock()
+		now := time.Now()
+		wait, why := g.delay(now)
+		if wait <= 0 {
+			t := ticket{seq: g.started, gen: g.gen}
+			g.started++
+			if g.known {
+				g.avail--
+			}
+			g.mu.Unlock()
+			return t, nil
+		}
+		g.mu.Unlock()
+		if onWait != nil && wait >= 100*time.Millisecond {
+			onWait(wait, why)
+		}
+		if err := sleepCtx(ctx, wait); err != nil {
+			g.release()
+			return ticket{}, err
+		}
+	}
+}
+
+// delay returns how long a request must wait before it starts. g.mu is held.
+func (g *governor) delay(now time.Time) (time.Duration, string) {
+	if now.Before(g.pauseUntil) {
+		return g.pauseUntil.Sub(now), "rate limited (429)"
+	}
+	if !g.known {
+		return 0, ""
+	}
+	if !now.Before(g.resetAt) {
+		// The window has reset. Assume the server's windows follow each other
+		// back to back; the next answer corrects this if they do not.
+		g.gen++
+		for !now.Before(g.resetAt) {
+			g.resetAt = g.resetAt.Add(g.window)
+		}
+		if g.quota > 0 {
+			g.avail = g.quota
+		} else {
+			g.known = false // no quota reported: unpaced until an answer reports one
+			return 0, ""
+		}
+	}
+	left := g.resetAt.Sub(now)
+	if g.avail <= 0 {
+		// Quota spent: wait for the reset, plus a little jitter so that several
+		// processes sharing the store do not all fire at the same instant.
+		return left + jitter(g.window/100), "quota spent until the window resets"
+	}
+	// Spread the quota evenly over the window: a request may start when, after
+	// it, the requests left still cover an even share of the time left. The
+	// allowance of limit requests (as many as may be in flight) lets requests
+	// from several goroutines that arrive together start together.
+	quota := g.quota
+	if quota <= 0 {
+		quota = max(g.avail, 1)
+	}
+	need := time.Duration(g.avail-1+g.limit) * g.window / time.Duration(quota)
+	if left > need {
+		return left - need, "pacing to spread the quota over the window"
+	}
+	return 0, ""
+}
+
+// rateHeaders are the X-Rate-Limit-* figures of one answer; ok is false for a
+// header that is absent or not a number.
+type rateHeaders struct {
+	quota, left         int
+	reset, window       time.Duration
+	hasQuota, hasLeft   bool
+	hasReset, hasWindow bool
+	retryAfter          time.Duration // X-Retry-After
+}
+
+func parseRateHeaders(h http.Header) rateHeaders {
+	var r rateHeaders
+	// http.Header.Get canonicalises the name, so lower-case headers match too.
+	num := func(name string) (int, bool) {
+		v := strings.TrimSpace(h.Get(name))
+		if v == "" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 1<<31 {
+			f, ferr := strconv.ParseFloat(v, 64)
+			if ferr != nil || f < 0 || f > 1<<31 {
+				return 0, false
+			}
+			n = int64(f)
+		}
+		return int(n), true
+	}
+	r.quota, r.hasQuota = num("X-Rate-Limit-Requests-Quota")
+	r.left, r.hasLeft = num("X-Rate-Limit-Requests-Left")
+	var ms int
+	ms, r.hasReset = num("X-Rate-Limit-Time-Reset-Ms")
+	r.reset = time.Duration(ms) * time.Millisecond
+	ms, r.hasWindow = num("X-Rate-Limit-Time-Window-Ms")
+	r.window = time.Duration(ms) * time.Millisecond
+	if r.window <= 0 {
+		r.hasWindow = false
+	}
+	if s, ok := num("X-Retry-After"); ok {
+		r.retryAfter = time.Duration(s) * time.Second
+	}
+	return r
+}
+
+// retryAfter is how long a 429 asks us to wait: the longer of X-Retry-After and
+// the window reset, or 0 when the answer says neither.
+func retryAfter(h http.Header) time.Duration {
+	r := parseRateHeaders(h)
+	return max(r.retryAfter, r.reset)
+}
+
+// observe records the quota an answer reported. recv is when it arrived.
+func (g *governor) observe(t ticket, h http.Header, recv time.Time) {
+	r := parseRateHeaders(h)
+	if !r.hasQuota && !r.hasLeft && !r.hasReset && !r.hasWindow {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if r.hasQuota && r.quota > 0 {
+		g.quota = r.quota
+	}
+	if r.hasWindow {
+		g.window = r.window
+	}
+	g.reported = RateLimit{Quota: r.quota, Left: r.left, Reset: r.reset, Window: r.window, UpdatedAt: recv}
+	if !r.hasQuota {
+		g.reported.Quota = g.quota
+	}
+	if !r.hasWindow {
+		g.reported.Window = g.window
+	}
+	g.reportedAt = recv
+	if !r.hasLeft || !r.hasReset {
+		return
+	}
+	// Requests started after this one may not have been counted by the server yet.
+	est := r.left - int(g.started-t.seq-1)
+	newReset := recv.Add(r.reset)
+	switch {
+	case !g.known, newReset.After(g.resetAt.Add(g.window / 2)):
+		// First report, or the server is already in a window we have not seen start.
+		g.known = true
+		g.gen++
+		g.avail = est
+		g.resetAt = newReset
+	case t.gen == g.gen:
+		g.avail = min(g.avail, est)
+		g.resetAt = newReset
+	}
+	// An answer from an earlier window says nothing about this one.
+}
+
+// pause holds every request back until until (after a 429).
+func (g *governor) pause(until time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if until.After(g.pauseUntil) {
+		g.pauseUntil = until
+	}
+	if g.known && until.After(g.resetAt) {
+		g.avail = 0
+	}
+}
+
+func (g *governor) snapshot(now time.Time) RateLimit {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s := g.reported
+	if s.UpdatedAt.IsZero() {
+		return RateLimit{}
+	}
+	s.Reset = max(0, s.Reset-now.Sub(g.reportedAt))
+	if g.known {
+		s.Left = max(0, g.avail)
+		if now.Before(g.resetAt) {
+			s.Reset = g.resetAt.Sub(now)
+		}
+	}
+	return s
+}
+
+func (g *governor) acquireSlot(ctx context.Context) error {
+	g.mu.Lock()
+	if g.inUse < g.limit {
+		g.inUse++
+		g.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	g.waiters = append(g.waiters, ch)
+	g.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		g.mu.Lock()
+		for i, w := range g.waiters {
+			if w == ch {
+				g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
+				g.mu.Unlock()
+				return ctx.Err()
+			}
+		}
+		g.mu.Unlock()
+		// The slot was handed over as the context ended: give it back.
+		g.release()
+		return ctx.Err()
+	}
+}
+
+// release frees a concurrency slot, handing it to the first waiter if the cap
+// allows.
+func (g *governor) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.waiters) > 0 && g.inUse <= g.limit {
+		ch := g.waiters[0]
+		g.waiters = g.waiters[1:]
+		close(ch) // the slot passes to the waiter; inUse is unchanged
+		return
+	}
+	g.inUse--
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// jitter returns a random duration in [0, d).
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d)
+}

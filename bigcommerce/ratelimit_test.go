@@ -1,0 +1,304 @@
+package bigcommerce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// coreQuotaStore serves a V3 offset collection behind a fixed-window quota, the
+// way BigCommerce does: every window of Window allows Quota requests; the rest get
+// 429 with the X-Rate-Limit-* headers.
+type coreQuotaStore struct {
+	Quota   int
+	Window  time.Duration
+	Items   int
+	PerPage int // the server's page size, whatever limit the client asks
+	// Latency is added to each answer, after the quota is counted.
+	Latency time.Duration
+	// External is how much of each window another app of the store spends.
+	External int
+
+	mu       sync.Mutex
+	start    time.Time
+	winStart time.Time
+	used     int
+	requests int
+	late429  int // 429s after the first window
+	all429   int
+	hits     map[string]int // requests per path
+}
+
+func (s *coreQuotaStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	now := time.Now()
+	if s.start.IsZero() {
+		s.start, s.winStart = now, now
+		s.hits = map[string]int{}
+	}
+	if s.requests == 0 {
+		s.used = s.External
+	}
+	for now.Sub(s.winStart) >= s.Window {
+		s.winStart = s.winStart.Add(s.Window)
+		s.used = s.External
+	}
+	s.requests++
+	s.hits[r.URL.Path]++
+	reset := s.winStart.Add(s.Window).Sub(now)
+	resetMs := int(math.Ceil(float64(reset) / float64(time.Millisecond)))
+	h := w.Header()
+	h.Set("x-rate-limit-requests-quota", strconv.Itoa(s.Quota))
+	h.Set("x-rate-limit-time-window-ms", strconv.Itoa(int(s.Window/time.Millisecond)))
+	h.Set("x-rate-limit-time-reset-ms", strconv.Itoa(resetMs))
+	if s.used >= s.Quota {
+		s.all429++
+		if now.Sub(s.start) >= s.Window {
+			s.late429++
+		}
+		s.mu.Unlock()
+		h.Set("x-rate-limit-requests-left", "0")
+		h.Set("x-retry-after", strconv.Itoa(int(math.Ceil(reset.Seconds()))))
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	s.used++
+	h.Set("x-rate-limit-requests-left", strconv.Itoa(s.Quota-s.used))
+	s.mu.Unlock()
+	time.Sleep(s.Latency)
+
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	totalPages := (s.Items + s.PerPage - 1) / s.PerPage
+	var data []coreItem
+	for id := (page-1)*s.PerPage + 1; id <= min(page*s.PerPage, s.Items); id++ {
+		data = append(data, coreItem{ID: id})
+	}
+	json.NewEncoder(w).Encode(map[string]any{"data": data, "meta": map[string]any{"pagination": Pagination{
+		Total: s.Items, Count: len(data), PerPage: s.PerPage, CurrentPage: page, TotalPages: totalPages}}})
+}
+
+func (s *coreQuotaStore) stats() (requests, all429, late429 int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests, s.all429, s.late429
+}
+
+// coreExport pages through path with all and checks each item comes once.
+func coreExport(t *testing.T, c *Client, path string, want int) {
+	t.Helper()
+	seen := make(map[int]bool, want)
+	for it, err := range all(t.Context(), pagingV3Offset, func(ctx context.Context, p pageRequest) ([]coreItem, *Response, error) {
+		return listPage[coreItem](ctx, c, "v3", path, nil, p)
+	}) {
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if seen[it.ID] {
+			t.Fatalf("%s: item %d came twice", path, it.ID)
+		}
+		seen[it.ID] = true
+	}
+	if len(seen) != want {
+		t.Errorf("%s: got %d items, want %d", path, len(seen), want)
+	}
+}
+
+func TestGovernorSpendsQuotaWithout429s(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		latency  time.Duration
+		external int
+	}{{0, 0}, {20 * time.Millisecond, 0}, {90 * time.Millisecond, 0}, {0, 6}}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("latency_%v_external_%d", tc.latency, tc.external), func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				store := &coreQuotaStore{Quota: 15, Window: 300 * time.Millisecond, Items: 2000, PerPage: 10,
+					Latency: tc.latency, External: tc.external}
+				c, log := coreInProcessClient(t, store)
+				start := time.Now()
+				coreExport(t, c, "/catalog/products", 2000)
+				elapsed := time.Since(start)
+				requests, all429, late429 := store.stats()
+				if late429 != 0 {
+					t.Errorf("%d responses were 429 after the first window (%d in all); want none", late429, all429)
+				}
+				// The quota allows 15 requests per 300 ms (less what the other app
+				// spends): 200 requests need 13 full windows and part of a 14th. One
+				// pager sends them one after the other, so latency bounds it too. The
+				// fake clock makes this exact.
+				ours := store.Quota - tc.external
+				ideal := max(time.Duration(float64(requests-1)/float64(ours)*float64(store.Window)),
+					time.Duration(requests)*tc.latency)
+				t.Logf("%d requests, %d 429s, %v of fake time; the quota allows %v", requests, all429, elapsed, ideal)
+				if elapsed > ideal*11/10+store.Window {
+					t.Errorf("export took %v, more than 10%% over the %v the quota allows", elapsed, ideal)
+				}
+				rl := c.RateLimit()
+				if rl.Quota != 15 || rl.Window != 300*time.Millisecond || rl.UpdatedAt.IsZero() {
+					t.Errorf("RateLimit() = %+v", rl)
+				}
+				coreNoToken(t, "log", log.String())
+			})
+		})
+	}
+}
+
+func TestGovernorIsSharedAcrossClientsAndGoroutines(t *testing.T) {
+	t.Parallel()
+	for _, latency := range []time.Duration{20 * time.Millisecond, 90 * time.Millisecond} {
+		t.Run(fmt.Sprintf("latency_%v", latency), func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				store := &coreQuotaStore{Quota: 15, Window: 300 * time.Millisecond, Items: 600, PerPage: 10, Latency: latency}
+				c1, _ := coreInProcessClient(t, store)
+				c2, _ := coreInProcessClient(t, store) // same store hash: same governor
+				if c1.gov != c2.gov {
+					t.Fatal("clients of one store do not share a governor")
+				}
+				var wg sync.WaitGroup
+				start := time.Now()
+				for i, c := range []*Client{c1, c2, c1, c2} {
+					wg.Go(func() { coreExport(t, c, fmt.Sprintf("/catalog/products/%d", i), 600) })
+				}
+				wg.Wait()
+				elapsed := time.Since(start)
+				requests, all429, late429 := store.stats()
+				if late429 != 0 {
+					t.Errorf("%d responses were 429 after the first window; want none", late429)
+				}
+				// Four pagers, each one request at a time: the quota or the latency bounds it.
+				ideal := max(time.Duration(float64(requests-1)/float64(store.Quota)*float64(store.Window)),
+					time.Duration(requests)*latency/4)
+				t.Logf("%d requests, %d 429s, %v of fake time; the quota and latency allow %v", requests, all429, elapsed, ideal)
+				if elapsed > ideal*11/10+store.Window {
+					t.Errorf("export took %v, more than 10%% over the %v the quota allows", elapsed, ideal)
+				}
+			})
+		})
+	}
+}
+
+func TestRateLimitSnapshotBeforeAnyAnswer(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(coreHash(t), "tok", WithBaseURL("http://snap.test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rl := c.RateLimit(); rl != (RateLimit{}) {
+		t.Errorf("RateLimit() = %+v before any answer, want the zero value", rl)
+	}
+}
+
+func Test429WaitsForTheLongerOfRetryAfterAndReset(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var times []time.Time
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			times = append(times, time.Now())
+			if len(times) == 1 {
+				w.Header().Set("X-Retry-After", "2")
+				w.Header().Set("X-Rate-Limit-Time-Reset-Ms", "700")
+				w.Header().Set("X-Rate-Limit-Requests-Left", "0")
+				w.Header().Set("X-Rate-Limit-Requests-Quota", "150")
+				w.Header().Set("X-Rate-Limit-Time-Window-Ms", "30000")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+		c, _ := coreInProcessClient(t, h)
+		if _, err := c.do(t.Context(), request{method: "POST", version: "v3", path: "/x", body: struct{}{}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(times) != 2 {
+			t.Fatalf("server saw %d requests, want 2", len(times))
+		}
+		if gap := times[1].Sub(times[0]); gap < 2*time.Second || gap > 3*time.Second {
+			t.Errorf("retried after %v, want X-Retry-After (2s) plus a little jitter", gap)
+		}
+	})
+}
+
+func Test429WithoutHeadersBacksOffExponentially(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var times []time.Time
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			times = append(times, time.Now())
+			if len(times) <= 4 {
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+		c, _ := coreInProcessClient(t, h)
+		c.retryBase = 400 * time.Millisecond
+		if _, err := c.do(t.Context(), request{method: "GET", version: "v2", path: "/orders"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(times); i++ {
+			step := c.retryBase << (i - 1)
+			gap := times[i].Sub(times[i-1])
+			if gap < step/2 || gap > step+step/10+10*time.Millisecond {
+				t.Errorf("wait %d was %v, want between %v and %v", i, gap, step/2, step+step/10)
+			}
+		}
+	})
+}
+
+func TestGovernorWaitEndsWithContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Rate-Limit-Time-Reset-Ms", "60000")
+			w.Header().Set("X-Rate-Limit-Requests-Left", "0")
+			w.Header().Set("X-Rate-Limit-Requests-Quota", "150")
+			w.Header().Set("X-Rate-Limit-Time-Window-Ms", "60000")
+			w.WriteHeader(http.StatusNoContent)
+		})
+		c, _ := coreInProcessClient(t, h)
+		if _, err := c.do(t.Context(), request{method: "GET", version: "v2", path: "/time"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The quota is spent for a minute; a caller that gives up after a second
+		// gets its error after a second.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := c.do(ctx, request{method: "GET", version: "v2", path: "/time"}, nil)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v, want context.DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("returned after %v, want 1s", d)
+		}
+	})
+}
+
+func TestParseRateHeadersCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	h := http.Header{}
+	for k, v := range map[string]string{
+		"x-rate-limit-requests-quota": "150", "X-RATE-LIMIT-REQUESTS-LEFT": "35",
+		"x-rate-limit-time-reset-ms": "15000", "X-Rate-Limit-Time-Window-Ms": "30000", "x-retry-after": "15",
+	} {
+		h.Set(k, v) // Set canonicalises, as net/http does when it reads an answer
+	}
+	got := parseRateHeaders(h)
+	want := rateHeaders{quota: 150, left: 35, reset: 15 * time.Second, window: 30 * time.Second,
+		hasQuota: true, hasLeft: true, hasReset: true, hasWindow: true, retryAfter: 15 * time.Second}
+	if got != want {
+		t.Errorf("parseRateHeaders = %+v, want %+v", got, want)
+	}
+	bad := http.Header{"X-Rate-Limit-Requests-Left": {"lots"}, "X-Rate-Limit-Time-Reset-Ms": {"-5"}}
+	if got := parseRateHeaders(bad); got.hasLeft || got.hasReset {
+		t.Errorf("garbage headers parsed as %+v", got)
+	}
+}

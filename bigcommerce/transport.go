@@ -1,0 +1,344 @@
+package bigcommerce
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// maxBodyBytes bounds how much of one answer is read. A page of 250 products with
+// every include is a few megabytes; anything near this is not an API answer.
+const maxBodyBytes = 64 << 20
+
+// Backoff after a 5xx or a network failure: equal jitter, doubling from
+// Client.retryBase, capped.
+const (
+	maxBackoff = 30 * time.Second
+	// max429Backoff caps the wait after a 429 that carries no rate-limit headers.
+	max429Backoff = 60 * time.Second
+)
+
+// do sends r through the store's governor, retries what is safe to retry, and
+// decodes the JSON answer into out (which may be nil). For V3, out is usually a
+// *envelope[T]. A 204 or an empty body leaves out untouched and is not an error.
+// An answer of 300 or more is an *APIError, returned with the Response.
+func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) {
+	var body []byte
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, badInput("body", fmt.Sprintf("%s /%s%s: the request body cannot be encoded: %v", r.method, r.version, r.path, err))
+		}
+		body = b
+	}
+	res, data, err := c.send(ctx, r.method, r.version, r.path, r.query, body, out != nil)
+	if err != nil {
+		return res, err
+	}
+	if out == nil || res.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(data)) == 0 {
+		return res, nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		// The body is valid JSON (send checked), so the shape differs from ours.
+		return res, &APIError{Status: res.StatusCode, Method: r.method, Path: "/" + r.version + r.path,
+			Title: "the answer does not have the expected shape: " + shortText(err.Error()), kind: ErrUpstream}
+	}
+	if m, ok := out.(interface{ meta() *Meta }); ok {
+		res.Meta = m.meta()
+	}
+	return res, nil
+}
+
+// send is the transport: governor, one attempt, retry decision, repeat. It
+// returns the body of a 2xx answer. When wantJSON is set, a 2xx body that is not
+// valid JSON counts as truncated and is retried like a dropped connection.
+func (c *Client) send(ctx context.Context, method, version, path string, q url.Values, body []byte, wantJSON bool) (*Response, []byte, error) {
+	apiPath := "/" + version + path
+	u := *c.baseURL
+	u.Path = strings.TrimRight(u.Path, "/") + "/stores/" + c.storeHash + apiPath
+	u.RawPath = ""
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	target := u.String()
+	post := method == http.MethodPost
+	// shownPath is the path as errors and logs show it.
+	shownPath := scrub(apiPath, c.token)
+
+	var last *APIError
+	for attempt := 1; ; attempt++ {
+		out := c.attempt(ctx, method, shownPath, target, body, wantJSON)
+		if out.err == nil {
+			return out.res, out.data, nil
+		}
+		last = out.err
+		last.Attempts = attempt
+		if out.ctxErr {
+			return out.res, nil, last
+		}
+		if !out.retry || attempt > c.maxRetries {
+			return out.res, nil, last
+		}
+		wait := out.wait
+		if out.governed {
+			// A 429: hold back every request of the store, not just this one.
+			if wait <= 0 {
+				wait = backoff(c.retryBase, attempt, max429Backoff)
+			}
+			wait += jitter(max(wait/10, 10*time.Millisecond))
+			c.gov.pause(time.Now().Add(wait))
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "bigcommerce: rate limited; waiting",
+				slog.String("method", method), slog.String("path", shownPath),
+				slog.Int("attempt", attempt), slog.Duration("wait", wait))
+			continue // the governor does the waiting
+		}
+		if wait == 0 {
+			wait = backoff(c.retryBase, attempt, maxBackoff)
+		}
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "bigcommerce: retrying",
+			slog.String("method", method), slog.String("path", shownPath),
+			slog.Int("status", last.Status), slog.Int("attempt", attempt),
+			slog.Duration("wait", wait), slog.String("reason", scrub(last.reason(), c.token)))
+		if err := sleepCtx(ctx, wait); err != nil {
+			return out.res, nil, &APIError{Method: method, Path: shownPath, Attempts: attempt,
+				Title: "gave up waiting to retry", Err: err, kind: kindOf(err, post, false)}
+		}
+	}
+}
+
+// attemptResult is the outcome of one attempt.
+type attemptResult struct {
+	res    *Response
+	data   []byte
+	err    *APIError
+	retry  bool          // safe and useful to send again
+	wait   time.Duration // how long to wait first; 0 means the usual backoff
+	ctxErr bool          // the context ended: stop now
+	// governed: the governor's pause does the waiting (after a 429).
+	governed bool
+}
+
+// attempt sends the request once.
+func (c *Client) attempt(ctx context.Context, method, apiPath, target string, body []byte, wantJSON bool) attemptResult {
+	post := method == http.MethodPost
+	fail := func(status int, title string, cause error, kind error, retry bool) attemptResult {
+		return attemptResult{err: &APIError{Status: status, Method: method, Path: apiPath, Title: title,
+			Err: cause, kind: kind}, retry: retry}
+	}
+	tk, err := c.gov.acquire(ctx, func(d time.Duration, why string) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "bigcommerce: waiting for the store's quota",
+			slog.String("method", method), slog.String("path", apiPath),
+			slog.Duration("wait", d), slog.String("reason", why))
+	})
+	if err != nil {
+		r := fail(0, "gave up waiting for the store's quota", err, err, false)
+		r.err.kind = kindOf(err, false, false)
+		r.ctxErr = true
+		return r
+	}
+	var rdr io.Reader
+	if body != nil {
+		rdr = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rdr)
+	if err != nil {
+		c.gov.release()
+		return fail(0, "cannot build the request", errors.New(scrub(err.Error(), c.token)), ErrBadRequest, false)
+	}
+	req.Header.Set("X-Auth-Token", c.token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		c.gov.release()
+		cause := netCause(err, c.token)
+		if ctx.Err() != nil {
+			r := fail(0, "", cause, kindOf(ctx.Err(), post, isDialError(err)), false)
+			r.err.Err = ctx.Err()
+			r.ctxErr = true
+			return r
+		}
+		if post && !isDialError(err) {
+			return fail(0, "the connection failed after the request may have been sent", cause, ErrOutcomeUnknown, false)
+		}
+		return fail(0, "", cause, ErrUpstream, !isPermanentNetError(err))
+	}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	resp.Body.Close()
+	recv := time.Now()
+	c.gov.release()
+	c.gov.observe(tk, resp.Header, recv)
+	res := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
+	status := resp.StatusCode
+
+	if len(data) > maxBodyBytes {
+		r := fail(status, fmt.Sprintf("the answer is larger than %d MiB", maxBodyBytes>>20), nil, ErrUpstream, false)
+		if post && status < 300 {
+			r.err.kind = ErrOutcomeUnknown
+		}
+		r.res = res
+		return r
+	}
+	if status == http.StatusTooManyRequests {
+		// The request never ran, so any method may be sent again.
+		// Wait the longer of X-Retry-After and the reset; send chooses a backoff
+		// when the answer says neither (the platform is under load).
+		e := c.apiError(status, method, apiPath, resp.Header, data)
+		return attemptResult{res: res, err: e, retry: true, wait: e.RetryAfter, governed: true}
+	}
+	if readErr != nil {
+		cause := netCause(readErr, c.token)
+		if ctx.Err() != nil {
+			r := fail(status, "", cause, kindOf(ctx.Err(), post && status < 300, false), false)
+			r.err.Err = ctx.Err()
+			r.res, r.ctxErr = res, true
+			return r
+		}
+		if status >= 300 {
+			// The status is the answer; the body is only detail.
+			e := c.apiError(status, method, apiPath, resp.Header, data)
+			return attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
+		}
+		if post {
+			return fail(status, "the answer was cut off after the request was applied", cause, ErrOutcomeUnknown, false)
+		}
+		r := fail(status, "the answer was cut off", cause, ErrUpstream, true)
+		r.res = res
+		return r
+	}
+	if status >= 300 {
+		e := c.apiError(status, method, apiPath, resp.Header, data)
+		r := attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
+		if r.retry {
+			if ra := parseRateHeaders(resp.Header).retryAfter; ra > 0 {
+				r.wait = min(ra, maxBackoff)
+			}
+		}
+		return r
+	}
+	if wantJSON && status != http.StatusNoContent {
+		if t := bytes.TrimSpace(data); len(t) > 0 && !json.Valid(t) {
+			if post {
+				return fail(status, "the answer is not valid JSON (cut off?) after the request was applied", nil, ErrOutcomeUnknown, false)
+			}
+			r := fail(status, "the answer is not valid JSON (cut off?)", nil, ErrUpstream, true)
+			r.res = res
+			return r
+		}
+	}
+	return attemptResult{res: res, data: data}
+}
+
+// apiError decodes an error answer with the token scrubbed from its text.
+func (c *Client) apiError(status int, method, apiPath string, h http.Header, data []byte) *APIError {
+	if c.token != "" {
+		data = bytes.ReplaceAll(data, []byte(c.token), []byte("[redacted]"))
+	}
+	e := newAPIError(status, method, apiPath, h, data)
+	e.scrubSecret(c.token)
+	return e
+}
+
+// reason is a short description of a failed attempt for the retry log.
+func (e *APIError) reason() string {
+	s := e.Title
+	if e.Err != nil {
+		if s != "" {
+			s += ": "
+		}
+		s += e.Err.Error()
+	}
+	if s == "" {
+		s = http.StatusText(e.Status)
+	}
+	return s
+}
+
+// retryableStatus reports the 5xx answers worth retrying. 501 and 507 (a plan
+// limit) will not change.
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// kindOf classifies a failure with no answer: a context that ended during a POST
+// that may have been sent leaves the outcome unknown.
+func kindOf(err error, postMaybeSent, dialErr bool) error {
+	if postMaybeSent && !dialErr {
+		return ErrOutcomeUnknown
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil // errors.Is(err, context.Canceled) still works through Unwrap
+	}
+	return ErrUpstream
+}
+
+// netCause strips the URL that net/http puts in its errors (it has no token, but
+// a host and query are no business of an error line) and scrubs the rest.
+func netCause(err error, token string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &causeError{msg: scrub(ue.Err.Error(), token), err: ue.Err}
+	}
+	return &causeError{msg: scrub(err.Error(), token), err: err}
+}
+
+// causeError carries a scrubbed message and keeps the original for errors.Is.
+type causeError struct {
+	msg string
+	err error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.err }
+
+// isDialError reports a failure before any byte of the request was written
+// (dial or DNS), the only network failure after which a POST may be resent.
+func isDialError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// isPermanentNetError reports failures that retrying will not fix.
+func isPermanentNetError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
+}
+
+// backoff returns the wait before retry n (1-based): base doubled n-1 times,
+// capped, with equal jitter so that it is never near zero.
+func backoff(base time.Duration, n int, limit time.Duration) time.Duration {
+	if base <= 0 {
+		base = time.Millisecond
+	}
+	d := base
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	return d/2 + jitter(d/2+1)
+}

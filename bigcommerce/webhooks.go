@@ -1,0 +1,159 @@
+package bigcommerce
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// WebhooksService handles webhook subscriptions (V3 /hooks). A hook is visible
+// only to the API account that created it.
+type WebhooksService struct{ c *Client }
+
+// Hook is a webhook subscription. CreatedAt and UpdatedAt arrive as Unix seconds.
+type Hook struct {
+	ID          int               `json:"id"`
+	ClientID    string            `json:"client_id"`
+	StoreHash   string            `json:"store_hash"`
+	Scope       string            `json:"scope"`
+	Destination string            `json:"destination"`
+	IsActive    bool              `json:"is_active"`
+	Headers     map[string]string `json:"headers"`
+	CreatedAt   Time              `json:"created_at"`
+	UpdatedAt   Time              `json:"updated_at"`
+}
+
+// HookListOptions filters GET /v3/hooks.
+type HookListOptions struct {
+	IsActive    *bool
+	Scope       string
+	Destination string
+	Page        int
+	Limit       int
+}
+
+func (o *HookListOptions) values() (url.Values, error) {
+	if o == nil {
+		return nil, nil
+	}
+	if err := checkPaging(o.Page, o.Limit); err != nil {
+		return nil, err
+	}
+	q := newQuery()
+	q.boolPtr("is_active", o.IsActive)
+	q.str("scope", o.Scope)
+	q.str("destination", o.Destination)
+	q.page(o.Page, o.Limit)
+	return q.values(), nil
+}
+
+// List lists one page of hooks: GET /v3/hooks.
+func (s *WebhooksService) List(ctx context.Context, opts *HookListOptions) ([]*Hook, *Response, error) {
+	q, err := opts.values()
+	if err != nil {
+		return nil, nil, err
+	}
+	return v3Get[[]*Hook](ctx, s.c, "/hooks", q)
+}
+
+// All iterates over every hook matching opts: GET /v3/hooks.
+func (s *WebhooksService) All(ctx context.Context, opts *HookListOptions) iter.Seq2[*Hook, error] {
+	var base HookListOptions
+	if opts != nil {
+		base = *opts
+	}
+	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Hook, *Response, error) {
+		o := base
+		o.Page, o.Limit = p.Page, p.Limit
+		return s.List(ctx, &o)
+	})
+}
+
+// Get fetches one hook: GET /v3/hooks/{id}.
+func (s *WebhooksService) Get(ctx context.Context, id int) (*Hook, *Response, error) {
+	if err := checkID("hook_id", id); err != nil {
+		return nil, nil, err
+	}
+	return v3Get[*Hook](ctx, s.c, "/hooks/"+itoa(id), nil)
+}
+
+// HookCreateRequest subscribes to a scope such as "store/order/created".
+// Destination must be an https URL; BigCommerce delivers only to port 443.
+type HookCreateRequest struct {
+	Scope       string            `json:"scope"`
+	Destination string            `json:"destination"`
+	IsActive    bool              `json:"is_active"`
+	Headers     map[string]string `json:"headers,omitempty"`
+}
+
+func checkHookScope(scope string) error {
+	if scope == "" {
+		return invalid("scope", "is required, e.g. store/order/created")
+	}
+	if !strings.HasPrefix(scope, "store/") {
+		return invalid("scope", "%q does not start with store/ (e.g. store/order/created)", scope)
+	}
+	return nil
+}
+
+func checkHookDestination(dest string) error {
+	u, err := url.Parse(dest)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return invalid("destination", "%q is not an https URL", dest)
+	}
+	return nil
+}
+
+// Create subscribes a hook: POST /v3/hooks.
+func (s *WebhooksService) Create(ctx context.Context, r *HookCreateRequest) (*Hook, *Response, error) {
+	if r == nil {
+		return nil, nil, invalid("hook", "a request body is required")
+	}
+	if err := checkHookScope(r.Scope); err != nil {
+		return nil, nil, err
+	}
+	if err := checkHookDestination(r.Destination); err != nil {
+		return nil, nil, err
+	}
+	return v3Data[*Hook](ctx, s.c, http.MethodPost, "/hooks", nil, r)
+}
+
+// HookUpdateRequest changes a hook; only non-nil fields are sent, and at
+// least one is required.
+type HookUpdateRequest struct {
+	Scope       *string           `json:"scope,omitempty"`
+	Destination *string           `json:"destination,omitempty"`
+	IsActive    *bool             `json:"is_active,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+}
+
+// Update changes a hook, e.g. re-activates it: PUT /v3/hooks/{id}.
+func (s *WebhooksService) Update(ctx context.Context, id int, r *HookUpdateRequest) (*Hook, *Response, error) {
+	if err := checkID("hook_id", id); err != nil {
+		return nil, nil, err
+	}
+	if r == nil || (r.Scope == nil && r.Destination == nil && r.IsActive == nil && r.Headers == nil) {
+		return nil, nil, invalid("hook", "at least one of scope, destination, is_active, headers is required")
+	}
+	if r.Scope != nil {
+		if err := checkHookScope(*r.Scope); err != nil {
+			return nil, nil, err
+		}
+	}
+	if r.Destination != nil {
+		if err := checkHookDestination(*r.Destination); err != nil {
+			return nil, nil, err
+		}
+	}
+	return v3Data[*Hook](ctx, s.c, http.MethodPut, "/hooks/"+itoa(id), nil, r)
+}
+
+// Delete deletes a hook and returns it as it was: DELETE /v3/hooks/{id}.
+func (s *WebhooksService) Delete(ctx context.Context, id int) (*Hook, *Response, error) {
+	if err := checkID("hook_id", id); err != nil {
+		return nil, nil, err
+	}
+	return v3Data[*Hook](ctx, s.c, http.MethodDelete, "/hooks/"+itoa(id), nil, nil)
+}

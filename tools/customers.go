@@ -1,0 +1,361 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+)
+
+// CustomerSummary is one customer in a list.
+type CustomerSummary struct {
+	ID              int    `json:"id" jsonschema:"customer id; pass it as id to get-customer, or as customer to list-orders"`
+	Email           string `json:"email" jsonschema:"email address (unique in the store)"`
+	FirstName       string `json:"first_name" jsonschema:"first name"`
+	LastName        string `json:"last_name" jsonschema:"last name"`
+	Company         string `json:"company,omitempty" jsonschema:"company"`
+	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
+	CustomerGroupID int    `json:"customer_group_id" jsonschema:"customer group id; 0 for none"`
+	DateCreated     string `json:"date_created,omitempty" jsonschema:"when the account was created, RFC 3339"`
+	DateModified    string `json:"date_modified,omitempty" jsonschema:"last change, RFC 3339"`
+	AddressCount    int    `json:"address_count" jsonschema:"number of saved addresses (see get-customer)"`
+}
+
+// CustomerAddressOut is one saved address of a customer.
+type CustomerAddressOut struct {
+	ID              int    `json:"id" jsonschema:"address id"`
+	FirstName       string `json:"first_name" jsonschema:"first name"`
+	LastName        string `json:"last_name" jsonschema:"last name"`
+	Company         string `json:"company,omitempty" jsonschema:"company"`
+	Address1        string `json:"address1" jsonschema:"street address"`
+	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
+	City            string `json:"city" jsonschema:"city"`
+	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province"`
+	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
+	Country         string `json:"country,omitempty" jsonschema:"country name"`
+	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code"`
+	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
+	AddressType     string `json:"address_type,omitempty" jsonschema:"residential or commercial"`
+}
+
+// CustomerDetail is one customer with addresses.
+type CustomerDetail struct {
+	CustomerSummary
+	Notes     string               `json:"notes,omitempty" jsonschema:"staff notes on the customer"`
+	Addresses []CustomerAddressOut `json:"addresses" jsonschema:"saved addresses"`
+}
+
+func customerSummary(c *bigcommerce.Customer) CustomerSummary {
+	return CustomerSummary{ID: c.ID, Email: c.Email, FirstName: cleanText(c.FirstName), LastName: cleanText(c.LastName),
+		Company: cleanText(c.Company), Phone: cleanText(c.Phone), CustomerGroupID: c.CustomerGroupID,
+		DateCreated: formatTime(c.DateCreated.Time), DateModified: formatTime(c.DateModified.Time), AddressCount: c.AddressCount}
+}
+
+func customerDetail(c *bigcommerce.Customer) CustomerDetail {
+	d := CustomerDetail{CustomerSummary: customerSummary(c), Notes: cleanText(c.Notes), Addresses: []CustomerAddressOut{}}
+	for _, a := range c.Addresses {
+		if a == nil {
+			continue
+		}
+		d.Addresses = append(d.Addresses, CustomerAddressOut{ID: a.ID, FirstName: cleanText(a.FirstName), LastName: cleanText(a.LastName),
+			Company: cleanText(a.Company), Address1: cleanText(a.Address1), Address2: cleanText(a.Address2), City: cleanText(a.City),
+			StateOrProvince: cleanText(a.StateOrProvince), PostalCode: cleanText(a.PostalCode), Country: a.Country,
+			CountryCode: a.CountryCode, Phone: cleanText(a.Phone), AddressType: a.AddressType})
+	}
+	if len(c.Addresses) > d.AddressCount {
+		d.AddressCount = len(c.Addresses)
+	}
+	return d
+}
+
+// ---- list-customers
+
+// ListCustomersInput filters list-customers.
+type ListCustomersInput struct {
+	Email           string `json:"email,omitempty" jsonschema:"exact email address"`
+	Name            string `json:"name,omitempty" jsonschema:"part of the customer's first or last name"`
+	CustomerGroupID *int   `json:"customer_group_id,omitempty" jsonschema:"only customers in this group"`
+	CreatedFrom     string `json:"created_from,omitempty" jsonschema:"only customers created at or after this time (RFC 3339)"`
+	CreatedTo       string `json:"created_to,omitempty" jsonschema:"only customers created at or before this time (RFC 3339)"`
+	ModifiedFrom    string `json:"modified_from,omitempty" jsonschema:"only customers changed at or after this time (RFC 3339)"`
+	ModifiedTo      string `json:"modified_to,omitempty" jsonschema:"only customers changed at or before this time (RFC 3339)"`
+	Sort            string `json:"sort,omitempty" jsonschema:"date_created:asc|desc, date_modified:asc|desc or last_name:asc|desc"`
+	Limit           int    `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
+	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor of the previous answer, to get the next page (keep the same filters)"`
+}
+
+// ListCustomersOutput is one page of customers.
+type ListCustomersOutput struct {
+	Items []CustomerSummary `json:"items" jsonschema:"customers on this page"`
+	Next  *NextPage         `json:"next" jsonschema:"how to get the next page (a cursor); null on the last page"`
+	Hint  string            `json:"hint" jsonschema:"what to do next"`
+}
+
+var customerSorts = []string{"date_created:asc", "date_created:desc", "date_modified:asc", "date_modified:desc", "last_name:asc", "last_name:desc"}
+
+func addListCustomers(r *Registry) {
+	add(r, Spec[ListCustomersInput, ListCustomersOutput]{
+		Name:  "list-customers",
+		Title: "List customers",
+		Description: "List customers one page at a time, filtered by exact email, part of the name, customer group or creation and " +
+			"modification dates. Pages follow a cursor: pass next.cursor back with the same filters. To find a customer's orders, " +
+			"call list-orders with customer set to the id or email.",
+		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
+		Handler:     listCustomers,
+	})
+}
+
+func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCustomersOutput, error) {
+	var out ListCustomersOutput
+	limit, err := listLimit(env, in.Limit)
+	if err != nil {
+		return out, err
+	}
+	created, err := parseRange("created_from", in.CreatedFrom, "created_to", in.CreatedTo)
+	if err != nil {
+		return out, err
+	}
+	modified, err := parseRange("modified_from", in.ModifiedFrom, "modified_to", in.ModifiedTo)
+	if err != nil {
+		return out, err
+	}
+	if err := oneOf("sort", in.Sort, customerSorts...); err != nil {
+		return out, err
+	}
+	opts := &bigcommerce.CustomerListOptions{NameLike: strings.TrimSpace(in.Name),
+		DateCreatedMin: created.From, DateCreatedMax: created.To, DateModifiedMin: modified.From, DateModifiedMax: modified.To,
+		Sort: in.Sort, After: in.Cursor, Limit: limit}
+	if e := strings.TrimSpace(in.Email); e != "" {
+		if !strings.Contains(e, "@") {
+			return out, badInput("email", fmt.Sprintf("%q is not an email address; to search by name use name", e))
+		}
+		opts.Emails = []string{e}
+	}
+	if in.CustomerGroupID != nil {
+		if *in.CustomerGroupID < 0 {
+			return out, badInput("customer_group_id", "is negative; want 0 or a group id")
+		}
+		opts.CustomerGroupIDs = []int{*in.CustomerGroupID}
+	}
+	cs, resp, err := env.Client.Customers.List(ctx, opts)
+	if err != nil {
+		return out, apiError(err, "")
+	}
+	out.Items = make([]CustomerSummary, 0, len(cs))
+	for _, c := range cs {
+		out.Items = append(out.Items, customerSummary(c))
+	}
+	if resp != nil && resp.Meta != nil && len(cs) > 0 {
+		if cp := resp.Meta.CursorPagination; cp != nil && cp.EndCursor != "" && cp.Links.Next != "" {
+			out.Next = &NextPage{Cursor: cp.EndCursor}
+		}
+	}
+	out.Hint = pageHint(out.Next, len(out.Items), "get-customer with id for addresses, or list-orders with customer=ID for orders")
+	return out, nil
+}
+
+// ---- get-customer
+
+// GetCustomerInput names a customer.
+type GetCustomerInput struct {
+	ID int `json:"id" jsonschema:"customer id (from list-customers, or customer_id of an order)"`
+}
+
+// GetCustomerOutput is one customer.
+type GetCustomerOutput struct {
+	Customer CustomerDetail `json:"customer" jsonschema:"the customer with saved addresses"`
+}
+
+func addGetCustomer(r *Registry) {
+	add(r, Spec[GetCustomerInput, GetCustomerOutput]{
+		Name:  "get-customer",
+		Title: "Get a customer",
+		Description: "Fetch one customer by id with their saved addresses. If you only have an email or a name, call list-customers " +
+			"first to find the id. A guest order's customer_id is 0 and has no customer record.",
+		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
+		Handler: func(ctx context.Context, env *Env, in GetCustomerInput) (GetCustomerOutput, error) {
+			if in.ID == 0 {
+				return GetCustomerOutput{}, badInput("id", "0 is not a customer: guest orders have customer_id 0 and no customer record")
+			}
+			if err := checkID("id", in.ID); err != nil {
+				return GetCustomerOutput{}, err
+			}
+			c, _, err := env.Client.Customers.Get(ctx, in.ID)
+			if err != nil {
+				return GetCustomerOutput{}, apiError(err, "call list-customers with email=... or name=... to find the id")
+			}
+			return GetCustomerOutput{Customer: customerDetail(c)}, nil
+		},
+	})
+}
+
+// ---- create-customer
+
+// CreateCustomerInput is a new customer.
+type CreateCustomerInput struct {
+	Email           string       `json:"email" jsonschema:"email address, unique in the store"`
+	FirstName       string       `json:"first_name" jsonschema:"first name (1 to 100 characters)"`
+	LastName        string       `json:"last_name" jsonschema:"last name (1 to 100 characters)"`
+	Phone           string       `json:"phone,omitempty" jsonschema:"phone number"`
+	Company         string       `json:"company,omitempty" jsonschema:"company"`
+	CustomerGroupID int          `json:"customer_group_id,omitempty" jsonschema:"customer group id"`
+	Notes           string       `json:"notes,omitempty" jsonschema:"staff notes"`
+	Addresses       []NewAddress `json:"addresses,omitempty" jsonschema:"addresses to save"`
+}
+
+// NewAddress is an address of a new customer.
+type NewAddress struct {
+	FirstName       string `json:"first_name" jsonschema:"first name"`
+	LastName        string `json:"last_name" jsonschema:"last name"`
+	Company         string `json:"company,omitempty" jsonschema:"company"`
+	Address1        string `json:"address1" jsonschema:"street address"`
+	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
+	City            string `json:"city" jsonschema:"city"`
+	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province (required by the store for some countries)"`
+	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
+	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code, e.g. US"`
+	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
+	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial"`
+}
+
+// CreateCustomerOutput is the created customer.
+type CreateCustomerOutput struct {
+	Customer   CustomerDetail `json:"customer" jsonschema:"the customer as stored"`
+	Reconciled bool           `json:"reconciled" jsonschema:"true when the create's answer was lost and the customer was found by email instead (created once, not twice)"`
+}
+
+func addCreateCustomer(r *Registry) {
+	add(r, Spec[CreateCustomerInput, CreateCustomerOutput]{
+		Name:  "create-customer",
+		Title: "Create a customer",
+		Description: "Create a customer account with names, email, phone, company, customer group and addresses. An email that " +
+			"already has an account is a conflict naming that customer's id (use get-customer instead). If the answer is lost, the " +
+			"customer is found by email and returned with reconciled=true; it is never created twice.",
+		Annotations: Annotations{Idempotent: true, OpenWorld: true},
+		Preview:     previewCreateCustomer,
+		Handler:     createCustomer,
+	})
+}
+
+func (in *CreateCustomerInput) check() error {
+	in.Email = strings.TrimSpace(in.Email)
+	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
+	at := strings.LastIndex(in.Email, "@")
+	switch {
+	case len(in.Email) < 3 || len(in.Email) > 250 || at < 1 || at == len(in.Email)-1 || strings.ContainsAny(in.Email, " ,;<>"):
+		return badInput("email", fmt.Sprintf("%q is not an email address", in.Email))
+	case in.FirstName == "" || len(in.FirstName) > 100:
+		return badInput("first_name", "must be 1 to 100 characters")
+	case in.LastName == "" || len(in.LastName) > 100:
+		return badInput("last_name", "must be 1 to 100 characters")
+	case in.CustomerGroupID < 0:
+		return badInput("customer_group_id", "is negative; want a group id")
+	}
+	for i, a := range in.Addresses {
+		f := fmt.Sprintf("addresses[%d]", i)
+		for name, v := range map[string]string{"first_name": a.FirstName, "last_name": a.LastName, "address1": a.Address1, "city": a.City, "country_code": a.CountryCode} {
+			if strings.TrimSpace(v) == "" {
+				return badInput(f+"."+name, "is required")
+			}
+		}
+		if len(a.CountryCode) != 2 {
+			return badInput(f+".country_code", fmt.Sprintf("%q is not a two-letter ISO 3166 code such as US", a.CountryCode))
+		}
+		if err := oneOf(f+".address_type", a.AddressType, "residential", "commercial"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func createCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (CreateCustomerOutput, error) {
+	var out CreateCustomerOutput
+	if err := in.check(); err != nil {
+		return out, err
+	}
+	existing, err := customerByEmail(ctx, env, in.Email)
+	if err != nil {
+		return out, err
+	}
+	if existing != nil {
+		return out, duplicateEmail(existing)
+	}
+	req := &bigcommerce.CustomerCreateRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
+		Phone: in.Phone, Company: in.Company, CustomerGroupID: in.CustomerGroupID, Notes: in.Notes}
+	for _, a := range in.Addresses {
+		req.Addresses = append(req.Addresses, &bigcommerce.AddressCreateRequest{FirstName: a.FirstName, LastName: a.LastName,
+			Company: a.Company, Address1: a.Address1, Address2: a.Address2, City: a.City, StateOrProvince: a.StateOrProvince,
+			PostalCode: a.PostalCode, CountryCode: strings.ToUpper(a.CountryCode), Phone: a.Phone, AddressType: a.AddressType})
+	}
+	created, cerr := env.Client.Customers.Create(ctx, []*bigcommerce.CustomerCreateRequest{req})
+	if cerr == nil && len(created) == 1 {
+		id := created[0].ID
+		c, _, err := env.Client.Customers.Get(ctx, id)
+		if err != nil {
+			return out, withNext(err, fmt.Sprintf("the customer was created with id %d; call get-customer with id=%d", id, id))
+		}
+		out.Customer = customerDetail(c)
+		return out, nil
+	}
+	if cerr == nil {
+		cerr = fmt.Errorf("the store answered the create with %d customers instead of 1", len(created))
+	}
+	lost := errors.Is(cerr, bigcommerce.ErrOutcomeUnknown)
+	if !lost && !errors.Is(cerr, bigcommerce.ErrConflict) && !errors.Is(cerr, bigcommerce.ErrValidation) {
+		return out, apiError(cerr, "")
+	}
+	// The email was free a moment ago: a customer holding it now was made by
+	// this call (answer lost) or by a concurrent one (conflict).
+	found, err := customerByEmail(ctx, env, in.Email)
+	if err != nil {
+		return out, err
+	}
+	switch {
+	case found != nil && lost:
+		out.Customer = customerDetail(found)
+		out.Reconciled = true
+		return out, nil
+	case found != nil:
+		return out, duplicateEmail(found)
+	case lost:
+		return out, withNext(cerr, fmt.Sprintf("the answer was lost and no customer has email %s, so none was created; call create-customer again", in.Email))
+	}
+	return out, apiError(cerr, "")
+}
+
+func previewCreateCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (string, error) {
+	if err := in.check(); err != nil {
+		return "", err
+	}
+	existing, err := customerByEmail(ctx, env, in.Email)
+	if err != nil {
+		return "", err
+	}
+	if existing != nil {
+		return "", duplicateEmail(existing)
+	}
+	return fmt.Sprintf("would create customer %s (%s %s) with %d addresses", in.Email, in.FirstName, in.LastName, len(in.Addresses)), nil
+}
+
+// customerByEmail returns the customer with email (compared without regard to
+// case, as the store does), with addresses, or nil.
+func customerByEmail(ctx context.Context, env *Env, email string) (*bigcommerce.Customer, error) {
+	cs, _, err := env.Client.Customers.List(ctx, &bigcommerce.CustomerListOptions{Emails: []string{email}, Include: []string{"addresses"}, Limit: 10})
+	if err != nil {
+		return nil, apiError(err, "")
+	}
+	for _, c := range cs {
+		if strings.EqualFold(c.Email, email) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+func duplicateEmail(c *bigcommerce.Customer) *Error {
+	return &Error{Category: CategoryConflict,
+		Message: fmt.Sprintf("customer %d (%s %s) already has email %s", c.ID, c.FirstName, c.LastName, c.Email),
+		Next:    fmt.Sprintf("call get-customer with id=%d to use the existing customer", c.ID)}
+}

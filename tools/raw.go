@@ -1,0 +1,119 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+)
+
+// RawAPIRequestInput is one call to any BigCommerce REST endpoint.
+type RawAPIRequestInput struct {
+	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE"`
+	Path   string            `json:"path" jsonschema:"path below the store starting with /v2/ or /v3/, e.g. /v3/carts/{id} or /v2/orders/12/shipments; no host, no query string"`
+	Query  map[string]string `json:"query,omitempty" jsonschema:"query parameters, e.g. {\"limit\": \"50\", \"id:in\": \"1,2\"}"`
+	Body   json.RawMessage   `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
+}
+
+// RawAPIRequestOutput is the store's answer.
+type RawAPIRequestOutput struct {
+	Status    int               `json:"status" jsonschema:"HTTP status of the answer"`
+	Body      json.RawMessage   `json:"body,omitempty" jsonschema:"the JSON answer as BigCommerce sent it; absent for 204 No Content"`
+	RateLimit map[string]string `json:"rate_limit,omitempty" jsonschema:"the answer's X-Rate-Limit-* headers"`
+}
+
+func addRawAPIRequest(r *Registry) {
+	add(r, Spec[RawAPIRequestInput, RawAPIRequestOutput]{
+		Name:  "raw-api-request",
+		Title: "Call any BigCommerce API endpoint",
+		Description: "Send one request to any BigCommerce V2 or V3 REST endpoint the other tools do not cover (carts, checkouts, " +
+			"shipments, refunds, ...), e.g. GET /v3/carts/{id}. Prefer a dedicated tool when one exists: they check input and " +
+			"never duplicate records. A POST, PUT or DELETE here is checked by nobody and may not be undoable, so it needs confirmation.",
+		Annotations: Annotations{Destructive: true, OpenWorld: true},
+		Preview:     previewRaw,
+		Writes:      rawWrites,
+		Handler:     rawAPIRequest,
+	})
+}
+
+// rawWrites reports whether a raw request may change the store: every method
+// but GET. The registry asks it, so a raw GET needs no confirmation.
+func rawWrites(in RawAPIRequestInput) bool {
+	return strings.ToUpper(strings.TrimSpace(in.Method)) != http.MethodGet
+}
+
+func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
+	method := strings.ToUpper(strings.TrimSpace(in.Method))
+	if !slices.Contains([]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete}, method) {
+		return bigcommerce.RawRequest{}, badInput("method", fmt.Sprintf("%q is not GET, POST, PUT or DELETE", in.Method))
+	}
+	if _, err := bigcommerce.CheckRawPath(in.Path); err != nil {
+		return bigcommerce.RawRequest{}, apiError(err, "")
+	}
+	req := bigcommerce.RawRequest{Method: method, Path: in.Path}
+	if len(in.Query) > 0 {
+		req.Query = url.Values{}
+		for k, v := range in.Query {
+			if strings.TrimSpace(k) == "" {
+				return bigcommerce.RawRequest{}, badInput("query", "a parameter name is empty")
+			}
+			req.Query.Set(k, v)
+		}
+	}
+	if b := bytes.TrimSpace(in.Body); len(b) > 0 && !bytes.Equal(b, []byte("null")) {
+		if method == http.MethodGet {
+			return bigcommerce.RawRequest{}, badInput("body", "a GET carries no body; put filters in query")
+		}
+		req.Body = in.Body
+	}
+	return req, nil
+}
+
+func previewRaw(ctx context.Context, env *Env, in RawAPIRequestInput) (string, error) {
+	req, err := in.request()
+	if err != nil {
+		return "", err
+	}
+	target := req.Path
+	if len(req.Query) > 0 {
+		target += "?" + req.Query.Encode()
+	}
+	what := "would send " + req.Method + " " + target
+	if len(req.Body) > 0 {
+		what += fmt.Sprintf(" with a %d-byte JSON body", len(req.Body))
+	}
+	switch req.Method {
+	case http.MethodGet:
+		return what + "; it only reads", nil
+	case http.MethodDelete:
+		return what + "; deletes have no undo", nil
+	}
+	return what + "; bigc does not check what a raw write changes", nil
+}
+
+func rawAPIRequest(ctx context.Context, env *Env, in RawAPIRequestInput) (RawAPIRequestOutput, error) {
+	req, err := in.request()
+	if err != nil {
+		return RawAPIRequestOutput{}, err
+	}
+	resp, err := env.Client.Do(ctx, req)
+	if err != nil {
+		return RawAPIRequestOutput{}, apiError(err, "")
+	}
+	out := RawAPIRequestOutput{Status: resp.StatusCode, Body: resp.Body}
+	for k, v := range resp.Header {
+		if strings.HasPrefix(strings.ToLower(k), "x-rate-limit-") && len(v) > 0 {
+			if out.RateLimit == nil {
+				out.RateLimit = map[string]string{}
+			}
+			out.RateLimit[k] = v[0]
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,71 @@
+package tools
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/bigc-dev/bigc/sandbox"
+)
+
+func TestRawAPIRequest(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{Products: 3})
+
+	t.Run("GET", func(t *testing.T) {
+		// A GET reads only: no confirmation needed.
+		out := mustCall[RawAPIRequestOutput](t, h, h.ro, "raw-api-request",
+			in{"method": "GET", "path": "/v3/catalog/products", "query": in{"limit": "2"}})
+		var body struct {
+			Data []struct {
+				ID int `json:"id"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(out.Body, &body); err != nil || out.Status != 200 || len(body.Data) != 2 {
+			t.Errorf("status %d body %s (%v)", out.Status, out.Body, err)
+		}
+		if len(out.RateLimit) == 0 {
+			t.Error("no rate-limit headers in the answer")
+		}
+	})
+	t.Run("unconfirmed write changes nothing", func(t *testing.T) {
+		body := `{"name":"Raw Rope","type":"physical","price":5,"weight":1}`
+		_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request", `{"method":"POST","path":"/v3/catalog/products","body":`+body+`}`)
+		e := wantError(t, err, CategoryConfirmationRequired, "")
+		if !strings.Contains(e.Message, "would send POST /v3/catalog/products with a") {
+			t.Errorf("preview %q", e.Message)
+		}
+		if n := len(productsNamed(t, h, "Raw Rope")); n != 0 {
+			t.Fatalf("an unconfirmed raw POST wrote %d products", n)
+		}
+		out := mustCall[RawAPIRequestOutput](t, h, confirmed(h.full), "raw-api-request", `{"method":"POST","path":"/v3/catalog/products","body":`+body+`}`)
+		if out.Status != 200 && out.Status != 201 {
+			t.Errorf("status %d", out.Status)
+		}
+		if n := len(productsNamed(t, h, "Raw Rope")); n != 1 {
+			t.Errorf("store holds %d Raw Ropes, want 1", n)
+		}
+	})
+	t.Run("errors", func(t *testing.T) {
+		_, err := call[RawAPIRequestOutput](t, h, confirmed(h.full), "raw-api-request", in{"method": "GET", "path": "/v3/catalog/products/987654"})
+		wantError(t, err, CategoryNotFound, "")
+		_, err = call[RawAPIRequestOutput](t, h, confirmed(h.ro), "raw-api-request", in{"method": "DELETE", "path": "/v2/orders/1"})
+		wantMissingScope(t, err)
+		for _, tt := range []struct {
+			input in
+			field string
+		}{
+			{in{"method": "GET", "path": "//evil.example/v3/x"}, "path"},
+			{in{"method": "GET", "path": "/v3/catalog/%2e%2e/%2e%2e/x"}, "path"},
+			{in{"method": "TRACE", "path": "/v3/catalog/products"}, "method"},
+			{in{"path": "/v3/catalog/products"}, "method"},
+		} {
+			// Refused before confirmation is even asked for, and before any request.
+			_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request", tt.input)
+			wantError(t, err, CategoryBadInput, tt.field)
+		}
+		// The client refuses a DELETE of every order, confirmed or not.
+		_, err = call[RawAPIRequestOutput](t, h, confirmed(h.full), "raw-api-request", in{"method": "DELETE", "path": "/v2/orders"})
+		wantError(t, err, CategoryBadInput, "path")
+	})
+}

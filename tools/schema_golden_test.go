@@ -1,0 +1,179 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/jsonschema-go/jsonschema"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// toolDefinition is what a golden file holds for one tool: everything a
+// caller (a person, the CLI, an MCP client) sees of it.
+type toolDefinition struct {
+	Name         string             `json:"name"`
+	Title        string             `json:"title"`
+	Description  string             `json:"description"`
+	Annotations  Annotations        `json:"annotations"`
+	InputSchema  *jsonschema.Schema `json:"inputSchema"`
+	OutputSchema *jsonschema.Schema `json:"outputSchema"`
+}
+
+func definitionJSON(t *testing.T, tool *Tool) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(toolDefinition{
+		Name: tool.Name, Title: tool.Title, Description: tool.Description,
+		Annotations: tool.Annotations, InputSchema: tool.InputSchema, OutputSchema: tool.OutputSchema,
+	}, "", "  ")
+	if err != nil {
+		t.Fatalf("%s: encoding the definition: %v", tool.Name, err)
+	}
+	return append(b, '\n')
+}
+
+// checkGolden compares got with the golden file at path, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tools -run %s -update to create it)", err, t.Name())
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-golden +got); if the change is intended, run go test ./tools -update:\n%s", path, diff)
+	}
+}
+
+// TestToolSchemasGolden pins every registered tool's schemas, annotations and
+// description: a change to a tool's contract shows up in review as a diff.
+func TestToolSchemasGolden(t *testing.T) {
+	reg := NewRegistry()
+	dir := filepath.Join("testdata", "schemas")
+	want := map[string]bool{}
+	for _, tool := range reg.Tools() {
+		name := tool.Name + ".json"
+		want[name] = true
+		checkGolden(t, filepath.Join(dir, name), definitionJSON(t, tool))
+	}
+	// A golden file of a tool that no longer exists is stale.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if want[e.Name()] {
+			continue
+		}
+		if *update {
+			os.Remove(filepath.Join(dir, e.Name()))
+			continue
+		}
+		t.Errorf("%s: golden file of an unregistered tool (run with -update to remove it)", e.Name())
+	}
+}
+
+// TestFrameworkSchemaGolden pins the schema the framework derives for each kind
+// of field (decimals, times, pointers, maps, raw JSON), independent of the tools.
+func TestFrameworkSchemaGolden(t *testing.T) {
+	t.Parallel()
+	tool, _ := newTestRegistry(&testCalls{}).Lookup("get-thing")
+	checkGolden(t, filepath.Join("testdata", "framework", "get-thing.json"), definitionJSON(t, tool))
+}
+
+var kebabName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// TestRegistryConventions checks what every tool promises its callers.
+func TestRegistryConventions(t *testing.T) {
+	t.Parallel()
+	reg := NewRegistry()
+	for _, tool := range reg.Tools() {
+		t.Run(tool.Name, func(t *testing.T) {
+			if !kebabName.MatchString(tool.Name) || len(tool.Name) > 64 {
+				t.Errorf("name %q is not kebab-case of at most 64 characters", tool.Name)
+			}
+			if strings.TrimSpace(tool.Title) == "" {
+				t.Error("no title")
+			}
+			if len(strings.Fields(tool.Description)) < 8 {
+				t.Errorf("description %q is too short to tell a model when to use the tool", tool.Description)
+			}
+			a := tool.Annotations
+			if a.ReadOnly && a.Destructive {
+				t.Error("annotated both read-only and destructive")
+			}
+			if a.Destructive && !tool.HasPreview() {
+				t.Error("destructive without a Preview: an unconfirmed call could not say what it would delete")
+			}
+			in := tool.InputSchema
+			if in.Type != "object" || !isFalseSchema(in.AdditionalProperties) {
+				t.Errorf("input schema is not a closed object: type %q", in.Type)
+			}
+			for name, p := range in.Properties {
+				if strings.TrimSpace(p.Description) == "" {
+					t.Errorf("input field %q has no description (add a jsonschema:\"...\" tag)", name)
+				}
+			}
+			if tool.OutputSchema == nil {
+				t.Error("no output schema")
+			}
+		})
+	}
+}
+
+// TestDecimalSchemaMatchesTheClient checks that the schema's pattern and the
+// client's decimal parser agree on what a decimal is.
+func TestDecimalSchemaMatchesTheClient(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"0", "19.99", "-3", "1.000", "1e3", "1.", ".5", "19,99", "+1", " 1", "NaN", ""} {
+		schemaOK := decimalRE.MatchString(s)
+		_, err := bigcommerce.ParseDecimal(s)
+		if schemaOK != (err == nil) {
+			t.Errorf("%q: schema pattern accepts=%v, bigcommerce.ParseDecimal accepts=%v", s, schemaOK, err == nil)
+		}
+	}
+}
+
+func TestSchemaFor(t *testing.T) {
+	t.Parallel()
+	s, err := SchemaFor[testVariant]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(s.Properties["price"])
+	var m map[string]any
+	if err := json.Unmarshal(got, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["pattern"] != decimalPattern || !slices.Equal(toStrings(m["type"]), []string{"number", "string"}) {
+		t.Errorf("price schema = %s, want a number-or-decimal-string schema", got)
+	}
+	if !bytes.Contains(got, []byte(`"description":"the variant's price"`)) {
+		t.Errorf("price schema = %s, want the jsonschema tag as description", got)
+	}
+}
+
+func toStrings(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}

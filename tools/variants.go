@@ -1,0 +1,257 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+)
+
+// ParentProduct is the product a variant belongs to.
+type ParentProduct struct {
+	ID                int    `json:"id" jsonschema:"product id; pass it as id to get-product or update-product"`
+	Name              string `json:"name" jsonschema:"product name"`
+	SKU               string `json:"sku,omitempty" jsonschema:"the product's own SKU"`
+	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant: where the product's stock is kept"`
+}
+
+func parentProduct(p *bigcommerce.Product) ParentProduct {
+	return ParentProduct{ID: p.ID, Name: cleanText(p.Name), SKU: p.SKU, InventoryTracking: p.InventoryTracking}
+}
+
+// ---- find-variant
+
+// FindVariantInput names a SKU.
+type FindVariantInput struct {
+	SKU string `json:"sku" jsonschema:"the exact SKU, as on an order line item or a stock sheet"`
+}
+
+// FindVariantOutput is the variant with that SKU and its product.
+type FindVariantOutput struct {
+	Variant VariantSummary `json:"variant" jsonschema:"the variant with this SKU"`
+	Product ParentProduct  `json:"product" jsonschema:"its parent product"`
+}
+
+func addFindVariant(r *Registry) {
+	add(r, Spec[FindVariantInput, FindVariantOutput]{
+		Name:  "find-variant",
+		Title: "Find a variant by SKU",
+		Description: "Find the variant (the sellable SKU) with an exact SKU, with its price, stock and options, and its parent product's id " +
+			"and name. Order line items and inventory refer to variant SKUs, not product ids: use this to go from a SKU to the " +
+			"ids that update-variant and get-product take.",
+		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
+		Handler: func(ctx context.Context, env *Env, in FindVariantInput) (FindVariantOutput, error) {
+			v, p, err := variantBySKU(ctx, env, "sku", in.SKU)
+			if err != nil {
+				return FindVariantOutput{}, err
+			}
+			return FindVariantOutput{Variant: variantSummary(v), Product: parentProduct(p)}, nil
+		},
+	})
+}
+
+// variantBySKU finds the variant with sku and its product.
+func variantBySKU(ctx context.Context, env *Env, field, sku string) (*bigcommerce.Variant, *bigcommerce.Product, error) {
+	sku = strings.TrimSpace(sku)
+	if sku == "" {
+		return nil, nil, badInput(field, "is required: the exact SKU")
+	}
+	v, err := env.Client.Variants.FindBySKU(ctx, sku)
+	if err != nil {
+		return nil, nil, apiError(err, fmt.Sprintf("no variant has SKU %q; SKUs are exact and case-sensitive: call list-products with keyword=%q to search", sku, sku))
+	}
+	p, _, err := env.Client.Products.Get(ctx, v.ProductID, nil)
+	if err != nil {
+		return nil, nil, apiError(err, "")
+	}
+	return v, p, nil
+}
+
+// ---- update-variant
+
+// UpdateVariantInput changes one variant's price or stock.
+type UpdateVariantInput struct {
+	ID                    int                 `json:"id,omitempty" jsonschema:"variant id (from get-product or find-variant); or give sku instead"`
+	ProductID             int                 `json:"product_id,omitempty" jsonschema:"the variant's product id (optional with id; checked when given)"`
+	SKU                   string              `json:"sku,omitempty" jsonschema:"the variant's exact SKU, instead of id"`
+	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new price of this variant, e.g. 17.99"`
+	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price"`
+	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand (the product must track inventory per variant)"`
+	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"new low-stock warning level"`
+	Purchasable           *bool               `json:"purchasable,omitempty" jsonschema:"false stops shoppers buying this variant"`
+}
+
+// UpdateVariantOutput is the variant after the change.
+type UpdateVariantOutput struct {
+	Variant VariantSummary `json:"variant" jsonschema:"the variant as stored after the change"`
+	Product ParentProduct  `json:"product" jsonschema:"its parent product"`
+	Changed []string       `json:"changed" jsonschema:"the fields sent"`
+}
+
+func addUpdateVariant(r *Registry) {
+	add(r, Spec[UpdateVariantInput, UpdateVariantOutput]{
+		Name:  "update-variant",
+		Title: "Update a variant",
+		Description: "Change one variant's price, sale price or stock, naming it by variant id or by SKU. Use it for stock of products " +
+			"that track inventory per variant (update-product refuses those). A stock change on a product that tracks stock on the " +
+			"product itself is refused here: use update-product.",
+		Annotations: Annotations{Idempotent: true, OpenWorld: true},
+		Preview:     previewUpdateVariant,
+		Handler:     updateVariant,
+	})
+}
+
+// variantUpdate is a checked update-variant call.
+type variantUpdate struct {
+	req     *bigcommerce.VariantUpdateRequest
+	changed []string
+	v       *bigcommerce.Variant
+	p       *bigcommerce.Product
+}
+
+// prepareVariantUpdate checks in, finds the variant and its product, and
+// refuses a stock change the product does not keep per variant. The handler
+// and the preview share it.
+func prepareVariantUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*variantUpdate, error) {
+	req := &bigcommerce.VariantUpdateRequest{InventoryLevel: in.InventoryLevel, InventoryWarningLevel: in.InventoryWarningLevel}
+	var changed []string
+	for _, d := range []struct {
+		field string
+		val   bigcommerce.Decimal
+		dst   **bigcommerce.Decimal
+	}{{"price", in.Price, &req.Price}, {"sale_price", in.SalePrice, &req.SalePrice},
+		{"retail_price", in.RetailPrice, &req.RetailPrice}, {"cost_price", in.CostPrice, &req.CostPrice}} {
+		if d.val.IsZero() {
+			continue
+		}
+		if err := nonNegative(d.field, d.val); err != nil {
+			return nil, err
+		}
+		*d.dst = bigcommerce.Ptr(d.val)
+		changed = append(changed, d.field)
+	}
+	if in.InventoryLevel != nil {
+		if *in.InventoryLevel < 0 {
+			return nil, badInput("inventory_level", "is negative; want 0 or more")
+		}
+		changed = append(changed, "inventory_level")
+	}
+	if in.InventoryWarningLevel != nil {
+		changed = append(changed, "inventory_warning_level")
+	}
+	if in.Purchasable != nil {
+		req.PurchasingDisabled = bigcommerce.Ptr(!*in.Purchasable)
+		changed = append(changed, "purchasable")
+	}
+	if len(changed) == 0 {
+		return nil, badInput("", "nothing to change: give price, sale_price, retail_price, cost_price, inventory_level, inventory_warning_level or purchasable")
+	}
+
+	v, p, err := variantToUpdate(ctx, env, in)
+	if err != nil {
+		return nil, err
+	}
+	if in.InventoryLevel != nil || in.InventoryWarningLevel != nil {
+		field := "inventory_level"
+		if in.InventoryLevel == nil {
+			field = "inventory_warning_level"
+		}
+		switch p.InventoryTracking {
+		case "product":
+			return nil, &Error{Category: CategoryBadInput, Field: field,
+				Message: fmt.Sprintf("product %d %q tracks inventory on the product, not per variant, so variant %d (SKU %s) holds no stock of its own", p.ID, p.Name, v.ID, v.SKU),
+				Next:    fmt.Sprintf("call update-product with id=%d and %s", p.ID, field)}
+		case "none":
+			return nil, &Error{Category: CategoryBadInput, Field: field,
+				Message: fmt.Sprintf("product %d %q does not track inventory, so a stock level on variant %d (SKU %s) would be ignored", p.ID, p.Name, v.ID, v.SKU),
+				Next:    fmt.Sprintf("call update-product with id=%d and inventory_tracking=variant first", p.ID)}
+		}
+	}
+	return &variantUpdate{req: req, changed: changed, v: v, p: p}, nil
+}
+
+func updateVariant(ctx context.Context, env *Env, in UpdateVariantInput) (UpdateVariantOutput, error) {
+	vu, err := prepareVariantUpdate(ctx, env, in)
+	if err != nil {
+		return UpdateVariantOutput{}, err
+	}
+	upd, _, err := env.Client.Variants.Update(ctx, vu.v.ProductID, vu.v.ID, vu.req)
+	if err != nil {
+		return UpdateVariantOutput{}, apiError(err, "call find-variant with the SKU to check the variant still exists")
+	}
+	return UpdateVariantOutput{Variant: variantSummary(upd), Product: parentProduct(vu.p), Changed: vu.changed}, nil
+}
+
+func previewUpdateVariant(ctx context.Context, env *Env, in UpdateVariantInput) (string, error) {
+	vu, err := prepareVariantUpdate(ctx, env, in)
+	if err != nil {
+		return "", err
+	}
+	v, r := vu.v, vu.req
+	var d diff
+	d.dec("price", v.Price, r.Price)
+	d.dec("sale_price", v.SalePrice, r.SalePrice)
+	d.dec("retail_price", v.RetailPrice, r.RetailPrice)
+	d.dec("cost_price", v.CostPrice, r.CostPrice)
+	diffVal(&d, "inventory_level", v.InventoryLevel, r.InventoryLevel)
+	diffVal(&d, "inventory_warning_level", v.InventoryWarningLevel, r.InventoryWarningLevel)
+	if in.Purchasable != nil {
+		diffVal(&d, "purchasable", !v.PurchasingDisabled, in.Purchasable)
+	}
+	return fmt.Sprintf("would change variant %d (SKU %s) of product %d %q: %s", v.ID, v.SKU, vu.p.ID, vu.p.Name, strings.Join(d, ", ")), nil
+}
+
+// variantToUpdate finds the variant update-variant names, by id or by SKU.
+func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*bigcommerce.Variant, *bigcommerce.Product, error) {
+	switch {
+	case in.ID == 0 && in.SKU == "":
+		return nil, nil, badInput("id", "give the variant's id or its sku")
+	case in.ID < 0:
+		return nil, nil, checkID("id", in.ID)
+	case in.ProductID < 0:
+		return nil, nil, checkID("product_id", in.ProductID)
+	}
+	if in.ID == 0 {
+		v, p, err := variantBySKU(ctx, env, "sku", in.SKU)
+		if err != nil {
+			return nil, nil, err
+		}
+		if in.ProductID != 0 && in.ProductID != v.ProductID {
+			return nil, nil, badInput("product_id", fmt.Sprintf("SKU %q belongs to product %d, not %d", in.SKU, v.ProductID, in.ProductID))
+		}
+		return v, p, nil
+	}
+	var v *bigcommerce.Variant
+	if in.ProductID != 0 {
+		got, _, err := env.Client.Variants.Get(ctx, in.ProductID, in.ID)
+		if err != nil {
+			return nil, nil, apiError(err, fmt.Sprintf("no variant %d on product %d; call get-product with id=%d to see its variants", in.ID, in.ProductID, in.ProductID))
+		}
+		v = got
+	} else {
+		vs, _, err := env.Client.Variants.List(ctx, &bigcommerce.VariantListOptions{IDs: []int{in.ID}, Limit: 1})
+		if err != nil {
+			return nil, nil, apiError(err, "")
+		}
+		for _, x := range vs {
+			if x.ID == in.ID {
+				v = x
+			}
+		}
+		if v == nil {
+			return nil, nil, &Error{Category: CategoryNotFound, Message: fmt.Sprintf("no variant has id %d", in.ID),
+				Next: "call find-variant with the SKU, or get-product to see a product's variant ids"}
+		}
+	}
+	if in.SKU != "" && in.SKU != v.SKU {
+		return nil, nil, badInput("sku", fmt.Sprintf("variant %d has SKU %q, not %q; give id or sku, not both", v.ID, v.SKU, in.SKU))
+	}
+	p, _, err := env.Client.Products.Get(ctx, v.ProductID, nil)
+	if err != nil {
+		return nil, nil, apiError(err, "")
+	}
+	return v, p, nil
+}
