@@ -1,0 +1,245 @@
+package mcpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/bigc-dev/bigc/tools"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// registryServer serves the real registry, every tool included.
+func registryServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	if opts.Connections == nil {
+		opts.Connections = []Connection{testConn(t, "sandbox", false)}
+	}
+	opts.AllowRaw = true
+	s, err := New(tools.NewRegistry(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// listedTools is tools/list as a client receives it, raw.
+func listedTools(t testing.TB, s *Server) []json.RawMessage {
+	t.Helper()
+	cs := connect(t, s, nil, nil)
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []json.RawMessage
+	for _, tool := range res.Tools {
+		raw, err := json.Marshal(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	return raws
+}
+
+// TestToolDefinitionSnapshots keeps every tool's definition, as a client
+// sees it, in testdata/tools/NAME.json; a change shows in review. Refresh with
+// go test ./mcpserver -run Snapshots -update.
+func TestToolDefinitionSnapshots(t *testing.T) {
+	t.Parallel()
+	s := registryServer(t, Options{})
+	dir := filepath.Join("testdata", "tools")
+	seen := map[string]bool{}
+	for _, raw := range listedTools(t, s) {
+		var head struct{ Name string }
+		json.Unmarshal(raw, &head)
+		seen[head.Name+".json"] = true
+		var pretty bytes.Buffer
+		json.Indent(&pretty, raw, "", "  ")
+		pretty.WriteByte('\n')
+		path := filepath.Join(dir, head.Name+".json")
+		if *update {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: no snapshot (run with -update): %v", head.Name, err)
+			continue
+		}
+		if !bytes.Equal(want, pretty.Bytes()) {
+			t.Errorf("%s: definition differs from %s (run with -update and review the diff):\n%s", head.Name, path, pretty.Bytes())
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	for _, f := range files {
+		if !seen[filepath.Base(f)] {
+			if *update {
+				os.Remove(f)
+			} else {
+				t.Errorf("snapshot %s belongs to no tool", f)
+			}
+		}
+	}
+}
+
+var toolName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// TestToolDefinitionsLint holds every served definition to the bar a model
+// needs: a name, a title, a bounded description, all four annotations set,
+// every property described, closed input objects, enums that list values,
+// and an output schema that is an object.
+func TestToolDefinitionsLint(t *testing.T) {
+	t.Parallel()
+	for _, opts := range []Options{{}, {Connections: []Connection{testConn(t, "us", true), testConn(t, "eu", false)}}} {
+		s := registryServer(t, opts)
+		raws := listedTools(t, s)
+		if len(raws) < 15 {
+			t.Errorf("%d tools listed, want the registry's 15", len(raws))
+		}
+		for _, raw := range raws {
+			var def struct {
+				Name, Title, Description  string
+				Annotations               map[string]any
+				InputSchema, OutputSchema *jsonschema.Schema
+			}
+			if err := json.Unmarshal(raw, &def); err != nil {
+				t.Fatal(err)
+			}
+			name := def.Name
+			if !toolName.MatchString(name) || len(name) > 64 {
+				t.Errorf("%s: name is not lower-case words joined by hyphens", name)
+			}
+			if def.Title == "" {
+				t.Errorf("%s: no title", name)
+			}
+			if n := len(def.Description); n < 40 || n > 1200 {
+				t.Errorf("%s: description is %d characters; keep it between 40 and 1200", name, n)
+			}
+			for _, hint := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
+				if _, ok := def.Annotations[hint].(bool); !ok {
+					t.Errorf("%s: annotation %s is not set explicitly", name, hint)
+				}
+			}
+			if def.InputSchema == nil || def.InputSchema.Type != "object" {
+				t.Fatalf("%s: input schema is not an object", name)
+			}
+			if ap := def.InputSchema.AdditionalProperties; ap == nil || ap.Not == nil {
+				t.Errorf("%s: input schema accepts unknown arguments; want additionalProperties false", name)
+			}
+			if def.OutputSchema == nil || def.OutputSchema.Type != "object" {
+				t.Errorf("%s: output schema is not an object", name)
+			} else {
+				lintSchema(t, name+" output", def.OutputSchema)
+			}
+			lintSchema(t, name+" input", def.InputSchema)
+		}
+	}
+}
+
+// lintSchema checks that every property of s, at any depth, is described and
+// that every enum lists values.
+func lintSchema(t *testing.T, where string, s *jsonschema.Schema) {
+	t.Helper()
+	if s == nil {
+		return
+	}
+	if s.Enum != nil && len(s.Enum) == 0 {
+		t.Errorf("%s: empty enum", where)
+	}
+	for _, p := range slices.Sorted(mapsKeys(s.Properties)) {
+		ps := s.Properties[p]
+		if ps.Description == "" {
+			t.Errorf("%s.%s: property has no description", where, p)
+		}
+		lintSchema(t, where+"."+p, ps)
+	}
+	lintSchema(t, where+"[]", s.Items)
+	if s.AdditionalProperties != nil && s.AdditionalProperties.Not == nil {
+		lintSchema(t, where+"{}", s.AdditionalProperties)
+	}
+	for i, sub := range slices.Concat(s.AnyOf, s.OneOf, s.AllOf) {
+		lintSchema(t, fmt.Sprintf("%s|%d", where, i), sub)
+	}
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// TestToolsListBudget keeps tools/list small enough to leave a model room to
+// work, with every tool and two connections. Two budgets: what a model reads
+// to choose and call a tool (name, title, description, input schema,
+// annotations) under 28 KB, and the whole list, output schemas included
+// (which clients use to validate answers), under 80 KB.
+func TestToolsListBudget(t *testing.T) {
+	t.Parallel()
+	s := registryServer(t, Options{Connections: []Connection{testConn(t, "us", true), testConn(t, "eu", false)}})
+	cs := connect(t, s, nil, nil)
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(res)
+	modelFacing := 0
+	for _, tool := range res.Tools {
+		c := *tool
+		c.OutputSchema = nil
+		b, _ := json.Marshal(&c)
+		modelFacing += len(b)
+	}
+	t.Logf("tools/list: %d tools, %d bytes, %d without output schemas", len(res.Tools), len(raw), modelFacing)
+	if modelFacing > 28_000 {
+		t.Errorf("tool definitions without output schemas take %d bytes, over the 28000 budget", modelFacing)
+	}
+	if len(raw) > 80_000 {
+		t.Errorf("tools/list is %d bytes, over the 80000 budget", len(raw))
+	}
+}
+
+// validateOutput checks a result's structured content against the tool's
+// published output schema, as a strict client would.
+func validateOutput(t testing.TB, def *mcp.Tool, res *mcp.CallToolResult) {
+	t.Helper()
+	raw, err := json.Marshal(def.OutputSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema jsonschema.Schema
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := schema.Resolve(nil)
+	if err != nil {
+		t.Fatalf("%s: output schema does not resolve: %v", def.Name, err)
+	}
+	// Validate what the client received, decoded as any JSON client would.
+	body, _ := json.Marshal(res.StructuredContent)
+	var v any
+	json.Unmarshal(body, &v)
+	if err := resolved.Validate(v); err != nil {
+		t.Errorf("%s: answer does not match the output schema: %v\nanswer: %s", def.Name, err, body)
+	}
+}

@@ -1,0 +1,93 @@
+package mcpserver
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/bigc-dev/bigc/tools"
+)
+
+// errorBody is the error object of a failed call: a tools.Error, plus the
+// confirmation token the adapter hands out.
+type errorBody struct {
+	Category          tools.Category    `json:"category"`
+	Message           string            `json:"message"`
+	Field             string            `json:"field,omitempty"`
+	Fields            map[string]string `json:"fields,omitempty"`
+	Next              string            `json:"next,omitempty"`
+	MissingScope      string            `json:"missing_scope,omitempty"`
+	RetryAfterSeconds float64           `json:"retry_after_seconds,omitempty"`
+	ConfirmationToken string            `json:"confirmation_token,omitempty"`
+}
+
+func bodyOf(e *tools.Error) errorBody {
+	return errorBody{
+		Category: e.Category, Message: e.Message, Field: e.Field, Fields: e.Fields, Next: e.Next,
+		MissingScope: e.MissingScope, RetryAfterSeconds: e.RetryAfterSeconds,
+	}
+}
+
+// errorResult is a failed call as a tool result: isError, the error object
+// as structured content, and a sentence a model can act on as text. Messages
+// may quote what shoppers wrote, so they are cleaned like any answer.
+func errorResult(e errorBody) *mcp.CallToolResult {
+	e.Message = cleanText(e.Message)
+	e.Field = cleanText(e.Field)
+	e.Next = cleanText(e.Next)
+	if e.Fields != nil {
+		fields := make(map[string]string, len(e.Fields))
+		for k, m := range e.Fields {
+			fields[k] = cleanText(m)
+		}
+		e.Fields = fields
+	}
+	if e.Category == "" {
+		e.Category = tools.CategoryInternal
+	}
+	v, err := toGeneric(map[string]any{outError: e})
+	if err != nil {
+		v = map[string]any{outError: map[string]any{"category": string(tools.CategoryInternal), "message": "the error could not be encoded"}}
+	}
+	return &mcp.CallToolResult{
+		IsError:           true,
+		Content:           []mcp.Content{&mcp.TextContent{Text: errorText(e)}},
+		StructuredContent: v,
+	}
+}
+
+func errorText(e errorBody) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Error (%s): %s", e.Category, strings.TrimSuffix(e.Message, "."))
+	b.WriteString(".")
+	if e.Field != "" {
+		fmt.Fprintf(&b, " Argument at fault: %s.", e.Field)
+	}
+	if len(e.Fields) > 0 {
+		keys := slices.Sorted(maps.Keys(e.Fields))
+		b.WriteString(" The store refused:")
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s: %s;", k, e.Fields[k])
+		}
+	}
+	if e.MissingScope != "" {
+		fmt.Fprintf(&b, " The store's API account lacks the scope %s; a person must grant it in the control panel.", e.MissingScope)
+	}
+	if e.RetryAfterSeconds > 0 {
+		fmt.Fprintf(&b, " Retry after %s seconds.", strconv.FormatFloat(e.RetryAfterSeconds, 'f', -1, 64))
+	}
+	if e.Next != "" {
+		fmt.Fprintf(&b, " Next: %s", e.Next)
+		if !strings.HasSuffix(e.Next, ".") {
+			b.WriteString(".")
+		}
+	}
+	if e.ConfirmationToken != "" {
+		fmt.Fprintf(&b, " confirmation_token: %s", e.ConfirmationToken)
+	}
+	return b.String()
+}

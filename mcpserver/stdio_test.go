@@ -1,0 +1,204 @@
+package mcpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/bigc-dev/bigc/sandbox"
+)
+
+// These tests drive the real bigc binary over stdio, as an agent host does.
+
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBigc builds cmd/bigc once per test run.
+var buildBigc = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "bigc-mcpserver-test-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "bigc")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/bigc-dev/bigc/cmd/bigc").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build ./cmd/bigc: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func bigcBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := buildBigc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// stdioSession starts `bigc args...` and connects to it over its stdin and stdout.
+func stdioSession(t *testing.T, copts *mcp.ClientOptions, env []string, args ...string) *mcp.ClientSession {
+	t.Helper()
+	cmd := exec.Command(bigcBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "stdio-test", Version: "v0"}, copts).
+		Connect(context.Background(), &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("bigc %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	t.Cleanup(func() {
+		cs.Close()
+		if t.Failed() {
+			t.Logf("bigc %s stderr:\n%s", strings.Join(args, " "), stderr.String())
+		}
+	})
+	return cs
+}
+
+func TestStdioSandbox(t *testing.T) {
+	t.Parallel()
+	config := t.TempDir()
+	cs := stdioSession(t, nil, nil, "mcp", "--sandbox", "--config", config)
+	a := newAgent(t, cs, "List three products, then delete the second one.", "")
+	if _, ok := a.defs[RawToolName]; ok || len(a.defs) != 14 {
+		t.Errorf("bigc mcp --sandbox serves %d tools (raw-api-request included: %v), want the 14 others", len(a.defs), ok)
+	}
+	list := a.call("list-products", map[string]any{"limit": 3, "fields": []string{"name"}})
+	if n := len(get(list, "items").([]any)); n != 3 {
+		t.Fatalf("list-products limit=3 gave %d items", n)
+	}
+	id := num(t, get(list, "items", 1, "id"))
+	// This client cannot elicit: the first call answers with a token.
+	e := errorOf(t, a.callRaw("delete-product", map[string]any{"id": id}))
+	tok, _ := e["confirmation_token"].(string)
+	if e["category"] != "confirmation_required" || tok == "" {
+		t.Fatalf("unconfirmed delete over stdio: %v", e)
+	}
+	a.call("delete-product", map[string]any{"id": id, "confirmation_token": tok})
+	gone := errorOf(t, a.callRaw("get-product", map[string]any{"id": id}))
+	if gone["category"] != "not_found" {
+		t.Errorf("get-product after the delete: %v", gone)
+	}
+
+	ro := stdioSession(t, nil, nil, "mcp", "--sandbox", "--read-only", "--config", config)
+	res, err := ro.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range res.Tools {
+		if !tool.Annotations.ReadOnlyHint {
+			t.Errorf("--read-only serves %s", tool.Name)
+		}
+	}
+}
+
+func TestStdioRefusesBadFlags(t *testing.T) {
+	t.Parallel()
+	bin := bigcBinary(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"mcp", "--sandbox", "--tools", "list-orders,frobnicate"}, `unknown tool "frobnicate"`},
+		{[]string{"mcp", "--sandbox", "--tools", "raw-api-request"}, "--allow-raw"},
+		{[]string{"mcp", "--sandbox", "--http", "0.0.0.0:0"}, "non-loopback"},
+		{[]string{"mcp", "--sandbox", "--http", "127.0.0.1:0", "--auth-token-env", "BIGC_TEST_UNSET_VARIABLE"}, "BIGC_TEST_UNSET_VARIABLE"},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(bin, append(tt.args, "--config", t.TempDir())...)
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tt.want) {
+			t.Errorf("bigc %s: %v, output %q; want a failure naming %q", strings.Join(tt.args, " "), err, out, tt.want)
+		}
+	}
+}
+
+// TestScenariosStdio runs every scenario against the real binary serving a
+// saved connection to a sandbox this test can inspect.
+func TestScenariosStdio(t *testing.T) {
+	t.Parallel()
+	bin := bigcBinary(t)
+	for _, sc := range scenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, sandbox.Options{})
+			prompt, facts := sc.setup(f)
+			config := t.TempDir()
+			env := []string{"BIGC_TEST_STORE_TOKEN=" + f.tokens.Full}
+			add := exec.Command(bin, "connection", "add", "sbx", "--store-hash", f.hash,
+				"--token-env", "BIGC_TEST_STORE_TOKEN", "--base-url", f.url, "--config", config)
+			add.Env = append(os.Environ(), env...)
+			if out, err := add.CombinedOutput(); err != nil {
+				t.Fatalf("bigc connection add: %v\n%s", err, out)
+			}
+			var u *scriptedUser
+			if sc.user != nil {
+				u = sc.user()
+			}
+			cs := stdioSession(t, u.clientOptions(), env, "mcp", "--connection", "sbx", "--allow-raw", "--config", config)
+			a := newAgent(t, cs, prompt, f.tokens.Full)
+			sc.run(a, facts, u)
+			// Writes went through the binary, not f.client: count them at the store.
+			sc.check(t, f, facts, u)
+		})
+	}
+}
+
+// TestBinaryHTTP serves Streamable HTTP from the binary: the ready line
+// gives the URL, a foreign Origin is refused and a client can work.
+func TestBinaryHTTP(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(bigcBinary(t), "mcp", "--sandbox", "--http", "127.0.0.1:0", "--config", t.TempDir())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("bigc mcp --http after an interrupt: %v\n%s", err, stderr.String())
+		}
+	})
+	var ready struct{ URL string }
+	if err := json.NewDecoder(stdout).Decode(&ready); err != nil || !strings.HasPrefix(ready.URL, "http://127.0.0.1:") {
+		t.Fatalf("ready line: %+v, %v\n%s", ready, err, stderr.String())
+	}
+	if got := post(t, ready.URL, map[string]string{"Origin": "https://evil.example"}, initializeBody).StatusCode; got != http.StatusForbidden {
+		t.Errorf("foreign Origin: status %d, want 403", got)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "v0"}, nil).
+		Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: ready.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	res := call(t, cs, "list-orders", map[string]any{"limit": 2})
+	if res.IsError || len(get(structured(t, res), "items").([]any)) != 2 {
+		t.Errorf("list-orders over HTTP: %s", text(res))
+	}
+}
