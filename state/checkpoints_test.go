@@ -1,0 +1,104 @@
+package state
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func openTemp(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func TestCheckpoints(t *testing.T) {
+	t.Parallel()
+	db, path := openTemp(t)
+	ctx := t.Context()
+	if _, ok, err := db.Checkpoint(ctx, "shop", "orders"); ok || err != nil {
+		t.Fatalf("fresh checkpoint: ok %v, err %v", ok, err)
+	}
+	for _, c := range []string{`{"version":1}`, `{"version":1,"through":true}`} {
+		if err := db.SaveCheckpoint(ctx, "shop", "orders", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SaveCheckpoint(ctx, "other", "orders", "x"); err != nil {
+		t.Fatal(err)
+	}
+	// A second process sees what the first saved.
+	db2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if got, ok, err := db2.Checkpoint(ctx, "shop", "orders"); !ok || err != nil || got != `{"version":1,"through":true}` {
+		t.Errorf("Checkpoint = %q, %v, %v", got, ok, err)
+	}
+	if err := db2.DeleteCheckpoint(ctx, "shop", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.Checkpoint(ctx, "shop", "orders"); ok {
+		t.Error("checkpoint still there after DeleteCheckpoint")
+	}
+	if got, ok, _ := db.Checkpoint(ctx, "other", "orders"); !ok || got != "x" {
+		t.Errorf("another connection's checkpoint = %q, %v", got, ok)
+	}
+}
+
+func TestEmittedLedger(t *testing.T) {
+	t.Parallel()
+	db, _ := openTemp(t)
+	ctx := t.Context()
+	a := EmittedKey{"orders", 1, 100}
+	b := EmittedKey{"orders", 1, 200} // a newer version of the same order
+	c := EmittedKey{"products", 1, 100}
+	if _, ok, err := db.OutputSize(ctx, "/out"); ok || err != nil {
+		t.Fatalf("fresh output: ok %v, err %v", ok, err)
+	}
+	if err := db.RecordEmitted(ctx, "/out", []EmittedKey{a, c, a}, 120); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Emitted(ctx, "/out", []EmittedKey{a, b, c, a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, false, true, true}; !slices.Equal(got, want) {
+		t.Errorf("Emitted = %v, want %v", got, want)
+	}
+	if got, _ := db.Emitted(ctx, "/elsewhere", []EmittedKey{a}); got[0] {
+		t.Error("another output's ledger answered")
+	}
+	if size, ok, err := db.OutputSize(ctx, "/out"); size != 120 || !ok || err != nil {
+		t.Errorf("OutputSize = %d, %v, %v; want 120", size, ok, err)
+	}
+	many := make([]EmittedKey, 1200)
+	for i := range many {
+		many[i] = EmittedKey{"customers", int64(i + 1), 5}
+	}
+	if err := db.RecordEmitted(ctx, "/out", many[:700], 300); err != nil {
+		t.Fatal(err)
+	}
+	found, err := db.Emitted(ctx, "/out", many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(found), func(b bool) bool { return !b })); n != 700 {
+		t.Errorf("%d of 1200 found across chunks, want 700", n)
+	}
+	if err := db.ResetOutput(ctx, "/out"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Emitted(ctx, "/out", []EmittedKey{a}); got[0] {
+		t.Error("ledger kept a key after ResetOutput")
+	}
+	if _, ok, _ := db.OutputSize(ctx, "/out"); ok {
+		t.Error("output size kept after ResetOutput")
+	}
+}

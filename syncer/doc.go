@@ -1,0 +1,45 @@
+// Package syncer is Direct mode's incremental sync: it reads a store's orders,
+// products or customers changed since the last run and appends each changed
+// record, whole, exactly once to a JSON Lines output.
+//
+// # The window and the cursor
+//
+// A run reads the window (checkpoint, upper]: the upper bound is frozen when the
+// run starts (the store's clock from GET /v2/time minus a safety lag), so a
+// record changed while the run is under way is not chased; its new version
+// falls after the upper bound and comes in the next run. Records are read in
+// date_modified order. The API filters and sorts by date_modified with second
+// granularity and does not promise any order among records that share a
+// second, so the cursor is a timestamp T plus the set of record IDs at T
+// already emitted. Every page query is keyset-based: it starts again at T
+// (inclusive) and skips the IDs already emitted there. Offset paging over a
+// result set that can shrink while it is read skips records (a record
+// modified mid-run leaves the window and every later offset shifts), so it is
+// not trusted: when a whole page shares one timestamp, the reader walks that
+// timestamp's group by ID keyset (orders, products) or by the API's cursor
+// (customers). To cut round trips when latency rather than the quota bounds a
+// sync, orders are read several pages at once by page number, but such a
+// stretch is used only when GET /v2/orders/count shows the window unchanged
+// across the reads and no order appears twice; otherwise the stretch is read
+// again page by page with keyset queries.
+//
+// # Output and exactly-once
+//
+// Each line is an Envelope: {"stream","id","date_modified","record"}. A Writer
+// appends a batch, flushes and fsyncs it, and only then records it in the
+// emitted ledger of the state database; the checkpoint moves after that. A
+// writer killed at any instant leaves at worst a torn last line (cut off on
+// the next open) and lines not yet in the ledger (read back into the ledger on
+// the next open), so a rerun neither loses nor repeats a record. The ledger is
+// keyed by (stream, id, date_modified) per output file and the file is locked
+// while a batch is appended, so a webhook receiver and a polling sync can share
+// one output file without duplicates.
+//
+// # Archived and incomplete orders
+//
+// GET /v2/orders leaves out archived orders (is_deleted) unless asked, and the
+// sync does not ask: an archived order is one the merchant removed, and
+// exporting it downstream would resurrect it. An order archived after it was
+// exported is not withdrawn from the output. Incomplete orders (status 0,
+// abandoned checkouts) are skipped unless IncludeIncomplete is set.
+package syncer

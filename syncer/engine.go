@@ -1,0 +1,457 @@
+package syncer
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/bigc-dev/bigc/state"
+)
+
+// Item is one record read from the store.
+type Item struct {
+	ID           int64
+	DateModified time.Time
+	// Skip marks a record the reader passes over (a status filter): it moves
+	// the cursor but is not hydrated or emitted.
+	Skip bool
+	// Value is the record as listed; Hydrate completes it.
+	Value any
+	// Record is the whole record's JSON, set by Hydrate.
+	Record json.RawMessage
+}
+
+// Source reads one stream of a store. Scan and Group are called from one
+// goroutine; Hydrate from several at once.
+type Source interface {
+	// Stream names the stream: orders, products or customers.
+	Stream() string
+	// Scan returns the first page (up to limit records) of the records whose
+	// date_modified is in [from, to], in ascending date_modified order. A zero
+	// from means no lower bound.
+	Scan(ctx context.Context, from, to time.Time, limit int) ([]Item, error)
+	// Group returns, page by page, every record whose date_modified is exactly
+	// at, reading by a keyset (ID or API cursor) so that records leaving the
+	// group meanwhile make none skipped.
+	Group(ctx context.Context, at time.Time, limit int) iter.Seq2[[]Item, error]
+	// Hydrate fetches what the list left out and sets it.Record.
+	Hydrate(ctx context.Context, it *Item) error
+	// Count returns how many records have date_modified in [from, to], or -1
+	// when the API cannot tell cheaply.
+	Count(ctx context.Context, from, to time.Time) (int, error)
+}
+
+// ChunkScanner is a Source that can also read several pages of a window at
+// once by page number. Offset pages are only safe over a result set that does
+// not change while they are read, so ScanChunk must check that (for example by
+// counting the window before and after) and answer ok false, having emitted
+// nothing, when it cannot vouch for the pages; the engine then reads that
+// stretch page by page with keyset queries.
+type ChunkScanner interface {
+	Source
+	// ScanChunk returns the first pages*limit records (or fewer, at the end
+	// of the window) with date_modified in [from, to] in ascending
+	// date_modified order, and how many list pages it read.
+	ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) (items []Item, read int, ok bool, err error)
+}
+
+// Job is one stream's sync into one output.
+type Job struct {
+	Source Source
+	Writer *Writer
+	DB     *state.DB
+	// Connection names the store in the checkpoint table ("sandbox" for the
+	// embedded sandbox).
+	Connection string
+	// StoreTime returns the store's clock (GET /v2/time).
+	StoreTime func(ctx context.Context) (time.Time, error)
+	// Lag is taken off the store's clock to freeze the window's upper bound,
+	// so records committed in the last moments (and clocks a little apart) are
+	// left to the next run instead of being half-read. Default 2s.
+	Lag time.Duration
+	// PageSize is the list page size (default and maximum 250).
+	PageSize int
+	// Workers bounds records hydrated at once (default 8); the client's
+	// governor paces the requests they make.
+	Workers int
+	// Parallel is how many list pages a ChunkScanner source may read at once
+	// (default 8; 1 reads page by page).
+	Parallel int
+	// Since, when set, starts the window there instead of at the checkpoint.
+	Since time.Time
+	// Full re-reads everything from the beginning of time.
+	Full bool
+	// AfterWrite runs after a batch is durable in the output and before the
+	// checkpoint moves past it (tagging). It gets every record of the batch,
+	// including ones the output already held.
+	AfterWrite func(ctx context.Context, items []*Item) error
+	// Progress, when set, is called after every batch and at the end.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running sync.
+type Progress struct {
+	Stream     string
+	Records    int // written to the output
+	Duplicates int // read but already in the output
+	Pages      int // list pages read
+	// Total is the number of records in the window when the run started
+	// (from a count endpoint), or -1 when unknown.
+	Total   int
+	Elapsed time.Duration
+	Done    bool
+}
+
+// Result is what a finished run did.
+type Result struct {
+	Progress
+	// From and To are the window: the cursor it started at and the frozen
+	// upper bound.
+	From   Cursor
+	To     time.Time
+	Cursor Cursor // the checkpoint now saved
+}
+
+type batch struct {
+	items  []*Item
+	cursor Cursor
+	pages  int
+	done   chan struct{}
+	err    error
+}
+
+// Run reads the window (checkpoint, store time - lag] and appends every
+// record in it to the output exactly once, moving the checkpoint after each
+// durable batch.
+func (j *Job) Run(ctx context.Context) (Result, error) {
+	start := time.Now()
+	stream := j.Source.Stream()
+	res := Result{Progress: Progress{Stream: stream, Total: -1}}
+	pageSize := j.PageSize
+	if pageSize <= 0 || pageSize > 250 {
+		pageSize = 250
+	}
+	workers := j.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	lag := j.Lag
+	if lag == 0 {
+		lag = 2 * time.Second
+	}
+
+	cur, err := j.startCursor(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.From, res.Cursor = cur, cur
+	now, err := j.StoreTime(ctx)
+	if err != nil {
+		return res, fmt.Errorf("syncer: reading the store's clock: %w", err)
+	}
+	hi := now.Add(-lag).Truncate(time.Second).UTC()
+	res.To = hi
+	if !hi.After(cur.DateModified) {
+		res.Elapsed, res.Done = time.Since(start), true
+		j.report(res.Progress)
+		return res, nil // nothing can have changed since the cursor
+	}
+	from := cur.DateModified
+	if cur.Through {
+		from = from.Add(time.Second)
+	}
+	if n, err := j.Source.Count(ctx, from, hi); err == nil {
+		res.Total = n
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, workers)
+	batches := make(chan *batch, 1)
+	var scanErr error
+	go func() {
+		defer close(batches)
+		scanErr = j.scan(ctx, cur, hi, pageSize, func(b *batch) bool {
+			b.done = make(chan struct{})
+			go j.hydrate(ctx, b, sem)
+			select {
+			case batches <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+
+	for b := range batches {
+		<-b.done
+		if b.err == nil {
+			b.err = j.write(ctx, b, &res)
+		}
+		if b.err != nil {
+			cancel(b.err)
+			for b := range batches {
+				<-b.done // let its hydration stop before returning
+			}
+			res.Elapsed = time.Since(start)
+			return res, b.err
+		}
+		res.Elapsed = time.Since(start)
+		j.report(res.Progress)
+	}
+	if scanErr != nil {
+		res.Elapsed = time.Since(start)
+		return res, scanErr
+	}
+	if err := context.Cause(ctx); err != nil {
+		return res, err
+	}
+	final := Cursor{DateModified: hi, Through: true}
+	if err := j.DB.SaveCheckpoint(ctx, j.Connection, stream, final.encode()); err != nil {
+		return res, err
+	}
+	res.Cursor = final
+	res.Elapsed, res.Done = time.Since(start), true
+	j.report(res.Progress)
+	return res, nil
+}
+
+func (j *Job) report(p Progress) {
+	if j.Progress != nil {
+		j.Progress(p)
+	}
+}
+
+func (j *Job) startCursor(ctx context.Context) (Cursor, error) {
+	switch {
+	case j.Full:
+		return Cursor{}, nil
+	case !j.Since.IsZero():
+		return Cursor{DateModified: j.Since.UTC().Truncate(time.Second)}, nil
+	}
+	s, ok, err := j.DB.Checkpoint(ctx, j.Connection, j.Source.Stream())
+	if err != nil || !ok {
+		return Cursor{}, err
+	}
+	return decodeCursor(s)
+}
+
+// write appends a hydrated batch, runs AfterWrite and moves the checkpoint.
+func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
+	envs := make([]Envelope, 0, len(b.items))
+	for _, it := range b.items {
+		envs = append(envs, Envelope{Stream: j.Source.Stream(), ID: it.ID, DateModified: it.DateModified, Record: it.Record})
+	}
+	n, err := j.Writer.Append(ctx, envs)
+	if err != nil {
+		return err
+	}
+	if j.AfterWrite != nil && len(b.items) > 0 {
+		if err := j.AfterWrite(ctx, b.items); err != nil {
+			return err
+		}
+	}
+	if err := j.DB.SaveCheckpoint(ctx, j.Connection, j.Source.Stream(), b.cursor.encode()); err != nil {
+		return err
+	}
+	res.Cursor = b.cursor
+	res.Records += n
+	res.Duplicates += len(envs) - n
+	res.Pages += b.pages
+	return nil
+}
+
+// hydrate completes every record of a batch, at most cap(sem) at a time
+// across all batches in flight.
+func (j *Job) hydrate(ctx context.Context, b *batch, sem chan struct{}) {
+	defer close(b.done)
+	var wg sync.WaitGroup
+	var once sync.Once
+	for _, it := range b.items {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			once.Do(func() { b.err = context.Cause(ctx) })
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := j.Source.Hydrate(ctx, it); err != nil {
+				once.Do(func() {
+					b.err = fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
+				})
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// scan walks the window from cur to hi with keyset queries and hands each
+// page's new records to emit, with the cursor that holds once they are
+// written. See the package doc for why it never pages by offset.
+func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emit func(*batch) bool) error {
+	seen := make(map[int64]bool, len(cur.IDs))
+	for _, id := range cur.IDs {
+		seen[id] = true
+	}
+	for {
+		from := cur.DateModified
+		if cur.Through {
+			from = from.Add(time.Second)
+		}
+		items, pages, span, err := j.scanPage(ctx, from, hi, limit)
+		if err != nil {
+			return err
+		}
+		full := len(items) >= span
+		items = slices.DeleteFunc(items, func(it Item) bool {
+			return it.DateModified.After(hi) || (!from.IsZero() && it.DateModified.Before(from))
+		})
+		slices.SortStableFunc(items, func(a, b Item) int {
+			return cmp.Or(a.DateModified.Compare(b.DateModified), cmp.Compare(a.ID, b.ID))
+		})
+		if !full || len(items) == 0 {
+			// The last page: the whole rest of the window is in it.
+			b := &batch{pages: pages, cursor: cur}
+			for i := range items {
+				it := &items[i]
+				if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
+					b.items = append(b.items, it)
+				}
+			}
+			if len(items) > 0 {
+				last := items[len(items)-1].DateModified
+				b.cursor = Cursor{DateModified: last, Through: true}
+			}
+			if !emit(b) {
+				return context.Cause(ctx)
+			}
+			return nil
+		}
+		first, last := items[0].DateModified, items[len(items)-1].DateModified
+		if first.Equal(last) {
+			// A whole page shares one second: walk that second's group.
+			if !first.Equal(cur.DateModified) || cur.Through {
+				cur = Cursor{DateModified: first}
+				clear(seen)
+			}
+			pages := pages + 1 // the pages that found the group, and the group's first
+			walked := map[int64]bool{}
+			for page, err := range j.Source.Group(ctx, first, limit) {
+				if err != nil {
+					return err
+				}
+				b := &batch{pages: pages}
+				pages = 1
+				fresh := 0
+				for i := range page {
+					it := &page[i]
+					if !walked[it.ID] {
+						walked[it.ID] = true
+						fresh++
+					}
+					if !it.DateModified.Equal(first) || seen[it.ID] {
+						continue
+					}
+					seen[it.ID] = true
+					if !it.Skip {
+						b.items = append(b.items, it)
+					}
+				}
+				if fresh == 0 && len(page) >= limit {
+					// A full page this walk has wholly seen before: the API
+					// is not honouring the keyset, and walking on would never
+					// end.
+					return fmt.Errorf("syncer: %s at %s: the API returned a page of records already read; stopping rather than looping",
+						j.Source.Stream(), first.Format(time.RFC3339))
+				}
+				b.cursor = Cursor{DateModified: first, IDs: idsOf(seen)}
+				if !emit(b) {
+					return context.Cause(ctx)
+				}
+			}
+			cur = Cursor{DateModified: first, Through: true}
+			clear(seen)
+			if !emit(&batch{cursor: cur}) {
+				return context.Cause(ctx)
+			}
+			continue
+		}
+		b := &batch{pages: pages}
+		next := make(map[int64]bool)
+		for i := range items {
+			it := &items[i]
+			if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
+				b.items = append(b.items, it)
+			}
+			if it.DateModified.Equal(last) {
+				next[it.ID] = true
+			}
+		}
+		cur = Cursor{DateModified: last, IDs: idsOf(next)}
+		seen = next
+		b.cursor = cur
+		if !emit(b) {
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// maxStretch bounds the records of one multi-page read.
+const maxStretch = 1000
+
+// scanPage reads the next stretch of the window: several pages at once when
+// the source can vouch for them, else one keyset page. span is the number of
+// records a full stretch holds.
+func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit int) (items []Item, pages, span int, err error) {
+	parallel := j.Parallel
+	if parallel == 0 {
+		parallel = 8
+	}
+	// A stretch holds at most maxStretch records, which bounds memory: a few
+	// stretches are in flight at once (read, hydrated, written).
+	parallel = min(parallel, max(1, maxStretch/limit))
+	if cs, ok := j.Source.(ChunkScanner); ok && parallel > 1 {
+		items, read, ok, err := cs.ScanChunk(ctx, from, hi, limit, parallel)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if ok {
+			return items, read, read * limit, nil
+		}
+	}
+	items, err = j.Source.Scan(ctx, from, hi, limit)
+	return items, 1, limit, err
+}
+
+// Follow runs the job again and again, every interval, until ctx ends. Each
+// run's result goes to done; a failed run is reported there and retried at
+// the next tick rather than ending the loop, unless ctx ended.
+func (j *Job) Follow(ctx context.Context, every time.Duration, done func(Result, error)) error {
+	if every <= 0 {
+		return errors.New("syncer: --every must be positive")
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		res, err := j.Run(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		done(res, err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

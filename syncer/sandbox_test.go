@@ -1,0 +1,451 @@
+package syncer
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/state"
+)
+
+// hookTransport calls before ahead of every request, so a test can change
+// the store between the pages of a run.
+type hookTransport struct {
+	before func(r *http.Request)
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h.before != nil {
+		h.before(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+type sandboxRig struct {
+	srv    *sandbox.Server
+	client *bigcommerce.Client
+	hook   *hookTransport
+	db     *state.DB
+	out    string
+}
+
+func newRig(t *testing.T, opts sandbox.Options) *sandboxRig {
+	t.Helper()
+	r := &sandboxRig{srv: sandbox.NewTestServer(t, opts), hook: &hookTransport{}}
+	var err error
+	r.client, err = bigcommerce.NewClient(r.srv.StoreHash, r.srv.Tokens.Full,
+		bigcommerce.WithBaseURL(r.srv.URL), bigcommerce.WithHTTPClient(&http.Client{Transport: r.hook}),
+		bigcommerce.WithConcurrency(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.db = openTestDB(t)
+	r.out = filepath.Join(t.TempDir(), "out.jsonl")
+	return r
+}
+
+func (r *sandboxRig) run(t *testing.T, stream string, pageSize int, tweak func(*Job)) (Result, error) {
+	t.Helper()
+	src, err := NewSource(stream, r.client, OrderFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := OpenFile(t.Context(), r.db, r.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	job := &Job{Source: src, Writer: w, DB: r.db, Connection: "sandbox", StoreTime: r.client.Store.Time, PageSize: pageSize, Lag: time.Second}
+	if tweak != nil {
+		tweak(job)
+	}
+	return job.Run(t.Context())
+}
+
+// storeOrders lists the store's current orders (not archived, not
+// incomplete) modified up to hi, with faults off.
+func (r *sandboxRig) storeOrders(t *testing.T, hi time.Time) map[state.EmittedKey]bool {
+	t.Helper()
+	r.srv.Store.SetFaults(sandbox.Faults{})
+	r.srv.Store.SetQuota(0, 0)
+	want := map[state.EmittedKey]bool{}
+	for o, err := range r.client.Orders.All(t.Context(), &bigcommerce.OrderListOptions{MaxDateModified: hi, Sort: "id:asc"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.StatusID != 0 {
+			want[state.EmittedKey{Stream: "orders", ID: int64(o.ID), DateModified: o.DateModified.Unix()}] = true
+		}
+	}
+	return want
+}
+
+// checkOutputIs asserts that the output holds exactly want, each once.
+func checkOutputIs(t *testing.T, out string, want map[state.EmittedKey]bool) {
+	t.Helper()
+	got := map[state.EmittedKey]int{}
+	for _, k := range readOutput(t, out) {
+		got[k]++
+	}
+	for k, n := range got {
+		if n > 1 {
+			t.Errorf("%s %d version %d written %d times", k.Stream, k.ID, k.DateModified, n)
+		}
+		if !want[k] {
+			t.Errorf("%s %d version %d written but not in the store's window", k.Stream, k.ID, k.DateModified)
+		}
+	}
+	missing := 0
+	for k := range want {
+		if got[k] == 0 {
+			missing++
+			if missing < 5 {
+				t.Errorf("%s %d version %d missing", k.Stream, k.ID, k.DateModified)
+			}
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d records missing", missing, len(want))
+	}
+}
+
+func TestSyncOrdersWithFaults(t *testing.T) {
+	t.Parallel()
+	faults, err := sandbox.ParseFaults("500=0.08,502=0.04,503=0.04,reset=0.05,truncate=0.05,429-noheaders=0.04")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, sandbox.Options{Seed: 3, Orders: 120, Products: 20, Customers: 10})
+	list, _, err := r.client.Orders.List(t.Context(), &bigcommerce.OrderListOptions{Limit: 50})
+	if err != nil || len(list) < 50 {
+		t.Fatalf("listing orders: %d, %v", len(list), err)
+	}
+	archived := []int64{int64(list[4].ID), int64(list[16].ID), int64(list[40].ID)}
+	for _, id := range archived {
+		if err := r.srv.Store.ArchiveOrder(int(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.srv.Store.SetFaults(faults)
+	r.srv.Store.SetQuota(40, 200*time.Millisecond)
+	res, err := r.run(t, "orders", 25, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := r.srv.Store.Stats()
+	if st.ConnectionsDropped == 0 || st.ByStatus["500"] == 0 {
+		t.Errorf("faults were not injected: %+v", st)
+	}
+	want := r.storeOrders(t, res.To)
+	checkOutputIs(t, r.out, want)
+	for _, k := range readOutput(t, r.out) {
+		if slices.Contains(archived, k.ID) {
+			t.Errorf("archived order %d exported", k.ID)
+		}
+	}
+}
+
+func TestSyncOrdersModifiedMidRun(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 4, Orders: 200})
+	var lists atomic.Int64
+	rng := rand.New(rand.NewPCG(4, 4))
+	var mu sync.Mutex
+	touched := map[int]bool{}
+	r.hook.before = func(req *http.Request) {
+		if !strings.HasSuffix(req.URL.Path, "/v2/orders") {
+			return
+		}
+		if lists.Add(1) < 2 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for range 3 {
+			id := 1 + rng.IntN(200)
+			if o, ok := r.srv.Store.Order(id); ok && !o.IsDeleted {
+				if err := r.srv.Store.UpdateOrderStatus(id, 1+(o.StatusID%13)); err == nil {
+					touched[id] = true
+				}
+			}
+		}
+	}
+	first, err := r.run(t, "orders", 20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.hook.before = nil
+	if len(touched) == 0 {
+		t.Fatal("no order was modified during the run")
+	}
+	for _, k := range readOutput(t, r.out) {
+		if k.DateModified > first.To.Unix() {
+			t.Errorf("order %d version %d is past the window's upper bound %s", k.ID, k.DateModified, first.To)
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // the modifications must fall behind the next run's lag
+	second, err := r.run(t, "orders", 20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Records == 0 || second.Records > len(touched) {
+		t.Errorf("second run wrote %d records; %d orders were modified during the first", second.Records, len(touched))
+	}
+	// Every order's current version is in the output once; older versions
+	// written by the first run stay (they were real versions).
+	want := r.storeOrders(t, second.To)
+	got := map[state.EmittedKey]int{}
+	for _, k := range readOutput(t, r.out) {
+		got[k]++
+		if got[k] > 1 {
+			t.Errorf("order %d version %d written twice", k.ID, k.DateModified)
+		}
+	}
+	for k := range want {
+		if got[k] == 0 {
+			t.Errorf("order %d version %d missing", k.ID, k.DateModified)
+		}
+	}
+}
+
+// mutableClock is a sandbox clock a test moves by hand.
+type mutableClock struct{ t atomic.Int64 }
+
+func (c *mutableClock) now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
+func (c *mutableClock) set(t time.Time)     { c.t.Store(t.UnixNano()) }
+func (c *mutableClock) add(d time.Duration) { c.t.Add(int64(d)) }
+
+func TestSyncOrdersSharingOneSecond(t *testing.T) {
+	t.Parallel()
+	clock := &mutableClock{}
+	clock.set(time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC))
+	r := newRig(t, sandbox.Options{Seed: 5, Orders: 30, Now: clock.now})
+	// 50 orders in one second: two whole pages of 25 and then a 204.
+	for range 50 {
+		if _, err := r.srv.Store.CreateOrder(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.add(time.Minute)
+	// Page by page, so the group walk (not a chunk of offset pages) meets them.
+	res, err := r.run(t, "orders", 25, func(j *Job) { j.Parallel = 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+	if n := r.srv.Store.Stats().ByStatus["204"]; n == 0 {
+		t.Error("the group walk never reached an empty (204) page")
+	}
+	// Nothing changed: the second run reads an empty window (a 204) and
+	// writes nothing.
+	clock.add(time.Minute)
+	again, err := r.run(t, "orders", 25, nil)
+	if err != nil || again.Records != 0 || again.Duplicates != 0 {
+		t.Errorf("second run: %d records, %d duplicates, %v; want none", again.Records, again.Duplicates, err)
+	}
+}
+
+func TestSyncTagIsIdempotent(t *testing.T) {
+	t.Parallel()
+	faults, err := sandbox.ParseFaults("commit-then-drop=0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, sandbox.Options{Seed: 6, Orders: 40, Faults: faults})
+	tagger := &Tagger{Client: r.client, Namespace: "bigc", Key: "synced", Value: "2026-01-01T00:00:00Z"}
+	res, err := r.run(t, "orders", 25, func(j *Job) { j.AfterWrite = tagger.AfterWrite })
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := readOutput(t, r.out)
+	check := func() {
+		t.Helper()
+		for _, k := range keys {
+			mfs := r.srv.Store.OrderMetafields(int(k.ID))
+			n := 0
+			for _, m := range mfs {
+				if m.Namespace == "bigc" && m.Key == "synced" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("order %d has %d bigc/synced metafields, want 1", k.ID, n)
+			}
+		}
+	}
+	check()
+	if created, _ := tagger.Counts(); created == 0 || res.Records == 0 {
+		t.Fatalf("created %d tags for %d records", created, res.Records)
+	}
+	// A full rerun re-reads every order: the output gains nothing and no
+	// metafield is created.
+	again := &Tagger{Client: r.client, Namespace: "bigc", Key: "synced", Value: "later"}
+	res2, err := r.run(t, "orders", 25, func(j *Job) { j.Full, j.AfterWrite = true, again.AfterWrite })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created, already := again.Counts(); created != 0 || already != int64(len(keys)) {
+		t.Errorf("rerun created %d tags, found %d already tagged; want 0 and %d", created, already, len(keys))
+	}
+	if res2.Records != 0 || res2.Duplicates != len(keys) {
+		t.Errorf("rerun wrote %d, skipped %d; want 0 and %d", res2.Records, res2.Duplicates, len(keys))
+	}
+	check()
+}
+
+func TestSyncProductsAndCustomers(t *testing.T) {
+	t.Parallel()
+	faults, err := sandbox.ParseFaults("500=0.1,reset=0.1,truncate=0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, sandbox.Options{Seed: 7, Orders: -1, Products: 60, Customers: 45, Faults: faults})
+	if _, err := r.run(t, "products", 20, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.run(t, "customers", 20, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.Store.SetFaults(sandbox.Faults{})
+	var products, customers []int64
+	var images int
+	for _, k := range readOutput(t, r.out) {
+		switch k.Stream {
+		case "products":
+			products = append(products, k.ID)
+		case "customers":
+			customers = append(customers, k.ID)
+		}
+	}
+	slices.Sort(products)
+	slices.Sort(customers)
+	wantP := r.srv.Store.ProductIDs()
+	wantC := r.srv.Store.CustomerIDs()
+	if !slices.Equal(products, toInt64(wantP)) {
+		t.Errorf("products = %v, want %v", products, wantP)
+	}
+	if !slices.Equal(customers, toInt64(wantC)) {
+		t.Errorf("customers = %v, want %v", customers, wantC)
+	}
+	// Whole records: a product line carries its variants and images.
+	env, err := lineOf(t, r.out, "products")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p bigcommerce.Product
+	if err := jsonUnmarshal(env.Record, &p); err != nil {
+		t.Fatal(err)
+	}
+	images = len(p.Images)
+	if len(p.Variants) == 0 || images == 0 {
+		t.Errorf("product %d has %d variants and %d images; want whole records", p.ID, len(p.Variants), images)
+	}
+}
+
+func TestFetchOrderMatchesSync(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 8, Orders: 30})
+	if _, err := r.run(t, "orders", 250, nil); err != nil {
+		t.Fatal(err)
+	}
+	env, err := lineOf(t, r.out, "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := FetchOrder(t.Context(), r.client, int(env.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched, err := OrderEnvelope(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(fetched.Record) != string(env.Record) {
+		t.Errorf("webhook path and sync path differ:\n fetched %s\n synced  %s", fetched.Record, env.Record)
+	}
+	var whole OrderRecord
+	if err := jsonUnmarshal(env.Record, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Products) == 0 || len(whole.ShippingAddresses) == 0 {
+		t.Errorf("order %d has %d lines and %d shipping addresses", whole.ID, len(whole.Products), len(whole.ShippingAddresses))
+	}
+}
+
+func toInt64(ids []int) []int64 {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = int64(id)
+	}
+	return out
+}
+
+var errNoLine = errors.New("no line of that stream")
+
+// lineOf returns the first envelope of a stream in the output.
+func lineOf(t *testing.T, path, stream string) (Envelope, error) {
+	t.Helper()
+	for _, l := range readLines(t, path) {
+		var e Envelope
+		if err := jsonUnmarshal(l, &e); err != nil {
+			return e, err
+		}
+		if e.Stream == stream {
+			return e, nil
+		}
+	}
+	return Envelope{}, errNoLine
+}
+
+// TestSyncCatalogSharingOneSecond makes whole pages of products and of
+// customers share one second, so both group walks run: products by ID
+// keyset, customers by the API's cursor.
+func TestSyncCatalogSharingOneSecond(t *testing.T) {
+	t.Parallel()
+	clock := &mutableClock{}
+	clock.set(time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC))
+	r := newRig(t, sandbox.Options{Seed: 9, Orders: -1, Products: 5, Customers: 5, Now: clock.now})
+	for i := range 23 {
+		_, _, err := r.client.Products.Create(t.Context(), &bigcommerce.ProductCreateRequest{
+			Name: fmt.Sprintf("Same second %d", i), Type: "physical", Weight: "1", Price: "9.50",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		var batch []*bigcommerce.CustomerCreateRequest
+		for j := range 8 {
+			batch = append(batch, &bigcommerce.CustomerCreateRequest{Email: fmt.Sprintf("same%d-%d@example.com", i, j), FirstName: "Same", LastName: "Second"})
+		}
+		if _, err := r.client.Customers.Create(t.Context(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.add(time.Minute)
+	for _, stream := range []string{"products", "customers"} {
+		if _, err := r.run(t, stream, 10, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string][]int64{}
+	for _, k := range readOutput(t, r.out) {
+		got[k.Stream] = append(got[k.Stream], k.ID)
+	}
+	for stream, want := range map[string][]int{"products": r.srv.Store.ProductIDs(), "customers": r.srv.Store.CustomerIDs()} {
+		slices.Sort(got[stream])
+		if !slices.Equal(got[stream], toInt64(want)) {
+			t.Errorf("%s = %v, want %v", stream, got[stream], want)
+		}
+	}
+}

@@ -1,0 +1,242 @@
+package syncer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/bigc-dev/bigc/state"
+)
+
+// Writer appends envelopes to a JSON Lines output. A file Writer is
+// exactly-once: it keeps the emitted ledger in the state database, repairs what
+// a killed writer left behind, and locks the file while it appends, so several
+// processes (a sync and a webhook receiver) can share one file. A stream
+// Writer (stdout) has no ledger: across a crash it may repeat the last batch.
+type Writer struct {
+	db   *state.DB // nil for a stream writer
+	path string    // absolute path of the file; "" for a stream writer
+	f    *os.File
+	w    io.Writer // a stream writer's destination
+
+	mu  sync.Mutex // one batch at a time within the process; flock does it across processes
+	buf []byte
+}
+
+// OpenFile opens (creating with mode 0600, since orders and customers hold
+// personal data) the output file at path for appending, repairs a torn last
+// line and brings the ledger up to date with the file.
+func OpenFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
+	if db == nil {
+		return nil, errors.New("syncer: a file output needs the state database for its ledger")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: output path %q: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("syncer: output directory: %w", err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: opening output: %w", err)
+	}
+	w := &Writer{db: db, path: abs, f: f}
+	if err := w.locked(func() error { return w.reconcile(ctx) }); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// NewStreamWriter returns a Writer to a stream such as stdout. It flushes
+// after every batch and syncs when the stream is a file.
+func NewStreamWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Path is the output file's absolute path, or "" for a stream writer.
+func (w *Writer) Path() string { return w.path }
+
+// Close closes the output file. It does not close a stream writer's stream.
+func (w *Writer) Close() error {
+	if w.f != nil {
+		return w.f.Close()
+	}
+	return nil
+}
+
+// Append writes the envelopes that the output does not already hold, makes
+// them durable (flush and fsync), and only then records them in the ledger. It
+// returns how many it wrote; the rest were duplicates (same stream, ID and
+// date_modified) of lines already in the output, whoever wrote them.
+func (w *Writer) Append(ctx context.Context, envs []Envelope) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return w.appendStream(envs)
+	}
+	var n int
+	err := w.locked(func() error {
+		if err := w.reconcile(ctx); err != nil {
+			return err
+		}
+		keys := make([]state.EmittedKey, len(envs))
+		for i := range envs {
+			keys[i] = envs[i].Key()
+		}
+		found, err := w.db.Emitted(ctx, w.path, keys)
+		if err != nil {
+			return err
+		}
+		w.buf = w.buf[:0]
+		fresh := keys[:0:0]
+		inBatch := make(map[state.EmittedKey]bool, len(envs))
+		for i := range envs {
+			if found[i] || inBatch[keys[i]] {
+				continue
+			}
+			inBatch[keys[i]] = true
+			if w.buf, err = envs[i].appendLine(w.buf); err != nil {
+				return err
+			}
+			fresh = append(fresh, keys[i])
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if _, err := w.f.Write(w.buf); err != nil {
+			return fmt.Errorf("syncer: writing output: %w", err)
+		}
+		if err := w.f.Sync(); err != nil {
+			return fmt.Errorf("syncer: syncing output: %w", err)
+		}
+		st, err := w.f.Stat()
+		if err != nil {
+			return fmt.Errorf("syncer: output: %w", err)
+		}
+		if err := w.db.RecordEmitted(ctx, w.path, fresh, st.Size()); err != nil {
+			return err
+		}
+		n = len(fresh)
+		return nil
+	})
+	return n, err
+}
+
+func (w *Writer) appendStream(envs []Envelope) (int, error) {
+	w.buf = w.buf[:0]
+	var err error
+	for i := range envs {
+		if w.buf, err = envs[i].appendLine(w.buf); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := w.w.Write(w.buf); err != nil {
+		return 0, fmt.Errorf("syncer: writing output: %w", err)
+	}
+	if fl, ok := w.w.(interface{ Flush() error }); ok {
+		if err := fl.Flush(); err != nil {
+			return 0, fmt.Errorf("syncer: flushing output: %w", err)
+		}
+	}
+	if f, ok := w.w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if err := f.Sync(); err != nil {
+				return 0, fmt.Errorf("syncer: syncing output: %w", err)
+			}
+		}
+	}
+	return len(envs), nil
+}
+
+func (w *Writer) locked(fn func() error) error {
+	if err := lockFile(w.f); err != nil {
+		return fmt.Errorf("syncer: locking output %s: %w", w.path, err)
+	}
+	defer unlockFile(w.f)
+	return fn()
+}
+
+// reconcile brings the ledger level with the file. Bytes past the ledger's
+// committed size were written by a writer killed before it recorded them: the
+// complete lines among them are in the output, so they join the ledger; a torn
+// last line is cut off, so its record is written again, whole. A file shorter
+// than the ledger says was cut or replaced by hand; its ledger is rebuilt from
+// what it holds.
+func (w *Writer) reconcile(ctx context.Context) error {
+	committed, known, err := w.db.OutputSize(ctx, w.path)
+	if err != nil {
+		return err
+	}
+	st, err := w.f.Stat()
+	if err != nil {
+		return fmt.Errorf("syncer: output: %w", err)
+	}
+	size := st.Size()
+	switch {
+	case known && size == committed:
+		return nil
+	case size < committed:
+		if err := w.db.ResetOutput(ctx, w.path); err != nil {
+			return err
+		}
+		committed = 0
+	case !known:
+		committed = 0
+	}
+	return w.scan(ctx, committed, size)
+}
+
+// scan reads the lines in [from, size) into the ledger and cuts a torn tail.
+func (w *Writer) scan(ctx context.Context, from, size int64) error {
+	r := bufio.NewReaderSize(io.NewSectionReader(w.f, from, size-from), 1<<20)
+	var keys []state.EmittedKey
+	end := from // offset just past the last complete line
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			long := append([]byte(nil), line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err == io.EOF {
+			break // what is left (possibly nothing) is a torn line
+		}
+		if err != nil {
+			return fmt.Errorf("syncer: reading output: %w", err)
+		}
+		body := bytes.TrimRight(line, "\r\n")
+		if len(bytes.TrimSpace(body)) > 0 {
+			k, err := ParseLine(body)
+			if err != nil {
+				return fmt.Errorf("syncer: %s at byte %d: %w", w.path, end, err)
+			}
+			keys = append(keys, k)
+		}
+		end += int64(len(line))
+		if len(keys) >= 10000 {
+			if err := w.db.RecordEmitted(ctx, w.path, keys, end); err != nil {
+				return err
+			}
+			keys = keys[:0]
+		}
+	}
+	if end < size {
+		if err := w.f.Truncate(end); err != nil {
+			return fmt.Errorf("syncer: cutting torn last line of %s: %w", w.path, err)
+		}
+		if err := w.f.Sync(); err != nil {
+			return fmt.Errorf("syncer: syncing output: %w", err)
+		}
+	}
+	return w.db.RecordEmitted(ctx, w.path, keys, end)
+}
