@@ -1,0 +1,133 @@
+// Package sandbox is a stateful simulation of one BigCommerce store: the
+// embedded store behind bigc's --sandbox flag and the test double of every
+// other package. It imports none of bigc's packages and keeps its own
+// models, so that a wrong JSON tag cannot hide by being wrong on both the
+// client's side and the simulator's.
+//
+// # Starting one
+//
+//	srv := sandbox.NewTestServer(t, sandbox.Options{Seed: 7, Orders: 20})
+//	// API at srv.URL + "/stores/" + srv.StoreHash + "/v3/..." with
+//	// X-Auth-Token: srv.Tokens.Full (or srv.Tokens.ReadOnly).
+//
+// New returns the *Store, an http.Handler; Start serves it on loopback;
+// Serve prints the ready line {"url":...,"store_hash":...,"tokens":{...}}
+// and serves until its context ends (that is `bigc sandbox serve`).
+//
+// # The API it serves
+//
+// Under /stores/{hash}/: V2 /time, /store, /orders (list, create, count,
+// get, update, archive), /orders/{id}/products, /shipping_addresses,
+// /shipments (list, create, get, update, delete, count), /coupons,
+// /order_statuses; V3 /catalog/products (list, create, batch update, delete
+// by filter, get, update, delete) with /variants, /options, /images and
+// /custom-fields; /catalog/variants (list, batch update); /catalog/trees,
+// /catalog/trees/categories, /catalog/trees/{id}/categories;
+// /catalog/brands; /customers (cursor paged), /customers/addresses;
+// /hooks; and {resource}/{id}/metafields (cursor paged) for products,
+// variants, brands, categories (/catalog/categories/{id}), orders
+// (/orders/{id}) and customers. An unknown
+// path is 404 and a known path with the wrong method 405, in BigCommerce's
+// error shapes (V3 object, V2 array).
+//
+// Behaviour reproduced from the real API: V3 {data, meta} envelopes whose
+// pagination links are relative query strings; V2 bare arrays and 204 with
+// no body for an empty page; limit default 50, maximum 250 (a larger limit
+// is clamped to 250: whether the real API clamps or answers 413 is
+// unverified); the filter operators :in, :not_in, :min, :max, :like,
+// :greater, :less; date filters in RFC-2822, ISO-8601 or Unix seconds, a
+// bare date getting the current time of day; V2 money as decimal strings
+// and dates in RFC-2822, V3 numbers and ISO dates; 200 (not 201) for V3
+// product, customer and hook creation and V2 order creation; 422 (V3) or
+// 400 (V2) with field messages for invalid input; 409 for a duplicate
+// product name or SKU and for a metafield namespace and key; 422 for a
+// duplicate customer email and for a second hook with the same scope and
+// destination (the hooks spec lists no 409); 413 above the batch
+// limits (10 products, 50 variants, 10 customers); DELETE
+// /v3/catalog/products without a filter refused (422); DELETE /v3/customers
+// without id:in answering 204 and deleting nothing; DELETE /v2/orders/{id}
+// archiving (is_deleted) so the order leaves lists (is_deleted=true lists
+// archived ones); PUT /v2/orders/{id} patching status, notes, addresses and
+// products (a line with id changes, quantity 0 removes, one without id
+// adds); include=options capping a product page at 10. DELETE /v2/orders (archive everything) is refused with
+// 400. Every change moves date_modified; order lines reference real
+// variants and SKUs; an order takes stock where the product tracks it
+// (inventory_tracking product or variant).
+//
+// # Auth, quota and faults
+//
+// X-Auth-Token is required; a missing or unknown token gets 401. The
+// tokens and the store hash derive from the seed (so a second process with
+// the same seed accepts the same tokens): the sandbox is a simulator bound to
+// loopback, not a security boundary. A token
+// used with another store's hash also gets 401 (the token is not valid for
+// that store). The read-only token may read everything and gets 403 with
+// "You don't have a required scope to access the endpoint" and the scope
+// name (e.g. store_v2_products) on any write; hooks use BigCommerce's
+// default scope, so both tokens may manage them, as on the real API.
+//
+// Every authenticated API response carries X-Rate-Limit-Time-Window-Ms,
+// -Time-Reset-Ms, -Requests-Quota and -Requests-Left. With Options.Quota
+// set, requests past the quota in a fixed window get 429 with X-Retry-After;
+// with no quota the headers count down from 1,000,000 and nothing is
+// refused. Faults (ParseFaults) are drawn from a generator seeded with
+// Seed, so a run with the same requests in the same order sees the same
+// faults: 5xx answers (502 and 504 as HTML pages, as a gateway sends), a
+// connection reset after half the body, a truncated JSON body with a
+// matching Content-Length, latency, commit-then-drop (a write is applied
+// and the connection closed with no answer), 429 without any rate-limit
+// header, and duplicate webhook deliveries.
+//
+// # Webhooks
+//
+// Hooks (POST /v3/hooks) receive BigCommerce's thin payload {scope,
+// store_id (a string), data{type, id, ...}, hash (SHA-1 hex of the JSON
+// data), created_at, producer "stores/{hash}"} with their custom headers,
+// on store/order/created, updated, statusUpdated (with data.status),
+// archived; store/product/created, updated, deleted, inventory/updated,
+// inventory/order/updated (with data.inventory); store/customer/created,
+// updated, deleted, address/*; store/category/*; store/shipment/created;
+// store/{order,product,customer}/metafield/created. A scope ending in * is a
+// wildcard. Destinations must be https on port 443 or, in the sandbox, plain
+// http to a loopback address. A delivery that gets no 2xx is retried after
+// 60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400 and 86400 seconds,
+// each multiplied by Options.WebhookRetryScale; after the last retry the
+// hook is deactivated (is_active false). Deliveries stop on Close.
+//
+// # Seeded data and live orders
+//
+// The seeded store is a function of Seed and a fixed anchor instant
+// (2026-01-01T00:00:00Z), never of the start time: brands, one category
+// tree four levels deep, products with options, variants, images and custom
+// fields (stock tracked per product, per variant or not at all), customers
+// with addresses, and orders over the year before the anchor whose lines
+// reference real variants, with every status 0-14. With Options.Live > 0,
+// order k of the live schedule arrives at epoch + k/Live seconds, where
+// epoch is the start of the UTC period the store was created in (an hour for
+// Live <= 1, ten minutes for Live <= 5, else a minute, which bounds the
+// orders a new store catches up on), and its contents are drawn from
+// (Seed, k); every other slot also moves an earlier order one status along.
+// Two processes with the same seed and rate started in the same period serve
+// the same live orders as long as nobody writes to them.
+// A million orders take about the memory BENCHMARKS.md reports.
+//
+// # Operator endpoints
+//
+// Outside /stores/, with no token, quota or faults, and not counted in the
+// statistics:
+//
+//	GET  /_sandbox/stats         request counts by status and route, 429s, deliveries (Stats)
+//	GET  /_sandbox/deliveries    every webhook delivery attempt (the last 10,000)
+//	POST /_sandbox/orders        create an order from a V2 order body; an empty body makes a random one
+//	PUT  /_sandbox/orders/{id}   change an order as PUT /v2/orders/{id} does (e.g. {"status_id": 2})
+//	POST /_sandbox/products      create a product from a V3 product body
+//	PUT  /_sandbox/products/{id} change a product as PUT /v3/catalog/products/{id} does
+//	POST /_sandbox/customers     create customers from one V3 customer object or an array
+//	POST /_sandbox/faults        replace the faults: {"spec": "503=0.1,reset=0.05"}
+//	POST /_sandbox/quota         replace the quota: {"quota": 150, "window": "30s"} (0 turns it off)
+//
+// The same operations exist as Go methods on *Store for tests: Stats,
+// Deliveries, CreateOrder, UpdateOrderStatus, ArchiveOrder, Order,
+// OrderMetafields, ProductMetafields, Product, ProductIDs, CustomerIDs,
+// Counts, HookActive, SetFaults and SetQuota.
+package sandbox

@@ -1,0 +1,259 @@
+package sandbox
+
+import (
+	"cmp"
+	"slices"
+)
+
+// orderBook holds the V2 orders. Orders are compact because a store may
+// hold a million of them: seeded orders share their address with their
+// customer and their names and SKUs with the catalog.
+type orderBook struct {
+	first  int      // id of orders[0]
+	orders []*order // by id - first; nil where an id was never used
+	// byModified lists live (not archived) orders sorted by
+	// (date_modified, id), so that the incremental-sync query
+	// (min_date_modified, sort=date_modified:asc) is a binary search.
+	byModified []modKey
+	statuses   [15]statusLabel
+	archived   int // archived orders, which the fast paths must not count
+}
+
+type modKey struct {
+	modified int64
+	id       int
+}
+
+func cmpModKey(a, b modKey) int {
+	return cmp.Or(cmp.Compare(a.modified, b.modified), cmp.Compare(a.id, b.id))
+}
+
+type order struct {
+	id, customerID int
+	status         uint8
+	deleted        bool
+	payment        uint8 // index into paymentMethods
+	channelID      int
+	created        int64
+	modified       int64
+	shipped        int64
+	subtotal       decimal // ex tax
+	shipping       decimal
+	tax            decimal
+	discount       decimal
+	total          decimal // inc tax
+	refunded       decimal
+	shippingAddrID int
+	lines          []orderLine
+	billing        *OrderAddress
+	shipTo         *OrderAddress // nil means the billing address
+	extra          *orderExtra   // nil for most seeded orders
+}
+
+// orderExtra holds the rarely set order fields.
+type orderExtra struct {
+	staffNotes, customerMessage        string
+	externalSource, externalID, cartID string
+	externalOrderID                    string
+	shipments                          []*shipment
+	shipmentsSet                       bool          // shipments replaces the seeded ones
+	coupons                            []orderCoupon // nil: the seeded coupon, if any, explains the discount
+}
+
+func (o *order) ext() *orderExtra {
+	if o.extra == nil {
+		o.extra = &orderExtra{}
+	}
+	return o.extra
+}
+
+type orderLine struct {
+	id, productID, variantID int
+	name, sku                string
+	qty, qtyShipped          int
+	price                    decimal // unit price ex tax
+	options                  []optionValueRef
+}
+
+// OrderAddress is a V2 billing or shipping address, as order bodies carry it.
+type OrderAddress struct {
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	Company     string `json:"company"`
+	Street1     string `json:"street_1"`
+	Street2     string `json:"street_2"`
+	City        string `json:"city"`
+	State       string `json:"state"`
+	Zip         string `json:"zip"`
+	Country     string `json:"country"`
+	CountryISO2 string `json:"country_iso2"`
+	Phone       string `json:"phone"`
+	Email       string `json:"email"`
+}
+
+type orderCoupon struct {
+	ID       int     `json:"id"`
+	CouponID int     `json:"coupon_id"`
+	OrderID  int     `json:"order_id"`
+	Code     string  `json:"code"`
+	Amount   string  `json:"amount"`
+	Type     int     `json:"type"`
+	Discount decimal `json:"discount"`
+}
+
+type shipment struct {
+	ID               int            `json:"id"`
+	OrderID          int            `json:"order_id"`
+	CustomerID       int            `json:"customer_id"`
+	OrderAddressID   int            `json:"order_address_id"`
+	DateCreated      string         `json:"date_created"`
+	TrackingNumber   string         `json:"tracking_number"`
+	ShippingMethod   string         `json:"shipping_method"`
+	ShippingProvider string         `json:"shipping_provider"`
+	TrackingCarrier  string         `json:"tracking_carrier"`
+	TrackingLink     string         `json:"tracking_link"`
+	Comments         string         `json:"comments"`
+	BillingAddress   *OrderAddress  `json:"billing_address"`
+	ShippingAddress  *OrderAddress  `json:"shipping_address"`
+	Items            []shipmentItem `json:"items"`
+}
+
+type shipmentItem struct {
+	OrderProductID int `json:"order_product_id"`
+	ProductID      int `json:"product_id"`
+	Quantity       int `json:"quantity"`
+}
+
+var paymentMethods = []string{"Credit Card", "PayPal", "Cash on Delivery", "Bank Deposit", "Manual", "Store Credit"}
+
+// statusLabel is one of BigCommerce's fixed order statuses.
+type statusLabel struct {
+	ID                int    `json:"id"`
+	Name              string `json:"name"`
+	SystemLabel       string `json:"system_label"`
+	CustomLabel       string `json:"custom_label"`
+	SystemDescription string `json:"system_description"`
+	Order             int    `json:"order"`
+}
+
+var statusNames = [15]string{
+	"Incomplete", "Pending", "Shipped", "Partially Shipped", "Refunded", "Cancelled", "Declined",
+	"Awaiting Payment", "Awaiting Pickup", "Awaiting Shipment", "Completed", "Awaiting Fulfillment",
+	"Manual Verification Required", "Disputed", "Partially Refunded",
+}
+
+var statusDescriptions = [15]string{
+	"An incomplete order happens when a shopper reached the payment page, but did not complete the transaction.",
+	"Customer started the checkout process, but did not complete it.",
+	"Order has been shipped, but receipt has not been confirmed; seller has used the Ship Items action.",
+	"Only some items in the order have been shipped.",
+	"Seller has used the Refund action to refund the whole order.",
+	"Seller has cancelled an order, due to a stock inconsistency or other reasons.",
+	"Seller has marked the order as declined.",
+	"Customer has completed the checkout process, but payment has yet to be confirmed.",
+	"Order has been packed and is awaiting customer pickup from a seller-specified location.",
+	"Order has been pulled and packaged and is awaiting collection from a shipping provider.",
+	"Order has been shipped or picked up, and receipt is confirmed; client has paid for their digital product.",
+	"Customer has completed the checkout process and payment has been confirmed.",
+	"Order on hold while some aspect, such as tax-exempt documentation, is manually confirmed.",
+	"Customer has initiated a dispute resolution process for the PayPal transaction that paid for the order.",
+	"Seller has partially refunded the order.",
+}
+
+func newOrderBook(first int) orderBook {
+	b := orderBook{first: first}
+	for i := range b.statuses {
+		b.statuses[i] = statusLabel{ID: i, Name: statusNames[i], SystemLabel: statusNames[i], CustomLabel: statusNames[i],
+			SystemDescription: statusDescriptions[i], Order: i}
+	}
+	return b
+}
+
+func (b *orderBook) get(id int) *order {
+	i := id - b.first
+	if i < 0 || i >= len(b.orders) {
+		return nil
+	}
+	return b.orders[i]
+}
+
+// add appends o, whose id must be the next one, and indexes it.
+func (b *orderBook) add(o *order) {
+	b.orders = append(b.orders, o)
+	b.indexModified(o)
+}
+
+func (b *orderBook) indexModified(o *order) {
+	b.byModified = insertModKey(b.byModified, modKey{o.modified, o.id})
+}
+
+func (b *orderBook) unindexModified(o *order) {
+	b.byModified = deleteModKey(b.byModified, modKey{o.modified, o.id})
+}
+
+// insertModKey adds k to the sorted index idx.
+func insertModKey(idx []modKey, k modKey) []modKey {
+	n := len(idx)
+	if n == 0 || cmpModKey(idx[n-1], k) < 0 {
+		return append(idx, k) // the usual case: now is the latest
+	}
+	i, _ := slices.BinarySearchFunc(idx, k, cmpModKey)
+	return slices.Insert(idx, i, k)
+}
+
+// deleteModKey removes k from the sorted index idx.
+func deleteModKey(idx []modKey, k modKey) []modKey {
+	if i, ok := slices.BinarySearchFunc(idx, k, cmpModKey); ok {
+		return slices.Delete(idx, i, i+1)
+	}
+	return idx
+}
+
+// modRange is the part [lo, hi) of idx with lo <= modified <= hi.
+func modRange(idx []modKey, lo, hi int64) (int, int) {
+	i, _ := slices.BinarySearchFunc(idx, modKey{lo, 0}, cmpModKey)
+	j, _ := slices.BinarySearchFunc(idx, modKey{hi, int(^uint(0) >> 1)}, cmpModKey)
+	return i, max(i, j)
+}
+
+// touch moves o's date_modified to now, keeping the index sorted.
+func (b *orderBook) touch(o *order, now int64) {
+	if !o.deleted {
+		b.unindexModified(o)
+	}
+	o.modified = now
+	if !o.deleted {
+		b.indexModified(o)
+	}
+}
+
+// recompute derives the order totals from its lines.
+func (o *order) recompute() {
+	var sub decimal
+	for _, l := range o.lines {
+		sub += l.price * decimal(l.qty)
+	}
+	o.subtotal = sub
+	o.tax = roundDecimal(sub / 10) // a flat 10% tax on items
+	o.total = sub + o.shipping - o.discount + o.tax
+}
+
+// roundDecimal rounds to cents, as the stores' currency does.
+func roundDecimal(d decimal) decimal {
+	return (d + 50) / 100 * 100
+}
+
+func (o *order) itemsTotal() (items, shipped int) {
+	for _, l := range o.lines {
+		items += l.qty
+		shipped += l.qtyShipped
+	}
+	return items, shipped
+}
+
+func (o *order) shippingAddress() *OrderAddress {
+	if o.shipTo != nil {
+		return o.shipTo
+	}
+	return o.billing
+}

@@ -1,0 +1,320 @@
+package sandbox
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// resourceLink is V2's pointer to a sub-resource instead of embedded data.
+type resourceLink struct {
+	URL      string `json:"url"`
+	Resource string `json:"resource"`
+}
+
+// orderView is a V2 order as the API renders it: money as decimal strings,
+// dates in RFC-2822.
+type orderView struct {
+	ID                     int          `json:"id"`
+	CustomerID             int          `json:"customer_id"`
+	DateCreated            string       `json:"date_created"`
+	DateModified           string       `json:"date_modified"`
+	DateShipped            string       `json:"date_shipped"`
+	StatusID               int          `json:"status_id"`
+	Status                 string       `json:"status"`
+	CustomStatus           string       `json:"custom_status"`
+	SubtotalExTax          string       `json:"subtotal_ex_tax"`
+	SubtotalIncTax         string       `json:"subtotal_inc_tax"`
+	SubtotalTax            string       `json:"subtotal_tax"`
+	BaseShippingCost       string       `json:"base_shipping_cost"`
+	ShippingCostExTax      string       `json:"shipping_cost_ex_tax"`
+	ShippingCostIncTax     string       `json:"shipping_cost_inc_tax"`
+	ShippingCostTax        string       `json:"shipping_cost_tax"`
+	ShippingCostTaxClassID int          `json:"shipping_cost_tax_class_id"`
+	BaseHandlingCost       string       `json:"base_handling_cost"`
+	HandlingCostExTax      string       `json:"handling_cost_ex_tax"`
+	HandlingCostIncTax     string       `json:"handling_cost_inc_tax"`
+	HandlingCostTax        string       `json:"handling_cost_tax"`
+	BaseWrappingCost       string       `json:"base_wrapping_cost"`
+	WrappingCostExTax      string       `json:"wrapping_cost_ex_tax"`
+	WrappingCostIncTax     string       `json:"wrapping_cost_inc_tax"`
+	WrappingCostTax        string       `json:"wrapping_cost_tax"`
+	TotalExTax             string       `json:"total_ex_tax"`
+	TotalIncTax            string       `json:"total_inc_tax"`
+	TotalTax               string       `json:"total_tax"`
+	ItemsTotal             int          `json:"items_total"`
+	ItemsShipped           int          `json:"items_shipped"`
+	PaymentMethod          string       `json:"payment_method"`
+	PaymentProviderID      *string      `json:"payment_provider_id"`
+	PaymentStatus          string       `json:"payment_status"`
+	RefundedAmount         string       `json:"refunded_amount"`
+	OrderIsDigital         bool         `json:"order_is_digital"`
+	StoreCreditAmount      string       `json:"store_credit_amount"`
+	GiftCertificateAmount  string       `json:"gift_certificate_amount"`
+	IPAddress              string       `json:"ip_address"`
+	IPAddressV6            string       `json:"ip_address_v6"`
+	GeoipCountry           string       `json:"geoip_country"`
+	GeoipCountryISO2       string       `json:"geoip_country_iso2"`
+	CurrencyID             int          `json:"currency_id"`
+	CurrencyCode           string       `json:"currency_code"`
+	CurrencyExchangeRate   string       `json:"currency_exchange_rate"`
+	DefaultCurrencyID      int          `json:"default_currency_id"`
+	DefaultCurrencyCode    string       `json:"default_currency_code"`
+	StoreDefaultCurrency   string       `json:"store_default_currency_code"`
+	StaffNotes             string       `json:"staff_notes"`
+	CustomerMessage        string       `json:"customer_message"`
+	DiscountAmount         string       `json:"discount_amount"`
+	CouponDiscount         string       `json:"coupon_discount"`
+	ShippingAddressCount   int          `json:"shipping_address_count"`
+	IsDeleted              bool         `json:"is_deleted"`
+	IsEmailOptIn           bool         `json:"is_email_opt_in"`
+	OrderSource            string       `json:"order_source"`
+	ChannelID              int          `json:"channel_id"`
+	ExternalSource         *string      `json:"external_source"`
+	ExternalID             *string      `json:"external_id"`
+	ExternalOrderID        string       `json:"external_order_id"`
+	CartID                 string       `json:"cart_id"`
+	CustomerLocale         string       `json:"customer_locale"`
+	BillingAddress         billingView  `json:"billing_address"`
+	Products               resourceLink `json:"products"`
+	ShippingAddresses      resourceLink `json:"shipping_addresses"`
+	Coupons                resourceLink `json:"coupons"`
+	Consignments           any          `json:"consignments,omitempty"`
+	Fees                   any          `json:"fees,omitempty"`
+}
+
+type billingView struct {
+	*OrderAddress
+	FormFields []any `json:"form_fields"`
+}
+
+// apiBase is the absolute V2 base URL the request came in on, for resource links.
+func (c *call) apiBase() string {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.r.Host + "/stores/" + c.s.hash + "/v2"
+}
+
+func (c *call) link(resource string) resourceLink {
+	return resourceLink{URL: c.apiBase() + resource, Resource: resource}
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (c *call) orderView(o *order) orderView {
+	items, shipped := o.itemsTotal()
+	zero := decimal(0).v2()
+	ex := o.extra
+	if ex == nil {
+		ex = &orderExtra{}
+	}
+	id := strconv.Itoa(o.id)
+	v := orderView{
+		ID: o.id, CustomerID: o.customerID, DateCreated: v2Date(o.created), DateModified: v2Date(o.modified),
+		DateShipped: v2Date(o.shipped), StatusID: int(o.status), Status: statusNames[o.status], CustomStatus: statusNames[o.status],
+		SubtotalExTax: o.subtotal.v2(), SubtotalIncTax: (o.subtotal + o.tax).v2(), SubtotalTax: o.tax.v2(),
+		BaseShippingCost: o.shipping.v2(), ShippingCostExTax: o.shipping.v2(), ShippingCostIncTax: o.shipping.v2(), ShippingCostTax: zero,
+		BaseHandlingCost: zero, HandlingCostExTax: zero, HandlingCostIncTax: zero, HandlingCostTax: zero,
+		BaseWrappingCost: zero, WrappingCostExTax: zero, WrappingCostIncTax: zero, WrappingCostTax: zero,
+		TotalExTax: (o.total - o.tax).v2(), TotalIncTax: o.total.v2(), TotalTax: o.tax.v2(),
+		ItemsTotal: items, ItemsShipped: shipped, PaymentMethod: paymentMethods[o.payment], PaymentStatus: paymentStatus(o.status),
+		RefundedAmount: o.refunded.v2(), StoreCreditAmount: zero, GiftCertificateAmount: zero,
+		IPAddress: fmt.Sprintf("192.0.2.%d", o.id%250+1), GeoipCountry: o.billing.Country, GeoipCountryISO2: o.billing.CountryISO2,
+		CurrencyID: 1, CurrencyCode: "USD", CurrencyExchangeRate: "1.0000000000", DefaultCurrencyID: 1, DefaultCurrencyCode: "USD",
+		StoreDefaultCurrency: "USD", StaffNotes: ex.staffNotes, CustomerMessage: ex.customerMessage,
+		DiscountAmount: o.discount.v2(), CouponDiscount: couponDiscount(c.s, o).v2(), ShippingAddressCount: 1,
+		IsDeleted: o.deleted, OrderSource: "www", ChannelID: o.channelID, ExternalSource: strPtr(ex.externalSource),
+		ExternalID: strPtr(ex.externalID), ExternalOrderID: ex.externalOrderID, CartID: ex.cartID, CustomerLocale: "en",
+		BillingAddress:    billingView{OrderAddress: o.billing, FormFields: []any{}},
+		Products:          c.link("/orders/" + id + "/products"),
+		ShippingAddresses: c.link("/orders/" + id + "/shipping_addresses"),
+		Coupons:           c.link("/orders/" + id + "/coupons"),
+	}
+	inc := c.includes()
+	if inc["consignments"] || inc["consignments.line_items"] {
+		v.Consignments = c.consignments(o, inc["consignments.line_items"])
+	}
+	if inc["fees"] {
+		v.Fees = []any{}
+	}
+	return v
+}
+
+func paymentStatus(status uint8) string {
+	switch status {
+	case 0, 6:
+		return "declined"
+	case 4:
+		return "refunded"
+	case 14:
+		return "partially refunded"
+	case 1, 7:
+		return "pending"
+	}
+	return "captured"
+}
+
+// shippingConsignment is one shipping consignment: the shipping address
+// fields with the line items going there.
+type shippingConsignment struct {
+	shippingAddressView
+	LineItems any `json:"line_items"`
+}
+
+// consignmentSet is the consignments object of an order.
+type consignmentSet struct {
+	Pickups   []any                 `json:"pickups"`
+	Shipping  []shippingConsignment `json:"shipping"`
+	Downloads []any                 `json:"downloads"`
+	Email     map[string][]any      `json:"email"`
+}
+
+// consignments renders include=consignments[.line_items]: an object with
+// consignment_structure=object, else a one-element array of it.
+func (c *call) consignments(o *order, withLines bool) any {
+	ship := shippingConsignment{shippingAddressView: c.shippingAddressView(o)}
+	if withLines {
+		ship.LineItems = c.orderLines(o)
+	} else {
+		ship.LineItems = c.link(fmt.Sprintf("/orders/%d/products", o.id))
+	}
+	cons := consignmentSet{Pickups: []any{}, Shipping: []shippingConsignment{ship}, Downloads: []any{},
+		Email: map[string][]any{"gift_certificates": {}}}
+	if c.q.Get("consignment_structure") == "object" {
+		return cons
+	}
+	return []consignmentSet{cons}
+}
+
+// orderLineView is a V2 order product.
+type orderLineView struct {
+	ID                int              `json:"id"`
+	OrderID           int              `json:"order_id"`
+	ProductID         int              `json:"product_id"`
+	VariantID         int              `json:"variant_id"`
+	OrderAddressID    int              `json:"order_address_id"`
+	Name              string           `json:"name"`
+	NameCustomer      string           `json:"name_customer"`
+	NameMerchant      string           `json:"name_merchant"`
+	SKU               string           `json:"sku"`
+	UPC               string           `json:"upc"`
+	Type              string           `json:"type"`
+	BasePrice         string           `json:"base_price"`
+	PriceExTax        string           `json:"price_ex_tax"`
+	PriceIncTax       string           `json:"price_inc_tax"`
+	PriceTax          string           `json:"price_tax"`
+	BaseTotal         string           `json:"base_total"`
+	TotalExTax        string           `json:"total_ex_tax"`
+	TotalIncTax       string           `json:"total_inc_tax"`
+	TotalTax          string           `json:"total_tax"`
+	Quantity          int              `json:"quantity"`
+	BaseCostPrice     string           `json:"base_cost_price"`
+	IsRefunded        bool             `json:"is_refunded"`
+	QuantityRefunded  int              `json:"quantity_refunded"`
+	RefundAmount      string           `json:"refund_amount"`
+	QuantityShipped   int              `json:"quantity_shipped"`
+	FixedShippingCost string           `json:"fixed_shipping_cost"`
+	IsBundledProduct  bool             `json:"is_bundled_product"`
+	ParentOrderProdID *int             `json:"parent_order_product_id"`
+	AppliedDiscounts  []any            `json:"applied_discounts"`
+	ProductOptions    []lineOptionView `json:"product_options"`
+	ConfigurableField []any            `json:"configurable_fields"`
+}
+
+type lineOptionView struct {
+	ID              int    `json:"id"`
+	OptionID        int    `json:"option_id"`
+	OrderProductID  int    `json:"order_product_id"`
+	ProductOptionID int    `json:"product_option_id"`
+	DisplayName     string `json:"display_name"`
+	DisplayValue    string `json:"display_value"`
+	Value           string `json:"value"`
+	Type            string `json:"type"`
+	Name            string `json:"name"`
+	DisplayStyle    string `json:"display_style"`
+}
+
+func (c *call) orderLine(o *order, l *orderLine) orderLineView {
+	tax := roundDecimal(l.price / 10)
+	q := decimal(l.qty)
+	opts := make([]lineOptionView, 0, len(l.options))
+	for i, ov := range l.options {
+		opts = append(opts, lineOptionView{ID: l.id*10 + i, OptionID: ov.OptionID, OrderProductID: l.id, ProductOptionID: ov.OptionID,
+			DisplayName: ov.OptionDisplayName, DisplayValue: ov.Label, Value: strconv.Itoa(ov.ID), Type: "Multiple choice",
+			Name: ov.OptionDisplayName, DisplayStyle: "Rectangle"})
+	}
+	zero := decimal(0).v2()
+	return orderLineView{
+		ID: l.id, OrderID: o.id, ProductID: l.productID, VariantID: l.variantID, OrderAddressID: o.shippingAddrID,
+		Name: l.name, NameCustomer: l.name, NameMerchant: l.name, SKU: l.sku, Type: "physical",
+		BasePrice: l.price.v2(), PriceExTax: l.price.v2(), PriceIncTax: (l.price + tax).v2(), PriceTax: tax.v2(),
+		BaseTotal: (l.price * q).v2(), TotalExTax: (l.price * q).v2(), TotalIncTax: ((l.price + tax) * q).v2(), TotalTax: (tax * q).v2(),
+		Quantity: l.qty, BaseCostPrice: zero, RefundAmount: zero, QuantityShipped: l.qtyShipped, FixedShippingCost: zero,
+		AppliedDiscounts: []any{}, ProductOptions: opts, ConfigurableField: []any{},
+	}
+}
+
+func (c *call) orderLines(o *order) []orderLineView {
+	out := make([]orderLineView, len(o.lines))
+	for i := range o.lines {
+		out[i] = c.orderLine(o, &o.lines[i])
+	}
+	return out
+}
+
+// shippingAddressView is a V2 order shipping address.
+type shippingAddressView struct {
+	ID               int    `json:"id"`
+	OrderID          int    `json:"order_id"`
+	*OrderAddress           // first_name ... email
+	ItemsTotal       int    `json:"items_total"`
+	ItemsShipped     int    `json:"items_shipped"`
+	ShippingMethod   string `json:"shipping_method"`
+	BaseCost         string `json:"base_cost"`
+	CostExTax        string `json:"cost_ex_tax"`
+	CostIncTax       string `json:"cost_inc_tax"`
+	CostTax          string `json:"cost_tax"`
+	CostTaxClassID   int    `json:"cost_tax_class_id"`
+	ShippingZoneID   int    `json:"shipping_zone_id"`
+	ShippingZoneName string `json:"shipping_zone_name"`
+	FormFields       []any  `json:"form_fields"`
+	ShippingQuotes   any    `json:"shipping_quotes"`
+}
+
+func (c *call) shippingAddressView(o *order) shippingAddressView {
+	items, shipped := o.itemsTotal()
+	return shippingAddressView{
+		ID: o.shippingAddrID, OrderID: o.id, OrderAddress: o.shippingAddress(), ItemsTotal: items, ItemsShipped: shipped,
+		ShippingMethod: "Flat Rate", BaseCost: o.shipping.v2(), CostExTax: o.shipping.v2(), CostIncTax: o.shipping.v2(),
+		CostTax: decimal(0).v2(), ShippingZoneID: 1, ShippingZoneName: "United States", FormFields: []any{},
+		ShippingQuotes: c.link(fmt.Sprintf("/orders/%d/shipping_addresses/%d/shipping_quotes", o.id, o.shippingAddrID)),
+	}
+}
+
+// couponDiscount is the discount the order's coupons gave.
+func couponDiscount(s *Store, o *order) decimal {
+	var sum decimal
+	for _, cp := range s.coupons(o) {
+		sum += cp.Discount
+	}
+	return sum
+}
+
+// coupons are the order's coupons: the recorded ones, or for a seeded order
+// with a discount, the one coupon that explains it.
+func (s *Store) coupons(o *order) []orderCoupon {
+	if o.extra != nil && o.extra.coupons != nil {
+		return o.extra.coupons
+	}
+	if o.discount == 0 {
+		return nil
+	}
+	return []orderCoupon{{ID: o.id, CouponID: 1 + o.id%5, OrderID: o.id, Code: fmt.Sprintf("SAVE%d", 5+5*(o.id%3)),
+		Amount: o.discount.v2(), Type: 0, Discount: o.discount}}
+}

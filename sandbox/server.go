@@ -1,0 +1,100 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Server is a sandbox store listening on a loopback address.
+type Server struct {
+	URL       string // e.g. http://127.0.0.1:54321
+	StoreHash string
+	Tokens    Tokens
+	Store     *Store
+	srv       *http.Server
+	done      chan error
+}
+
+// Start seeds a store and serves it on addr ("" means 127.0.0.1:0, a free port).
+func Start(addr string, opts Options) (*Server, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	st, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), StoreHash: st.hash, Tokens: st.tokens, Store: st,
+		srv: &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
+	go func() { s.done <- s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the listener, closes open connections, and stops the store's
+// background work.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if cerr := s.Store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// NewTestServer starts a sandbox for a test and closes it when the test ends.
+func NewTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s, err := Start("", opts)
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// readyLine is what Serve prints when it is ready.
+type readyLine struct {
+	URL       string `json:"url"`
+	StoreHash string `json:"store_hash"`
+	Tokens    Tokens `json:"tokens"`
+}
+
+// Serve starts a sandbox on addr, prints one JSON line
+// {"url":...,"store_hash":...,"tokens":{"full":...,"read_only":...}} to
+// stdout, and serves until ctx is done.
+func Serve(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
+	s, err := Start(addr, opts)
+	if err != nil {
+		return err
+	}
+	line, _ := json.Marshal(readyLine{URL: s.URL, StoreHash: s.StoreHash, Tokens: s.Tokens})
+	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+		s.Close()
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.srv.Shutdown(shut)
+		<-s.done
+		return s.Store.Close()
+	case err := <-s.done:
+		s.Store.Close()
+		return err
+	}
+}

@@ -1,0 +1,221 @@
+package sandbox
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Store is one simulated BigCommerce store: its records, its tokens, its
+// quota and faults, and its webhook deliveries. It is an http.Handler serving
+// the API under /stores/{hash}/ and the operator endpoints under /_sandbox/.
+// It is safe for concurrent use. Call Close to stop webhook deliveries and
+// live orders.
+type Store struct {
+	opts   Options
+	hash   string
+	tokens Tokens
+	router *router
+
+	mu   sync.RWMutex // guards every record below
+	ids  idCounters
+	cat  catalog
+	crm  customerBook
+	ord  orderBook
+	meta metafieldBook
+	hks  hookBook
+
+	limiter  *limiter
+	faults   *injector
+	stats    *stats
+	delivery *deliverer
+	live     *liveSchedule
+
+	done      chan struct{} // closed by Close; stops deliveries and the live ticker
+	closeOnce sync.Once
+	bg        sync.WaitGroup
+}
+
+// idCounters hands out the next id of every record kind.
+type idCounters struct {
+	product, variant, option, optionValue, image, customField int
+	brand, tree, category                                     int
+	customer, address                                         int
+	orderLine, shippingAddress, shipment                      int
+	metafield, hook                                           int
+}
+
+// New builds a store seeded from opts. It starts no listener; see Start and
+// NewTestServer for that.
+func New(opts Options) (*Store, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{
+		opts:   o,
+		hash:   o.StoreHash,
+		tokens: tokensFor(o.Seed, o.StoreHash),
+		stats:  newStats(),
+		faults: newInjector(o.Seed, o.Faults),
+	}
+	s.limiter = newLimiter(o.Quota, o.Window, o.Now)
+	s.router = newRouter(s.routeTable())
+	s.done = make(chan struct{})
+	s.delivery = newDeliverer(s)
+	s.seed()
+	s.live = newLiveSchedule(s, o.Now())
+	s.live.catchUp(o.Now())
+	if o.Live > 0 {
+		s.bg.Add(1)
+		go s.runLive()
+	}
+	return s, nil
+}
+
+// StoreHash is the store's hash, the {hash} of /stores/{hash}/.
+func (s *Store) StoreHash() string { return s.hash }
+
+// Tokens are the store's access tokens.
+func (s *Store) Tokens() Tokens { return s.tokens }
+
+// Close stops live orders and webhook deliveries and waits for them.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.bg.Wait()
+	s.delivery.close()
+	return nil
+}
+
+// untilClosed is a context that ends when the store closes, for the
+// outgoing webhook requests.
+func (s *Store) untilClosed() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+func (s *Store) now() time.Time { return s.opts.Now() }
+
+// ServeHTTP serves the API and the operator endpoints.
+func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		s.serveOperator(w, r)
+		return
+	}
+	s.serveAPI(w, r)
+}
+
+// serveAPI runs the pipeline every API request goes through: store and token
+// check, quota, latency, faults, routing, scope check, the handler, and the
+// faults that spoil the answer.
+func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
+	c := &call{s: s, r: r, q: r.URL.Query(), now: s.now(), header: http.Header{}}
+	s.live.catchUp(c.now)
+	rest, ok := s.apiPath(r.URL.Path)
+	c.v2 = strings.HasPrefix(rest, "v2/")
+	pattern := "unmatched"
+	defer func() { s.stats.record(c.status, pattern) }()
+
+	if !ok {
+		c.notFound()
+		s.write(w, c, faultPlan{})
+		return
+	}
+	tok := s.authenticate(c, rest)
+	if tok == nil {
+		s.write(w, c, faultPlan{})
+		return
+	}
+	if !s.limiter.admit(c) {
+		s.write(w, c, faultPlan{})
+		return
+	}
+	if !s.delay(r.Context()) {
+		c.status = 499 // the client went away during the latency
+		return
+	}
+	if plan := s.faults.before(); plan.kind != faultNone {
+		s.answerFault(w, c, plan)
+		return
+	}
+	rt, ids := s.router.match(rest)
+	if rt == nil {
+		c.notFound()
+		s.write(w, c, faultPlan{})
+		return
+	}
+	pattern = "/" + rt.pattern
+	h, ok := rt.methods[r.Method]
+	if !ok {
+		c.methodNotAllowed(rt)
+		s.write(w, c, faultPlan{})
+		return
+	}
+	if !tok.allows(c, rt.scope, isWrite(r.Method)) {
+		s.write(w, c, faultPlan{})
+		return
+	}
+	c.ids = ids
+	s.run(c, h, isWrite(r.Method))
+	s.write(w, c, s.faults.after(isWrite(r.Method) && c.status < 300))
+}
+
+// apiPath strips /stores/{hash}/ and reports whether the rest is a V2 or V3
+// path. The hash is checked by authenticate, so that a wrong hash is refused
+// like the real API refuses it.
+func (s *Store) apiPath(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "/stores/")
+	if !ok {
+		return "", false
+	}
+	_, rest, ok = strings.Cut(rest, "/")
+	return rest, ok && (strings.HasPrefix(rest, "v2/") || strings.HasPrefix(rest, "v3/"))
+}
+
+// run calls h under the store lock: shared for reads, exclusive for writes.
+func (s *Store) run(c *call, h handlerFunc, write bool) {
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c.now = s.now() // writes are stamped in the order they apply
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	h(c)
+}
+
+func (c *call) methodNotAllowed(rt *route) {
+	c.header.Set("Allow", rt.allowed())
+	if c.v2 {
+		c.fail(http.StatusMethodNotAllowed, "The requested method is not allowed on this resource.", nil)
+		return
+	}
+	c.json(http.StatusMethodNotAllowed, v3Error{Status: 405, Title: "Method Not Allowed", Type: statusCodesURL,
+		Detail: c.r.Method + " is not allowed here; allowed: " + rt.allowed()})
+}
+
+// delay waits for the configured latency, or until the client gives up.
+func (s *Store) delay(ctx context.Context) bool {
+	d := s.opts.Latency + s.faults.get().Latency
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
