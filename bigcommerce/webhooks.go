@@ -3,6 +3,7 @@ package bigcommerce
 import (
 	"context"
 	"iter"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,12 +99,28 @@ func checkHookScope(scope string) error {
 	return nil
 }
 
+// checkHookDestination accepts https URLs, which is all BigCommerce delivers
+// to, and plain http to a loopback host, which only a local sandbox can reach.
 func checkHookDestination(dest string) error {
 	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
+	if err != nil || u.Host == "" {
 		return invalid("destination", "%q is not an https URL", dest)
 	}
-	return nil
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+		return nil
+	}
+	return invalid("destination", "%q is not an https URL (plain http is accepted only for a loopback host)", dest)
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Create subscribes a hook: POST /v3/hooks.

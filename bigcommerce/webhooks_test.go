@@ -2,6 +2,7 @@ package bigcommerce
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -58,5 +59,31 @@ func TestWebhooks(t *testing.T) {
 	}
 	if h, _, err := c.Webhooks.Delete(ctx, 18048287); err != nil || h.Scope != "store/order/created" {
 		t.Fatalf("Delete = %+v, %v", h, err)
+	}
+}
+
+func TestCheckHookDestination(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		dest string
+		ok   bool
+	}{
+		{"https://example.com/hooks", true},
+		{"http://127.0.0.1:8080/hooks", true},
+		{"http://[::1]:8080/hooks", true},
+		{"http://localhost:9000/", true},
+		{"http://example.com/hooks", false},
+		{"http://10.0.0.1/hooks", false},
+		{"ftp://example.com/", false},
+		{"not a url", false},
+		{"https://", false},
+	} {
+		err := checkHookDestination(tc.dest)
+		if (err == nil) != tc.ok {
+			t.Errorf("checkHookDestination(%q) = %v, want ok=%v", tc.dest, err, tc.ok)
+		}
+		if err != nil && !errors.Is(err, ErrBadRequest) {
+			t.Errorf("checkHookDestination(%q) error %v is not ErrBadRequest", tc.dest, err)
+		}
 	}
 }

@@ -1,0 +1,39 @@
+// Package webhooks subscribes to BigCommerce webhooks and receives them so
+// that every real event reaches the output exactly once and no forged one
+// does.
+//
+// # Subscribing
+//
+// Subscriptions.Subscribe registers a hook (POST /v3/hooks) whose custom
+// header SecretHeader carries a fresh 32-byte secret, and keeps the secret in
+// a mode-0600 file (SecretStore). Subscribing again to the same scope and
+// destination reuses the hook and its secret.
+//
+// # Receiving
+//
+// Receiver is the callback endpoint. In order, it refuses: a missing or wrong
+// secret header (401, compared in constant time), a body over 1 MiB (413), a
+// bad or stale Standard Webhooks signature when webhook-* headers are present
+// (401; the timestamp must be within 5 minutes, so an old callback cannot be
+// replayed), a body that is not a callback (400), and a callback from another
+// store (403). None of these stores anything. An accepted event is committed
+// to the inbox (state.DB, SQLite) before the 200; concurrent callbacks share
+// one commit. A redelivered event (same hash, scope, record and created_at)
+// is answered 200 and stored once.
+//
+// # Emitting
+//
+// Worker reads the inbox, fetches the record each event names (Fetcher; the
+// sync's hydration path) and appends it to the output in the sync's envelope
+// through syncer's Writer, whose ledger keeps one line per (stream, id,
+// date_modified) even when a polling sync writes the same file. Only after the
+// output is synced to disk is the event marked done; a failure leaves it for
+// a retry with backoff, and a restarted worker takes up every event still
+// owed. Orders created incomplete (status 0) are held and re-checked until
+// they become real, or dropped, per IncompletePolicy.
+//
+// Deleted records and archived orders are not emitted, with no tombstone:
+// the sync leaves archived orders out too, and the two share one output, so a
+// tombstone from one side only would make the output depend on which side saw
+// the record first. The inbox keeps why each such event was settled.
+package webhooks

@@ -1,0 +1,427 @@
+package webhooks
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/syncer"
+)
+
+// fakeFetcher serves records from a map; failures[k] makes the next fetches
+// of k fail.
+type fakeFetcher struct {
+	mu       sync.Mutex
+	records  map[resourceKey]Record
+	failures map[resourceKey][]error
+	calls    map[resourceKey]int
+}
+
+func newFakeFetcher() *fakeFetcher {
+	return &fakeFetcher{records: map[resourceKey]Record{}, failures: map[resourceKey][]error{}, calls: map[resourceKey]int{}}
+}
+
+func (f *fakeFetcher) set(stream string, id int64, modified time.Time, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rec := json.RawMessage(fmt.Sprintf(`{"id":%d,"status_id":%d}`, id, status))
+	f.records[resourceKey{stream, id}] = Record{
+		Envelope:   syncer.Envelope{Stream: stream, ID: id, DateModified: modified, Record: rec},
+		Incomplete: stream == "orders" && status == 0,
+	}
+}
+
+func (f *fakeFetcher) Fetch(ctx context.Context, stream string, id int64) (Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k := resourceKey{stream, id}
+	f.calls[k]++
+	if errs := f.failures[k]; len(errs) > 0 {
+		f.failures[k] = errs[1:]
+		return Record{}, errs[0]
+	}
+	r, ok := f.records[k]
+	if !ok {
+		return Record{}, fmt.Errorf("%s %d: %w", stream, id, bigcommerce.ErrNotFound)
+	}
+	return r, nil
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type workerFixture struct {
+	db      *state.DB
+	fetch   *fakeFetcher
+	clock   *clock
+	out     *syncer.Writer
+	outPath string
+	worker  *Worker
+}
+
+func newWorkerFixture(t *testing.T, policy IncompletePolicy) *workerFixture {
+	t.Helper()
+	f := &workerFixture{db: openDB(t), fetch: newFakeFetcher(), clock: &clock{t: time.Unix(1_700_000_000, 0)}}
+	f.outPath = filepath.Join(t.TempDir(), "out.jsonl")
+	var err error
+	if f.out, err = syncer.OpenFile(context.Background(), f.db, f.outPath); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.out.Close() })
+	f.worker, err = NewWorker(WorkerConfig{
+		Connection: "test", Inbox: f.db, Fetcher: f.fetch, Output: f.out, Incomplete: policy,
+		Now: f.clock.Now, HoldRecheck: time.Minute, HoldMax: time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// deliver stores events as the receiver would.
+func (f *workerFixture) deliver(t *testing.T, bodies ...[]byte) {
+	t.Helper()
+	var evs []state.InboxEvent
+	for _, b := range bodies {
+		ev, err := ParseEvent(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream, id, _, _ := ev.Resource()
+		evs = append(evs, state.InboxEvent{Connection: "test", DedupeKey: ev.DedupeKey(), Scope: ev.Scope,
+			Stream: stream, ResourceID: id, Payload: b, ReceivedAt: f.clock.Now()})
+	}
+	if _, err := f.db.InboxAdd(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *workerFixture) process(t *testing.T) {
+	t.Helper()
+	if _, err := f.worker.ProcessDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lines returns the output as "stream/id@unix" keys, in file order.
+func (f *workerFixture) lines(t *testing.T) []string {
+	t.Helper()
+	file, err := os.Open(f.outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	var out []string
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		k, err := syncer.ParseLine(sc.Bytes())
+		if err != nil {
+			t.Fatalf("output line %q: %v", sc.Text(), err)
+		}
+		out = append(out, fmt.Sprintf("%s/%d@%d", k.Stream, k.ID, k.DateModified))
+	}
+	return out
+}
+
+func (f *workerFixture) counts(t *testing.T) map[state.InboxStatus]int {
+	t.Helper()
+	c, err := f.db.InboxCounts(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestWorkerEmitsEachRecordOnce(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	t0 := f.clock.Now()
+	f.fetch.set("orders", 1, t0, 11)
+	f.fetch.set("orders", 2, t0, 11)
+	f.fetch.set("products", 9, t0, 0)
+	f.deliver(t,
+		event("store/order/created", 1, 100),
+		event("store/order/updated", 1, 101), // same record: one fetch, one line
+		event("store/order/created", 2, 100),
+		[]byte(`{"scope":"store/product/updated","store_id":"1","data":{"type":"product","id":9},"hash":"p9","created_at":100,"producer":"stores/abc123"}`),
+		[]byte(`{"scope":"store/category/updated","store_id":"1","data":{"type":"category","id":4},"hash":"c4","created_at":100,"producer":"stores/abc123"}`),
+		[]byte(`{"scope":"store/product/deleted","store_id":"1","data":{"type":"product","id":8},"hash":"p8","created_at":100,"producer":"stores/abc123"}`),
+	)
+	f.process(t)
+	want := []string{"orders/1@1700000000", "orders/2@1700000000", "products/9@1700000000"}
+	if diff := cmp.Diff(want, f.lines(t)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 6}, f.counts(t)); diff != "" {
+		t.Errorf("inbox (-want +got):\n%s", diff)
+	}
+	if f.fetch.calls[resourceKey{"orders", 1}] != 1 || f.fetch.calls[resourceKey{"products", 8}] != 0 {
+		t.Errorf("fetches: %v; want one for order 1 and none for the deleted product", f.fetch.calls)
+	}
+	// A later event for an unchanged record adds no line; a changed one does.
+	f.fetch.set("orders", 2, t0.Add(time.Minute), 2)
+	f.deliver(t, event("store/order/updated", 1, 200), event("store/order/statusUpdated", 2, 200))
+	f.process(t)
+	want = append(want, "orders/2@1700000060")
+	if diff := cmp.Diff(want, f.lines(t)); diff != "" {
+		t.Errorf("output after updates (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkerRetriesFailuresWithBackoff(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	f.fetch.set("orders", 1, f.clock.Now(), 11)
+	k := resourceKey{"orders", 1}
+	f.fetch.failures[k] = []error{bigcommerce.ErrUpstream, bigcommerce.ErrRateLimited}
+	f.deliver(t, event("store/order/created", 1, 100))
+
+	f.process(t) // fails: retry in 1s
+	f.process(t) // not due yet
+	if f.fetch.calls[k] != 1 || len(f.lines(t)) != 0 {
+		t.Fatalf("after the first failure: %d fetches, %d lines", f.fetch.calls[k], len(f.lines(t)))
+	}
+	evs, _ := f.db.InboxList(context.Background(), "test")
+	if len(evs) != 1 || evs[0].Attempts != 1 || evs[0].LastError == "" || !evs[0].NextAttemptAt.Equal(f.clock.Now().Add(time.Second)) {
+		t.Fatalf("deferred event = %+v; want attempt 1, due in 1s, with the error", evs)
+	}
+	f.clock.Add(time.Second)
+	f.process(t) // fails again: retry in 2s
+	f.clock.Add(time.Second)
+	f.process(t) // not due
+	if f.fetch.calls[k] != 2 {
+		t.Fatalf("fetches = %d, want 2 (backoff doubled)", f.fetch.calls[k])
+	}
+	f.clock.Add(time.Second)
+	f.process(t)
+	if diff := cmp.Diff([]string{"orders/1@1700000000"}, f.lines(t)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 1}, f.counts(t)); diff != "" {
+		t.Errorf("inbox (-want +got):\n%s", diff)
+	}
+}
+
+type failingOutput struct {
+	fails int
+	next  Output
+}
+
+func (o *failingOutput) Append(ctx context.Context, envs []syncer.Envelope) (int, error) {
+	if o.fails > 0 {
+		o.fails--
+		return 0, errors.New("disk full")
+	}
+	return o.next.Append(ctx, envs)
+}
+
+func TestWorkerRetriesOutputFailures(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	out := &failingOutput{fails: 1, next: f.out}
+	w, err := NewWorker(WorkerConfig{Connection: "test", Inbox: f.db, Fetcher: f.fetch, Output: out, Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fetch.set("orders", 1, f.clock.Now(), 11)
+	f.deliver(t, event("store/order/created", 1, 100))
+	if _, err := w.ProcessDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.counts(t); c[state.InboxPending] != 1 {
+		t.Fatalf("after a failed write the inbox is %v, want the event pending", c)
+	}
+	f.clock.Add(time.Second)
+	if _, err := w.ProcessDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"orders/1@1700000000"}, f.lines(t)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkerIncompleteOrders(t *testing.T) {
+	t.Parallel()
+	t.Run("hold until real", func(t *testing.T) {
+		t.Parallel()
+		f := newWorkerFixture(t, IncompleteHold)
+		f.fetch.set("orders", 1, f.clock.Now(), 0)
+		f.deliver(t, event("store/order/created", 1, 100))
+		f.process(t)
+		if c := f.counts(t); c[state.InboxHeld] != 1 || len(f.lines(t)) != 0 {
+			t.Fatalf("incomplete order: inbox %v, %d lines; want held and nothing out", c, len(f.lines(t)))
+		}
+		f.clock.Add(time.Minute)
+		f.process(t) // re-checked, still incomplete: next check in 2m
+		f.fetch.set("orders", 1, f.clock.Now(), 11)
+		f.clock.Add(time.Minute)
+		f.process(t) // not due yet
+		if len(f.lines(t)) != 0 {
+			t.Fatal("emitted before the re-check was due")
+		}
+		f.clock.Add(time.Minute)
+		f.process(t)
+		if diff := cmp.Diff([]string{"orders/1@1700000060"}, f.lines(t)); diff != "" {
+			t.Errorf("output (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 1}, f.counts(t)); diff != "" {
+			t.Errorf("inbox (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a later event releases the held one", func(t *testing.T) {
+		t.Parallel()
+		f := newWorkerFixture(t, IncompleteHold)
+		f.fetch.set("orders", 1, f.clock.Now(), 0)
+		f.deliver(t, event("store/order/created", 1, 100))
+		f.process(t)
+		f.fetch.set("orders", 1, f.clock.Now().Add(time.Second), 11)
+		f.deliver(t, event("store/order/statusUpdated", 1, 101))
+		f.process(t)
+		if diff := cmp.Diff([]string{"orders/1@1700000001"}, f.lines(t)); diff != "" {
+			t.Errorf("output (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 2}, f.counts(t)); diff != "" {
+			t.Errorf("inbox (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("hold expires", func(t *testing.T) {
+		t.Parallel()
+		f := newWorkerFixture(t, IncompleteHold)
+		f.fetch.set("orders", 1, f.clock.Now(), 0)
+		f.deliver(t, event("store/order/created", 1, 100))
+		for range 10 {
+			f.process(t)
+			f.clock.Add(30 * time.Minute)
+		}
+		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDropped: 1}, f.counts(t)); diff != "" {
+			t.Errorf("inbox (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("drop", func(t *testing.T) {
+		t.Parallel()
+		f := newWorkerFixture(t, IncompleteDrop)
+		f.fetch.set("orders", 1, f.clock.Now(), 0)
+		f.deliver(t, event("store/order/created", 1, 100))
+		f.process(t)
+		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDropped: 1}, f.counts(t)); diff != "" {
+			t.Errorf("inbox (-want +got):\n%s", diff)
+		}
+		if len(f.lines(t)) != 0 {
+			t.Error("a dropped incomplete order was emitted")
+		}
+	})
+}
+
+func TestWorkerNotFoundAndArchived(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	f.fetch.set("orders", 2, f.clock.Now(), 11)
+	r := f.fetch.records[resourceKey{"orders", 2}]
+	r.Archived = true
+	f.fetch.records[resourceKey{"orders", 2}] = r
+	f.deliver(t, event("store/order/created", 1, 100), event("store/order/archived", 2, 100))
+	for range 4 {
+		f.process(t)
+		f.clock.Add(time.Minute)
+	}
+	if got := f.fetch.calls[resourceKey{"orders", 1}]; got != 3 {
+		t.Errorf("a missing order was fetched %d times, want 3", got)
+	}
+	evs, _ := f.db.InboxList(context.Background(), "test")
+	var notes []string
+	for _, e := range evs {
+		notes = append(notes, string(e.Status)+": "+e.LastError)
+	}
+	sort.Strings(notes)
+	want := []string{"done: archived order: not emitted", "done: not found: not emitted"}
+	if diff := cmp.Diff(want, notes); diff != "" {
+		t.Errorf("inbox (-want +got):\n%s", diff)
+	}
+	if len(f.lines(t)) != 0 {
+		t.Error("emitted a missing or archived order")
+	}
+}
+
+func TestWorkerSharesOutputWithPolling(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	t0 := f.clock.Now()
+	f.fetch.set("orders", 1, t0, 11)
+	f.fetch.set("orders", 2, t0, 11)
+	// A polling sync writes order 1 through its own Writer on the same file.
+	poll, err := syncer.OpenFile(context.Background(), f.db, f.outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer poll.Close()
+	if _, err := poll.Append(context.Background(), []syncer.Envelope{f.fetch.records[resourceKey{"orders", 1}].Envelope}); err != nil {
+		t.Fatal(err)
+	}
+	f.deliver(t, event("store/order/created", 1, 100), event("store/order/created", 2, 100))
+	f.process(t)
+	if _, err := poll.Append(context.Background(), []syncer.Envelope{f.fetch.records[resourceKey{"orders", 2}].Envelope}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"orders/1@1700000000", "orders/2@1700000000"}, f.lines(t)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkerRunWakesOnNotify(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	f.fetch.set("orders", 1, f.clock.Now(), 11)
+	w, err := NewWorker(WorkerConfig{Connection: "test", Inbox: f.db, Fetcher: f.fetch, Output: f.out, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- w.Run(ctx) }()
+	f.deliver(t, event("store/order/created", 1, 100))
+	w.Notify()
+	for deadline := time.Now().Add(10 * time.Second); len(f.lines(t)) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker did not process the event after Notify")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestParseIncompletePolicy(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"hold", "drop"} {
+		if p, err := ParseIncompletePolicy(s); err != nil || string(p) != s {
+			t.Errorf("ParseIncompletePolicy(%q) = %q, %v", s, p, err)
+		}
+	}
+	if _, err := ParseIncompletePolicy("keep"); !errors.Is(err, bigcommerce.ErrBadRequest) {
+		t.Errorf("ParseIncompletePolicy(keep) = %v, want ErrBadRequest", err)
+	}
+}
