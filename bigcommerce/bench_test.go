@@ -5,7 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Transport benchmarks: what one request through the client costs beyond
@@ -23,13 +26,20 @@ type benchProduct struct {
 	Price Decimal `json:"price"`
 }
 
+// benchHandler answers like BigCommerce, X-Rate-Limit-* headers included, with
+// a quota too large to bind: the governor's bookkeeping runs, its waits do not.
 func benchHandler() http.Handler {
+	const quota = 1 << 30
+	var used atomic.Int64
+	start := time.Now()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := used.Add(1)
+		reset := 30*time.Second - time.Since(start)%(30*time.Second)
 		h := w.Header()
 		h.Set("Content-Type", "application/json")
-		h.Set("X-Rate-Limit-Requests-Quota", "1000000")
-		h.Set("X-Rate-Limit-Requests-Left", "999999")
-		h.Set("X-Rate-Limit-Time-Reset-Ms", "30000")
+		h.Set("X-Rate-Limit-Requests-Quota", strconv.Itoa(quota))
+		h.Set("X-Rate-Limit-Requests-Left", strconv.FormatInt(quota-n, 10))
+		h.Set("X-Rate-Limit-Time-Reset-Ms", strconv.FormatInt(reset.Milliseconds(), 10))
 		h.Set("X-Rate-Limit-Time-Window-Ms", "30000")
 		io.WriteString(w, benchBody)
 	})

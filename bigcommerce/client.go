@@ -5,6 +5,13 @@
 // quota is spent evenly and 429s are rare. Errors are *APIError values that
 // errors.Is classifies (ErrNotFound, ErrUnauthorized, ...). The access token never
 // appears in an error, a log line or an output.
+//
+// Retries: a 429 is retried for every method (the request never ran), after the
+// longer of X-Retry-After and the window reset. A 500, 502, 503 or 504, a dropped
+// connection, a timeout or a cut-off body is retried for GET, PUT and DELETE with
+// capped, jittered backoff. A POST is never sent again once it may have reached
+// the server: BigCommerce has no idempotency key, so the call fails with
+// ErrOutcomeUnknown and the caller looks the record up by a natural key.
 package bigcommerce
 
 import (

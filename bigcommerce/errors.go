@@ -552,4 +552,3 @@ func scrub(s, secret string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
-

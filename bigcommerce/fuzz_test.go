@@ -174,3 +174,19 @@ func FuzzParseStoreHash(f *testing.F) {
 		}
 	})
 }
+
+func TestParseTimeForms(t *testing.T) {
+	t.Parallel()
+	want := time.Date(2019, 3, 11, 15, 17, 25, 0, time.UTC)
+	for _, s := range []string{"Mon, 11 Mar 2019 15:17:25 +0000", "Mon, 11 Mar 2019 17:17:25 +0200",
+		"2019-03-11T15:17:25Z", "2019-03-11T15:17:25+00:00", "2019-03-11T16:17:25+0100", "2019-03-11T15:17:25", "1552317445"} {
+		got, err := ParseTime(s)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	var v struct{ A, B, C Time }
+	if err := json.Unmarshal([]byte(`{"A":"","B":null,"C":1552317445}`), &v); err != nil || !v.A.IsZero() || !v.B.IsZero() || !v.C.Equal(want) {
+		t.Errorf("Unmarshal = %+v, %v", v, err)
+	}
+}

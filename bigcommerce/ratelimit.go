@@ -74,11 +74,15 @@ const defaultWindow = 30 * time.Second
 //
 // Pacing: once a response has reported the quota, the governor keeps an estimate
 // of the requests left in the current window (avail) and when the window resets
-// (resetAt). It spreads the requests left evenly over the time left, so a long
-// job spends the quota at the rate the store allows instead of bursting into a
-// 429 and then stalling for the rest of the window. Each answer corrects the
-// estimate: the server's count of requests left, minus the requests this process
-// started after the answered one (the server has not counted them yet).
+// (resetAt). A request starts only while the requests left still cover an even
+// share of the time left (plus a burst of as many requests as may be in flight),
+// so a long job spends the quota at the rate the store allows instead of
+// bursting into a 429 and then stalling for the rest of the window. Each answer
+// corrects the estimate: the server's count of requests left, minus the requests
+// this process started after the answered one (the server had not seen them),
+// which also accounts for other apps spending the store's shared quota.
+// Answers from an earlier window are ignored; an answer whose reset lies well
+// past the estimate means the server's window turned over unseen.
 type governor struct {
 	mu sync.Mutex
 
@@ -88,13 +92,13 @@ type governor struct {
 	waiters []chan struct{}
 
 	// Quota state, from X-Rate-Limit-* headers.
-	known     bool          // a response has reported left and reset
-	quota     int           // requests per window, 0 if never reported
-	window    time.Duration // window length
-	avail     int           // estimated requests left in the current window
-	resetAt   time.Time     // estimated end of the current window
-	gen       uint64        // window generation; answers from older windows are ignored
-	started   uint64        // requests started so far; a ticket's seq is its index
+	known   bool          // a response has reported left and reset
+	quota   int           // requests per window, 0 if never reported
+	window  time.Duration // window length
+	avail   int           // estimated requests left in the current window
+	resetAt time.Time     // estimated end of the current window
+	gen     uint64        // window generation; answers from older windows are ignored
+	started uint64        // requests started so far; a ticket's seq is its index
 	// pauseUntil holds every request back after a 429.
 	pauseUntil time.Time
 	// reported is the raw figures of the last answer, for RateLimit.
@@ -165,9 +169,7 @@ func (g *governor) delay(now time.Time) (time.Duration, string) {
 		// The window has reset. Assume the server's windows follow each other
 		// back to back; the next answer corrects this if they do not.
 		g.gen++
-		for !now.Before(g.resetAt) {
-			g.resetAt = g.resetAt.Add(g.window)
-		}
+		g.resetAt = g.resetAt.Add((now.Sub(g.resetAt)/g.window + 1) * g.window)
 		if g.quota > 0 {
 			g.avail = g.quota
 		} else {
@@ -189,15 +191,17 @@ func (g *governor) delay(now time.Time) (time.Duration, string) {
 	if quota <= 0 {
 		quota = max(g.avail, 1)
 	}
-	need := time.Duration(g.avail-1+g.limit) * g.window / time.Duration(quota)
+	// In floating point: quota times window overflows int64 nanoseconds for
+	// quotas in the millions.
+	need := time.Duration(float64(g.window) * float64(g.avail-1+g.limit) / float64(quota))
 	if left > need {
 		return left - need, "pacing to spread the quota over the window"
 	}
 	return 0, ""
 }
 
-// rateHeaders are the X-Rate-Limit-* figures of one answer; ok is false for a
-// header that is absent or not a number.
+// rateHeaders are the X-Rate-Limit-* figures of one answer; a has* field is
+// false for a header that is absent or not a number.
 type rateHeaders struct {
 	quota, left         int
 	reset, window       time.Duration

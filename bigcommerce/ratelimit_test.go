@@ -26,6 +26,9 @@ type coreQuotaStore struct {
 	Latency time.Duration
 	// External is how much of each window another app of the store spends.
 	External int
+	// Lazy windows start at the first request after the last one ended, rather
+	// than back to back.
+	Lazy bool
 
 	mu       sync.Mutex
 	start    time.Time
@@ -49,6 +52,9 @@ func (s *coreQuotaStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	for now.Sub(s.winStart) >= s.Window {
 		s.winStart = s.winStart.Add(s.Window)
+		if s.Lazy {
+			s.winStart = now
+		}
 		s.used = s.External
 	}
 	s.requests++
@@ -117,13 +123,15 @@ func TestGovernorSpendsQuotaWithout429s(t *testing.T) {
 	tests := []struct {
 		latency  time.Duration
 		external int
-	}{{0, 0}, {20 * time.Millisecond, 0}, {90 * time.Millisecond, 0}, {0, 6}}
+		lazy     bool
+	}{{0, 0, false}, {20 * time.Millisecond, 0, false}, {90 * time.Millisecond, 0, false}, {0, 6, false},
+		{7 * time.Millisecond, 0, true}, {7 * time.Millisecond, 3, true}}
 	for _, tc := range tests {
-		t.Run(fmt.Sprintf("latency_%v_external_%d", tc.latency, tc.external), func(t *testing.T) {
+		t.Run(fmt.Sprintf("latency_%v_external_%d_lazy_%v", tc.latency, tc.external, tc.lazy), func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				store := &coreQuotaStore{Quota: 15, Window: 300 * time.Millisecond, Items: 2000, PerPage: 10,
-					Latency: tc.latency, External: tc.external}
+					Latency: tc.latency, External: tc.external, Lazy: tc.lazy}
 				c, log := coreInProcessClient(t, store)
 				start := time.Now()
 				coreExport(t, c, "/catalog/products", 2000)
@@ -301,4 +309,19 @@ func TestParseRateHeadersCaseInsensitive(t *testing.T) {
 	if got := parseRateHeaders(bad); got.hasLeft || got.hasReset {
 		t.Errorf("garbage headers parsed as %+v", got)
 	}
+}
+
+// TestGovernorLargeQuotaDoesNotWait: quota times window overflows int64
+// nanoseconds for large quotas; the pacing must not turn that into a long wait.
+func TestGovernorLargeQuotaDoesNotWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := &coreQuotaStore{Quota: 1 << 30, Window: 30 * time.Second, Items: 1000, PerPage: 10}
+		c, _ := coreInProcessClient(t, store)
+		start := time.Now()
+		coreExport(t, c, "/catalog/products", 1000)
+		// Even pacing spaces requests 28ns apart at this quota: far under a millisecond.
+		if d := time.Since(start); d > time.Millisecond {
+			t.Errorf("100 requests under a quota of 2^30 waited %v of fake time, want next to nothing", d)
+		}
+	})
 }

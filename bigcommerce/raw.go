@@ -41,10 +41,10 @@ type RawResponse struct {
 // reached the server). Dangerous or malformed requests are refused before
 // anything is sent, with an error matching ErrBadRequest: a path that is not
 // below /v2/ or /v3/ or could leave the store's API, PATCH and other methods, and
-// a DELETE of a whole collection (DELETE /v2/orders archives every order;
-// DELETE /v3/catalog/products with no filter is refused by the API, but
-// DELETE /v2/customers is not). An answer of 300 or more returns both the
-// RawResponse and an *APIError.
+// a DELETE of a whole collection with no filter in Query or Body (always for
+// DELETE /v2/orders, which archives every order). A path whose last segment
+// holds a digit names a record and may be deleted. An answer of 300 or more
+// returns both the RawResponse and an *APIError.
 func (c *Client) Do(ctx context.Context, r RawRequest) (*RawResponse, error) {
 	method, version, path, err := checkRawRequest(r)
 	if err != nil {

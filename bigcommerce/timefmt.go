@@ -18,6 +18,7 @@ var timeLayouts = []string{
 	time.RFC1123,
 	"Mon, 2 Jan 2006 15:04:05 -0700",
 	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999-0700", // an offset without a colon
 	"2006-01-02T15:04:05",
 	"2006-01-02",
 }

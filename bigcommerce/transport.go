@@ -38,7 +38,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return nil, badInput("body", fmt.Sprintf("%s /%s%s: the request body cannot be encoded: %v", r.method, r.version, r.path, err))
+			return nil, badInput("body", scrub(fmt.Sprintf("%s /%s%s: the request body cannot be encoded: %v", r.method, r.version, r.path, err), c.token))
 		}
 		body = b
 	}
@@ -51,8 +51,13 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		// The body is valid JSON (send checked), so the shape differs from ours.
-		return res, &APIError{Status: res.StatusCode, Method: r.method, Path: "/" + r.version + r.path,
-			Title: "the answer does not have the expected shape: " + shortText(err.Error()), kind: ErrUpstream}
+		// A POST was applied all the same; the caller must look the record up.
+		kind := ErrUpstream
+		if r.method == http.MethodPost {
+			kind = ErrOutcomeUnknown
+		}
+		return res, &APIError{Status: res.StatusCode, Method: r.method, Path: scrub("/"+r.version+r.path, c.token),
+			Title: "the answer does not have the expected shape: " + shortText(err.Error()), kind: kind}
 	}
 	if m, ok := out.(interface{ meta() *Meta }); ok {
 		res.Meta = m.meta()
@@ -129,16 +134,17 @@ type attemptResult struct {
 	governed bool
 }
 
-// attempt sends the request once.
-func (c *Client) attempt(ctx context.Context, method, apiPath, target string, body []byte, wantJSON bool) attemptResult {
+// attempt sends the request once. shownPath is the API path for errors and logs;
+// target is the full URL.
+func (c *Client) attempt(ctx context.Context, method, shownPath, target string, body []byte, wantJSON bool) attemptResult {
 	post := method == http.MethodPost
 	fail := func(status int, title string, cause error, kind error, retry bool) attemptResult {
-		return attemptResult{err: &APIError{Status: status, Method: method, Path: apiPath, Title: title,
+		return attemptResult{err: &APIError{Status: status, Method: method, Path: shownPath, Title: title,
 			Err: cause, kind: kind}, retry: retry}
 	}
 	tk, err := c.gov.acquire(ctx, func(d time.Duration, why string) {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "bigcommerce: waiting for the store's quota",
-			slog.String("method", method), slog.String("path", apiPath),
+			slog.String("method", method), slog.String("path", shownPath),
 			slog.Duration("wait", d), slog.String("reason", why))
 	})
 	if err != nil {
@@ -196,7 +202,7 @@ func (c *Client) attempt(ctx context.Context, method, apiPath, target string, bo
 		// The request never ran, so any method may be sent again.
 		// Wait the longer of X-Retry-After and the reset; send chooses a backoff
 		// when the answer says neither (the platform is under load).
-		e := c.apiError(status, method, apiPath, resp.Header, data)
+		e := c.apiError(status, method, shownPath, resp.Header, data)
 		return attemptResult{res: res, err: e, retry: true, wait: e.RetryAfter, governed: true}
 	}
 	if readErr != nil {
@@ -209,7 +215,7 @@ func (c *Client) attempt(ctx context.Context, method, apiPath, target string, bo
 		}
 		if status >= 300 {
 			// The status is the answer; the body is only detail.
-			e := c.apiError(status, method, apiPath, resp.Header, data)
+			e := c.apiError(status, method, shownPath, resp.Header, data)
 			return attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
 		}
 		if post {
@@ -220,7 +226,7 @@ func (c *Client) attempt(ctx context.Context, method, apiPath, target string, bo
 		return r
 	}
 	if status >= 300 {
-		e := c.apiError(status, method, apiPath, resp.Header, data)
+		e := c.apiError(status, method, shownPath, resp.Header, data)
 		r := attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
 		if r.retry {
 			if ra := parseRateHeaders(resp.Header).retryAfter; ra > 0 {
