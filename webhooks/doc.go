@@ -7,7 +7,9 @@
 // Subscriptions.Subscribe registers a hook (POST /v3/hooks) whose custom
 // header SecretHeader carries a fresh 32-byte secret, and keeps the secret in
 // a mode-0600 file (SecretStore). Subscribing again to the same scope and
-// destination reuses the hook and its secret.
+// destination reuses the hook and its secret. Destinations are https, as
+// BigCommerce requires, or plain http to a loopback host, where only a local
+// sandbox delivers.
 //
 // # Receiving
 //
@@ -26,10 +28,11 @@
 // Worker reads the inbox, fetches the record each event names (Fetcher; the
 // sync's hydration path) and appends it to the output in the sync's envelope
 // through syncer's Writer, whose ledger keeps one line per (stream, id,
-// date_modified) even when a polling sync writes the same file. Only after the
-// output is synced to disk is the event marked done; a failure leaves it for
-// a retry with backoff, and a restarted worker takes up every event still
-// owed. Orders created incomplete (status 0) are held and re-checked until
+// date_modified) even when a polling sync writes the same file; a stream
+// such as stdout, which has no ledger of its own, gets one from
+// StreamLedger. Only after the output is synced to disk is the event marked
+// done; a failure leaves it for a retry with backoff, and a restarted worker
+// takes up every event still owed. Orders created incomplete (status 0) are held and re-checked until
 // they become real, or dropped, per IncompletePolicy.
 //
 // Deleted records and archived orders are not emitted, with no tombstone:

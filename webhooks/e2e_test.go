@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -23,34 +22,6 @@ import (
 	"github.com/bigc-dev/bigc/syncer"
 )
 
-// loopbackHooks is client.Webhooks, except that Create posts through the
-// raw client when the destination is plain http to a loopback address: the
-// sandbox accepts those (a test receiver cannot listen on port 443), the typed
-// client refuses any destination that is not https.
-type loopbackHooks struct {
-	*bigcommerce.WebhooksService
-	client *bigcommerce.Client
-}
-
-func (h loopbackHooks) Create(ctx context.Context, r *bigcommerce.HookCreateRequest) (*bigcommerce.Hook, *bigcommerce.Response, error) {
-	if u, err := url.Parse(r.Destination); err != nil || u.Scheme != "http" {
-		return h.WebhooksService.Create(ctx, r)
-	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := h.client.Do(ctx, bigcommerce.RawRequest{Method: http.MethodPost, Path: "/v3/hooks", Body: body})
-	if err != nil {
-		return nil, nil, err
-	}
-	var env struct{ Data *bigcommerce.Hook }
-	if err := json.Unmarshal(res.Body, &env); err != nil {
-		return nil, nil, err
-	}
-	return env.Data, nil, nil
-}
-
 // e2e is a sandbox store, a receiver listening on loopback with the durable
 // inbox, a worker and an output file.
 type e2e struct {
@@ -62,6 +33,8 @@ type e2e struct {
 	secrets SecretStore
 	subs    *Subscriptions
 	addr    string // the receiver's host:port, kept across restarts
+
+	incomplete IncompletePolicy // the worker's policy; default hold
 
 	// failFirst makes the receiver answer 500 to the first attempt of each
 	// event (by hash), so the sandbox retries.
@@ -94,7 +67,9 @@ func newE2E(t *testing.T) *e2e {
 	dir := t.TempDir()
 	e := &e2e{t: t, srv: srv, client: client, dbPath: filepath.Join(dir, "state.db"), outPath: filepath.Join(dir, "orders.jsonl"),
 		secrets: SecretStore{Dir: filepath.Join(dir, "webhooks")}, failed: map[string]bool{}}
-	e.subs = &Subscriptions{Hooks: loopbackHooks{client.Webhooks, client}, Secrets: e.secrets, Connection: "shop"}
+	// The client accepts plain http to a loopback host, which is where the
+	// sandbox delivers (a test receiver cannot listen on port 443).
+	e.subs = &Subscriptions{Hooks: client.Webhooks, Secrets: e.secrets, Connection: "shop"}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +94,7 @@ func (e *e2e) start(withWorker bool) {
 	}
 	r := &running{db: db, out: out, done: make(chan struct{})}
 	w, err := NewWorker(WorkerConfig{Connection: "shop", Inbox: db, Fetcher: NewClientFetcher(e.client), Output: out,
-		RetryBase: 10 * time.Millisecond, HoldRecheck: 20 * time.Millisecond, Poll: 50 * time.Millisecond})
+		Incomplete: e.incomplete, RetryBase: 10 * time.Millisecond, HoldRecheck: 20 * time.Millisecond, Poll: 50 * time.Millisecond})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -372,26 +347,60 @@ func TestEndToEndRetryAfter500(t *testing.T) {
 	}
 }
 
-func TestEndToEndIncompleteOrderHeld(t *testing.T) {
+// TestEndToEndIncompleteOrder creates an order incomplete (status 0), as an
+// abandoned checkout does, and later makes it real.
+func TestEndToEndIncompleteOrder(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	e.start(true)
-	e.subscribe("store/order/*")
-	id := e.createOrderWithStatus(0)
-	e.waitFor("the incomplete order's event to be held", func() bool {
-		c, _ := e.running.db.InboxCounts(context.Background(), "shop")
-		return c[state.InboxHeld] >= 1
+	// hold: the event waits in the inbox, across a restart, until the order
+	// becomes real, and the order is then written once.
+	t.Run("hold", func(t *testing.T) {
+		t.Parallel()
+		e := newE2E(t)
+		e.start(true)
+		e.subscribe("store/order/created") // the re-check, not a later event, releases it
+		id := e.createOrderWithStatus(0)
+		e.waitFor("the incomplete order's event to be held", func() bool {
+			c, _ := e.running.db.InboxCounts(context.Background(), "shop")
+			return c[state.InboxHeld] == 1
+		})
+		e.stop()
+		if got := e.output(); len(got) != 0 {
+			t.Fatalf("an incomplete order was emitted: %v", got)
+		}
+		if err := e.srv.Store.UpdateOrderStatus(id, 11); err != nil {
+			t.Fatal(err)
+		}
+		e.start(true)
+		e.exactlyOnce([]int{id})
+		e.waitFor("every event settled", func() bool {
+			c, _ := e.running.db.InboxCounts(context.Background(), "shop")
+			return c[state.InboxHeld] == 0 && c[state.InboxPending] == 0 && c[state.InboxDone] == 1
+		})
 	})
-	if got := e.output(); len(got) != 0 {
-		t.Fatalf("an incomplete order was emitted: %v", got)
-	}
-	if err := e.srv.Store.UpdateOrderStatus(id, 11); err != nil {
-		t.Fatal(err)
-	}
-	e.exactlyOnce([]int{id})
-	e.waitFor("every event settled", func() bool {
-		c, _ := e.running.db.InboxCounts(context.Background(), "shop")
-		return c[state.InboxHeld] == 0 && c[state.InboxPending] == 0
+	// drop: the created event is dropped; the order is written when an
+	// event for its change to a real status arrives.
+	t.Run("drop", func(t *testing.T) {
+		t.Parallel()
+		e := newE2E(t)
+		e.incomplete = IncompleteDrop
+		e.start(true)
+		e.subscribe("store/order/*")
+		id := e.createOrderWithStatus(0)
+		e.waitFor("the incomplete order's event to be dropped", func() bool {
+			c, _ := e.running.db.InboxCounts(context.Background(), "shop")
+			return c[state.InboxDropped] == 1
+		})
+		if got := e.output(); len(got) != 0 {
+			t.Fatalf("an incomplete order was emitted: %v", got)
+		}
+		if err := e.srv.Store.UpdateOrderStatus(id, 11); err != nil {
+			t.Fatal(err)
+		}
+		e.exactlyOnce([]int{id})
+		e.waitFor("every event settled", func() bool {
+			c, _ := e.running.db.InboxCounts(context.Background(), "shop")
+			return c[state.InboxHeld] == 0 && c[state.InboxPending] == 0 && c[state.InboxDropped] == 1
+		})
 	})
 }
 

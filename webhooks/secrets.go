@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 )
 
 // HookSecret is what bigc keeps about a hook it registered: which hook, and
@@ -125,10 +124,9 @@ func (s SecretStore) Save(connection string, hooks []HookSecret) error {
 // is already listening accepts a hook subscribed after it started.
 func (s SecretStore) Watch(connection string) func() ([]Secret, error) {
 	var (
-		mu      sync.Mutex
-		modTime time.Time
-		size    int64 = -1
-		cached  []Secret
+		mu     sync.Mutex
+		last   os.FileInfo
+		cached []Secret
 	)
 	return func() ([]Secret, error) {
 		p, err := s.path(connection)
@@ -144,7 +142,10 @@ func (s SecretStore) Watch(connection string) func() ([]Secret, error) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if fi.ModTime().Equal(modTime) && fi.Size() == size {
+		// Save renames a new file into place, so a new inode means new
+		// secrets even when size and modification time (coarse on some file
+		// systems) are unchanged.
+		if last != nil && os.SameFile(fi, last) && fi.ModTime().Equal(last.ModTime()) && fi.Size() == last.Size() {
 			return cached, nil
 		}
 		hooks, err := s.Load(connection)
@@ -157,7 +158,7 @@ func (s SecretStore) Watch(connection string) func() ([]Secret, error) {
 				cached = append(cached, h.Secret)
 			}
 		}
-		modTime, size = fi.ModTime(), fi.Size()
+		last = fi
 		return cached, nil
 	}
 }

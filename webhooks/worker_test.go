@@ -145,6 +145,22 @@ func (f *workerFixture) lines(t *testing.T) []string {
 	return out
 }
 
+// wantLines checks the output against want, in file order.
+func (f *workerFixture) wantLines(t *testing.T, want ...string) {
+	t.Helper()
+	if diff := cmp.Diff(want, f.lines(t)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+// wantCounts checks the inbox's events by status.
+func (f *workerFixture) wantCounts(t *testing.T, want map[state.InboxStatus]int) {
+	t.Helper()
+	if diff := cmp.Diff(want, f.counts(t)); diff != "" {
+		t.Errorf("inbox (-want +got):\n%s", diff)
+	}
+}
+
 func (f *workerFixture) counts(t *testing.T) map[state.InboxStatus]int {
 	t.Helper()
 	c, err := f.db.InboxCounts(context.Background(), "test")
@@ -171,12 +187,8 @@ func TestWorkerEmitsEachRecordOnce(t *testing.T) {
 	)
 	f.process(t)
 	want := []string{"orders/1@1700000000", "orders/2@1700000000", "products/9@1700000000"}
-	if diff := cmp.Diff(want, f.lines(t)); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 6}, f.counts(t)); diff != "" {
-		t.Errorf("inbox (-want +got):\n%s", diff)
-	}
+	f.wantLines(t, want...)
+	f.wantCounts(t, map[state.InboxStatus]int{state.InboxDone: 6})
 	if f.fetch.calls[resourceKey{"orders", 1}] != 1 || f.fetch.calls[resourceKey{"products", 8}] != 0 {
 		t.Errorf("fetches: %v; want one for order 1 and none for the deleted product", f.fetch.calls)
 	}
@@ -185,9 +197,7 @@ func TestWorkerEmitsEachRecordOnce(t *testing.T) {
 	f.deliver(t, event("store/order/updated", 1, 200), event("store/order/statusUpdated", 2, 200))
 	f.process(t)
 	want = append(want, "orders/2@1700000060")
-	if diff := cmp.Diff(want, f.lines(t)); diff != "" {
-		t.Errorf("output after updates (-want +got):\n%s", diff)
-	}
+	f.wantLines(t, want...)
 }
 
 func TestWorkerRetriesFailuresWithBackoff(t *testing.T) {
@@ -216,12 +226,8 @@ func TestWorkerRetriesFailuresWithBackoff(t *testing.T) {
 	}
 	f.clock.Add(time.Second)
 	f.process(t)
-	if diff := cmp.Diff([]string{"orders/1@1700000000"}, f.lines(t)); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 1}, f.counts(t)); diff != "" {
-		t.Errorf("inbox (-want +got):\n%s", diff)
-	}
+	f.wantLines(t, "orders/1@1700000000")
+	f.wantCounts(t, map[state.InboxStatus]int{state.InboxDone: 1})
 }
 
 type failingOutput struct {
@@ -257,9 +263,7 @@ func TestWorkerRetriesOutputFailures(t *testing.T) {
 	if _, err := w.ProcessDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"orders/1@1700000000"}, f.lines(t)); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
+	f.wantLines(t, "orders/1@1700000000")
 }
 
 func TestWorkerIncompleteOrders(t *testing.T) {
@@ -283,12 +287,8 @@ func TestWorkerIncompleteOrders(t *testing.T) {
 		}
 		f.clock.Add(time.Minute)
 		f.process(t)
-		if diff := cmp.Diff([]string{"orders/1@1700000060"}, f.lines(t)); diff != "" {
-			t.Errorf("output (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 1}, f.counts(t)); diff != "" {
-			t.Errorf("inbox (-want +got):\n%s", diff)
-		}
+		f.wantLines(t, "orders/1@1700000060")
+		f.wantCounts(t, map[state.InboxStatus]int{state.InboxDone: 1})
 	})
 	t.Run("a later event releases the held one", func(t *testing.T) {
 		t.Parallel()
@@ -299,12 +299,8 @@ func TestWorkerIncompleteOrders(t *testing.T) {
 		f.fetch.set("orders", 1, f.clock.Now().Add(time.Second), 11)
 		f.deliver(t, event("store/order/statusUpdated", 1, 101))
 		f.process(t)
-		if diff := cmp.Diff([]string{"orders/1@1700000001"}, f.lines(t)); diff != "" {
-			t.Errorf("output (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDone: 2}, f.counts(t)); diff != "" {
-			t.Errorf("inbox (-want +got):\n%s", diff)
-		}
+		f.wantLines(t, "orders/1@1700000001")
+		f.wantCounts(t, map[state.InboxStatus]int{state.InboxDone: 2})
 	})
 	t.Run("hold expires", func(t *testing.T) {
 		t.Parallel()
@@ -315,9 +311,7 @@ func TestWorkerIncompleteOrders(t *testing.T) {
 			f.process(t)
 			f.clock.Add(30 * time.Minute)
 		}
-		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDropped: 1}, f.counts(t)); diff != "" {
-			t.Errorf("inbox (-want +got):\n%s", diff)
-		}
+		f.wantCounts(t, map[state.InboxStatus]int{state.InboxDropped: 1})
 	})
 	t.Run("drop", func(t *testing.T) {
 		t.Parallel()
@@ -325,9 +319,7 @@ func TestWorkerIncompleteOrders(t *testing.T) {
 		f.fetch.set("orders", 1, f.clock.Now(), 0)
 		f.deliver(t, event("store/order/created", 1, 100))
 		f.process(t)
-		if diff := cmp.Diff(map[state.InboxStatus]int{state.InboxDropped: 1}, f.counts(t)); diff != "" {
-			t.Errorf("inbox (-want +got):\n%s", diff)
-		}
+		f.wantCounts(t, map[state.InboxStatus]int{state.InboxDropped: 1})
 		if len(f.lines(t)) != 0 {
 			t.Error("a dropped incomplete order was emitted")
 		}
@@ -384,9 +376,7 @@ func TestWorkerSharesOutputWithPolling(t *testing.T) {
 	if _, err := poll.Append(context.Background(), []syncer.Envelope{f.fetch.records[resourceKey{"orders", 2}].Envelope}); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"orders/1@1700000000", "orders/2@1700000000"}, f.lines(t)); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
+	f.wantLines(t, "orders/1@1700000000", "orders/2@1700000000")
 }
 
 func TestWorkerRunWakesOnNotify(t *testing.T) {
