@@ -13,8 +13,9 @@ type token struct {
 
 // authenticate checks X-Auth-Token and the store hash. Both a missing or
 // unknown token and a token used on another store's hash get 401: tokens
-// belong to one store, so for any other hash the token is not valid, which
-// is how the real API refuses it.
+// belong to one store, so for any other hash the token is not valid. The
+// package doc says why this is not the 403 BigCommerce's status-codes page
+// hints at.
 func (s *Store) authenticate(c *call, rest string) *token {
 	got := c.r.Header.Get("X-Auth-Token")
 	hash, _, _ := strings.Cut(strings.TrimPrefix(c.r.URL.Path, "/stores/"), "/")

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -107,6 +108,12 @@ func TestUnknownPathAndWrongMethod(t *testing.T) {
 	}
 	if got := r.header.Get("Allow"); got != "GET, POST, PUT, DELETE" {
 		t.Errorf("Allow = %q", got)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(r.body, &body); err != nil || body["status"] != float64(405) {
+		t.Errorf("405 body = %s (%v)", r.body, err)
+	} else if errs, ok := body["errors"].(map[string]any); !ok || len(errs) != 0 {
+		t.Errorf("405 body errors = %#v, want {} as BigCommerce sends", body["errors"])
 	}
 	if r := c.do("PUT", "/v2/orders", obj{}); r.status != 405 {
 		t.Errorf("PUT /v2/orders = %d, want 405", r.status)

@@ -19,7 +19,7 @@ func cursorList[T any](c *call, all []T, id func(T) int, render func([]T) any) {
 	lo, hi := pg.window(len(all))
 	meta := map[string]any{"pagination": c.offsetMeta(pg, len(all), hi-lo)}
 	if pg.num == 1 {
-		meta["cursor_pagination"] = cursorMeta(c, all[lo:hi], id, pg.limit, hi < len(all), false)
+		meta["cursor_pagination"] = cursorMeta(c, all[lo:hi], id, pg.limit, hi < len(all), false, "")
 	}
 	c.json(200, map[string]any{"data": render(all[lo:hi]), "meta": meta})
 }
@@ -52,14 +52,20 @@ func cursorPage[T any](c *call, all []T, id func(T) int, render func([]T) any, l
 	}
 	lo = min(lo, hi)
 	page := all[lo:hi]
-	meta := map[string]any{"cursor_pagination": cursorMeta(c, page, id, limit, hi < len(all), lo > 0)}
+	cursor := "before=" + encodeCursor(cur) + "&"
+	if after {
+		cursor = "after=" + encodeCursor(cur) + "&"
+	}
+	meta := map[string]any{"cursor_pagination": cursorMeta(c, page, id, limit, hi < len(all), lo > 0, cursor)}
 	c.json(200, map[string]any{"data": render(page), "meta": meta})
 }
 
-func cursorMeta[T any](c *call, page []T, id func(T) int, limit int, more, prev bool) cursorPagination {
+// cursorMeta builds meta.cursor_pagination; cursor is the page's own
+// "after=X&" or "before=X&" query, which its current link keeps.
+func cursorMeta[T any](c *call, page []T, id func(T) int, limit int, more, prev bool, cursor string) cursorPagination {
 	m := cursorPagination{Count: len(page), PerPage: limit}
 	base := "?" + c.otherParams()
-	m.Links.Current = fmt.Sprintf("%slimit=%d", base, limit)
+	m.Links.Current = fmt.Sprintf("%s%slimit=%d", base, cursor, limit)
 	if len(page) == 0 {
 		return m
 	}

@@ -39,6 +39,9 @@ func TestCustomersCursorPagination(t *testing.T) {
 		if pg.Meta.Pagination != nil || pg.Meta.CursorPagination == nil {
 			t.Fatalf("an after= page carries only cursor_pagination: %+v", pg.Meta)
 		}
+		if got := pg.Meta.CursorPagination.Links.Current; got != next {
+			t.Errorf("links.current = %q, want the page's own query %q", got, next)
+		}
 		for _, cu := range pg.Data {
 			ids = append(ids, cu.ID)
 		}
@@ -54,6 +57,9 @@ func TestCustomersCursorPagination(t *testing.T) {
 	back := must[envelope[[]customerJSON]](t, c.get("/v3/customers?limit=5&before="+encodeCursor(ids[5])), 200)
 	if len(back.Data) != 5 || back.Data[0].ID != ids[0] {
 		t.Errorf("before= page = %+v", back.Data)
+	}
+	if got, want := back.Meta.CursorPagination.Links.Current, "?before="+encodeCursor(ids[5])+"&limit=5"; got != want {
+		t.Errorf("before= page links.current = %q, want %q", got, want)
 	}
 	if r := c.get("/v3/customers?after=bm9wZQ=="); r.status != 400 {
 		t.Errorf("bad cursor = %d", r.status)

@@ -61,7 +61,11 @@
 // the same seed accepts the same tokens): the sandbox is a simulator bound to
 // loopback, not a security boundary. A token
 // used with another store's hash also gets 401 (the token is not valid for
-// that store). The read-only token may read everything and gets 403 with
+// that store). BigCommerce's status-codes page lists "are the endpoint and
+// store hash correct?" among the causes of a 403, but a 403 is what a
+// missing scope answers, and bigc's client reads every 403 as a missing
+// scope and would tell the user to re-issue the token with more scopes;
+// 401 leads them to check the store hash and token instead. The read-only token may read everything and gets 403 with
 // "You don't have a required scope to access the endpoint" and the scope
 // name (e.g. store_v2_products) on any write; hooks use BigCommerce's
 // default scope, so both tokens may manage them, as on the real API.
@@ -102,13 +106,19 @@
 // fields (stock tracked per product, per variant or not at all), customers
 // with addresses, and orders over the year before the anchor whose lines
 // reference real variants, with every status 0-14. With Options.Live > 0,
-// order k of the live schedule arrives at epoch + k/Live seconds, where
-// epoch is the start of the UTC period the store was created in (an hour for
-// Live <= 1, ten minutes for Live <= 5, else a minute, which bounds the
-// orders a new store catches up on), and its contents are drawn from
-// (Seed, k); every other slot also moves an earlier order one status along.
-// Two processes with the same seed and rate started in the same period serve
-// the same live orders as long as nobody writes to them.
+// slot n of the live schedule falls at anchor + n/Live seconds and creates
+// order 100000000 + n, its lines and contents drawn from (Seed, n) alone;
+// every other slot also moves one of the previous 50 slots' orders one
+// status along. A slot always maps to the same id and contents, so a
+// process started later with the same seed and rate serves the earlier
+// live orders plus those that have arrived since, under the same ids, as
+// long as nobody writes to them. To bound the work of a start (or a clock
+// jump), a store only makes the slots of the last hour, and at most the
+// last 2,000 of them. Seeded orders, and orders created through POST
+// /v2/orders or the operator endpoints, take ids upwards from 100, below
+// the live range, so they never collide with a live order (unlike on
+// BigCommerce, a created order's id is then lower than the live orders
+// before it).
 // A million orders take about the memory BENCHMARKS.md reports.
 //
 // # Operator endpoints
@@ -118,7 +128,8 @@
 //
 //	GET  /_sandbox/stats         request counts by status and route, 429s, deliveries (Stats)
 //	GET  /_sandbox/deliveries    every webhook delivery attempt (the last 10,000)
-//	POST /_sandbox/orders        create an order from a V2 order body; an empty body makes a random one
+//	POST /_sandbox/orders        create an order from a V2 order body; one without products makes a
+//	                             random order with the fields given (status_id, customer_id, ...) applied
 //	PUT  /_sandbox/orders/{id}   change an order as PUT /v2/orders/{id} does (e.g. {"status_id": 2})
 //	POST /_sandbox/products      create a product from a V3 product body
 //	PUT  /_sandbox/products/{id} change a product as PUT /v3/catalog/products/{id} does

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -186,7 +187,7 @@ func TestMalformedBodies(t *testing.T) {
 
 func TestOptionsValidation(t *testing.T) {
 	t.Parallel()
-	for _, o := range []Options{{StoreHash: "Bad-Hash"}, {Quota: -1}, {Live: -1}, {Latency: -time.Second}} {
+	for _, o := range []Options{{StoreHash: "Bad-Hash"}, {Quota: -1}, {Live: -1}, {Latency: -time.Second}, {WebhookRetryScale: -1}, {WebhookRetryScale: 2}} {
 		if _, err := New(o); err == nil {
 			t.Errorf("New(%+v) accepted", o)
 		}
@@ -234,5 +235,26 @@ func TestServePrintsReadyLineAndStops(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
+	}
+}
+
+func TestConnectURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		requested string
+		listened  net.Addr
+		want      string
+	}{
+		{"127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000}, "http://127.0.0.1:5000"},
+		{"0.0.0.0:0", &net.TCPAddr{IP: net.IPv6unspecified, Port: 5001}, "http://127.0.0.1:5001"},
+		{":8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080"},
+		{"0.0.0.0:0", &net.TCPAddr{IP: net.IPv4zero, Port: 5002}, "http://127.0.0.1:5002"},
+		{"[::]:0", &net.TCPAddr{IP: net.IPv6unspecified, Port: 5003}, "http://[::1]:5003"},
+		{"[::1]:0", &net.TCPAddr{IP: net.IPv6loopback, Port: 5004}, "http://[::1]:5004"},
+	}
+	for _, tt := range tests {
+		if got := connectURL(tt.requested, tt.listened); got != tt.want {
+			t.Errorf("connectURL(%q, %v) = %q, want %q", tt.requested, tt.listened, got, tt.want)
+		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var rateHeaders = []string{"X-Rate-Limit-Time-Window-Ms", "X-Rate-Limit-Time-Reset-Ms", "X-Rate-Limit-Requests-Quota", "X-Rate-Limit-Requests-Left"}
@@ -129,6 +131,21 @@ func TestServerErrorFaults(t *testing.T) {
 		if r.header.Get(h) != "" {
 			t.Errorf("429 under load carries %s", h)
 		}
+	}
+}
+
+// TestFaultsCountUnderTheirRoute checks that /_sandbox/stats files an
+// injected fault under its route's path, not under "unmatched".
+func TestFaultsCountUnderTheirRoute(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Orders: 1, Products: 1, Customers: 1, Faults: Faults{ServerErrors: map[int]float64{500: 1}}})
+	c.get("/v2/orders/100")
+	c.get("/v3/catalog/products")
+	c.get("/v2/nowhere")
+	st := c.srv.Store.Stats()
+	want := map[string]int{"/v2/orders/{id}": 1, "/v3/catalog/products": 1, "unmatched": 1}
+	if diff := cmp.Diff(want, st.ByPath); diff != "" || st.ByStatus["500"] != 3 {
+		t.Errorf("by_path (-want +got):\n%s\nby_status = %v", diff, st.ByStatus)
 	}
 }
 

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -56,8 +55,10 @@ func (s *Store) opWrite(c *call, f func()) {
 	f()
 }
 
-// opCreateOrder creates an order from a V2 order body; an empty body (or
-// one without products) makes a random order like the live schedule does.
+// opCreateOrder creates an order from a V2 order body. A body without
+// products makes a random order like the live schedule does, with every
+// field the body does give (status_id, customer_id, billing_address, ...)
+// applied to it; a field with a bad value is refused with a 400 naming it.
 func (s *Store) opCreateOrder(c *call) {
 	c.v2 = true
 	var in OrderInput
@@ -74,13 +75,11 @@ func (s *Store) opCreateOrder(c *call) {
 	var o *order
 	var err error
 	if len(in.Products) == 0 {
-		o = s.randomOrder(newRand(s.opts.Seed, uint64(len(s.ord.orders))), c.now.Unix())
-		if o == nil {
-			err = fmt.Errorf("the sandbox could not make a random order")
-		}
-	} else {
-		o, err = s.createOrder(&in, c.now.Unix())
+		random := s.randomOrderInput(newRand(s.opts.Seed, uint64(len(s.ord.orders))), s.ord.nextID)
+		s.overlayOrderInput(&random, &in)
+		in = random
 	}
+	o, err = s.createOrder(&in, c.now.Unix())
 	if c.writeErr(err) {
 		c.json(200, c.orderView(o))
 	}
@@ -170,4 +169,46 @@ func (s *Store) opQuota(c *call) {
 	}
 	s.SetQuota(in.Quota, window)
 	c.json(200, map[string]any{"quota": in.Quota, "window": window.String()})
+}
+
+// overlayOrderInput sets every field src gives on dst, a random order body.
+// A customer given without a billing address brings the customer's own
+// address, a guest (customer_id 0) a guest's address.
+func (s *Store) overlayOrderInput(dst, src *OrderInput) {
+	if src.CustomerID != nil {
+		dst.CustomerID = src.CustomerID
+		if cu := s.crm.customers[*src.CustomerID]; cu != nil && cu.billing != nil {
+			b := *cu.billing
+			dst.BillingAddress = &b
+		} else if *src.CustomerID == 0 {
+			dst.BillingAddress = guestAddress(newRand(s.opts.Seed, uint64(s.ord.nextID)), s.ord.nextID)
+		}
+	}
+	if src.BillingAddress != nil {
+		dst.BillingAddress = src.BillingAddress
+	}
+	if src.StatusID != nil {
+		dst.StatusID = src.StatusID
+	}
+	if src.ShippingAddresses != nil {
+		dst.ShippingAddresses = src.ShippingAddresses
+	}
+	for _, f := range []struct{ dst, src **string }{
+		{&dst.StaffNotes, &src.StaffNotes}, {&dst.CustomerMessage, &src.CustomerMessage}, {&dst.PaymentMethod, &src.PaymentMethod},
+		{&dst.ExternalSource, &src.ExternalSource}, {&dst.ExternalID, &src.ExternalID}, {&dst.ExternalOrderID, &src.ExternalOrderID},
+		{&dst.DateCreated, &src.DateCreated},
+	} {
+		if *f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if src.ChannelID != nil {
+		dst.ChannelID = src.ChannelID
+	}
+	if src.ShippingCostExTax != nil {
+		dst.ShippingCostExTax = src.ShippingCostExTax
+	}
+	if src.DiscountAmount != nil {
+		dst.DiscountAmount = src.DiscountAmount
+	}
 }

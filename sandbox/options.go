@@ -32,7 +32,8 @@ type Options struct {
 	Now func() time.Time // clock; default time.Now
 
 	// WebhookRetryScale multiplies BigCommerce's retry schedule
-	// (60 s ... 86400 s); 0 means 1. Tests use e.g. 0.001.
+	// (60 s ... 86400 s): more than 0 and at most 1; 0 means 1. Tests use
+	// e.g. 0.001.
 	WebhookRetryScale float64
 }
 
@@ -57,7 +58,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.WebhookRetryScale <= 0 {
+	if o.WebhookRetryScale == 0 {
 		o.WebhookRetryScale = 1
 	}
 	if o.StoreHash == "" {
@@ -70,6 +71,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("sandbox: Quota %d: want 0 (off) or more", o.Quota)
 	case o.Live < 0:
 		return o, fmt.Errorf("sandbox: Live %v: want 0 (off) or a positive rate", o.Live)
+	case !(o.WebhookRetryScale > 0 && o.WebhookRetryScale <= 1):
+		return o, fmt.Errorf("sandbox: WebhookRetryScale %v: want more than 0 and at most 1 (0 means 1)", o.WebhookRetryScale)
 	case o.Latency < 0:
 		return o, fmt.Errorf("sandbox: Latency %v: want 0 or more", o.Latency)
 	}

@@ -136,9 +136,8 @@ func (s *Store) orderPageFast(q *orderQuery, field string, desc bool, pg page) (
 	var ids []int // candidate ids in order, found by index
 	switch {
 	case field == "id" && !q.modified.active() && b.archived == 0:
-		lo := int(max(q.id.lo, int64(b.first))) - b.first
-		hi := int(min(q.id.hi, int64(b.first+len(b.orders)-1))) - b.first
-		for _, i := range pageIndexes(lo, hi+1, pg, desc) {
+		lo, hi := b.span(q.id.lo, q.id.hi)
+		for _, i := range pageIndexes(lo, hi, pg, desc) {
 			ids = append(ids, b.orders[i].id)
 		}
 	case field == "date_modified" && !q.id.active():
@@ -186,8 +185,8 @@ func (q *orderQuery) onlyRanges() bool {
 
 func (s *Store) walkByID(q *orderQuery, desc bool, visit func(*order) bool) {
 	b := &s.ord
-	lo := max(0, int(max(q.id.lo, int64(b.first)))-b.first)
-	hi := min(len(b.orders)-1, int(min(q.id.hi, int64(b.first+len(b.orders))))-b.first)
+	lo, end := b.span(q.id.lo, q.id.hi)
+	hi := end - 1
 	if desc {
 		for i := hi; i >= lo; i-- {
 			if !visit(b.orders[i]) {

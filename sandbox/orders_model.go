@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"slices"
 )
 
@@ -9,8 +11,11 @@ import (
 // hold a million of them: seeded orders share their address with their
 // customer and their names and SKUs with the catalog.
 type orderBook struct {
-	first  int      // id of orders[0]
-	orders []*order // by id - first; nil where an id was never used
+	// orders is sorted by id. Seeded orders and orders created through the
+	// API or the operator endpoints take ids from nextID upwards; live
+	// orders take liveFirstOrderID + slot (see live.go), far above them.
+	orders []*order
+	nextID int // id of the next seeded or created order
 	// byModified lists live (not archived) orders sorted by
 	// (date_modified, id), so that the incremental-sync query
 	// (min_date_modified, sort=date_modified:asc) is a binary search.
@@ -161,7 +166,7 @@ var statusDescriptions = [15]string{
 }
 
 func newOrderBook(first int) orderBook {
-	b := orderBook{first: first}
+	b := orderBook{nextID: first}
 	for i := range b.statuses {
 		b.statuses[i] = statusLabel{ID: i, Name: statusNames[i], SystemLabel: statusNames[i], CustomLabel: statusNames[i],
 			SystemDescription: statusDescriptions[i], Order: i}
@@ -170,16 +175,46 @@ func newOrderBook(first int) orderBook {
 }
 
 func (b *orderBook) get(id int) *order {
-	i := id - b.first
-	if i < 0 || i >= len(b.orders) {
-		return nil
+	if i, ok := b.index(id); ok {
+		return b.orders[i]
 	}
-	return b.orders[i]
+	return nil
 }
 
-// add appends o, whose id must be the next one, and indexes it.
+// index is where id is, or would be, in b.orders.
+func (b *orderBook) index(id int) (int, bool) {
+	return slices.BinarySearchFunc(b.orders, id, func(o *order, id int) int { return cmp.Compare(o.id, id) })
+}
+
+// span is the part [lo, hi) of b.orders with lo <= id <= hi.
+func (b *orderBook) span(lo, hi int64) (int, int) {
+	i, _ := b.index(int(max(lo, 0)))
+	j := len(b.orders)
+	if hi < math.MaxInt64 {
+		j, _ = b.index(int(hi) + 1)
+	}
+	return i, max(i, j)
+}
+
+// newID takes the next id for a seeded or created order. The range ends
+// where the live orders' range starts.
+func (b *orderBook) newID() (int, error) {
+	if b.nextID >= liveFirstOrderID {
+		return 0, fmt.Errorf("sandbox: order ids below %d, the start of the live orders' range, are used up", liveFirstOrderID)
+	}
+	b.nextID++
+	return b.nextID - 1, nil
+}
+
+// add stores o, whose id must be unused, and indexes it. Ids mostly come in
+// rising order, so the usual case is an append.
 func (b *orderBook) add(o *order) {
-	b.orders = append(b.orders, o)
+	if n := len(b.orders); n == 0 || b.orders[n-1].id < o.id {
+		b.orders = append(b.orders, o)
+	} else {
+		i, _ := b.index(o.id)
+		b.orders = slices.Insert(b.orders, i, o)
+	}
 	b.indexModified(o)
 }
 

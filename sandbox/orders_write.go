@@ -96,8 +96,21 @@ func (s *Store) createOrderAPI(c *call) {
 	}
 }
 
-// createOrder validates in, takes stock and stores the order. The caller holds s.mu.
+// createOrder validates in, takes stock and stores the order under the next
+// free id. The caller holds s.mu.
 func (s *Store) createOrder(in *OrderInput, now int64) (*order, error) {
+	return s.createOrderAs(in, now, nil)
+}
+
+// orderIDs are the ids a live order is created with, so that the same
+// slot gets the same ids in every process (see live.go).
+type orderIDs struct {
+	order, shippingAddr, firstLine int
+}
+
+// createOrderAs is createOrder with the ids given by fixed, or allocated
+// from the store's counters when fixed is nil.
+func (s *Store) createOrderAs(in *OrderInput, now int64, fixed *orderIDs) (*order, error) {
 	errs := map[string]string{}
 	if in.BillingAddress == nil {
 		errs["billing_address"] = requiredV2("billing_address")
@@ -140,9 +153,21 @@ func (s *Store) createOrder(in *OrderInput, now int64) (*order, error) {
 		}
 		created = t
 	}
-	o := &order{id: s.ord.first + len(s.ord.orders), status: uint8(status), channelID: 1, created: created, modified: now, lines: lines}
-	s.ids.shippingAddress++
-	o.shippingAddrID = s.ids.shippingAddress
+	o := &order{status: uint8(status), channelID: 1, created: created, modified: now, lines: lines}
+	if fixed != nil {
+		o.id, o.shippingAddrID = fixed.order, fixed.shippingAddr
+		for i := range o.lines {
+			o.lines[i].id = fixed.firstLine + i
+		}
+	} else {
+		id, err := s.ord.newID()
+		if err != nil {
+			return nil, err
+		}
+		o.id = id
+		s.ids.shippingAddress++
+		o.shippingAddrID = s.ids.shippingAddress
+	}
 	setIf(&o.customerID, in.CustomerID)
 	setIf(&o.channelID, in.ChannelID)
 	o.shipping, o.discount = shipping, discount

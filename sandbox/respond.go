@@ -61,6 +61,16 @@ type v3Error struct {
 	Errors map[string]string `json:"errors"`
 }
 
+// MarshalJSON writes no field errors as "errors":{}, as BigCommerce does,
+// never as null.
+func (e v3Error) MarshalJSON() ([]byte, error) {
+	type plain v3Error
+	if e.Errors == nil {
+		e.Errors = map[string]string{}
+	}
+	return json.Marshal(plain(e))
+}
+
 // v2Error is one element of BigCommerce's V2 error array.
 type v2Error struct {
 	Status  int    `json:"status"`

@@ -225,7 +225,7 @@ func (g *orderGen) seedOrder(i int) {
 	s, rng := g.s, g.rng
 	created := g.from + int64(float64(i)*g.step)
 	modified := min(g.horizon, created+rng.Int64N(30*86400))
-	o := &order{id: s.ord.first + len(s.ord.orders), status: pick(rng, seedStatuses), channelID: 1, created: created, modified: modified,
+	o := &order{id: s.ord.nextID, status: pick(rng, seedStatuses), channelID: 1, created: created, modified: modified,
 		payment: uint8(rng.IntN(4))}
 	s.ids.shippingAddress++
 	o.shippingAddrID = s.ids.shippingAddress
@@ -247,6 +247,7 @@ func (g *orderGen) seedOrder(i int) {
 	case 2, 3, 10:
 		o.shipped = min(modified, created+86400*int64(1+rng.IntN(5)))
 	}
+	s.ord.nextID++
 	s.ord.add(o)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,34 +89,6 @@ func TestSeededOrdersReferenceRealVariants(t *testing.T) {
 	}
 }
 
-func TestLiveOrdersArriveOnASchedule(t *testing.T) {
-	t.Parallel()
-	start := time.Date(2026, 11, 26, 10, 0, 30, 0, time.UTC)
-	clock := newFakeClock(start)
-	opts := Options{Seed: 5, Products: 10, Customers: 5, Orders: 20, Live: 2, Now: clock.Now}
-	a := newStore(t, opts)
-	// Slots since 10:00:00 at 2 per second have already fallen: 61 of them.
-	if n := a.Counts().Orders; n != 20+61 {
-		t.Fatalf("orders at start = %d, want 81", n)
-	}
-	clock.Advance(5 * time.Second)
-	serve(t, a, "/v2/time")
-	if n := a.Counts().Orders; n != 20+71 {
-		t.Errorf("orders after 5 s = %d, want 91", n)
-	}
-	// A second process started later in the same hour serves the same orders.
-	b := newStore(t, opts)
-	for _, p := range []string{"/v2/orders?min_id=120&limit=250", "/v2/orders/count"} {
-		if !bytes.Equal(serve(t, a, p), serve(t, b, p)) {
-			t.Errorf("%s differs between two live stores with the same seed", p)
-		}
-	}
-	last, _ := a.Order(firstOrderID + 90)
-	if !last.DateCreated.Equal(start.Truncate(time.Hour).Add(35 * time.Second)) {
-		t.Errorf("slot 70 created at %v", last.DateCreated)
-	}
-}
-
 func TestOperatorEndpoints(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, Options{Orders: 3, Products: 3, Customers: 2})
@@ -165,5 +138,51 @@ func TestOperatorEndpoints(t *testing.T) {
 	}
 	if s := must[Stats](t, op("GET", "stats", nil), 200); s.Requests != 5 {
 		t.Errorf("operator calls are not counted: requests = %d, want 5", s.Requests)
+	}
+}
+
+// TestOperatorCreateOrderAppliesGivenFields checks that POST /_sandbox/orders
+// without products makes a random order carrying the fields the body gives,
+// and refuses a bad one naming the field.
+func TestOperatorCreateOrderAppliesGivenFields(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Orders: 2, Products: 4, Customers: 3})
+	tests := []struct {
+		name       string
+		body       obj
+		status     int
+		customerID int
+		guest      bool
+		notes      string
+	}{
+		{name: "status 0", body: obj{"status_id": 0}, status: 0, customerID: -1},
+		{name: "status 11 for customer 2", body: obj{"status_id": 11, "customer_id": 2}, status: 11, customerID: 2},
+		{name: "guest", body: obj{"customer_id": 0, "status_id": 7, "staff_notes": "op"}, status: 7, guest: true, notes: "op"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := must[orderJSON](t, c.raw("POST", c.srv.URL+"/_sandbox/orders", tt.body), 200)
+			if o.StatusID != tt.status || o.ItemsTotal == 0 || o.StaffNotes != tt.notes {
+				t.Errorf("order = %+v, want status %d with items and notes %q", o, tt.status, tt.notes)
+			}
+			if tt.customerID >= 0 && o.CustomerID != tt.customerID {
+				t.Errorf("customer_id = %d, want %d", o.CustomerID, tt.customerID)
+			}
+			if tt.guest && (o.CustomerID != 0 || !strings.HasPrefix(o.BillingAddress.Email, "guest.")) {
+				t.Errorf("guest order: customer %d, email %q", o.CustomerID, o.BillingAddress.Email)
+			}
+			if tt.customerID == 2 {
+				cu := must[envelope[[]customerJSON]](t, c.get("/v3/customers?id:in=2"), 200).Data[0]
+				if o.BillingAddress.Email != cu.Email {
+					t.Errorf("billing email = %q, want customer 2's %q", o.BillingAddress.Email, cu.Email)
+				}
+			}
+		})
+	}
+	for field, body := range map[string]obj{"status_id": {"status_id": 15}, "customer_id": {"customer_id": 999}} {
+		r := c.raw("POST", c.srv.URL+"/_sandbox/orders", body)
+		if r.status != 400 || !strings.Contains(string(r.body), field) {
+			t.Errorf("bad %s = %d %s, want 400 naming it", field, r.status, r.body)
+		}
 	}
 }

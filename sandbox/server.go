@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -36,10 +37,28 @@ func Start(addr string, opts Options) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), StoreHash: st.hash, Tokens: st.tokens, Store: st,
+	s := &Server{URL: connectURL(addr, ln.Addr()), StoreHash: st.hash, Tokens: st.tokens, Store: st,
 		srv: &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// connectURL is the URL a client on this machine reaches a listener at. A
+// listener on every interface ("0.0.0.0:0", ":8080", "[::]:0") reports the
+// unspecified address, which is not one to connect to, so the URL names
+// loopback instead: 127.0.0.1, or ::1 when an IPv6 address was asked for.
+func connectURL(requested string, a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return "http://" + a.String()
+	}
+	host := "127.0.0.1"
+	if h, _, err := net.SplitHostPort(requested); err == nil {
+		if ip := net.ParseIP(h); ip != nil && ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
 // Close stops the listener, closes open connections, and stops the store's

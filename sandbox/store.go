@@ -143,17 +143,21 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 		c.status = 499 // the client went away during the latency
 		return
 	}
+	// The route is resolved before the faults are drawn so that an injected
+	// fault is counted under its route's path in Stats.
+	rt, ids := s.router.match(rest)
+	if rt != nil {
+		pattern = "/" + rt.pattern
+	}
 	if plan := s.faults.before(); plan.kind != faultNone {
 		s.answerFault(w, c, plan)
 		return
 	}
-	rt, ids := s.router.match(rest)
 	if rt == nil {
 		c.notFound()
 		s.write(w, c, faultPlan{})
 		return
 	}
-	pattern = "/" + rt.pattern
 	h, ok := rt.methods[r.Method]
 	if !ok {
 		c.methodNotAllowed(rt)
