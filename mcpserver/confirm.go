@@ -197,19 +197,16 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 	args map[string]any, canonical []byte, token string) (*mcp.CallToolResult, bool) {
 	name := st.spec.name
 	p := req.Params
-	nothing := " Nothing was changed."
+	askAgain := "call " + name + " again to ask the user once more"
+	noRetry := "do not retry unless the user asks for it again"
 	if len(p.InputResponses) > 0 || p.RequestState != "" {
 		c, err := s.seal.open(p.RequestState, purposeElicit, name, env.Connection, canonical)
 		if err != nil {
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired,
-				Message: "the confirmation could not be checked: " + err.Error() + "." + nothing,
-				Next:    "call " + name + " again to ask the user once more"}), false
+			return notConfirmed("", "the confirmation could not be checked: "+err.Error()+".", askAgain), false
 		}
 		resp, _ := p.InputResponses[elicitKey].(*mcp.ElicitResult)
 		if resp == nil {
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired,
-				Message: "the client sent no answer to the confirmation request." + nothing,
-				Next:    "call " + name + " again to ask the user once more"}), false
+			return notConfirmed("", "the client sent no answer to the confirmation request.", askAgain), false
 		}
 		switch resp.Action {
 		case "accept":
@@ -217,25 +214,19 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 			if answerMatches(typed, c.Answers) {
 				return nil, true
 			}
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired,
-				Message: fmt.Sprintf("the user typed %q, which does not match %s.", typed, strings.Join(quoteAll(c.Answers), " or ")) + nothing,
-				Next:    "ask the user whether they really want this; call " + name + " again only if they do"}), false
+			return notConfirmed("", fmt.Sprintf("the user typed %q, which does not match %s.", typed, strings.Join(quoteAll(c.Answers), " or ")),
+				"ask the user whether they really want this; call "+name+" again only if they do"), false
 		case "decline":
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired,
-				Message: "the user declined." + nothing,
-				Next:    "do not retry unless the user asks for it again"}), false
+			return notConfirmed("", "the user declined.", noRetry), false
 		default:
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired,
-				Message: "the user cancelled the confirmation." + nothing,
-				Next:    "do not retry unless the user asks for it again"}), false
+			return notConfirmed("", "the user cancelled the confirmation.", noRetry), false
 		}
 	}
 	elicit := clientElicits(req)
 	if token != "" && !elicit {
 		if _, err := s.seal.open(token, purposeToken, name, env.Connection, canonical); err != nil {
-			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired, Field: argConfirmationToken,
-				Message: err.Error() + "." + nothing,
-				Next:    "call " + name + " again without confirmation_token to get a new preview and token"}), false
+			return notConfirmed(argConfirmationToken, err.Error()+".",
+				"call "+name+" again without confirmation_token to get a new preview and token"), false
 		}
 		return nil, true
 	}
@@ -272,6 +263,13 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 			" again with the same arguments plus confirmation_token (valid 5 minutes)",
 		ConfirmationToken: s.seal.seal(c),
 	}), false
+}
+
+// notConfirmed answers a call that may not go ahead, saying that nothing was
+// written and what to do next; field names the argument at fault, if any.
+func notConfirmed(field, message, next string) *mcp.CallToolResult {
+	return errorResult(errorBody{Category: tools.CategoryConfirmationRequired, Field: field,
+		Message: message + " Nothing was changed.", Next: next})
 }
 
 func quoteAll(ss []string) []string {

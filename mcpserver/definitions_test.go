@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -190,10 +191,12 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // TestToolsListBudget keeps tools/list small enough to leave a model room to
-// work, with every tool and two connections. Two budgets: what a model reads
-// to choose and call a tool (name, title, description, input schema,
-// annotations) under 28 KB, and the whole list, output schemas included
-// (which clients use to validate answers), under 80 KB.
+// work, with every tool and two connections. Two budgets, each the size
+// measured when it was last set plus a little headroom, so that growth is a
+// decision made in review: what a model reads to choose and call a tool
+// (name, title, description, input schema, annotations), 26.1 KB, under
+// 27 KB; and the whole list, output schemas included (which clients use to
+// validate answers), 62.8 KB, under 65 KB.
 func TestToolsListBudget(t *testing.T) {
 	t.Parallel()
 	s := registryServer(t, Options{Connections: []Connection{testConn(t, "us", true), testConn(t, "eu", false)}})
@@ -211,11 +214,11 @@ func TestToolsListBudget(t *testing.T) {
 		modelFacing += len(b)
 	}
 	t.Logf("tools/list: %d tools, %d bytes, %d without output schemas", len(res.Tools), len(raw), modelFacing)
-	if modelFacing > 28_000 {
-		t.Errorf("tool definitions without output schemas take %d bytes, over the 28000 budget", modelFacing)
+	if modelFacing > 27_000 {
+		t.Errorf("tool definitions without output schemas take %d bytes, over the 27000 budget", modelFacing)
 	}
-	if len(raw) > 80_000 {
-		t.Errorf("tools/list is %d bytes, over the 80000 budget", len(raw))
+	if len(raw) > 65_000 {
+		t.Errorf("tools/list is %d bytes, over the 65000 budget", len(raw))
 	}
 }
 
@@ -241,5 +244,19 @@ func validateOutput(t testing.TB, def *mcp.Tool, res *mcp.CallToolResult) {
 	json.Unmarshal(body, &v)
 	if err := resolved.Validate(v); err != nil {
 		t.Errorf("%s: answer does not match the output schema: %v\nanswer: %s", def.Name, err, body)
+	}
+}
+
+// TestInstructionsNameErrorCategories: the output schemas describe the error
+// object in one line, so the instructions, sent once, must name every
+// category a failed call can carry.
+func TestInstructionsNameErrorCategories(t *testing.T) {
+	t.Parallel()
+	cs := connect(t, registryServer(t, Options{}), nil, nil)
+	instructions := cs.InitializeResult().Instructions
+	for _, c := range errorCategories() {
+		if !strings.Contains(instructions, string(c)) {
+			t.Errorf("instructions do not name the error category %s: %q", c, instructions)
+		}
 	}
 }

@@ -25,6 +25,17 @@ type errorBody struct {
 	ConfirmationToken string            `json:"confirmation_token,omitempty"`
 }
 
+// errorCategories are the categories a failed call may carry, as the
+// server's instructions list them.
+func errorCategories() []tools.Category {
+	return []tools.Category{
+		tools.CategoryBadInput, tools.CategoryUnauthorized, tools.CategoryMissingScope,
+		tools.CategoryNotFound, tools.CategoryConflict, tools.CategoryRateLimited,
+		tools.CategoryUpstream, tools.CategoryOutcomeUnknown, tools.CategoryConfirmationRequired,
+		tools.CategoryCanceled, tools.CategoryInternal,
+	}
+}
+
 func bodyOf(e *tools.Error) errorBody {
 	return errorBody{
 		Category: e.Category, Message: e.Message, Field: e.Field, Fields: e.Fields, Next: e.Next,

@@ -838,3 +838,45 @@ func TestRealErrorsAreActionable(t *testing.T) {
 	f.store.SetFaults(sandbox.Faults{RateLimitNoHeader: 1})
 	check(a.callRaw("list-products", map[string]any{"limit": 1}), "rate_limited", "Next: ")
 }
+
+// TestRealToolReportsProgress calls get-order, which reads the order and its
+// five sub-resources, with a progress token: the adapter passes each step the
+// tool reports to the client as a progress notification, ending at 6 of 6.
+func TestRealToolReportsProgress(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, sandbox.Options{Products: 5, Customers: 5, Orders: 5})
+	s, err := New(tools.NewRegistry(), Options{Connections: []Connection{{Name: "sandbox", Client: f.client()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *mcp.ProgressNotificationParams, 32)
+	cs := connect(t, s, &mcp.ClientOptions{ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+		got <- req.Params
+	}}, nil)
+	// No progress token, no notification: list-orders is asked for none.
+	id := num(t, get(structured(t, call(t, cs, "list-orders", map[string]any{"limit": 1})), "items", 0, "id"))
+
+	params := &mcp.CallToolParams{Name: "get-order", Arguments: map[string]any{"id": id}}
+	params.SetProgressToken("order-progress")
+	res, err := cs.CallTool(context.Background(), params)
+	if err != nil || res.IsError {
+		t.Fatalf("get-order: %v %s", err, text(res))
+	}
+	const steps = 6
+	seen := map[float64]bool{}
+	for len(seen) < steps {
+		select {
+		case p := <-got:
+			if p.ProgressToken != "order-progress" {
+				t.Fatalf("notification for token %v, want order-progress", p.ProgressToken)
+			}
+			if p.Total != steps || p.Progress < 1 || p.Progress > steps || seen[p.Progress] {
+				t.Fatalf("notification %+v after %v; want progress 1 to %d, each once, of total %d", p, seen, steps, steps)
+			}
+			seen[p.Progress] = true
+		case <-time.After(30 * time.Second):
+			// A guard against a hang, not a timing assertion.
+			t.Fatalf("got progress %v, never all %d steps", seen, steps)
+		}
+	}
+}

@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
-
-	"github.com/bigc-dev/bigc/tools"
 )
 
 // Arguments the adapter adds to a tool's input schema and removes again
@@ -110,7 +107,7 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 		addProperty(in, argConnection, &jsonschema.Schema{
 			Type:        "string",
 			Enum:        enum,
-			Description: "The store to use: one of the connection names " + strings.Join(connections, ", ") + ".",
+			Description: "The store (connection name) to use.",
 		}, true)
 	}
 	if list != nil {
@@ -122,44 +119,29 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 			Type:        "array",
 			Items:       &jsonschema.Schema{Type: "string", Enum: enum},
 			UniqueItems: true,
-			Description: "Return only these fields of each item (id is always kept), to fit more items in an answer. Leave out for every field.",
+			Description: "Only these item fields (id is always kept), to fit more items; leave out for all.",
 		}, false)
 	}
 	if confirmable {
 		addProperty(in, argConfirmationToken, &jsonschema.Schema{
 			Type: "string",
-			Description: "Leave out on the first call. If the answer is a confirmation_required error, show its message to the user, " +
-				"and only if they agree call again with the same arguments plus this token, copied unchanged from the error.",
+			Description: "Leave out at first. After a confirmation_required error, show its message to the user; only if " +
+				"they agree, repeat the call with the same arguments plus this token, unchanged.",
 		}, false)
 	}
 	return in, nil
 }
 
-// errorSchema describes the error object of a failed call. It is kept short
-// because every tool's output schema carries it; the keys besides category
-// and message are named in its description.
+// errorSchema describes the error object of a failed call. Every tool's
+// output schema carries it, so it is one line naming the keys; the server's
+// instructions list the categories once, and the text copy of a failed
+// answer spells the error out.
 func errorSchema() *jsonschema.Schema {
-	categories := []tools.Category{
-		tools.CategoryBadInput, tools.CategoryUnauthorized, tools.CategoryMissingScope,
-		tools.CategoryNotFound, tools.CategoryConflict, tools.CategoryRateLimited,
-		tools.CategoryUpstream, tools.CategoryOutcomeUnknown, tools.CategoryConfirmationRequired,
-		tools.CategoryCanceled, tools.CategoryInternal,
-	}
-	enum := make([]any, len(categories))
-	for i, c := range categories {
-		enum[i] = string(c)
-	}
 	return &jsonschema.Schema{
 		Type: "object",
-		Description: "Present alone when the call failed (isError): category and message, and where they apply " +
-			"field (the argument at fault), fields (the store's message per field), next (what to try), " +
+		Description: "Set alone on failure (isError): category, message, and as they apply field, fields, next, " +
 			"missing_scope, retry_after_seconds, confirmation_token.",
-		Properties: map[string]*jsonschema.Schema{
-			"category": {Type: "string", Enum: enum, Description: "The kind of failure."},
-			"message":  {Type: "string", Description: "What went wrong."},
-		},
-		PropertyOrder: []string{"category", "message"},
-		Required:      []string{"category", "message"},
+		Required: []string{"category", "message"},
 	}
 }
 
@@ -207,7 +189,7 @@ func outputSchema(t *toolSpec, list *listShape) (*jsonschema.Schema, bool, error
 	out.Required = nil
 	addProperty(out, outNote, &jsonschema.Schema{
 		Type:        "string",
-		Description: "Present when the answer was cut to keep it small: what was left out and how to get it.",
+		Description: "Set when the answer was cut to fit: what was left out, how to get it.",
 	}, false)
 	addProperty(out, outError, errorSchema(), false)
 	if len(required) > 0 {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -56,6 +58,16 @@ func listLimit(env *Env, limit int) (int, error) {
 	}
 }
 
+// pageArgs checks the limit and page of a list that pages by number.
+func pageArgs(env *Env, limit, page int) (int, int, error) {
+	limit, err := listLimit(env, limit)
+	if err != nil {
+		return 0, 0, err
+	}
+	page, err = checkPage(page)
+	return limit, page, err
+}
+
 func checkPage(page int) (int, error) {
 	if page < 0 {
 		return 0, badInput("page", fmt.Sprintf("%d is negative; pages start at 1", page))
@@ -73,10 +85,97 @@ func checkID(field string, id int) error {
 	return nil
 }
 
+// progress tells env.Progress how far a tool's requests have got, for the
+// tools whose work takes several requests (an MCP client shows it while it
+// waits). Steps are planned as the work discovers them, so the total may
+// grow; done only ever increases. It is safe for concurrent use, and a nil
+// *progress (the caller does not listen) does nothing.
+type progress struct {
+	mu          sync.Mutex
+	report      func(done, total int)
+	done, total int
+}
+
+// newProgress returns a meter for one tool call, or nil when nobody listens.
+func newProgress(env *Env) *progress {
+	if env == nil || env.Progress == nil {
+		return nil
+	}
+	return &progress{report: env.Progress}
+}
+
+// plan adds n steps still to do.
+func (p *progress) plan(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.total += n
+	p.mu.Unlock()
+}
+
+// step marks one step done and reports it. Reporting under the lock keeps
+// the reports in order when steps finish side by side.
+func (p *progress) step() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.total = max(p.total, p.done)
+	p.report(p.done, p.total)
+}
+
+// parseSort reads a sort argument, "field" or "field:asc|desc", where field is
+// one of fields; dir is "" when the argument gives none.
+func parseSort(s string, fields []string) (field, dir string, err error) {
+	field, dir, _ = strings.Cut(s, ":")
+	if field == "" {
+		return "", "", badInput("sort", fmt.Sprintf("%q names no field; want one of %s, e.g. %s:desc", s, strings.Join(fields, ", "), fields[0]))
+	}
+	if err := oneOf("sort", field, fields...); err != nil {
+		return "", "", err
+	}
+	if dir != "" && dir != "asc" && dir != "desc" {
+		return "", "", badInput("sort", fmt.Sprintf("direction %q is not asc or desc (e.g. %s:desc)", dir, field))
+	}
+	return field, dir, nil
+}
+
+// oneOf refuses val unless it is empty or one of allowed.
+func oneOf(field, val string, allowed ...string) error {
+	if val == "" || slices.Contains(allowed, val) {
+		return nil
+	}
+	return badInput(field, fmt.Sprintf("%q is not one of %s", val, strings.Join(allowed, ", ")))
+}
+
+// pageHint says how to continue after a page of a list: n items came back,
+// next is how to get more (nil on the last page), and detail names the tool
+// that gives an item's details.
+func pageHint(next *NextPage, n int, detail string) string {
+	var b strings.Builder
+	switch {
+	case n == 0:
+		return "nothing matches; loosen the filters"
+	case next == nil:
+		b.WriteString("this is the last page")
+	case next.Cursor != "":
+		fmt.Fprintf(&b, "more results: repeat the call with the same filters and cursor=%q", next.Cursor)
+	default:
+		fmt.Fprintf(&b, "more results: repeat the call with the same filters and page=%d", next.Page)
+	}
+	if detail != "" {
+		b.WriteString("; call " + detail)
+	}
+	return b.String()
+}
+
 // NextPage says how to get the next page of a list; a null next means this was the last page.
 type NextPage struct {
-	Page   int    `json:"page,omitempty" jsonschema:"pass this as page to get the next page"`
-	Cursor string `json:"cursor,omitempty" jsonschema:"pass this as cursor to get the next page"`
+	Page   int    `json:"page,omitempty" jsonschema:"pass as page"`
+	Cursor string `json:"cursor,omitempty" jsonschema:"pass as cursor"`
 }
 
 func badInput(field, msg string) *Error {
@@ -131,6 +230,16 @@ func (v *IDOrName) UnmarshalJSON(b []byte) error {
 	}
 	*v = IDOrName(n.String())
 	return nil
+}
+
+// checkedID returns v's id when v is one (isID), refusing an id that is not
+// positive; a name gives isID false and no error.
+func (v IDOrName) checkedID(field string) (id int, isID bool, err error) {
+	id, isID = v.ID()
+	if isID {
+		err = checkID(field, id)
+	}
+	return id, isID, err
 }
 
 // ID returns the id when v is all digits.
@@ -213,6 +322,50 @@ func dropRune(r rune) bool {
 		return false
 	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
+}
+
+// nonNegativeInt refuses a negative count, such as a stock level; nil is
+// "not given".
+func nonNegativeInt(field string, v *int) error {
+	if v != nil && *v < 0 {
+		return badInput(field, fmt.Sprintf("%d is negative; want 0 or more", *v))
+	}
+	return nil
+}
+
+// amount is a money or weight argument of an update and the request field
+// that takes it.
+type amount struct {
+	field string
+	val   bigcommerce.Decimal
+	dst   **bigcommerce.Decimal
+}
+
+// setAmounts puts each amount given into its request field, refusing a
+// negative one, and returns changed with the fields it set.
+func setAmounts(changed []string, amounts ...amount) ([]string, error) {
+	for _, a := range amounts {
+		if a.val.IsZero() {
+			continue
+		}
+		if err := nonNegative(a.field, a.val); err != nil {
+			return nil, err
+		}
+		*a.dst = bigcommerce.Ptr(a.val)
+		changed = append(changed, a.field)
+	}
+	return changed, nil
+}
+
+// stockField names the stock argument an update sets, "" when it sets none.
+func stockField(level, warning *int) string {
+	switch {
+	case level != nil:
+		return "inventory_level"
+	case warning != nil:
+		return "inventory_warning_level"
+	}
+	return ""
 }
 
 // nonNegative refuses a negative amount (the schema has already checked that

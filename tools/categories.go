@@ -18,24 +18,24 @@ type ListCategoriesInput struct {
 
 // CategoryOut is one category. Nested, it holds its children.
 type CategoryOut struct {
-	ID        int    `json:"id" jsonschema:"category id; pass it as category to list-products or in categories to create-product"`
-	ParentID  int    `json:"parent_id" jsonschema:"parent category id; 0 at the top of a tree"`
-	TreeID    int    `json:"tree_id" jsonschema:"the category tree it belongs to"`
-	Name      string `json:"name" jsonschema:"category name"`
-	Depth     int    `json:"depth" jsonschema:"0 at the top of the tree"`
-	Path      string `json:"path" jsonschema:"names from the top of the tree, e.g. Garden > Tools"`
-	IsVisible bool   `json:"is_visible" jsonschema:"whether shoppers can see it"`
+	ID        int    `json:"id" jsonschema:"category id"`
+	ParentID  int    `json:"parent_id" jsonschema:"0 at the top"`
+	TreeID    int    `json:"tree_id" jsonschema:"category tree id"`
+	Name      string `json:"name" jsonschema:"name"`
+	Depth     int    `json:"depth" jsonschema:"0 at the top"`
+	Path      string `json:"path" jsonschema:"e.g. Garden > Tools"`
+	IsVisible bool   `json:"is_visible" jsonschema:"shown to shoppers"`
 	URL       string `json:"url,omitempty" jsonschema:"storefront path"`
 	// Children is []CategoryOut; it is typed loosely because a JSON Schema
 	// derived from a Go type cannot refer to itself.
-	Children []any `json:"children,omitempty" jsonschema:"child categories, each with these same fields (nested view only)"`
+	Children []any `json:"children,omitempty" jsonschema:"subcategories, same fields (nested view)"`
 }
 
 // ListCategoriesOutput is the category tree.
 type ListCategoriesOutput struct {
-	Items []CategoryOut `json:"items" jsonschema:"top-level categories with nested children, or every category when flat"`
-	Total int           `json:"total" jsonschema:"number of categories in the selected trees"`
-	Next  *NextPage     `json:"next" jsonschema:"flat list only: how to get the next page; null on the last page"`
+	Items []CategoryOut `json:"items" jsonschema:"top-level categories (nested) or all (flat)"`
+	Total int           `json:"total" jsonschema:"categories in the trees"`
+	Next  *NextPage     `json:"next" jsonschema:"flat only; null on the last page"`
 	Hint  string        `json:"hint" jsonschema:"what to do next"`
 }
 
@@ -63,15 +63,11 @@ func listCategories(ctx context.Context, env *Env, in ListCategoriesInput) (List
 		}
 		return out, badInput(field, "applies to the flat list only; add flat=true, or leave it out for the whole nested tree")
 	}
-	limit, err := listLimit(env, in.Limit)
+	limit, page, err := pageArgs(env, in.Limit, in.Page)
 	if err != nil {
 		return out, err
 	}
-	page, err := checkPage(in.Page)
-	if err != nil {
-		return out, err
-	}
-	roots, err := categoryTrees(ctx, env, in.TreeID)
+	roots, err := categoryTrees(ctx, env, newProgress(env), in.TreeID)
 	if err != nil {
 		return out, err
 	}
@@ -124,26 +120,31 @@ type treeNodes struct {
 	nodes []*bigcommerce.CategoryNode
 }
 
-// categoryTrees returns the nested categories of one tree, or of every tree.
-func categoryTrees(ctx context.Context, env *Env, treeID int) ([]treeNodes, error) {
+// categoryTrees returns the nested categories of one tree, or of every tree,
+// one request per tree; p counts them.
+func categoryTrees(ctx context.Context, env *Env, p *progress, treeID int) ([]treeNodes, error) {
 	var ids []int
 	if treeID > 0 {
 		ids = []int{treeID}
 	} else {
+		p.plan(1)
 		trees, _, err := env.Client.Categories.ListTrees(ctx)
 		if err != nil {
 			return nil, apiError(err, "")
 		}
+		p.step()
 		for _, t := range trees {
 			ids = append(ids, t.ID)
 		}
 	}
+	p.plan(len(ids))
 	var out []treeNodes
 	for _, id := range ids {
 		nodes, err := env.Client.Categories.Tree(ctx, id)
 		if err != nil {
 			return nil, apiError(err, "call list-categories without tree_id to see every tree")
 		}
+		p.step()
 		out = append(out, treeNodes{id: id, nodes: nodes})
 	}
 	return out, nil
@@ -151,16 +152,14 @@ func categoryTrees(ctx context.Context, env *Env, treeID int) ([]treeNodes, erro
 
 // resolveCategoryID turns a category id or name into its id. A name is
 // matched case-insensitively across every tree; a name that several
-// categories share is refused with their ids and paths.
-func resolveCategoryID(ctx context.Context, env *Env, field string, v IDOrName) (int, error) {
-	if id, ok := v.ID(); ok {
-		if err := checkID(field, id); err != nil {
-			return 0, err
-		}
-		return id, nil
+// categories share is refused with their ids and paths. p counts the
+// requests a name takes.
+func resolveCategoryID(ctx context.Context, env *Env, p *progress, field string, v IDOrName) (int, error) {
+	if id, ok, err := v.checkedID(field); ok {
+		return id, err
 	}
 	name := strings.TrimSpace(string(v))
-	trees, err := categoryTrees(ctx, env, 0)
+	trees, err := categoryTrees(ctx, env, p, 0)
 	if err != nil {
 		return 0, err
 	}

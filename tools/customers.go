@@ -11,16 +11,16 @@ import (
 
 // CustomerSummary is one customer in a list.
 type CustomerSummary struct {
-	ID              int    `json:"id" jsonschema:"customer id; pass it as id to get-customer, or as customer to list-orders"`
-	Email           string `json:"email" jsonschema:"email address (unique in the store)"`
+	ID              int    `json:"id" jsonschema:"customer id"`
+	Email           string `json:"email" jsonschema:"email"`
 	FirstName       string `json:"first_name" jsonschema:"first name"`
 	LastName        string `json:"last_name" jsonschema:"last name"`
 	Company         string `json:"company,omitempty" jsonschema:"company"`
-	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
-	CustomerGroupID int    `json:"customer_group_id" jsonschema:"customer group id; 0 for none"`
-	DateCreated     string `json:"date_created,omitempty" jsonschema:"when the account was created, RFC 3339"`
-	DateModified    string `json:"date_modified,omitempty" jsonschema:"last change, RFC 3339"`
-	AddressCount    int    `json:"address_count" jsonschema:"number of saved addresses (see get-customer)"`
+	Phone           string `json:"phone,omitempty" jsonschema:"phone"`
+	CustomerGroupID int    `json:"customer_group_id" jsonschema:"group id; 0 for none"`
+	DateCreated     string `json:"date_created,omitempty" jsonschema:"created"`
+	DateModified    string `json:"date_modified,omitempty" jsonschema:"last change"`
+	AddressCount    int    `json:"address_count" jsonschema:"saved addresses"`
 }
 
 // CustomerAddressOut is one saved address of a customer.
@@ -29,21 +29,21 @@ type CustomerAddressOut struct {
 	FirstName       string `json:"first_name" jsonschema:"first name"`
 	LastName        string `json:"last_name" jsonschema:"last name"`
 	Company         string `json:"company,omitempty" jsonschema:"company"`
-	Address1        string `json:"address1" jsonschema:"street address"`
-	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
+	Address1        string `json:"address1" jsonschema:"street"`
+	Address2        string `json:"address2,omitempty" jsonschema:"street, line 2"`
 	City            string `json:"city" jsonschema:"city"`
 	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province"`
 	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
 	Country         string `json:"country,omitempty" jsonschema:"country name"`
-	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code"`
-	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
+	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 code"`
+	Phone           string `json:"phone,omitempty" jsonschema:"phone"`
 	AddressType     string `json:"address_type,omitempty" jsonschema:"residential or commercial"`
 }
 
 // CustomerDetail is one customer with addresses.
 type CustomerDetail struct {
 	CustomerSummary
-	Notes     string               `json:"notes,omitempty" jsonschema:"staff notes on the customer"`
+	Notes     string               `json:"notes,omitempty" jsonschema:"staff notes"`
 	Addresses []CustomerAddressOut `json:"addresses" jsonschema:"saved addresses"`
 }
 
@@ -88,8 +88,8 @@ type ListCustomersInput struct {
 
 // ListCustomersOutput is one page of customers.
 type ListCustomersOutput struct {
-	Items []CustomerSummary `json:"items" jsonschema:"customers on this page"`
-	Next  *NextPage         `json:"next" jsonschema:"how to get the next page (a cursor); null on the last page"`
+	Items []CustomerSummary `json:"items" jsonschema:"this page's customers"`
+	Next  *NextPage         `json:"next" jsonschema:"a cursor; null on the last page"`
 	Hint  string            `json:"hint" jsonschema:"what to do next"`
 }
 
@@ -165,7 +165,7 @@ type GetCustomerInput struct {
 
 // GetCustomerOutput is one customer.
 type GetCustomerOutput struct {
-	Customer CustomerDetail `json:"customer" jsonschema:"the customer with saved addresses"`
+	Customer CustomerDetail `json:"customer" jsonschema:"the customer"`
 }
 
 func addGetCustomer(r *Registry) {
@@ -222,8 +222,8 @@ type NewAddress struct {
 
 // CreateCustomerOutput is the created customer.
 type CreateCustomerOutput struct {
-	Customer   CustomerDetail `json:"customer" jsonschema:"the customer as stored"`
-	Reconciled bool           `json:"reconciled" jsonschema:"true when the create's answer was lost and the customer was found by email instead (created once, not twice)"`
+	Customer   CustomerDetail `json:"customer" jsonschema:"as stored"`
+	Reconciled bool           `json:"reconciled" jsonschema:"true: the answer was lost and the customer found by email (created once)"`
 }
 
 func addCreateCustomer(r *Registry) {
@@ -275,12 +275,8 @@ func createCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (Crea
 	if err := in.check(); err != nil {
 		return out, err
 	}
-	existing, err := customerByEmail(ctx, env, in.Email)
-	if err != nil {
+	if err := checkEmailFree(ctx, env, in.Email); err != nil {
 		return out, err
-	}
-	if existing != nil {
-		return out, duplicateEmail(existing)
 	}
 	req := &bigcommerce.CustomerCreateRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		Phone: in.Phone, Company: in.Company, CustomerGroupID: in.CustomerGroupID, Notes: in.Notes}
@@ -329,12 +325,8 @@ func previewCreateCustomer(ctx context.Context, env *Env, in CreateCustomerInput
 	if err := in.check(); err != nil {
 		return "", err
 	}
-	existing, err := customerByEmail(ctx, env, in.Email)
-	if err != nil {
+	if err := checkEmailFree(ctx, env, in.Email); err != nil {
 		return "", err
-	}
-	if existing != nil {
-		return "", duplicateEmail(existing)
 	}
 	return fmt.Sprintf("would create customer %s (%s %s) with %d addresses", in.Email, in.FirstName, in.LastName, len(in.Addresses)), nil
 }
@@ -352,6 +344,18 @@ func customerByEmail(ctx context.Context, env *Env, email string) (*bigcommerce.
 		}
 	}
 	return nil, nil
+}
+
+// checkEmailFree refuses an email that a customer already has, naming them.
+func checkEmailFree(ctx context.Context, env *Env, email string) error {
+	existing, err := customerByEmail(ctx, env, email)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		return duplicateEmail(existing)
+	}
+	return nil
 }
 
 func duplicateEmail(c *bigcommerce.Customer) *Error {

@@ -23,9 +23,9 @@ type RawAPIRequestInput struct {
 
 // RawAPIRequestOutput is the store's answer.
 type RawAPIRequestOutput struct {
-	Status    int               `json:"status" jsonschema:"HTTP status of the answer"`
-	Body      json.RawMessage   `json:"body,omitempty" jsonschema:"the JSON answer as BigCommerce sent it; absent for 204 No Content"`
-	RateLimit map[string]string `json:"rate_limit,omitempty" jsonschema:"the answer's X-Rate-Limit-* headers"`
+	Status    int               `json:"status" jsonschema:"HTTP status"`
+	Body      json.RawMessage   `json:"body,omitempty" jsonschema:"the JSON answer; absent for 204"`
+	RateLimit map[string]string `json:"rate_limit,omitempty" jsonschema:"X-Rate-Limit-* headers"`
 }
 
 func addRawAPIRequest(r *Registry) {

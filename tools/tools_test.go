@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -377,6 +378,74 @@ func TestEveryToolUnderTinyQuota(t *testing.T) {
 	if s := h.srv.Store.Stats(); s.Requests <= 3*tinyQuota.Quota {
 		t.Errorf("only %d requests; the test did not outrun the quota of %d", s.Requests, tinyQuota.Quota)
 	}
+}
+
+// progressLog records what a tool tells env.Progress.
+type progressLog struct {
+	mu      sync.Mutex
+	reports [][2]int // done, total
+}
+
+// env returns a copy of base whose progress goes to l.
+func (l *progressLog) env(base *Env) *Env {
+	e := *base
+	e.Progress = func(done, total int) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.reports = append(l.reports, [2]int{done, total})
+	}
+	return &e
+}
+
+// TestProgressReports: tools whose work takes several requests report each
+// one as it ends, done counting up by one, total never below done nor
+// shrinking, and the last report saying all is done.
+func TestProgressReports(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{Orders: 3})
+	ctx := t.Context()
+	_, pick := seededOrders(t, h)
+	trees, _, err := h.full.Client.Categories.ListTrees(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.full.Client.Categories.Create(ctx, []*bigcommerce.CategoryCreateRequest{{Name: "Progress Test", TreeID: trees[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.full.Client.Brands.Create(ctx, &bigcommerce.BrandCreateRequest{Name: "Progress Brand"}); err != nil {
+		t.Fatal(err)
+	}
+	// run calls tool and checks its reports; steps is how many requests it takes.
+	run := func(tool string, input in, steps int) any {
+		t.Helper()
+		var log progressLog
+		out := mustCall[any](t, h, log.env(h.full), tool, input)
+		r := log.reports
+		if len(r) != steps {
+			t.Errorf("%s %v: %d progress reports %v, want %d", tool, input, len(r), r, steps)
+			return out
+		}
+		for i, rep := range r {
+			if rep[0] != i+1 || rep[1] < rep[0] || (i > 0 && rep[1] < r[i-1][1]) {
+				t.Errorf("%s: report %d is %v in %v; want done %d, total at least that and never shrinking", tool, i, rep, r, i+1)
+			}
+		}
+		if last := r[len(r)-1]; last[0] != last[1] {
+			t.Errorf("%s: last report %v does not say all is done", tool, last)
+		}
+		return out
+	}
+	run("get-order", in{"id": pick.ID}, 6) // the order and its five sub-resources
+	run("list-categories", in{}, 1+len(trees))
+	run("list-categories", in{"tree_id": trees[0].ID}, 1)
+	// The trees to find the category, the brand by name, then the page.
+	run("list-products", in{"category": "progress test", "brand": "Progress Brand"}, 1+len(trees)+1+1)
+	// Two reconciling lookups (name, SKU), the create, one metafield, the read back.
+	tee := run("create-product", shirt("Progress Tee", "PGT"), 5).(CreateProductOutput).Product
+	// The brand, the product as it is, the update, the read back.
+	run("update-product", in{"id": tee.ID, "brand": "Progress Brand", "price": 30}, 4)
+	// Without a listener nothing is reported and nothing breaks.
+	mustCall[GetOrderOutput](t, h, h.full, "get-order", in{"id": pick.ID})
 }
 
 // ---- the sandbox harness the entity tests share

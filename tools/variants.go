@@ -10,10 +10,10 @@ import (
 
 // ParentProduct is the product a variant belongs to.
 type ParentProduct struct {
-	ID                int    `json:"id" jsonschema:"product id; pass it as id to get-product or update-product"`
-	Name              string `json:"name" jsonschema:"product name"`
-	SKU               string `json:"sku,omitempty" jsonschema:"the product's own SKU"`
-	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant: where the product's stock is kept"`
+	ID                int    `json:"id" jsonschema:"product id"`
+	Name              string `json:"name" jsonschema:"name"`
+	SKU               string `json:"sku,omitempty" jsonschema:"product SKU"`
+	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant"`
 }
 
 func parentProduct(p *bigcommerce.Product) ParentProduct {
@@ -29,7 +29,7 @@ type FindVariantInput struct {
 
 // FindVariantOutput is the variant with that SKU and its product.
 type FindVariantOutput struct {
-	Variant VariantSummary `json:"variant" jsonschema:"the variant with this SKU"`
+	Variant VariantSummary `json:"variant" jsonschema:"the variant"`
 	Product ParentProduct  `json:"product" jsonschema:"its parent product"`
 }
 
@@ -61,6 +61,11 @@ func variantBySKU(ctx context.Context, env *Env, field, sku string) (*bigcommerc
 	if err != nil {
 		return nil, nil, apiError(err, fmt.Sprintf("no variant has SKU %q; SKUs are exact and case-sensitive: call list-products with keyword=%q to search", sku, sku))
 	}
+	return withParent(ctx, env, v)
+}
+
+// withParent reads the product v belongs to and returns both.
+func withParent(ctx context.Context, env *Env, v *bigcommerce.Variant) (*bigcommerce.Variant, *bigcommerce.Product, error) {
 	p, _, err := env.Client.Products.Get(ctx, v.ProductID, nil)
 	if err != nil {
 		return nil, nil, apiError(err, "")
@@ -86,9 +91,9 @@ type UpdateVariantInput struct {
 
 // UpdateVariantOutput is the variant after the change.
 type UpdateVariantOutput struct {
-	Variant VariantSummary `json:"variant" jsonschema:"the variant as stored after the change"`
+	Variant VariantSummary `json:"variant" jsonschema:"after the change"`
 	Product ParentProduct  `json:"product" jsonschema:"its parent product"`
-	Changed []string       `json:"changed" jsonschema:"the fields sent"`
+	Changed []string       `json:"changed" jsonschema:"fields sent"`
 }
 
 func addUpdateVariant(r *Registry) {
@@ -117,26 +122,15 @@ type variantUpdate struct {
 // and the preview share it.
 func prepareVariantUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*variantUpdate, error) {
 	req := &bigcommerce.VariantUpdateRequest{InventoryLevel: in.InventoryLevel, InventoryWarningLevel: in.InventoryWarningLevel}
-	var changed []string
-	for _, d := range []struct {
-		field string
-		val   bigcommerce.Decimal
-		dst   **bigcommerce.Decimal
-	}{{"price", in.Price, &req.Price}, {"sale_price", in.SalePrice, &req.SalePrice},
-		{"retail_price", in.RetailPrice, &req.RetailPrice}, {"cost_price", in.CostPrice, &req.CostPrice}} {
-		if d.val.IsZero() {
-			continue
-		}
-		if err := nonNegative(d.field, d.val); err != nil {
-			return nil, err
-		}
-		*d.dst = bigcommerce.Ptr(d.val)
-		changed = append(changed, d.field)
+	changed, err := setAmounts(nil, amount{"price", in.Price, &req.Price}, amount{"sale_price", in.SalePrice, &req.SalePrice},
+		amount{"retail_price", in.RetailPrice, &req.RetailPrice}, amount{"cost_price", in.CostPrice, &req.CostPrice})
+	if err != nil {
+		return nil, err
+	}
+	if err := nonNegativeInt("inventory_level", in.InventoryLevel); err != nil {
+		return nil, err
 	}
 	if in.InventoryLevel != nil {
-		if *in.InventoryLevel < 0 {
-			return nil, badInput("inventory_level", "is negative; want 0 or more")
-		}
 		changed = append(changed, "inventory_level")
 	}
 	if in.InventoryWarningLevel != nil {
@@ -154,11 +148,7 @@ func prepareVariantUpdate(ctx context.Context, env *Env, in UpdateVariantInput) 
 	if err != nil {
 		return nil, err
 	}
-	if in.InventoryLevel != nil || in.InventoryWarningLevel != nil {
-		field := "inventory_level"
-		if in.InventoryLevel == nil {
-			field = "inventory_warning_level"
-		}
+	if field := stockField(in.InventoryLevel, in.InventoryWarningLevel); field != "" {
 		switch p.InventoryTracking {
 		case "product":
 			return nil, &Error{Category: CategoryBadInput, Field: field,
@@ -249,9 +239,5 @@ func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*big
 	if in.SKU != "" && in.SKU != v.SKU {
 		return nil, nil, badInput("sku", fmt.Sprintf("variant %d has SKU %q, not %q; give id or sku, not both", v.ID, v.SKU, in.SKU))
 	}
-	p, _, err := env.Client.Products.Get(ctx, v.ProductID, nil)
-	if err != nil {
-		return nil, nil, apiError(err, "")
-	}
-	return v, p, nil
+	return withParent(ctx, env, v)
 }

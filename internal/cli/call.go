@@ -1,7 +1,102 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bigc-dev/bigc/tools"
+)
+
+// maxInputBytes bounds a tool input read from a file or standard input; the
+// largest real input (a product with its variants) is far smaller.
+const maxInputBytes = 16 << 20
 
 func (a *app) callCmd() *cobra.Command {
-	return &cobra.Command{Use: "call", Short: "(not built yet)"}
+	var (
+		tf        targetFlags
+		input     string
+		inputFile string
+		yes       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "call TOOL [--connection NAME | --sandbox] [--input JSON | --input-file F] [--yes]",
+		Short: "Run one tool and print its result as JSON",
+		Long: `Run one tool (see bigc tools) against a store and print its result as JSON on
+stdout. The input is a JSON object, checked against the tool's schema before any
+request. A destructive tool, and any write through a --production connection,
+needs --yes: without it nothing is written, the change is described on stderr,
+and the exit code is 2.`,
+		Example: `  bigc call list-orders --sandbox --input '{"status": "Awaiting Fulfillment", "limit": 5}'
+  bigc call get-product --connection us-production --input '{"id": 112}'
+  echo '{"id": 112}' | bigc call delete-product --connection staging --input-file - --yes`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeToolNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tool, err := lookupTool(tools.NewRegistry(), args[0])
+			if err != nil {
+				return err
+			}
+			raw, err := a.readCallInput(cmd, input, inputFile)
+			if err != nil {
+				return err
+			}
+			// Refuse bad input before starting a sandbox or touching a store.
+			if err := tool.CheckInput(raw); err != nil {
+				return err
+			}
+			t, err := a.openTarget(cmd.Context(), &tf)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			env := &tools.Env{Client: t.Client, Connection: t.Name, Production: t.Production, Confirmed: yes}
+			out, err := tool.Run(cmd.Context(), env, raw)
+			if err != nil {
+				return err
+			}
+			return a.writeResult(out)
+		},
+	}
+	tf.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&input, "input", "", "the tool's input as a JSON object (default {})")
+	f.StringVar(&inputFile, "input-file", "", "read the input from this file, or from standard input if -")
+	f.BoolVar(&yes, "yes", false, "confirm a destructive call, or a write on a production connection")
+	return cmd
+}
+
+// readCallInput returns the tool input from --input or --input-file.
+func (a *app) readCallInput(cmd *cobra.Command, input, inputFile string) (json.RawMessage, error) {
+	if cmd.Flags().Changed("input") && inputFile != "" {
+		return nil, badInputf("--input and --input-file both given: pass one of them")
+	}
+	if inputFile == "" {
+		if input == "" {
+			return json.RawMessage("{}"), nil
+		}
+		return json.RawMessage(input), nil
+	}
+	var r io.Reader
+	if inputFile == "-" {
+		r = a.stdin
+	} else {
+		f, err := os.Open(inputFile)
+		if err != nil {
+			return nil, badInputf("--input-file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the input: %w", err)
+	}
+	if len(b) > maxInputBytes {
+		return nil, badInputf("--input-file: the input is larger than %d MiB", maxInputBytes>>20)
+	}
+	return json.RawMessage(b), nil
 }

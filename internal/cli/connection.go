@@ -1,7 +1,231 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/connections"
+)
 
 func (a *app) connectionCmd() *cobra.Command {
-	return &cobra.Command{Use: "connection", Short: "(not built yet)"}
+	cmd := &cobra.Command{
+		Use:   "connection",
+		Short: "Add, list, verify and remove named store connections",
+		Long: `A connection is a store hash and an access token saved under a name, in
+<config>/connections/NAME.json (mode 0600). The token is either kept in that file
+(--token-stdin) or read from an environment variable each time (--token-env VAR:
+only the variable's name is saved).`,
+	}
+	cmd.AddCommand(a.connectionAddCmd(), a.connectionListCmd(), a.connectionVerifyCmd(), a.connectionRemoveCmd())
+	return cmd
+}
+
+// connectionReport is what add and verify print: the connection, without its
+// token, and what the check found.
+type connectionReport struct {
+	Connection connections.Summary `json:"connection"`
+	Check      *connections.Check  `json:"check"`
+}
+
+func (a *app) connectionAddCmd() *cobra.Command {
+	var (
+		c          connections.Connection
+		tokenStdin bool
+		force      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "add NAME --store-hash H (--token-stdin | --token-env VAR)",
+		Short: "Verify a store's credentials with a lightweight read, then save them under NAME",
+		Example: `  printf '%s' "$TOKEN" | bigc connection add us-production --store-hash abc123 --token-stdin --production
+  bigc connection add staging --store-hash def456 --token-env BIGC_STAGING_TOKEN`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c.Name = args[0]
+			if err := connections.ValidateName(c.Name); err != nil {
+				return err
+			}
+			if c.StoreHash == "" {
+				return badInputf("--store-hash is required: the letters and digits after stores/ in the API path, e.g. abc123")
+			}
+			hash, err := bigcommerce.ParseStoreHash(c.StoreHash)
+			if err != nil {
+				return badInputf("--store-hash: %v", err)
+			}
+			c.StoreHash = hash
+			switch {
+			case tokenStdin && c.TokenEnv != "":
+				return badInputf("--token-stdin and --token-env both given: pass one of them")
+			case tokenStdin:
+				tok, err := a.readTokenStdin()
+				if err != nil {
+					return err
+				}
+				c.Token = tok
+			case c.TokenEnv == "":
+				return badInputf("no token: pass --token-stdin (and the token on standard input) or --token-env VAR")
+			}
+			if err := c.Validate(); err != nil {
+				return err
+			}
+			dir, err := a.connectionDir()
+			if err != nil {
+				return err
+			}
+			// Refuse a taken name before asking the store anything.
+			if names, _ := dir.Names(); !force && slices.Contains(names, c.Name) {
+				return fmt.Errorf("%w: %q", connections.ErrExists, c.Name)
+			}
+			check, err := a.verifyConnection(cmd, &c)
+			if err != nil {
+				return err
+			}
+			if err := dir.Save(&c, force); err != nil {
+				return err
+			}
+			return a.writeResult(connectionReport{Connection: c.Summary(), Check: check})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.StoreHash, "store-hash", "", "the store hash (the letters and digits after stores/ in the API path)")
+	f.BoolVar(&tokenStdin, "token-stdin", false, "read the access token from standard input and keep it in the connection file (mode 0600)")
+	f.StringVar(&c.TokenEnv, "token-env", "", "read the access token from this environment variable each time; only the variable's name is saved")
+	f.StringVar(&c.BaseURL, "base-url", "", "the API host, when it is not https://api.bigcommerce.com (e.g. a bigc sandbox)")
+	f.BoolVar(&c.Production, "production", false, "mark the store as production: every write through it needs --yes")
+	f.BoolVar(&force, "force", false, "replace a connection of the same name")
+	return cmd
+}
+
+// readTokenStdin reads the access token from standard input: without echo when it
+// is a terminal, else the whole input (a pipe or a file).
+func (a *app) readTokenStdin() (string, error) {
+	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(a.stderr, "Access token (input hidden): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		if err != nil {
+			return "", fmt.Errorf("reading the token: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	// A token is short; reading a bounded amount keeps a mistaken pipe of a
+	// large file from filling memory.
+	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(a.stdin), 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("reading the token from standard input: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", badInputf("--token-stdin: standard input is empty; pipe the token in, e.g. printf '%%s' \"$TOKEN\" | bigc connection add ...")
+	}
+	return tok, nil
+}
+
+// verifyConnection runs the lightweight credential check and records what it found in c.
+func (a *app) verifyConnection(cmd *cobra.Command, c *connections.Connection) (*connections.Check, error) {
+	opts, err := clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	client, err := c.NewClient(os.Getenv, opts...)
+	if err != nil {
+		return nil, err
+	}
+	check, err := connections.Verify(cmd.Context(), client)
+	if err != nil {
+		return nil, fmt.Errorf("verifying connection %q: %w", c.Name, err)
+	}
+	c.Record(check, time.Now())
+	return check, nil
+}
+
+func (a *app) connectionListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the saved connections (never their tokens)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := a.connectionDir()
+			if err != nil {
+				return err
+			}
+			list, err := dir.List()
+			if err != nil {
+				return err
+			}
+			out := make([]connections.Summary, 0, len(list))
+			for _, c := range list {
+				out = append(out, c.Summary())
+			}
+			return a.writeResult(out)
+		},
+	}
+}
+
+func (a *app) connectionVerifyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify NAME",
+		Short: "Check a saved connection's credentials again and say which tool groups it can read",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := a.connectionDir()
+			if err != nil {
+				return err
+			}
+			c, err := dir.Load(args[0])
+			if err != nil {
+				return err
+			}
+			check, err := a.verifyConnection(cmd, c)
+			if err != nil {
+				return err
+			}
+			if err := dir.Save(c, true); err != nil {
+				return err
+			}
+			return a.writeResult(connectionReport{Connection: c.Summary(), Check: check})
+		},
+	}
+}
+
+func (a *app) connectionRemoveCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Delete a saved connection (the token in the store stays valid; revoke it in the control panel)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := a.connectionDir()
+			if err != nil {
+				return err
+			}
+			if err := dir.Remove(args[0]); err != nil {
+				return err
+			}
+			return a.writeResult(map[string]string{"removed": args[0]})
+		},
+	}
+}
+
+// writeResult writes v to stdout as indented JSON (with <, > and & as they
+// are: product descriptions hold HTML).
+func (a *app) writeResult(v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding the result: %w", err)
+	}
+	_, err := a.stdout.Write(buf.Bytes())
+	return err
 }

@@ -1,7 +1,15 @@
 package cli
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bigc-dev/bigc/internal/connections"
+	"github.com/bigc-dev/bigc/tools"
 )
 
 // Exit codes, as design.md fixes them.
@@ -15,11 +23,108 @@ const (
 	exitRateLimited = 6
 )
 
-// report prints err on stderr and returns its exit code.
+// exitCodes maps each error category to the process exit code.
+var exitCodes = map[tools.Category]int{
+	tools.CategoryBadInput:             exitBadInput,
+	tools.CategoryConfirmationRequired: exitBadInput,
+	tools.CategoryUnauthorized:         exitAuth,
+	tools.CategoryMissingScope:         exitAuth,
+	tools.CategoryNotFound:             exitNotFound,
+	tools.CategoryConflict:             exitConflict,
+	tools.CategoryRateLimited:          exitRateLimited,
+	tools.CategoryUpstream:             exitRateLimited,
+	tools.CategoryOutcomeUnknown:       exitRateLimited,
+}
+
+// usageError is bad input found by the command line itself: a flag, an
+// argument, a connection name.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// badInput marks err as bad input on the command line (exit code 2).
+func badInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &usageError{err}
+}
+
+// badInputf is badInput(fmt.Errorf(format, args...)).
+func badInputf(format string, args ...any) error {
+	return badInput(fmt.Errorf(format, args...))
+}
+
+// classifyError returns err as a tool error object and its exit code.
+func classifyError(err error) (*tools.Error, int) {
+	var te *tools.Error
+	var ue *usageError
+	switch {
+	case errors.As(err, &te):
+		// Tool errors and client errors below carry their own category.
+	case errors.As(err, &ue), isCobraUsageError(err),
+		errors.Is(err, connections.ErrInvalid),
+		errors.Is(err, connections.ErrExists):
+		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error()}
+		if errors.Is(err, connections.ErrExists) {
+			te.Next = "pass --force to replace it, or pick another name"
+		}
+	case errors.Is(err, connections.ErrNotFound):
+		te = &tools.Error{Category: tools.CategoryNotFound, Message: err.Error(),
+			Next: "list the saved connections with bigc connection list"}
+	default:
+		te = tools.AsError(err)
+	}
+	code, ok := exitCodes[te.Category]
+	if !ok {
+		code = exitOther
+	}
+	return te, code
+}
+
+// report prints err on stderr, as one line for people and then the JSON error
+// object for programs, and returns its exit code.
 func (a *app) report(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(a.stderr, "bigc:", err)
-	return exitOther
+	te, code := classifyError(err)
+	fmt.Fprintln(a.stderr, "bigc:", te.Error())
+	enc := json.NewEncoder(a.stderr) // Encode ends the line
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]*tools.Error{"error": te})
+	return code
+}
+
+// markUsageErrors makes cobra's own errors about flags and arguments, in cmd
+// and all its subcommands, bad input (exit code 2) rather than "other".
+func markUsageErrors(cmd *cobra.Command) {
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error { return badInput(check(c, args)) }
+	}
+	for _, sub := range cmd.Commands() {
+		markUsageErrors(sub)
+	}
+}
+
+// cobraUsagePrefixes start the usage errors cobra makes itself, with no type
+// of their own: an unknown command, and the checks of required and grouped
+// flags (which other commands may declare).
+var cobraUsagePrefixes = []string{
+	"unknown command ",
+	"required flag(s) ",
+	"if any flags in the group ",
+	"at least one of the flags in the group ",
+}
+
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range cobraUsagePrefixes {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -50,5 +50,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.mcpCmd(),
 		a.webhooksCmd(),
 	)
+	markUsageErrors(root)
+	a.addCompletions(root)
 	return root
 }

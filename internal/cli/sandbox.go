@@ -1,7 +1,136 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/bigc-dev/bigc/sandbox"
+)
+
+// sandboxCmd is `bigc sandbox`: the simulated store.
 func (a *app) sandboxCmd() *cobra.Command {
-	return &cobra.Command{Use: "sandbox", Short: "(not built yet)"}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a simulated BigCommerce store (no credentials, no network)",
+	}
+	cmd.AddCommand(a.sandboxServeCmd())
+	return cmd
+}
+
+// sandboxServeFlags are the flags of `bigc sandbox serve`.
+type sandboxServeFlags struct {
+	addr                        string
+	seed                        int64
+	products, customers, orders int
+	quota                       string
+	latency                     time.Duration
+	faults                      string
+	live                        float64
+	webhookRetryScale           float64
+}
+
+func (a *app) sandboxServeCmd() *cobra.Command {
+	var f sandboxServeFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve a sandbox store until interrupted",
+		Long: `Serve a seeded, stateful sandbox store on a loopback address.
+
+When it is ready it prints one JSON line on stdout:
+  {"url":"http://127.0.0.1:PORT","store_hash":"...","tokens":{"full":"...","read_only":"..."}}
+The API lives at {url}/stores/{store_hash}/v2|v3/..., operator endpoints at {url}/_sandbox/.
+It stops cleanly on SIGINT or SIGTERM.
+
+--addr 0.0.0.0:PORT (or :PORT) listens on every interface, so other machines
+can reach the store; the printed url still names 127.0.0.1, which is where
+this machine reaches it.
+
+Webhook deliveries that get no 2xx answer are retried on BigCommerce's
+schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
+0.001 turns the minutes into tenths of a second for a demo.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := f.options()
+			if err != nil {
+				return err
+			}
+			return sandbox.Serve(cmd.Context(), f.addr, opts, a.stdout)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+	fl.Int64Var(&f.seed, "seed", 1, "seed of the generated data, faults and live orders")
+	fl.IntVar(&f.products, "products", 50, "number of seeded products (0 for none)")
+	fl.IntVar(&f.customers, "customers", 40, "number of seeded customers (0 for none)")
+	fl.IntVar(&f.orders, "orders", 300, "number of seeded orders (0 for none)")
+	fl.StringVar(&f.quota, "quota", "", "rate limit as N/WINDOW, e.g. 150/30s (BigCommerce Standard plan); empty means none")
+	fl.DurationVar(&f.latency, "latency", 0, "latency added to every response, e.g. 20ms")
+	fl.StringVar(&f.faults, "faults", "", "faults, e.g. 500=0.05,503=0.05,reset=0.02,truncate=0.01,latency=50ms,commit-then-drop=0.05,duplicate-delivery=0.2,429-noheaders=0.05")
+	fl.Float64Var(&f.live, "live", 0, "new orders per second arriving as time passes (0 = off)")
+	fl.Float64Var(&f.webhookRetryScale, "webhook-retry-scale", 1, "factor (more than 0, at most 1) scaling BigCommerce's webhook retry schedule, e.g. 0.001")
+	return cmd
+}
+
+// options checks the flags and turns them into sandbox.Options.
+func (f *sandboxServeFlags) options() (sandbox.Options, error) {
+	opts := sandbox.Options{Seed: f.seed, Latency: f.latency, Live: f.live, WebhookRetryScale: f.webhookRetryScale}
+	for _, c := range []struct {
+		name string
+		n    int
+		dst  *int
+	}{{"--products", f.products, &opts.Products}, {"--customers", f.customers, &opts.Customers}, {"--orders", f.orders, &opts.Orders}} {
+		if c.n < 0 {
+			return opts, badInputf("%s %d: want 0 or more", c.name, c.n)
+		}
+		*c.dst = c.n
+		if c.n == 0 {
+			*c.dst = -1 // Options reads 0 as "the default"; the flag's 0 means none
+		}
+	}
+	if f.seed == 0 {
+		return opts, badInputf("--seed 0: want a non-zero seed")
+	}
+	if f.latency < 0 {
+		return opts, badInputf("--latency %v: want 0 or more", f.latency)
+	}
+	if f.live < 0 {
+		return opts, badInputf("--live %v: want 0 (off) or a positive number of orders per second", f.live)
+	}
+	if !(f.webhookRetryScale > 0 && f.webhookRetryScale <= 1) {
+		return opts, badInputf("--webhook-retry-scale %v: want a factor more than 0 and at most 1, e.g. 0.001", f.webhookRetryScale)
+	}
+	if f.quota != "" {
+		q, w, err := parseQuota(f.quota)
+		if err != nil {
+			return opts, badInputf("--quota %q: %v", f.quota, err)
+		}
+		opts.Quota, opts.Window = q, w
+	}
+	faults, err := sandbox.ParseFaults(f.faults)
+	if err != nil {
+		return opts, badInputf("--faults: %v", err)
+	}
+	opts.Faults = faults
+	return opts, nil
+}
+
+// parseQuota reads N/WINDOW such as 150/30s.
+func parseQuota(s string) (int, time.Duration, error) {
+	n, w, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, fmt.Errorf("want N/WINDOW such as 150/30s")
+	}
+	quota, err := strconv.Atoi(n)
+	if err != nil || quota < 1 {
+		return 0, 0, fmt.Errorf("the request count %q must be a positive integer, as in 150/30s", n)
+	}
+	window, err := time.ParseDuration(w)
+	if err != nil || window <= 0 {
+		return 0, 0, fmt.Errorf("the window %q must be a positive duration, as in 150/30s", w)
+	}
+	return quota, window, nil
 }

@@ -2,11 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/connections"
+	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // targetFlags choose the store a command talks to: a named connection or the
@@ -29,8 +34,106 @@ type target struct {
 	Close      func()
 }
 
+// sandboxOptions is the embedded store --sandbox starts: the same seed every
+// time, so that two runs see the same records, with a trickle of new orders so
+// that an incremental sync has something new on its next run.
+var sandboxOptions = sandbox.Options{Seed: 1, Live: 0.2}
+
 // openTarget resolves the flags to a client. Exactly one of --connection and
-// --sandbox must be given.
+// --sandbox must be given, except that with neither, a sole saved connection
+// is used.
 func (a *app) openTarget(ctx context.Context, f *targetFlags) (*target, error) {
-	return nil, errors.New("not built yet")
+	switch {
+	case f.connection != "" && f.sandbox:
+		return nil, badInputf("--connection and --sandbox both given: pass one of them")
+	case f.sandbox:
+		return a.openSandbox()
+	case f.connection != "":
+		return a.openConnection(f.connection)
+	}
+	dir, err := a.connectionDir()
+	if err != nil {
+		return nil, err
+	}
+	names, err := dir.Names()
+	if err != nil {
+		return nil, err
+	}
+	switch len(names) {
+	case 0:
+		return nil, badInputf("no store chosen: pass --sandbox to use the embedded sandbox store, or add a connection with bigc connection add and pass --connection NAME")
+	case 1:
+		fmt.Fprintf(a.stderr, "bigc: using connection %q, the only one saved\n", names[0])
+		return a.openConnection(names[0])
+	}
+	return nil, badInputf("no store chosen: pass --connection NAME (saved: %s) or --sandbox", strings.Join(names, ", "))
+}
+
+// openSandbox starts the embedded sandbox store on a free local port and
+// returns a client holding its full-access token.
+func (a *app) openSandbox() (*target, error) {
+	srv, err := sandbox.Start("", sandboxOptions)
+	if err != nil {
+		return nil, fmt.Errorf("starting the embedded sandbox: %w", err)
+	}
+	opts, err := clientOptions()
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, append(opts, bigcommerce.WithBaseURL(srv.URL))...)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return &target{Name: connections.SandboxName, Client: client, Close: func() { srv.Close() }}, nil
+}
+
+// openConnection loads a saved connection and builds its client; the token
+// comes from the file or from the environment variable the file names.
+func (a *app) openConnection(name string) (*target, error) {
+	dir, err := a.connectionDir()
+	if err != nil {
+		return nil, err
+	}
+	c, err := dir.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	client, err := c.NewClient(os.Getenv, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &target{Name: c.Name, Client: client, Production: c.Production, Close: func() {}}, nil
+}
+
+// connectionDir is where named connections are kept, under the configuration directory.
+func (a *app) connectionDir() (connections.Dir, error) {
+	dir, err := a.configPath()
+	if err != nil {
+		return connections.Dir{}, err
+	}
+	return connections.Open(dir), nil
+}
+
+// maxRetriesEnv names the environment variable that caps how many times a
+// failed request is retried (default 8, with backoff up to 30 s): scripts that
+// would rather fail fast set it low.
+const maxRetriesEnv = "BIGC_MAX_RETRIES"
+
+// clientOptions are the client options the environment asks for.
+func clientOptions() ([]bigcommerce.Option, error) {
+	opts := []bigcommerce.Option{bigcommerce.WithUserAgent("bigc")}
+	if v := os.Getenv(maxRetriesEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100 {
+			return nil, badInputf("%s=%q: want a whole number of retries from 0 to 100", maxRetriesEnv, v)
+		}
+		opts = append(opts, bigcommerce.WithMaxRetries(n))
+	}
+	return opts, nil
 }

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bigc-dev/bigc/tools"
+)
+
+// These runs fail before any store is opened, so they need no sandbox.
+
+func TestCallRefusesBadInputBeforeOpeningAStore(t *testing.T) {
+	t.Parallel()
+	r := runBigc(t, t.TempDir(), "", "call", "get-product", "--input", `{"idd": 5}`)
+	if r.code != exitBadInput {
+		t.Fatalf("exit %d, want 2; stderr:\n%s", r.code, r.stderr)
+	}
+	e := r.errorObject(t)
+	if e.Field != "idd" || !strings.Contains(e.Message, `did you mean "id"?`) {
+		t.Errorf("error = %+v, want the field idd and a suggestion", e)
+	}
+}
+
+func TestCallInputSources(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "in.json")
+	if err := os.WriteFile(file, []byte(`{"id": "x"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		wantField   string
+		wantIn      string
+	}{
+		{"from a file", "", []string{"--input-file", file}, "id", "whole number"},
+		{"from stdin", `{"id": true}`, []string{"--input-file", "-"}, "id", "whole number"},
+		{"both sources", "", []string{"--input", "{}", "--input-file", file}, "", "both given"},
+		{"missing file", "", []string{"--input-file", filepath.Join(dir, "nope.json")}, "", "--input-file"},
+		{"not JSON", "", []string{"--input", "id=5"}, "", "not valid JSON"},
+	}
+	for _, tc := range tests {
+		r := runBigc(t, dir, tc.stdin, append([]string{"call", "get-product"}, tc.args...)...)
+		if r.code != exitBadInput {
+			t.Errorf("%s: exit %d, want 2; stderr:\n%s", tc.name, r.code, r.stderr)
+			continue
+		}
+		e := r.errorObject(t)
+		if e.Field != tc.wantField || !strings.Contains(e.Message, tc.wantIn) {
+			t.Errorf("%s: error = %+v, want field %q and %q", tc.name, e, tc.wantField, tc.wantIn)
+		}
+	}
+}
+
+func TestCallNeedsAStore(t *testing.T) {
+	t.Parallel()
+	r := runBigc(t, t.TempDir(), "", "call", "get-product", "--input", `{"id": 1}`)
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "--sandbox") {
+		t.Errorf("no store chosen: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = runBigc(t, t.TempDir(), "", "call", "get-product", "--input", `{"id": 1}`, "--sandbox", "--connection", "x")
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "both given") {
+		t.Errorf("two stores chosen: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = runBigc(t, t.TempDir(), "", "call", "get-product", "--input", `{"id": 1}`, "--connection", "nope")
+	if r.code != exitNotFound || r.errorObject(t).Category != tools.CategoryNotFound {
+		t.Errorf("unknown connection: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestCallUnknownTool(t *testing.T) {
+	t.Parallel()
+	r := runBigc(t, t.TempDir(), "", "call", "drop-store", "--sandbox")
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "list-orders") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestMaxRetriesEnv(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{{"0", true}, {"3", true}, {"-1", false}, {"many", false}, {"101", false}} {
+		t.Setenv(maxRetriesEnv, tc.value)
+		_, err := clientOptions()
+		if (err == nil) != tc.ok {
+			t.Errorf("%s=%q: clientOptions() = %v, want ok=%v", maxRetriesEnv, tc.value, err, tc.ok)
+		}
+		if err != nil {
+			if te, code := classifyError(err); code != exitBadInput || !strings.Contains(te.Message, maxRetriesEnv) {
+				t.Errorf("%s=%q: %v (exit %d), want bad input naming the variable", maxRetriesEnv, tc.value, err, code)
+			}
+		}
+	}
+}
