@@ -113,6 +113,15 @@ func safeHeaders(h http.Header) http.Header {
 // for hidden characters.
 const maxDecodeRounds = 4
 
+// CheckRawRequest makes the checks Do makes before sending anything: the
+// method, the path rules of CheckRawPath, and the deletes Do never sends
+// (DELETE /v2/orders, a collection delete without a filter). A refusal
+// satisfies errors.Is(err, ErrBadRequest) and names the field.
+func CheckRawRequest(r RawRequest) error {
+	_, _, _, err := checkRawRequest(r)
+	return err
+}
+
 // checkRawRequest validates r and splits its path into version and the path
 // below it.
 func checkRawRequest(r RawRequest) (method, version, path string, err error) {

@@ -72,6 +72,10 @@ func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
 		}
 		req.Body = in.Body
 	}
+	// The same checks Do makes, so a preview never promises a call Do refuses.
+	if err := bigcommerce.CheckRawRequest(req); err != nil {
+		return bigcommerce.RawRequest{}, apiError(err, "")
+	}
 	return req, nil
 }
 

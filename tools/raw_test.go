@@ -64,8 +64,14 @@ func TestRawAPIRequest(t *testing.T) {
 			_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request", tt.input)
 			wantError(t, err, CategoryBadInput, tt.field)
 		}
-		// The client refuses a DELETE of every order, confirmed or not.
-		_, err = call[RawAPIRequestOutput](t, h, confirmed(h.full), "raw-api-request", in{"method": "DELETE", "path": "/v2/orders"})
-		wantError(t, err, CategoryBadInput, "path")
+		// The client refuses a DELETE of every order and a collection delete
+		// without a filter, confirmed or not; unconfirmed, the refusal comes
+		// instead of a preview that would promise the call.
+		for _, path := range []string{"/v2/orders", "/v3/catalog/products", "/v3/customers"} {
+			for _, env := range []*Env{h.full, confirmed(h.full)} {
+				_, err = call[RawAPIRequestOutput](t, h, env, "raw-api-request", in{"method": "DELETE", "path": path})
+				wantError(t, err, CategoryBadInput, "path")
+			}
+		}
 	})
 }
