@@ -194,13 +194,15 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 			fmt.Fprintf(a.stderr, "bigc sync %s: checkpoint %s/%s at %s in %s; run again to resume\n", stream, tgt.Name, stream, res.Cursor, statePath)
 			return err
 		}
-		fmt.Fprintf(a.stderr, "bigc sync %s: %d records written (%d already in the output), %d pages, %.1fs, window %s .. %s\n",
-			stream, res.Records, res.Duplicates, res.Pages, res.Elapsed.Seconds(), res.From, res.To.Format(time.RFC3339))
-		fmt.Fprintf(a.stderr, "bigc sync %s: output %s; checkpoint %s/%s = %s in %s\n", stream, out, tgt.Name, stream, res.Cursor, statePath)
+		// One summary line, whether or not stderr is a terminal.
+		tagged := ""
 		if tagger != nil {
 			created, already := tagger.Counts()
-			fmt.Fprintf(a.stderr, "bigc sync %s: tag %s: %d orders tagged, %d already tagged\n", stream, f.tag, created, already)
+			tagged = fmt.Sprintf("; tag %s: %d orders tagged, %d already tagged", f.tag, created, already)
 		}
+		fmt.Fprintf(a.stderr, "bigc sync %s: %d records written (%d already in the output), %d pages, %.1fs, window %s .. %s; output %s; checkpoint %s/%s = %s in %s%s\n",
+			stream, res.Records, res.Duplicates, res.Pages, res.Elapsed.Seconds(), res.From, res.To.Format(time.RFC3339),
+			out, tgt.Name, stream, res.Cursor, statePath, tagged)
 		if w.Path() == "" {
 			return nil // stdout carries the records
 		}

@@ -66,6 +66,10 @@ func TestSyncSandboxTwice(t *testing.T) {
 				t.Errorf("summary on stderr does not mention %q:\n%s", want, r.stderr)
 			}
 		}
+		// stderr is not a terminal here: one summary line and nothing else.
+		if n := strings.Count(r.stderr, "\n"); n != 1 {
+			t.Errorf("stderr holds %d lines, want one summary line:\n%s", n, r.stderr)
+		}
 		return s
 	}
 	first := run()
