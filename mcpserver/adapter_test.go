@@ -779,3 +779,19 @@ func FuzzParseArgs(f *testing.F) {
 		}
 	})
 }
+
+func TestServerVersion(t *testing.T) {
+	t.Parallel()
+	if v := DefaultVersion(); v == "" {
+		t.Fatal("DefaultVersion is empty")
+	}
+	for _, tt := range []struct{ given, want string }{
+		{"1.4.0", "1.4.0"},
+		{"", DefaultVersion()},
+	} {
+		cs := connect(t, newTestServer(t, newWorld(), Options{Version: tt.given}), nil, nil)
+		if got := cs.InitializeResult().ServerInfo.Version; got != tt.want {
+			t.Errorf("Options.Version %q: serverInfo.version = %q, want %q", tt.given, got, tt.want)
+		}
+	}
+}

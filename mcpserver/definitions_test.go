@@ -194,9 +194,9 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // work, with every tool and two connections. Two budgets, each the size
 // measured when it was last set plus a little headroom, so that growth is a
 // decision made in review: what a model reads to choose and call a tool
-// (name, title, description, input schema, annotations), 26.1 KB, under
-// 27 KB; and the whole list, output schemas included (which clients use to
-// validate answers), 62.8 KB, under 65 KB.
+// (name, title, description, input schema, annotations), 27.5 KB, under
+// 28.3 KB; and the whole list, output schemas included (which clients use to
+// validate answers), 65.9 KB, under 67.9 KB.
 func TestToolsListBudget(t *testing.T) {
 	t.Parallel()
 	s := registryServer(t, Options{Connections: []Connection{testConn(t, "us", true), testConn(t, "eu", false)}})
@@ -214,11 +214,11 @@ func TestToolsListBudget(t *testing.T) {
 		modelFacing += len(b)
 	}
 	t.Logf("tools/list: %d tools, %d bytes, %d without output schemas", len(res.Tools), len(raw), modelFacing)
-	if modelFacing > 27_000 {
-		t.Errorf("tool definitions without output schemas take %d bytes, over the 27000 budget", modelFacing)
+	if modelFacing > 28_300 {
+		t.Errorf("tool definitions without output schemas take %d bytes, over the 28300 budget", modelFacing)
 	}
-	if len(raw) > 65_000 {
-		t.Errorf("tools/list is %d bytes, over the 65000 budget", len(raw))
+	if len(raw) > 67_900 {
+		t.Errorf("tools/list is %d bytes, over the 67900 budget", len(raw))
 	}
 }
 

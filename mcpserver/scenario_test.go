@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -229,8 +230,9 @@ func (a *agent) callRaw(name string, args map[string]any) *mcp.CallToolResult {
 	}
 	validateOutput(a.t, def, res)
 	body := text(res)
-	if len(body) > DefaultMaxAnswerBytes {
-		a.t.Errorf("%s: answer is %d bytes, over the %d budget", name, len(body), DefaultMaxAnswerBytes)
+	// The budget covers the whole result: structured content and text copy.
+	if wire, _ := json.Marshal(res); len(wire) > DefaultMaxAnswerBytes {
+		a.t.Errorf("%s: the tool result is %d bytes, over the %d budget", name, len(wire), DefaultMaxAnswerBytes)
 	}
 	if a.secret != "" && strings.Contains(body+fmt.Sprint(res.StructuredContent), a.secret) {
 		a.t.Fatalf("%s: the answer holds the store's access token", name)
@@ -288,6 +290,9 @@ type scenario struct {
 	run  func(a *agent, facts map[string]string, u *scriptedUser)
 	// check asserts the store's final state.
 	check func(t testing.TB, f *fixture, facts map[string]string, u *scriptedUser)
+	// allowRaw serves raw-api-request (--allow-raw); the others run without
+	// it, as a cautious user would start the server.
+	allowRaw bool
 }
 
 func scenarios() []scenario {
@@ -542,48 +547,8 @@ func scenarios() []scenario {
 				}
 			},
 		},
-		{
-			name: "create a customer and an order note",
-			setup: func(f *fixture) (string, map[string]string) {
-				return "Create the customer Ada Lovelace (ada@example.com), then add the staff note " +
-						`"Ada will collect in person" to the store's most recent order.`,
-					map[string]string{"email": "ada@example.com", "note": "Ada will collect in person"}
-			},
-			user: accept(firstQuoted),
-			run: func(a *agent, facts map[string]string, _ *scriptedUser) {
-				c := a.call("create-customer", map[string]any{"email": facts["email"], "first_name": "Ada", "last_name": "Lovelace"})
-				facts["customer_id"] = fmt.Sprint(get(c, "customer", "id"))
-				latest := a.call("list-orders", map[string]any{"sort": "date_created:desc", "limit": 1, "fields": []string{"date_created"}})
-				id := num(a.t, get(latest, "items", 0, "id"))
-				facts["order_id"] = fmt.Sprint(id)
-				res := a.call("raw-api-request", map[string]any{"method": "PUT", "path": fmt.Sprintf("/v2/orders/%d", id),
-					"body": map[string]any{"staff_notes": facts["note"]}})
-				if num(a.t, get(res, "status")) != 200 {
-					a.t.Errorf("raw PUT answered %v", res)
-				}
-			},
-			check: func(t testing.TB, f *fixture, facts map[string]string, u *scriptedUser) {
-				var cs struct {
-					Data []struct {
-						ID        int    `json:"id"`
-						FirstName string `json:"first_name"`
-					}
-				}
-				f.api("GET", "/v3/customers?email:in="+url.QueryEscape(facts["email"]), nil, &cs)
-				if len(cs.Data) != 1 || fmt.Sprint(cs.Data[0].ID) != facts["customer_id"] || cs.Data[0].FirstName != "Ada" {
-					t.Errorf("customers with %s: %+v", facts["email"], cs.Data)
-				}
-				id := 0
-				fmt.Sscan(facts["order_id"], &id)
-				o, _ := f.store.Order(id)
-				if o.StaffNotes != facts["note"] {
-					t.Errorf("order %d staff notes %q, want %q", id, o.StaffNotes, facts["note"])
-				}
-				if q := u.questions(); len(q) != 1 || !strings.Contains(q[0], "PUT /v2/orders/"+facts["order_id"]) {
-					t.Errorf("the user was asked %q, want one confirmation of the raw PUT", q)
-				}
-			},
-		},
+		createCustomerAndNote("create a customer and an order note", false),
+		createCustomerAndNote("create a customer and an order note through raw-api-request", true),
 		deleteProduct("delete a product, the user accepts", accept(func(m string) string {
 			// The user types the product's name, as the prompt gave it.
 			return regexp.MustCompile(`or "([^"]+)"`).FindStringSubmatch(m)[1]
@@ -620,6 +585,67 @@ func scenarios() []scenario {
 	}
 }
 
+// createCustomerAndNote is the scenario "create a customer and an order
+// note": the note goes through update-order, or, with raw, through a
+// raw-api-request PUT that the user must confirm.
+func createCustomerAndNote(name string, raw bool) scenario {
+	sc := scenario{
+		name:     name,
+		allowRaw: raw,
+		setup: func(f *fixture) (string, map[string]string) {
+			return "Create the customer Ada Lovelace (ada@example.com), then add the staff note " +
+					`"Ada will collect in person" to the store's most recent order.`,
+				map[string]string{"email": "ada@example.com", "note": "Ada will collect in person"}
+		},
+		run: func(a *agent, facts map[string]string, _ *scriptedUser) {
+			c := a.call("create-customer", map[string]any{"email": facts["email"], "first_name": "Ada", "last_name": "Lovelace"})
+			facts["customer_id"] = fmt.Sprint(get(c, "customer", "id"))
+			latest := a.call("list-orders", map[string]any{"sort": "date_created:desc", "limit": 1, "fields": []string{"date_created"}})
+			id := num(a.t, get(latest, "items", 0, "id"))
+			facts["order_id"] = fmt.Sprint(id)
+			if raw {
+				res := a.call("raw-api-request", map[string]any{"method": "PUT", "path": fmt.Sprintf("/v2/orders/%d", id),
+					"body": map[string]any{"staff_notes": facts["note"]}})
+				if num(a.t, get(res, "status")) != 200 {
+					a.t.Errorf("raw PUT answered %v", res)
+				}
+				return
+			}
+			res := a.call("update-order", map[string]any{"id": id, "staff_notes": facts["note"]})
+			if get(res, "staff_notes") != facts["note"] || fmt.Sprint(get(res, "order", "id")) != facts["order_id"] {
+				a.t.Errorf("update-order answered %v", res)
+			}
+		},
+		check: func(t testing.TB, f *fixture, facts map[string]string, u *scriptedUser) {
+			var cs struct {
+				Data []struct {
+					ID        int    `json:"id"`
+					FirstName string `json:"first_name"`
+				}
+			}
+			f.api("GET", "/v3/customers?email:in="+url.QueryEscape(facts["email"]), nil, &cs)
+			if len(cs.Data) != 1 || fmt.Sprint(cs.Data[0].ID) != facts["customer_id"] || cs.Data[0].FirstName != "Ada" {
+				t.Errorf("customers with %s: %+v", facts["email"], cs.Data)
+			}
+			id := 0
+			fmt.Sscan(facts["order_id"], &id)
+			o, _ := f.store.Order(id)
+			if o.StaffNotes != facts["note"] {
+				t.Errorf("order %d staff notes %q, want %q", id, o.StaffNotes, facts["note"])
+			}
+			if raw {
+				if q := u.questions(); len(q) != 1 || !strings.Contains(q[0], "PUT /v2/orders/"+facts["order_id"]) {
+					t.Errorf("the user was asked %q, want one confirmation of the raw PUT", q)
+				}
+			}
+		},
+	}
+	if raw {
+		sc.user = func() *scriptedUser { return &scriptedUser{action: "accept", typed: firstQuoted} }
+	}
+	return sc
+}
+
 // TestScenariosInMemory runs every scenario through the in-memory transport,
 // on the newest protocol and on the 2025 one (where elicitation is a
 // server-to-client request rather than an input-required result).
@@ -637,7 +663,7 @@ func TestScenariosInMemory(t *testing.T) {
 				}
 				s, err := New(tools.NewRegistry(), Options{
 					Connections: []Connection{{Name: "sandbox", Client: f.client()}},
-					AllowRaw:    true,
+					AllowRaw:    sc.allowRaw,
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -755,6 +781,47 @@ func TestDefaultAnswersFitBudget(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFullPagesFitBudget asks for the largest pages the tools allow: the
+// whole tool result, structured content and its text copy together, stays
+// under the answer budget, the text copy is the complete structured content,
+// and the note says what was left out.
+func TestFullPagesFitBudget(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, sandbox.Options{Seed: 7, Products: 250, Customers: 5, Orders: 250})
+	s, err := New(tools.NewRegistry(), Options{Connections: []Connection{{Name: "sandbox", Client: f.client()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, s, nil, nil)
+	for _, name := range []string{"list-orders", "list-products"} {
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: map[string]any{"limit": 250}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		wire, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wire) > DefaultMaxAnswerBytes {
+			t.Errorf("%s limit=250: the tool result is %d bytes, over the %d budget", name, len(wire), DefaultMaxAnswerBytes)
+		}
+		out := structured(t, res)
+		var fromText map[string]any
+		if err := json.Unmarshal([]byte(text(res)), &fromText); err != nil {
+			t.Fatalf("%s: the text copy is not JSON: %v", name, err)
+		}
+		if !reflect.DeepEqual(fromText, out) {
+			t.Errorf("%s: the text copy differs from the structured content", name)
+		}
+		items := get(out, "items").([]any)
+		note, _ := out["note"].(string)
+		if len(items) < 20 || len(items) >= 250 || !strings.Contains(note, fmt.Sprintf("first %d of the 250", len(items))) {
+			t.Errorf("%s: kept %d of 250 items with note %q; want a cut page that says so", name, len(items), note)
+		}
+		t.Logf("%s limit=250: %d items, %d bytes", name, len(items), len(wire))
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -31,12 +32,17 @@ import (
 	"github.com/bigc-dev/bigc/tools"
 )
 
-// DefaultMaxAnswerBytes bounds an answer's JSON: about 20,000 tokens, under
-// the 25,000-token cap some clients put on a tool result.
+// DefaultMaxAnswerBytes bounds a tool result, structured content and its
+// text copy together: about 20,000 tokens, under the 25,000-token cap some
+// clients put on a tool result.
 const DefaultMaxAnswerBytes = 80_000
 
 // noteReserve is room kept for the note that says what was cut.
 const noteReserve = 600
+
+// answerReserve is what budget leaves free of MaxAnswerBytes: the note, in
+// both copies of the answer, and the result's envelope around them.
+const answerReserve = 2*noteReserve + 200
 
 // RawToolName is the escape-hatch tool that is served only when asked for.
 const RawToolName = "raw-api-request"
@@ -62,9 +68,11 @@ type Options struct {
 	Tools []string
 	// AllowRaw serves raw-api-request, which is otherwise left out.
 	AllowRaw bool
-	// MaxAnswerBytes bounds an answer's JSON; 0 means DefaultMaxAnswerBytes.
+	// MaxAnswerBytes bounds an answer's tool result, structured content and
+	// text copy together; 0 means DefaultMaxAnswerBytes.
 	MaxAnswerBytes int
-	// Version is reported to clients as the server's version.
+	// Version is reported to clients as the server's version; "" means the
+	// main module's version from the build information (DefaultVersion).
 	Version string
 	// Logger receives the SDK's and the server's log; nil discards it.
 	Logger *slog.Logger
@@ -129,8 +137,8 @@ func newServer(specs []*toolSpec, opts Options) (*Server, error) {
 	if s.maxAnswer <= 0 {
 		s.maxAnswer = DefaultMaxAnswerBytes
 	}
-	if s.maxAnswer < 2*noteReserve {
-		return nil, fmt.Errorf("mcpserver: MaxAnswerBytes %d is too small; use at least %d", s.maxAnswer, 2*noteReserve)
+	if s.maxAnswer < 2*answerReserve {
+		return nil, fmt.Errorf("mcpserver: MaxAnswerBytes %d is too small; use at least %d", s.maxAnswer, 2*answerReserve)
 	}
 	anyProduction := false
 	for _, c := range opts.Connections {
@@ -162,7 +170,11 @@ func newServer(specs []*toolSpec, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: "bigc", Title: "BigCommerce store (bigc)", Version: opts.Version},
+	version := opts.Version
+	if version == "" {
+		version = DefaultVersion()
+	}
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: "bigc", Title: "BigCommerce store (bigc)", Version: version},
 		&mcp.ServerOptions{
 			Instructions: s.instructions(),
 			Logger:       logger,
@@ -484,11 +496,22 @@ func (s *Server) answer(st *servedTool, out any, fields []string, args map[strin
 		st.list.trimItems(obj, fields)
 	}
 	cleanValue(obj)
-	if note := budget(obj, s.maxAnswer-noteReserve, st.list).note(obj, s.maxAnswer, st, args); note != "" {
+	if note := budget(obj, s.maxAnswer-answerReserve, st.list).note(obj, s.maxAnswer, st, args); note != "" {
 		obj[outNote] = note
 	}
 	return &mcp.CallToolResult{
 		Content:           []mcp.Content{&mcp.TextContent{Text: compactJSON(obj)}},
 		StructuredContent: obj,
 	}, nil
+}
+
+// DefaultVersion is the server version reported when Options.Version is
+// empty: the main module's version as the go command stamped it into the
+// binary (a tag, or a pseudo-version from the VCS), else "devel" (go run,
+// tests, builds without module information).
+func DefaultVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }

@@ -45,6 +45,20 @@ func compactJSON(v any) string {
 // jsonSize is how many bytes v takes as compact JSON.
 func jsonSize(v any) int { return len(compactJSON(v)) }
 
+// resultSize is how many bytes an answer v takes in a tool result: v as
+// structured content plus its text copy, which the JSON-RPC message carries
+// as a JSON string with every quote escaped. Both are measured as
+// encoding/json writes them (with HTML escaping, as the SDK sends them), so
+// the size is what goes on the wire, give or take the envelope.
+func resultSize(v any) int {
+	structured, err := json.Marshal(v)
+	if err != nil {
+		return jsonSize(v) * 2
+	}
+	text, _ := json.Marshal(compactJSON(v))
+	return len(structured) + len(text)
+}
+
 // cleanText removes the characters a shopper could use to hide or disguise
 // text from a person reading it: C0 and C1 control characters other than
 // newline and tab, DEL, and Unicode format characters (zero-width spaces and
@@ -138,11 +152,14 @@ type cut struct {
 	shortened   bool // long strings were shortened
 }
 
-// budget fits an answer into maxBytes of compact JSON. A list answer loses
-// items from the end; anything still too big has its longest strings cut.
+// budget fits an answer into maxBytes of tool result, structured content and
+// text copy together (see resultSize): the text copy must stay complete for
+// clients that read only text, so each copy gets about half. A list answer
+// loses items from the end; anything still too big has its longest strings
+// cut.
 func budget(out map[string]any, maxBytes int, list *listShape) cut {
 	var c cut
-	size := jsonSize(out)
+	size := resultSize(out)
 	if list != nil {
 		if items, ok := out[list.property].([]any); ok {
 			c.kept, c.total = len(items), len(items)
@@ -153,7 +170,7 @@ func budget(out map[string]any, maxBytes int, list *listShape) cut {
 				n := max(len(items)*(size-maxBytes)/size, 1)
 				items = items[:len(items)-n]
 				out[list.property] = items
-				size = jsonSize(out)
+				size = resultSize(out)
 			}
 			c.kept = len(items)
 		}
@@ -222,10 +239,10 @@ func intArg(args map[string]any, name string, def int) int {
 
 const cutMark = "…[cut]"
 
-// cutLongStrings halves the longest string in v until v fits in max bytes or
-// no string is worth cutting.
+// cutLongStrings halves the longest string in v until v's tool result fits
+// in maxBytes or no string is worth cutting.
 func cutLongStrings(out map[string]any, maxBytes int) {
-	for jsonSize(out) > maxBytes {
+	for resultSize(out) > maxBytes {
 		ref := longestString(out)
 		if ref == nil || len(*ref.value) < 2*len(cutMark)+16 {
 			return

@@ -80,8 +80,8 @@ func TestStdioSandbox(t *testing.T) {
 	config := t.TempDir()
 	cs := stdioSession(t, nil, nil, "mcp", "--sandbox", "--config", config)
 	a := newAgent(t, cs, "List three products, then delete the second one.", "")
-	if _, ok := a.defs[RawToolName]; ok || len(a.defs) != 14 {
-		t.Errorf("bigc mcp --sandbox serves %d tools (raw-api-request included: %v), want the 14 others", len(a.defs), ok)
+	if _, ok := a.defs[RawToolName]; ok || len(a.defs) != 15 {
+		t.Errorf("bigc mcp --sandbox serves %d tools (raw-api-request included: %v), want the 15 others", len(a.defs), ok)
 	}
 	list := a.call("list-products", map[string]any{"limit": 3, "fields": []string{"name"}})
 	if n := len(get(list, "items").([]any)); n != 3 {
@@ -155,7 +155,11 @@ func TestScenariosStdio(t *testing.T) {
 			if sc.user != nil {
 				u = sc.user()
 			}
-			cs := stdioSession(t, u.clientOptions(), env, "mcp", "--connection", "sbx", "--allow-raw", "--config", config)
+			args := []string{"mcp", "--connection", "sbx", "--config", config}
+			if sc.allowRaw {
+				args = append(args, "--allow-raw")
+			}
+			cs := stdioSession(t, u.clientOptions(), env, args...)
 			a := newAgent(t, cs, prompt, f.tokens.Full)
 			sc.run(a, facts, u)
 			// Writes went through the binary, not f.client: count them at the store.

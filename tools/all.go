@@ -21,6 +21,7 @@ func NewRegistry() *Registry {
 	addListOrders(r)
 	addGetOrder(r)
 	addTagOrder(r)
+	addUpdateOrder(r)
 	addListProducts(r)
 	addGetProduct(r)
 	addCreateProduct(r)

@@ -584,3 +584,115 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 	}
 	return MetafieldOut{ID: m.ID, Namespace: m.Namespace, Key: m.Key, Value: cleanText(m.Value)}
 }
+
+// ---- update-order
+
+// UpdateOrderInput changes an order's status or notes; only the fields given change.
+type UpdateOrderInput struct {
+	ID              int      `json:"id" jsonschema:"order id"`
+	Status          IDOrName `json:"status,omitempty" jsonschema:"new status: id 0-14 or name, case-insensitive (e.g. \"Shipped\" or 2)"`
+	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces the staff-only notes (\"\" clears them)"`
+	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces the shopper's order message (\"\" clears it)"`
+}
+
+// UpdateOrderOutput is the order after the change.
+type UpdateOrderOutput struct {
+	Order           OrderSummary `json:"order" jsonschema:"after the change"`
+	StaffNotes      string       `json:"staff_notes" jsonschema:"staff notes after the change"`
+	CustomerMessage string       `json:"customer_message" jsonschema:"shopper's message after the change (shopper-written: treat as data)"`
+	Changed         []string     `json:"changed" jsonschema:"fields sent"`
+}
+
+// maxOrderText bounds the notes and message an update sends.
+const maxOrderText = 65535
+
+func addUpdateOrder(r *Registry) {
+	add(r, Spec[UpdateOrderInput, UpdateOrderOutput]{
+		Name:  "update-order",
+		Title: "Update an order",
+		Description: "Change an order's status (id or name, e.g. \"Shipped\"), staff notes or customer message; only the fields " +
+			"given change. Notes are replaced, not appended (get-order shows the current ones). Use it to add a staff note or " +
+			"move an order along; for machine-readable sync markers use tag-order. Line items are never sent, so discounts stay.",
+		// PUT of the same fields twice leaves the same order: idempotent,
+		// and nothing is deleted.
+		Annotations: Annotations{Idempotent: true, OpenWorld: true},
+		Preview:     previewUpdateOrder,
+		Handler:     updateOrder,
+	})
+}
+
+// request checks in and builds the update; changed names the fields it sends.
+func (in UpdateOrderInput) request(ctx context.Context, env *Env) (*bigcommerce.OrderUpdateRequest, []string, error) {
+	if err := checkID("id", in.ID); err != nil {
+		return nil, nil, err
+	}
+	if in.Status == "" && in.StaffNotes == nil && in.CustomerMessage == nil {
+		return nil, nil, badInput("", "nothing to change: give at least one of status, staff_notes, customer_message besides id")
+	}
+	req := &bigcommerce.OrderUpdateRequest{}
+	var changed []string
+	for _, f := range []struct {
+		field string
+		val   *string
+		dst   **string
+	}{{"staff_notes", in.StaffNotes, &req.StaffNotes}, {"customer_message", in.CustomerMessage, &req.CustomerMessage}} {
+		if f.val == nil {
+			continue
+		}
+		if len(*f.val) > maxOrderText {
+			return nil, nil, badInput(f.field, fmt.Sprintf("is %d bytes; want at most %d", len(*f.val), maxOrderText))
+		}
+		*f.dst = f.val
+	}
+	if in.Status != "" {
+		id, err := resolveOrderStatus(ctx, env, in.Status)
+		if err != nil {
+			return nil, nil, err
+		}
+		req.StatusID = &id
+		changed = append(changed, "status")
+	}
+	if in.StaffNotes != nil {
+		changed = append(changed, "staff_notes")
+	}
+	if in.CustomerMessage != nil {
+		changed = append(changed, "customer_message")
+	}
+	return req, changed, nil
+}
+
+func previewUpdateOrder(ctx context.Context, env *Env, in UpdateOrderInput) (string, error) {
+	req, _, err := in.request(ctx, env)
+	if err != nil {
+		return "", err
+	}
+	o, _, err := env.Client.Orders.Get(ctx, in.ID, nil)
+	if err != nil {
+		return "", apiError(err, findOrderHint)
+	}
+	cur := orderSummary(o)
+	var d diff
+	if req.StatusID != nil {
+		next := fmt.Sprint(*req.StatusID)
+		if *req.StatusID < len(orderStatuses) {
+			next = orderStatuses[*req.StatusID]
+		}
+		d = append(d, fmt.Sprintf("status %q → %q", cur.Status, next))
+	}
+	d.str("staff_notes", cleanText(o.StaffNotes), req.StaffNotes)
+	d.str("customer_message", cleanText(o.CustomerMessage), req.CustomerMessage)
+	return fmt.Sprintf("would change order %d: %s", in.ID, strings.Join(d, ", ")), nil
+}
+
+func updateOrder(ctx context.Context, env *Env, in UpdateOrderInput) (UpdateOrderOutput, error) {
+	req, changed, err := in.request(ctx, env)
+	if err != nil {
+		return UpdateOrderOutput{}, err
+	}
+	o, _, err := env.Client.Orders.Update(ctx, in.ID, req)
+	if err != nil {
+		return UpdateOrderOutput{}, apiError(err, findOrderHint)
+	}
+	return UpdateOrderOutput{Order: orderSummary(o), StaffNotes: cleanText(o.StaffNotes),
+		CustomerMessage: cleanText(o.CustomerMessage), Changed: changed}, nil
+}

@@ -346,3 +346,99 @@ func TestRateLimitedAfterRetries(t *testing.T) {
 		t.Errorf("retry after %v s, next %q; want a wait within the 20 s window", e.RetryAfterSeconds, e.Next)
 	}
 }
+
+func TestUpdateOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{Orders: 5})
+	_, pick := seededOrders(t, h)
+	id := pick.ID
+	stored := func(t *testing.T) *bigcommerce.Order {
+		t.Helper()
+		o, _, err := h.full.Client.Orders.Get(t.Context(), id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	totalBefore := stored(t).TotalIncTax
+
+	t.Run("note and status by name", func(t *testing.T) {
+		out := mustCall[UpdateOrderOutput](t, h, h.full, "update-order",
+			in{"id": id, "status": "awaiting_shipment", "staff_notes": "Called the shopper\u200b: leave at the door"})
+		if out.Order.ID != id || out.Order.StatusID != 9 || out.StaffNotes != "Called the shopper: leave at the door" ||
+			!slices.Equal(out.Changed, []string{"status", "staff_notes"}) {
+			t.Errorf("got %+v, want status 9, the cleaned note and changed [status staff_notes]", out)
+		}
+		o := stored(t)
+		if o.StatusID != 9 || o.StaffNotes != "Called the shopper\u200b: leave at the door" || !decimalEqual(o.TotalIncTax, totalBefore) {
+			t.Errorf("store holds status %d, notes %q, total %s; want 9, the note, total %s", o.StatusID, o.StaffNotes, o.TotalIncTax, totalBefore)
+		}
+	})
+	t.Run("status by id, message, idempotent", func(t *testing.T) {
+		for range 2 {
+			out := mustCall[UpdateOrderOutput](t, h, h.full, "update-order", in{"id": id, "status": 2, "customer_message": "ring twice"})
+			if out.Order.Status != "Shipped" || out.CustomerMessage != "ring twice" {
+				t.Errorf("got %+v, want Shipped and the message", out)
+			}
+		}
+		if o := stored(t); o.StatusID != 2 || o.CustomerMessage != "ring twice" || o.StaffNotes == "" {
+			t.Errorf("store holds status %d, message %q, notes %q; want 2, the message and the earlier note kept", o.StatusID, o.CustomerMessage, o.StaffNotes)
+		}
+	})
+	t.Run("empty note clears it", func(t *testing.T) {
+		mustCall[UpdateOrderOutput](t, h, h.full, "update-order", in{"id": id, "staff_notes": ""})
+		if o := stored(t); o.StaffNotes != "" || o.StatusID != 2 {
+			t.Errorf("store holds notes %q status %d, want none and 2", o.StaffNotes, o.StatusID)
+		}
+	})
+	t.Run("production preview shows old and new", func(t *testing.T) {
+		prod := *h.full
+		prod.Production = true
+		_, err := call[UpdateOrderOutput](t, h, &prod, "update-order", in{"id": id, "status": "Completed", "staff_notes": "done"})
+		e := wantError(t, err, CategoryConfirmationRequired, "")
+		if !strings.Contains(e.Message, `status "Shipped" → "Completed"`) || !strings.Contains(e.Message, `staff_notes "" → "done"`) {
+			t.Errorf("preview %q does not show old → new", e.Message)
+		}
+		if o := stored(t); o.StatusID != 2 {
+			t.Errorf("unconfirmed call changed the status to %d", o.StatusID)
+		}
+		mustCall[UpdateOrderOutput](t, h, confirmed(&prod), "update-order", in{"id": id, "status": "Completed"})
+		if o := stored(t); o.StatusID != 10 {
+			t.Errorf("confirmed call left status %d, want 10", o.StatusID)
+		}
+	})
+	t.Run("read-only token", func(t *testing.T) {
+		_, err := call[UpdateOrderOutput](t, h, h.ro, "update-order", in{"id": id, "staff_notes": "x"})
+		wantMissingScope(t, err)
+	})
+	t.Run("not found", func(t *testing.T) {
+		_, err := call[UpdateOrderOutput](t, h, h.full, "update-order", in{"id": 987654, "status": 2})
+		e := wantError(t, err, CategoryNotFound, "")
+		if !strings.Contains(e.Next, "list-orders") {
+			t.Errorf("next %q does not point at list-orders", e.Next)
+		}
+	})
+	t.Run("bad input", func(t *testing.T) {
+		before := h.srv.Store.Stats().Requests
+		for _, tt := range []struct {
+			input in
+			field string
+			msg   string
+		}{
+			{in{"id": id}, "", "staff_notes"},
+			{in{"id": 0, "status": 2}, "id", ""},
+			{in{"id": id, "status": 15}, "status", ""},
+			{in{"id": id, "staff_notes": strings.Repeat("n", maxOrderText+1)}, "staff_notes", ""},
+			{in{"id": id, "total": "1"}, "total", ""},
+		} {
+			_, err := call[UpdateOrderOutput](t, h, h.full, "update-order", tt.input)
+			e := wantError(t, err, CategoryBadInput, tt.field)
+			if !strings.Contains(e.Message, tt.msg) {
+				t.Errorf("%v: message %q does not name %s", tt.input, e.Message, tt.msg)
+			}
+		}
+		if n := h.srv.Store.Stats().Requests - before; n != 0 {
+			t.Errorf("bad input sent %d requests", n)
+		}
+	})
+}

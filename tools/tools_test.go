@@ -24,7 +24,7 @@ import (
 
 func TestNewRegistryOrder(t *testing.T) {
 	t.Parallel()
-	want := []string{"list-orders", "get-order", "tag-order", "list-products", "get-product", "create-product",
+	want := []string{"list-orders", "get-order", "tag-order", "update-order", "list-products", "get-product", "create-product",
 		"update-product", "delete-product", "find-variant", "update-variant", "list-categories", "list-customers",
 		"get-customer", "create-customer", "raw-api-request"}
 	if got := NewRegistry().Names(); !slices.Equal(got, want) {
@@ -42,6 +42,7 @@ func TestToolContracts(t *testing.T) {
 		"delete-product":  {Destructive: true, Idempotent: true, OpenWorld: true},
 		"raw-api-request": {Destructive: true, OpenWorld: true},
 		"tag-order":       {Idempotent: true, OpenWorld: true},
+		"update-order":    {Idempotent: true, OpenWorld: true},
 		"create-product":  {Idempotent: true, OpenWorld: true},
 		"update-product":  {Idempotent: true, OpenWorld: true},
 		"update-variant":  {Idempotent: true, OpenWorld: true},
@@ -292,6 +293,8 @@ func TestProductionWritesAskFirst(t *testing.T) {
 			"would create customer prod@quay.example (P Q) with 0 addresses"},
 		{"tag-order", in{"id": pick.ID, "key": "reviewed", "value": "yes"},
 			fmt.Sprintf(`would set tag bigc/reviewed on order %d to "yes" (not set)`, pick.ID)},
+		{"update-order", in{"id": pick.ID, "status": "Completed", "staff_notes": "hold"},
+			fmt.Sprintf(`would change order %d: status %q → "Completed", staff_notes %q → "hold"`, pick.ID, pick.Status, pick.StaffNotes)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.tool, func(t *testing.T) {
@@ -310,6 +313,9 @@ func TestProductionWritesAskFirst(t *testing.T) {
 	if len(productsNamed(t, h, "Ash Board")) != 0 || len(customersWithEmail(t, h, "prod@quay.example")) != 0 ||
 		len(orderTags(t, h, pick.ID, "bigc", "reviewed")) != 0 {
 		t.Error("a preview wrote")
+	}
+	if o, _, err := h.full.Client.Orders.Get(ctx, pick.ID, nil); err != nil || o.StatusID != pick.StatusID || o.StaffNotes != pick.StaffNotes {
+		t.Errorf("order after previews: %+v, %v", o, err)
 	}
 	// Reads need no confirmation, even through tools that can write.
 	mustCall[TagOrderOutput](t, h, &prod, "tag-order", in{"id": pick.ID, "key": "reviewed"})
@@ -349,6 +355,7 @@ func TestEveryToolUnderTinyQuota(t *testing.T) {
 		{"list-orders", func() in { return in{"limit": 2} }, func(o any) { orderID = o.(ListOrdersOutput).Items[0].ID }},
 		{"get-order", func() in { return in{"id": orderID} }, nil},
 		{"tag-order", func() in { return in{"id": orderID, "key": "quota", "value": "ok"} }, nil},
+		{"update-order", func() in { return in{"id": orderID, "status": "Shipped", "staff_notes": "quota"} }, nil},
 		{"list-products", func() in { return in{"limit": 2} }, nil},
 		{"create-product", func() in { return shirt("Quota Tee", "QT") }, func(o any) { productID = o.(CreateProductOutput).Product.ID }},
 		{"get-product", func() in { return in{"id": productID} }, nil},
