@@ -85,7 +85,7 @@ func TestMaxRetriesEnv(t *testing.T) {
 		ok    bool
 	}{{"0", true}, {"3", true}, {"-1", false}, {"many", false}, {"101", false}} {
 		t.Setenv(maxRetriesEnv, tc.value)
-		_, err := clientOptions()
+		_, err := (&targetFlags{}).clientOptions()
 		if (err == nil) != tc.ok {
 			t.Errorf("%s=%q: clientOptions() = %v, want ok=%v", maxRetriesEnv, tc.value, err, tc.ok)
 		}

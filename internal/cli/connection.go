@@ -133,7 +133,7 @@ func (a *app) readTokenStdin() (string, error) {
 
 // verifyConnection runs the lightweight credential check and records what it found in c.
 func (a *app) verifyConnection(cmd *cobra.Command, c *connections.Connection) (*connections.Check, error) {
-	opts, err := clientOptions()
+	opts, err := (&targetFlags{}).clientOptions()
 	if err != nil {
 		return nil, err
 	}

@@ -145,6 +145,10 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 		return err
 	}
 	defer db.Close()
+	// The client's cap on requests in flight follows --workers: a
+	// latency-bound export needs more than the default four at once, and the
+	// governor still keeps the store's quota.
+	f.target.concurrency = f.workers
 	tgt, err := a.openTarget(ctx, &f.target)
 	if err != nil {
 		return err

@@ -19,6 +19,9 @@ import (
 type targetFlags struct {
 	connection string
 	sandbox    bool
+	// concurrency, when set by a command, caps the requests in flight to
+	// the store (bigcommerce.WithConcurrency); zero keeps the client's default.
+	concurrency int
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
@@ -47,9 +50,9 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (*target, error) {
 	case f.connection != "" && f.sandbox:
 		return nil, badInputf("--connection and --sandbox both given: pass one of them")
 	case f.sandbox:
-		return a.openSandbox()
+		return a.openSandbox(f)
 	case f.connection != "":
-		return a.openConnection(f.connection)
+		return a.openConnection(f, f.connection)
 	}
 	dir, err := a.connectionDir()
 	if err != nil {
@@ -64,19 +67,19 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (*target, error) {
 		return nil, badInputf("no store chosen: pass --sandbox to use the embedded sandbox store, or add a connection with bigc connection add and pass --connection NAME")
 	case 1:
 		fmt.Fprintf(a.stderr, "bigc: using connection %q, the only one saved\n", names[0])
-		return a.openConnection(names[0])
+		return a.openConnection(f, names[0])
 	}
 	return nil, badInputf("no store chosen: pass --connection NAME (saved: %s) or --sandbox", strings.Join(names, ", "))
 }
 
 // openSandbox starts the embedded sandbox store on a free local port and
 // returns a client holding its full-access token.
-func (a *app) openSandbox() (*target, error) {
+func (a *app) openSandbox(f *targetFlags) (*target, error) {
 	srv, err := sandbox.Start("", sandboxOptions)
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded sandbox: %w", err)
 	}
-	opts, err := clientOptions()
+	opts, err := f.clientOptions()
 	if err != nil {
 		srv.Close()
 		return nil, err
@@ -91,7 +94,7 @@ func (a *app) openSandbox() (*target, error) {
 
 // openConnection loads a saved connection and builds its client; the token
 // comes from the file or from the environment variable the file names.
-func (a *app) openConnection(name string) (*target, error) {
+func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 	dir, err := a.connectionDir()
 	if err != nil {
 		return nil, err
@@ -100,7 +103,7 @@ func (a *app) openConnection(name string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := clientOptions()
+	opts, err := f.clientOptions()
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +128,12 @@ func (a *app) connectionDir() (connections.Dir, error) {
 // would rather fail fast set it low.
 const maxRetriesEnv = "BIGC_MAX_RETRIES"
 
-// clientOptions are the client options the environment asks for.
-func clientOptions() ([]bigcommerce.Option, error) {
+// clientOptions are the client options the command and the environment ask for.
+func (f *targetFlags) clientOptions() ([]bigcommerce.Option, error) {
 	opts := []bigcommerce.Option{bigcommerce.WithUserAgent("bigc")}
+	if f.concurrency > 0 {
+		opts = append(opts, bigcommerce.WithConcurrency(f.concurrency))
+	}
 	if v := os.Getenv(maxRetriesEnv); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 100 {
