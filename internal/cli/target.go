@@ -124,7 +124,7 @@ func (a *app) connectionDir() (connections.Dir, error) {
 }
 
 // maxRetriesEnv names the environment variable that caps how many times a
-// failed request is retried (default 8, with backoff up to 30 s): scripts that
+// failed request is retried (default bigcommerce.DefaultMaxRetries, with backoff up to 30 s): scripts that
 // would rather fail fast set it low.
 const maxRetriesEnv = "BIGC_MAX_RETRIES"
 
