@@ -166,6 +166,7 @@ func TestValidateInputRefuses(t *testing.T) {
 		{"missing nested required", `{"id": 1, "variants": [{"price": 1}]}`, "variants[0].sku", []string{"is required"}},
 		{"id as a string", `{"id": "12"}`, "id", []string{"must be a whole number", `"12"`}},
 		{"id with a fraction", `{"id": 1.5}`, "id", []string{"must be a whole number, got 1.5"}},
+		{"id too large for an int", `{"id": 12345678901234567890}`, "id", []string{"12345678901234567890 is too large"}},
 		{"price in exponent form", `{"id": 1, "price": 1e3}`, "price", []string{"decimal amount", "no exponent", "1e3"}},
 		{"price with a comma", `{"id": 1, "price": "19,99"}`, "price", []string{"decimal amount", `"19,99"`}},
 		{"price as a boolean", `{"id": 1, "price": true}`, "price", []string{"decimal amount", "true"}},

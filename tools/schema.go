@@ -80,6 +80,20 @@ func isDecimalSchema(s *jsonschema.Schema) bool {
 	return number && str
 }
 
+// boundPaging writes the bounds of a list tool's paging arguments into its
+// input schema: limit 1 to bigcommerce.MaxPageSize, page from 1. The Go fields
+// are plain ints whose zero means "the default", so without the bounds an
+// explicit "limit": 0 would pass silently; with them it is refused, naming
+// the field, and a model reads the range from the schema.
+func boundPaging(in *jsonschema.Schema) {
+	if p := in.Properties["limit"]; p != nil && p.Type == "integer" {
+		p.Minimum, p.Maximum = jsonschema.Ptr(1.0), jsonschema.Ptr(float64(bigcommerce.MaxPageSize))
+	}
+	if p := in.Properties["page"]; p != nil && p.Type == "integer" {
+		p.Minimum = jsonschema.Ptr(1.0)
+	}
+}
+
 // SchemaFor returns the JSON Schema bigc derives for T, with the same options
 // the registry uses for tool inputs and outputs.
 func SchemaFor[T any]() (*jsonschema.Schema, error) {

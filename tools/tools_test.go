@@ -664,3 +664,43 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+// TestListToolsRefuseOutOfRangePaging checks that an explicit limit or page
+// outside its range is refused by name before any request, rather than read as
+// "the default" (the Go fields' zero), and that the schema shows the range.
+func TestListToolsRefuseOutOfRangePaging(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		field, input, wantIn string
+	}{
+		{"limit", `{"limit": 0}`, "must be at least 1, got 0"},
+		{"limit", `{"limit": 251}`, "must be at most 250, got 251"},
+		{"page", `{"page": 0}`, "must be at least 1, got 0"},
+	}
+	var listTools int
+	for _, tool := range NewRegistry().Tools() {
+		if tool.InputSchema.Properties["limit"] == nil {
+			continue
+		}
+		listTools++
+		if lim := tool.InputSchema.Properties["limit"]; lim.Minimum == nil || *lim.Minimum != 1 || lim.Maximum == nil || *lim.Maximum != bigcommerce.MaxPageSize {
+			t.Errorf("%s: limit schema has no 1..%d bounds", tool.Name, bigcommerce.MaxPageSize)
+		}
+		if err := tool.CheckInput(json.RawMessage(`{"limit": 1}`)); err != nil {
+			t.Errorf("%s: limit 1 refused: %v", tool.Name, err)
+		}
+		for _, tt := range tests {
+			if tool.InputSchema.Properties[tt.field] == nil {
+				continue
+			}
+			err := tool.CheckInput(json.RawMessage(tt.input))
+			var e *Error
+			if !errors.As(err, &e) || e.Category != CategoryBadInput || e.Field != tt.field || !strings.Contains(e.Message, tt.wantIn) {
+				t.Errorf("%s %s: error = %v, want bad_input on %s containing %q", tool.Name, tt.input, err, tt.field, tt.wantIn)
+			}
+		}
+	}
+	if listTools < 4 {
+		t.Errorf("found %d tools with a limit, want the 4 list tools", listTools)
+	}
+}

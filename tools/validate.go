@@ -84,6 +84,11 @@ func decodeTree(raw []byte) (any, error) {
 func decodeError(err error) *Error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
+		// A whole number that does not fit the Go integer is not a wrong type.
+		if lit, ok := strings.CutPrefix(te.Value, "number "); ok && isIntegerLiteral(lit) && jsonKind(te.Type.Kind().String()) == "a whole number" {
+			return &Error{Category: CategoryBadInput, Field: te.Field,
+				Message: fmt.Sprintf("%s is too large to be an id or a count", lit)}
+		}
 		return &Error{Category: CategoryBadInput, Field: te.Field,
 			Message: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)}
 	}

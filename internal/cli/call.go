@@ -33,7 +33,7 @@ and the exit code is 2.`,
 		Example: `  bigc call list-orders --sandbox --input '{"status": "Awaiting Fulfillment", "limit": 5}'
   bigc call get-product --connection us-production --input '{"id": 112}'
   echo '{"id": 112}' | bigc call delete-product --connection staging --input-file - --yes`,
-		Args:              cobra.ExactArgs(1),
+		Args:              oneToolArg,
 		ValidArgsFunction: completeToolNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tool, err := lookupTool(tools.NewRegistry(), args[0])

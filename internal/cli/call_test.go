@@ -79,6 +79,20 @@ func TestCallUnknownTool(t *testing.T) {
 	}
 }
 
+func TestToolArgumentCount(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"call", "--sandbox"},
+		{"call", "get-order", "get-product", "--sandbox"},
+		{"tools", "show"},
+	} {
+		r := runBigc(t, t.TempDir(), "", args...)
+		if r.code != exitBadInput || !strings.Contains(r.stderr, "takes one TOOL argument") || !strings.Contains(r.stderr, "raw-api-request") {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, r.code, r.stderr)
+		}
+	}
+}
+
 func TestMaxRetriesEnv(t *testing.T) {
 	for _, tc := range []struct {
 		value string

@@ -32,3 +32,12 @@ func (a *app) completeConnectionNames(cmd *cobra.Command, args []string, toCompl
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
+
+// completeConnectionArg offers saved connection names for a command's one
+// NAME argument (connection verify and remove).
+func (a *app) completeConnectionArg(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return a.completeConnectionNames(cmd, args, toComplete)
+}

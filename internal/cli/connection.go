@@ -174,9 +174,10 @@ func (a *app) connectionListCmd() *cobra.Command {
 
 func (a *app) connectionVerifyCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "verify NAME",
-		Short: "Check a saved connection's credentials again and say which tool groups it can read",
-		Args:  cobra.ExactArgs(1),
+		Use:               "verify NAME",
+		Short:             "Check a saved connection's credentials again and say which tool groups it can read",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeConnectionArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := a.connectionDir()
 			if err != nil {
@@ -200,9 +201,10 @@ func (a *app) connectionVerifyCmd() *cobra.Command {
 
 func (a *app) connectionRemoveCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Delete a saved connection (the token in the store stays valid; revoke it in the control panel)",
-		Args:  cobra.ExactArgs(1),
+		Use:               "remove NAME",
+		Short:             "Delete a saved connection (the token in the store stays valid; revoke it in the control panel)",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeConnectionArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := a.connectionDir()
 			if err != nil {

@@ -64,7 +64,7 @@ func (a *app) toolsShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:               "show TOOL",
 		Short:             "Print a tool's description, annotations and input and output JSON Schemas",
-		Args:              cobra.ExactArgs(1),
+		Args:              oneToolArg,
 		ValidArgsFunction: completeToolNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := lookupTool(tools.NewRegistry(), args[0])
@@ -85,6 +85,16 @@ func lookupTool(reg *tools.Registry, name string) (*tools.Tool, error) {
 		return t, nil
 	}
 	return nil, badInputf("no tool named %q; the tools are: %s (see bigc tools)", name, strings.Join(reg.Names(), ", "))
+}
+
+// oneToolArg is the Args check of the commands that take one TOOL: a missing
+// or extra argument gets the list of names, as an unknown name does.
+func oneToolArg(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 {
+		return nil
+	}
+	return badInputf("%s takes one TOOL argument, got %d; the tools are: %s (see bigc tools)",
+		cmd.CommandPath(), len(args), strings.Join(tools.NewRegistry().Names(), ", "))
 }
 
 // annotationWords renders annotations for the human-readable list.

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -86,5 +88,30 @@ func TestCompletionOffersToolNames(t *testing.T) {
 	r = runBigc(t, t.TempDir(), "", "completion", "bash")
 	if r.code != exitOK || !strings.Contains(r.stdout, "bash completion") {
 		t.Errorf("completion bash: exit %d", r.code)
+	}
+}
+
+func TestCompletionOffersConnectionNames(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	dir := connections.Open(cfg)
+	for _, name := range []string{"us-production", "us-staging", "eu"} {
+		if err := dir.Save(&connections.Connection{Name: name, StoreHash: "abc123", TokenEnv: "BIGC_TOKEN"}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{
+		{"__complete", "connection", "verify", "us-"},
+		{"__complete", "connection", "remove", "us-"},
+		{"__complete", "call", "get-order", "--connection", "us-"},
+	} {
+		r := runBigc(t, cfg, "", args...)
+		if r.code != exitOK {
+			t.Fatalf("%v: exit %d, stderr:\n%s", args, r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		if want := []string{"us-production", "us-staging", ":4"}; !slices.Equal(lines, want) {
+			t.Errorf("%v offers %q, want %q", args, lines, want)
+		}
 	}
 }

@@ -126,6 +126,11 @@ func (c *Connection) Validate() error {
 	case c.TokenEnv != "" && c.Token != "":
 		return fmt.Errorf("%w: give the token either in an environment variable or on standard input, not both", ErrInvalid)
 	case c.TokenEnv != "":
+		// A token pasted where its variable's name belongs would otherwise be
+		// echoed in this and later errors ("the variable tnh..., which is not set").
+		if looksLikeToken(c.TokenEnv) {
+			return fmt.Errorf("%w: --token-env takes the name of an environment variable (e.g. BIGC_TOKEN), but this looks like an access token itself (not shown); export it in a variable and pass that name", ErrInvalid)
+		}
 		if !envVarRE.MatchString(c.TokenEnv) {
 			return fmt.Errorf("%w: --token-env %q is not an environment variable name (want e.g. BIGC_TOKEN)", ErrInvalid, c.TokenEnv)
 		}
@@ -151,6 +156,27 @@ func CheckToken(token string) error {
 		}
 	}
 	return nil
+}
+
+// looksLikeToken reports whether s has the shape of a BigCommerce access
+// token (20 or more lowercase letters and digits, both present) rather than of
+// an environment variable's name, which has capitals or underscores.
+func looksLikeToken(s string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	var letter, digit bool
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			letter = true
+		case r >= '0' && r <= '9':
+			digit = true
+		default:
+			return false
+		}
+	}
+	return letter && digit
 }
 
 // ResolveToken returns c's access token, from the file or from the

@@ -53,6 +53,8 @@ func TestValidateName(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
+	// tokenShaped has the form of a real access token: 31 lowercase letters and digits.
+	const tokenShaped = "tnhfxns71aakisd22jiwpunk0grz7rc"
 	base := Connection{Name: "prod", StoreHash: "abc123", Token: secret}
 	for _, tc := range []struct {
 		name   string
@@ -65,6 +67,9 @@ func TestValidate(t *testing.T) {
 		{"no token", func(c *Connection) { c.Token = "" }, "no token"},
 		{"both token sources", func(c *Connection) { c.TokenEnv = "X" }, "not both"},
 		{"bad env var name", func(c *Connection) { c.Token, c.TokenEnv = "", "MY-TOKEN" }, "not an environment variable name"},
+		{"the token itself given as the env var", func(c *Connection) { c.Token, c.TokenEnv = "", tokenShaped }, "looks like an access token itself"},
+		{"a token starting with a digit as the env var", func(c *Connection) { c.Token, c.TokenEnv = "", "9"+tokenShaped }, "looks like an access token itself"},
+		{"valid lower-case env var name", func(c *Connection) { c.Token, c.TokenEnv = "", "bigc_token_2" }, ""},
 		{"token with a newline", func(c *Connection) { c.Token = "abc\r\nX-Evil: 1" }, "control character"},
 		{"bad store hash", func(c *Connection) { c.StoreHash = "abc 123" }, "--store-hash"},
 		{"store hash as a path", func(c *Connection) { c.StoreHash = "stores/abc123" }, `want the bare hash "abc123"`},
@@ -78,7 +83,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: Validate() = %v, want nil", tc.name, err)
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%s: Validate() = %v, want an error containing %q", tc.name, err, tc.want)
-		case err != nil && strings.Contains(err.Error(), secret):
+		case err != nil && (strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), tokenShaped)):
 			t.Errorf("%s: the error %q holds the token", tc.name, err)
 		}
 	}
