@@ -131,12 +131,18 @@ func (a *app) readTokenStdin() (string, error) {
 	return tok, nil
 }
 
+// verifyMaxRetries is how often the credential check retries a failed request.
+const verifyMaxRetries = 2
+
 // verifyConnection runs the lightweight credential check and records what it found in c.
 func (a *app) verifyConnection(cmd *cobra.Command, c *connections.Connection) (*connections.Check, error) {
 	opts, err := (&targetFlags{}).clientOptions()
 	if err != nil {
 		return nil, err
 	}
+	// A credential check answers a person waiting at a prompt: two retries,
+	// not the nine a long job gets. BIGC_MAX_RETRIES, applied after, still wins.
+	opts = append([]bigcommerce.Option{bigcommerce.WithMaxRetries(verifyMaxRetries)}, opts...)
 	client, err := c.NewClient(os.Getenv, opts...)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -389,6 +390,34 @@ func TestE2EUpstreamAndQuota(t *testing.T) {
 	q.saveConnection(limited, "limited")
 	q.run("", "call", "list-products", "--connection", "limited")
 	q.wantExit(exitRateLimited, tools.CategoryRateLimited, "", "call", "list-products", "--connection", "limited")
+}
+
+// TestE2EConnectionCheckFailsFast: the credential check behind connection add
+// retries a failing store twice, not the nine times a long job may, so a person
+// at the prompt gets exit 6 at once, and nothing is saved.
+func TestE2EConnectionCheckFailsFast(t *testing.T) {
+	t.Parallel()
+	failing := startSandbox(t, "--faults", "500=1")
+	b := &bin{t: t, cfg: t.TempDir()} // no BIGC_MAX_RETRIES: the command's own budget
+	b.wantExit(exitRateLimited, tools.CategoryUpstream, failing.Tokens.Full,
+		"connection", "add", "flaky", "--store-hash", failing.StoreHash, "--token-stdin", "--base-url", failing.URL)
+	resp, err := http.Get(failing.URL + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stats struct {
+		Requests int `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatal(err)
+	}
+	if stats.Requests != 1+verifyMaxRetries {
+		t.Errorf("the check sent %d requests, want %d (one try and %d retries)", stats.Requests, 1+verifyMaxRetries, verifyMaxRetries)
+	}
+	if names, _ := connections.Open(b.cfg).Names(); len(names) != 0 {
+		t.Errorf("a connection that failed its check was saved: %v", names)
+	}
 }
 
 // saveConnection saves a connection to sb's full token without verifying it.
