@@ -258,16 +258,12 @@ func (s *CustomersService) Create(ctx context.Context, customers []*CustomerCrea
 		}
 	}
 	var out []*Customer
-	batches := chunks(customers, maxCustomerBatch)
-	for b, batch := range batches {
+	err := inBatches("create customers", customers, maxCustomerBatch, func(batch []*CustomerCreateRequest) error {
 		got, _, err := v3Data[[]*Customer](ctx, s.c, http.MethodPost, "/customers", nil, batch)
-		if err != nil {
-			return out, &BatchError{Op: "create customers", Batch: b, Batches: len(batches),
-				First: b * maxCustomerBatch, Last: b*maxCustomerBatch + len(batch) - 1, Err: err}
-		}
 		out = append(out, got...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // CustomerUpdate changes one customer; only non-nil fields are sent.
@@ -308,16 +304,12 @@ func (s *CustomersService) Update(ctx context.Context, updates []*CustomerUpdate
 		}
 	}
 	var out []*Customer
-	batches := chunks(updates, maxCustomerBatch)
-	for b, batch := range batches {
+	err := inBatches("update customers", updates, maxCustomerBatch, func(batch []*CustomerUpdate) error {
 		got, _, err := v3Data[[]*Customer](ctx, s.c, http.MethodPut, "/customers", nil, batch)
-		if err != nil {
-			return out, &BatchError{Op: "update customers", Batch: b, Batches: len(batches),
-				First: b * maxCustomerBatch, Last: b*maxCustomerBatch + len(batch) - 1, Err: err}
-		}
 		out = append(out, got...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // Delete deletes the customers with the given IDs: DELETE
@@ -327,15 +319,10 @@ func (s *CustomersService) Delete(ctx context.Context, ids []int) error {
 	if err := checkIDs("id:in", ids); err != nil {
 		return err
 	}
-	batches := chunks(ids, maxCustomerDeleteIn)
-	for b, batch := range batches {
-		q := url.Values{"id:in": {joinInts(batch)}}
-		if _, err := noContent(ctx, s.c, http.MethodDelete, "v3", "/customers", q); err != nil {
-			return &BatchError{Op: "delete customers", Batch: b, Batches: len(batches),
-				First: b * maxCustomerDeleteIn, Last: b*maxCustomerDeleteIn + len(batch) - 1, Err: err}
-		}
-	}
-	return nil
+	return inBatches("delete customers", ids, maxCustomerDeleteIn, func(batch []int) error {
+		_, err := noContent(ctx, s.c, http.MethodDelete, "v3", "/customers", url.Values{"id:in": {joinInts(batch)}})
+		return err
+	})
 }
 
 // AddressListOptions filters GET /v3/customers/addresses.
@@ -394,14 +381,10 @@ func (s *CustomersService) CreateAddresses(ctx context.Context, addrs []*Address
 		}
 	}
 	var out []*CustomerAddress
-	batches := chunks(addrs, maxCustomerBatch)
-	for b, batch := range batches {
+	err := inBatches("create addresses", addrs, maxCustomerBatch, func(batch []*AddressCreateRequest) error {
 		got, _, err := v3Data[[]*CustomerAddress](ctx, s.c, http.MethodPost, "/customers/addresses", nil, batch)
-		if err != nil {
-			return out, &BatchError{Op: "create addresses", Batch: b, Batches: len(batches),
-				First: b * maxCustomerBatch, Last: b*maxCustomerBatch + len(batch) - 1, Err: err}
-		}
 		out = append(out, got...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }

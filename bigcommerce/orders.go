@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -335,7 +336,7 @@ func (o *OrderListOptions) values(count bool) (url.Values, error) {
 		return nil, err
 	}
 	if o.Sort != "" {
-		field, dir, ok := cutLast(o.Sort, ':')
+		field, dir, ok := strings.Cut(o.Sort, ":")
 		if !ok {
 			field, dir = o.Sort, "asc"
 		}
@@ -371,15 +372,6 @@ func (o *OrderListOptions) values(count bool) (url.Values, error) {
 		q.page(o.Page, o.Limit)
 	}
 	return q.values(), nil
-}
-
-func cutLast(s string, sep byte) (before, after string, found bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // List lists one page of orders: GET /v2/orders. A page past the end is a
@@ -544,15 +536,17 @@ func (s *OrdersService) Update(ctx context.Context, id int, r *OrderUpdateReques
 	return v2Do[*Order](ctx, s.c, http.MethodPut, "/orders/"+itoa(id), nil, r)
 }
 
-// v2All collects every page of a V2 sub-resource list. These lists are small
-// (an order's line items, addresses, coupons, shipments), so they are
-// returned whole.
-func v2All[T any](ctx context.Context, c *Client, path string) ([]*T, error) {
+// orderSubList collects every page of an order's sub-resource list,
+// GET /v2/orders/{id}/{sub}. These lists are small (line items, addresses,
+// coupons, shipments), so they are returned whole.
+func orderSubList[T any](ctx context.Context, c *Client, orderID int, sub string) ([]*T, error) {
+	if err := checkID("order_id", orderID); err != nil {
+		return nil, err
+	}
+	path := "/orders/" + itoa(orderID) + "/" + sub
 	var out []*T
 	for it, err := range all(ctx, pagingV2, func(ctx context.Context, p pageRequest) ([]*T, *Response, error) {
-		q := newQuery()
-		q.page(p.Page, p.Limit)
-		return v2Do[[]*T](ctx, c, http.MethodGet, path, q.values(), nil)
+		return listPage[*T](ctx, c, "v2", path, nil, p)
 	}) {
 		if err != nil {
 			return out, err
@@ -565,36 +559,24 @@ func v2All[T any](ctx context.Context, c *Client, path string) ([]*T, error) {
 // Products returns all of an order's line items, every page:
 // GET /v2/orders/{id}/products.
 func (s *OrdersService) Products(ctx context.Context, orderID int) ([]*OrderProduct, error) {
-	if err := checkID("order_id", orderID); err != nil {
-		return nil, err
-	}
-	return v2All[OrderProduct](ctx, s.c, "/orders/"+itoa(orderID)+"/products")
+	return orderSubList[OrderProduct](ctx, s.c, orderID, "products")
 }
 
 // ShippingAddresses returns an order's shipping addresses:
 // GET /v2/orders/{id}/shipping_addresses.
 func (s *OrdersService) ShippingAddresses(ctx context.Context, orderID int) ([]*OrderShippingAddress, error) {
-	if err := checkID("order_id", orderID); err != nil {
-		return nil, err
-	}
-	return v2All[OrderShippingAddress](ctx, s.c, "/orders/"+itoa(orderID)+"/shipping_addresses")
+	return orderSubList[OrderShippingAddress](ctx, s.c, orderID, "shipping_addresses")
 }
 
 // Coupons returns the coupons applied to an order: GET /v2/orders/{id}/coupons.
 func (s *OrdersService) Coupons(ctx context.Context, orderID int) ([]*OrderCoupon, error) {
-	if err := checkID("order_id", orderID); err != nil {
-		return nil, err
-	}
-	return v2All[OrderCoupon](ctx, s.c, "/orders/"+itoa(orderID)+"/coupons")
+	return orderSubList[OrderCoupon](ctx, s.c, orderID, "coupons")
 }
 
 // Shipments returns an order's shipments (none is a 204):
 // GET /v2/orders/{id}/shipments.
 func (s *OrdersService) Shipments(ctx context.Context, orderID int) ([]*Shipment, error) {
-	if err := checkID("order_id", orderID); err != nil {
-		return nil, err
-	}
-	return v2All[Shipment](ctx, s.c, "/orders/"+itoa(orderID)+"/shipments")
+	return orderSubList[Shipment](ctx, s.c, orderID, "shipments")
 }
 
 // ShipmentCreateRequest is the body of POST /v2/orders/{id}/shipments.

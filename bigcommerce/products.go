@@ -142,7 +142,6 @@ type ProductListOptions struct {
 }
 
 func (o *ProductListOptions) values() (url.Values, error) {
-	q := newQuery()
 	if o == nil {
 		return nil, nil
 	}
@@ -158,6 +157,7 @@ func (o *ProductListOptions) values() (url.Values, error) {
 			return nil, err
 		}
 	}
+	q := newQuery()
 	q.ints("id:in", o.IDs)
 	q.str("name", o.Name)
 	q.str("sku", o.SKU)
@@ -452,16 +452,12 @@ func (s *ProductsService) BatchUpdate(ctx context.Context, updates []ProductBatc
 		}
 	}
 	var out []*Product
-	batches := chunks(updates, maxProductBatch)
-	for b, batch := range batches {
+	err := inBatches("batch update products", updates, maxProductBatch, func(batch []ProductBatchUpdate) error {
 		got, _, err := v3Data[[]*Product](ctx, s.c, http.MethodPut, "/catalog/products", nil, batch)
-		if err != nil {
-			return out, &BatchError{Op: "batch update products", Batch: b, Batches: len(batches),
-				First: b * maxProductBatch, Last: b*maxProductBatch + len(batch) - 1, Err: err}
-		}
 		out = append(out, got...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // Delete deletes one product: DELETE /v3/catalog/products/{id}.
@@ -479,15 +475,10 @@ func (s *ProductsService) DeleteByIDs(ctx context.Context, ids []int) error {
 	if err := checkIDs("id:in", ids); err != nil {
 		return err
 	}
-	batches := chunks(ids, maxProductDeleteByID)
-	for b, batch := range batches {
-		q := url.Values{"id:in": {joinInts(batch)}}
-		if _, err := noContent(ctx, s.c, http.MethodDelete, "v3", "/catalog/products", q); err != nil {
-			return &BatchError{Op: "delete products", Batch: b, Batches: len(batches),
-				First: b * maxProductDeleteByID, Last: b*maxProductDeleteByID + len(batch) - 1, Err: err}
-		}
-	}
-	return nil
+	return inBatches("delete products", ids, maxProductDeleteByID, func(batch []int) error {
+		_, err := noContent(ctx, s.c, http.MethodDelete, "v3", "/catalog/products", url.Values{"id:in": {joinInts(batch)}})
+		return err
+	})
 }
 
 // ListImages lists a product's images: GET /v3/catalog/products/{id}/images.

@@ -219,6 +219,19 @@ func chunks[T any](items []T, n int) [][]T {
 	return out
 }
 
+// inBatches calls send with items n at a time, in order, and stops at the first
+// failure, which it returns as a *BatchError naming op and the failed batch.
+func inBatches[T any](op string, items []T, n int, send func(batch []T) error) error {
+	batches := chunks(items, n)
+	for b, batch := range batches {
+		if err := send(batch); err != nil {
+			return &BatchError{Op: op, Batch: b, Batches: len(batches),
+				First: b * n, Last: b*n + len(batch) - 1, Err: err}
+		}
+	}
+	return nil
+}
+
 // BatchError says which request of a split batch operation failed. Requests
 // before it succeeded; requests after it were not sent. errors.Is sees through
 // it to the cause (e.g. ErrValidation, or ErrOutcomeUnknown when a create may

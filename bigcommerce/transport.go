@@ -138,8 +138,10 @@ type attemptResult struct {
 // target is the full URL.
 func (c *Client) attempt(ctx context.Context, method, shownPath, target string, body []byte, wantJSON bool) attemptResult {
 	post := method == http.MethodPost
+	// res is set once an answer arrives; every later failure carries it.
+	var res *Response
 	fail := func(status int, title string, cause error, kind error, retry bool) attemptResult {
-		return attemptResult{err: &APIError{Status: status, Method: method, Path: shownPath, Title: title,
+		return attemptResult{res: res, err: &APIError{Status: status, Method: method, Path: shownPath, Title: title,
 			Err: cause, kind: kind}, retry: retry}
 	}
 	tk, err := c.gov.acquire(ctx, func(d time.Duration, why string) {
@@ -187,7 +189,7 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 	recv := time.Now()
 	c.gov.release()
 	c.gov.observe(tk, resp.Header, recv)
-	res := &Response{StatusCode: resp.StatusCode, Header: resp.Header}
+	res = &Response{StatusCode: resp.StatusCode, Header: resp.Header}
 	status := resp.StatusCode
 
 	if len(data) > maxBodyBytes {
@@ -195,7 +197,6 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 		if post && status < 300 {
 			r.err.kind = ErrOutcomeUnknown
 		}
-		r.res = res
 		return r
 	}
 	if status == http.StatusTooManyRequests {
@@ -205,27 +206,14 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 		e := c.apiError(status, method, shownPath, resp.Header, data)
 		return attemptResult{res: res, err: e, retry: true, wait: e.RetryAfter, governed: true}
 	}
-	if readErr != nil {
-		cause := netCause(readErr, c.token)
-		if ctx.Err() != nil {
-			r := fail(status, "", cause, kindOf(ctx.Err(), post && status < 300, false), false)
-			r.err.Err = ctx.Err()
-			r.res, r.ctxErr = res, true
-			return r
-		}
-		if status >= 300 {
-			// The status is the answer; the body is only detail.
-			e := c.apiError(status, method, shownPath, resp.Header, data)
-			return attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
-		}
-		if post {
-			return fail(status, "the answer was cut off after the request was applied", cause, ErrOutcomeUnknown, false)
-		}
-		r := fail(status, "the answer was cut off", cause, ErrUpstream, true)
-		r.res = res
+	if readErr != nil && ctx.Err() != nil {
+		r := fail(status, "", netCause(readErr, c.token), kindOf(ctx.Err(), post && status < 300, false), false)
+		r.err.Err = ctx.Err()
+		r.ctxErr = true
 		return r
 	}
 	if status >= 300 {
+		// The status is the answer; a body cut off is only lost detail.
 		e := c.apiError(status, method, shownPath, resp.Header, data)
 		r := attemptResult{res: res, err: e, retry: !post && retryableStatus(status)}
 		if r.retry {
@@ -235,14 +223,20 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 		}
 		return r
 	}
+	// A 2xx whose body was lost: a POST was applied, so its outcome is unknown
+	// and it is never resent; anything else is sent again.
+	cutOff := func(title string, cause error) attemptResult {
+		if post {
+			return fail(status, title+" after the request was applied", cause, ErrOutcomeUnknown, false)
+		}
+		return fail(status, title, cause, ErrUpstream, true)
+	}
+	if readErr != nil {
+		return cutOff("the answer was cut off", netCause(readErr, c.token))
+	}
 	if wantJSON && status != http.StatusNoContent {
 		if t := bytes.TrimSpace(data); len(t) > 0 && !json.Valid(t) {
-			if post {
-				return fail(status, "the answer is not valid JSON (cut off?) after the request was applied", nil, ErrOutcomeUnknown, false)
-			}
-			r := fail(status, "the answer is not valid JSON (cut off?)", nil, ErrUpstream, true)
-			r.res = res
-			return r
+			return cutOff("the answer is not valid JSON (cut off?)", nil)
 		}
 	}
 	return attemptResult{res: res, data: data}

@@ -260,9 +260,13 @@ func TestPostWithCutOffAnswerIsOutcomeUnknown(t *testing.T) {
 			n.Add(1)
 			h(w)
 		}))
-		_, err := c.do(t.Context(), request{method: "POST", version: "v3", path: "/customers", body: []int{}}, &envelope[coreItem]{})
+		resp, err := c.do(t.Context(), request{method: "POST", version: "v3", path: "/customers", body: []int{}}, &envelope[coreItem]{})
 		if !errors.Is(err, ErrOutcomeUnknown) || n.Load() != 1 {
 			t.Errorf("case %d: err %v, server saw %d; want outcome unknown after 1", i, err, n.Load())
+		}
+		// The answer's status is known even though its body was lost.
+		if resp == nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("case %d: response %+v; want one with status 200", i, resp)
 		}
 	}
 }

@@ -314,16 +314,12 @@ func (s *VariantsService) BatchUpdate(ctx context.Context, updates []VariantBatc
 		}
 	}
 	var out []*Variant
-	batches := chunks(updates, maxVariantBatch)
-	for b, batch := range batches {
+	err := inBatches("batch update variants", updates, maxVariantBatch, func(batch []VariantBatchUpdate) error {
 		got, _, err := v3Data[[]*Variant](ctx, s.c, http.MethodPut, "/catalog/variants", nil, batch)
-		if err != nil {
-			return out, &BatchError{Op: "batch update variants", Batch: b, Batches: len(batches),
-				First: b * maxVariantBatch, Last: b*maxVariantBatch + len(batch) - 1, Err: err}
-		}
 		out = append(out, got...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // Options lists all of a product's variant options with their values:
@@ -334,9 +330,7 @@ func (s *VariantsService) Options(ctx context.Context, productID int) ([]*Varian
 	}
 	var out []*VariantOption
 	for o, err := range all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*VariantOption, *Response, error) {
-		q := newQuery()
-		q.page(p.Page, p.Limit)
-		return v3Get[[]*VariantOption](ctx, s.c, "/catalog/products/"+itoa(productID)+"/options", q.values())
+		return listPage[*VariantOption](ctx, s.c, "v3", "/catalog/products/"+itoa(productID)+"/options", nil, p)
 	}) {
 		if err != nil {
 			return out, err
