@@ -90,19 +90,13 @@ func (s *Store) listAddresses(c *call) {
 			}
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 // createAddresses serves POST /v3/customers/addresses (an array, each with customer_id).
 func (s *Store) createAddresses(c *call) {
 	var in []addressInput
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 10 {
-		c.tooMany(10)
+	if !decodeBatch(c, &in, 10) {
 		return
 	}
 	errs := map[string]string{}
@@ -134,11 +128,7 @@ func (s *Store) createAddresses(c *call) {
 // updateAddresses serves PUT /v3/customers/addresses (an array, each with id).
 func (s *Store) updateAddresses(c *call) {
 	var in []addressInput
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 10 {
-		c.tooMany(10)
+	if !decodeBatch(c, &in, 10) {
 		return
 	}
 	for i := range in {

@@ -48,9 +48,7 @@ func (s *Store) listBrands(c *call) {
 			out = append(out, b)
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 func (c *call) brandOr404() *brand {

@@ -67,9 +67,7 @@ func (s *Store) listTrees(c *call) {
 			out = append(out, t)
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 // upsertTrees serves PUT /v3/catalog/trees: at most 50; a new tree needs
@@ -80,11 +78,7 @@ func (s *Store) upsertTrees(c *call) {
 		Name     string `json:"name"`
 		Channels []int  `json:"channels"`
 	}
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 50 {
-		c.tooMany(50)
+	if !decodeBatch(c, &in, 50) {
 		return
 	}
 	out := make([]*tree, 0, len(in))
@@ -161,9 +155,7 @@ func (s *Store) listCategories(c *call) {
 			out = append(out, cg)
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 type categoryInput struct {

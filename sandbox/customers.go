@@ -152,13 +152,7 @@ func (c *call) matchingCustomers() ([]*customer, error) {
 	if !ok || dir != "" && dir != "asc" && dir != "desc" {
 		return nil, &filterError{"sort", spec, "one of date_created:asc|desc, last_name:asc|desc, date_modified:asc|desc"}
 	}
-	slices.SortStableFunc(out, func(a, b *customer) int {
-		r := cmp.Or(less(a, b), cmp.Compare(a.ID, b.ID))
-		if dir == "desc" {
-			return -r
-		}
-		return r
-	})
+	sortRecords(out, less, func(cu *customer) int { return cu.ID }, dir == "desc")
 	return out, nil
 }
 
@@ -311,11 +305,7 @@ func billingFor(cu *customer) *OrderAddress {
 // updateCustomers serves PUT /v3/customers: an array of at most 10, each with its id.
 func (s *Store) updateCustomers(c *call) {
 	var in []customerInput
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 10 {
-		c.tooMany(10)
+	if !decodeBatch(c, &in, 10) {
 		return
 	}
 	errs := map[string]string{}

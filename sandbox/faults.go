@@ -2,8 +2,9 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,20 +92,10 @@ func (f *Faults) set(key, val string) error {
 // String is the spec ParseFaults reads back to the same Faults.
 func (f Faults) String() string {
 	var parts []string
-	codes := make([]int, 0, len(f.ServerErrors))
-	for c := range f.ServerErrors {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
-	for _, c := range codes {
+	for _, c := range slices.Sorted(maps.Keys(f.ServerErrors)) {
 		parts = append(parts, fmt.Sprintf("%d=%g", c, f.ServerErrors[c]))
 	}
-	names := make([]string, 0, len(faultNames))
-	for n := range faultNames {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(faultNames)) {
 		if p := *faultNames[n](&f); p > 0 {
 			parts = append(parts, fmt.Sprintf("%s=%g", n, p))
 		}
@@ -140,15 +131,22 @@ type injector struct {
 	mu     sync.Mutex
 	rng    *rand.Rand
 	faults Faults
+	codes  []int // faults.ServerErrors' statuses, sorted: map order is random, the draws must not be
 }
 
 func newInjector(seed int64, f Faults) *injector {
-	return &injector{rng: rand.New(rand.NewPCG(uint64(seed), 0xfa017)), faults: f}
+	in := &injector{rng: rand.New(rand.NewPCG(uint64(seed), 0xfa017))}
+	in.set(f)
+	return in
 }
 
+// set replaces the faults. It keeps its own copy of the status map, so the
+// sorted statuses stay those of the map the draws read.
 func (in *injector) set(f Faults) {
+	f.ServerErrors = maps.Clone(f.ServerErrors)
+	codes := slices.Sorted(maps.Keys(f.ServerErrors))
 	in.mu.Lock()
-	in.faults = f
+	in.faults, in.codes = f, codes
 	in.mu.Unlock()
 }
 
@@ -166,12 +164,7 @@ func (in *injector) before() faultPlan {
 	if f.RateLimitNoHeader > 0 && in.rng.Float64() < f.RateLimitNoHeader {
 		return faultPlan{kind: fault429NoHeaders, status: 429}
 	}
-	codes := make([]int, 0, len(f.ServerErrors))
-	for c := range f.ServerErrors {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes) // map order is random; keep the draws reproducible
-	for _, c := range codes {
+	for _, c := range in.codes {
 		if p := f.ServerErrors[c]; p > 0 && in.rng.Float64() < p {
 			return faultPlan{kind: faultStatus, status: c}
 		}

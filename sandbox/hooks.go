@@ -55,9 +55,7 @@ func (s *Store) listHooks(c *call) {
 			out = append(out, h)
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 func (c *call) hookOr404() *hook {

@@ -112,13 +112,7 @@ func (s *Store) orderPage(q *orderQuery, sortSpec string, pg page) ([]*order, er
 		s.walkByModified(q, desc, visit)
 	default:
 		all := s.filterOrders(q)
-		slices.SortStableFunc(all, func(a, b *order) int {
-			r := cmp.Or(less(a, b), cmp.Compare(a.id, b.id))
-			if desc {
-				return -r
-			}
-			return r
-		})
+		sortRecords(all, less, func(o *order) int { return o.id }, desc)
 		lo, hi := pg.window(len(all))
 		out = all[lo:hi]
 	}

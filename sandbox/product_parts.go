@@ -8,13 +8,6 @@ import (
 
 // This file serves a product's options, images and custom fields.
 
-// listPart answers one page of a product's sub-collection.
-func listPart[T any](c *call, items []T) {
-	pg := c.paging()
-	lo, hi := pg.window(len(items))
-	c.v3Page(nonNil(items[lo:hi]), pg, len(items), hi-lo)
-}
-
 // findPart finds the item of a product's sub-collection with the path's second id.
 func findPart[T any](c *call, items []T, id func(T) int) (T, bool) {
 	for _, it := range items {
@@ -47,7 +40,7 @@ var optionTypes = []string{"radio_buttons", "rectangles", "dropdown", "product_l
 
 func (s *Store) listOptions(c *call) {
 	if p := c.productOr404(); p != nil {
-		listPart(c, p.Options)
+		v3List(c, p.Options)
 	}
 }
 
@@ -192,7 +185,7 @@ func (s *Store) listImages(c *call) {
 		c.noContent() // the real API answers 204 when a product has no images
 		return
 	}
-	listPart(c, p.Images)
+	v3List(c, p.Images)
 }
 
 func (s *Store) getImage(c *call) {
@@ -261,7 +254,7 @@ type customFieldInput struct {
 
 func (s *Store) listCustomFields(c *call) {
 	if p := c.productOr404(); p != nil {
-		listPart(c, p.CustomFields)
+		v3List(c, p.CustomFields)
 	}
 }
 

@@ -284,13 +284,7 @@ func (c *call) productWindow(pg page) ([]*product, int, error) {
 	if byID {
 		return out, n, nil
 	}
-	slices.SortStableFunc(out, func(a, b *product) int {
-		r := cmp.Or(less(a, b), cmp.Compare(a.ID, b.ID))
-		if desc {
-			return -r
-		}
-		return r
-	})
+	sortRecords(out, less, func(p *product) int { return p.ID }, desc)
 	lo, hi := pg.window(len(out))
 	return out[lo:hi], n, nil
 }
@@ -674,11 +668,7 @@ func (s *Store) updateProductAPI(c *call) {
 // each with its id. Every item is checked before any is applied.
 func (s *Store) batchUpdateProducts(c *call) {
 	var in []productInput
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 10 {
-		c.tooMany(10)
+	if !decodeBatch(c, &in, 10) {
 		return
 	}
 	for i := range in {

@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -96,6 +98,24 @@ func (c *call) offsetMeta(p page, total, count int) pagination {
 // v3Page answers {data, meta:{pagination}} for one offset page.
 func (c *call) v3Page(data any, p page, total, count int) {
 	c.json(200, map[string]any{"data": data, "meta": map[string]any{"pagination": c.offsetMeta(p, total, count)}})
+}
+
+// v3List answers the requested offset page of items, all of which match.
+func v3List[T any](c *call, items []T) {
+	pg := c.paging()
+	lo, hi := pg.window(len(items))
+	c.v3Page(nonNil(items[lo:hi]), pg, len(items), hi-lo)
+}
+
+// sortRecords orders a list by less, ties by id, the whole reversed when desc.
+func sortRecords[T any](list []T, less func(a, b T) int, id func(T) int, desc bool) {
+	slices.SortStableFunc(list, func(a, b T) int {
+		r := cmp.Or(less(a, b), cmp.Compare(id(a), id(b)))
+		if desc {
+			return -r
+		}
+		return r
+	})
 }
 
 // cursorPagination is V3's meta.cursor_pagination.

@@ -148,6 +148,19 @@ func (c *call) decode(v any) bool {
 	return true
 }
 
+// decodeBatch reads a JSON array body of at most limit items into in, as
+// decode does; a longer array gets BigCommerce's 413.
+func decodeBatch[T any](c *call, in *[]T, limit int) bool {
+	if !c.decode(in) {
+		return false
+	}
+	if len(*in) > limit {
+		c.tooMany(limit)
+		return false
+	}
+	return true
+}
+
 // split is a comma-separated query value as a list, without empty items.
 func split(v string) []string {
 	var out []string

@@ -164,13 +164,14 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.write(w, c, faultPlan{})
 		return
 	}
-	if !tok.allows(c, rt.scope, isWrite(r.Method)) {
+	write := isWrite(r.Method)
+	if !tok.allows(c, rt.scope, write) {
 		s.write(w, c, faultPlan{})
 		return
 	}
 	c.ids = ids
-	s.run(c, h, isWrite(r.Method))
-	s.write(w, c, s.faults.after(isWrite(r.Method) && c.status < 300))
+	s.run(c, h, write)
+	s.write(w, c, s.faults.after(write && c.status < 300))
 }
 
 // apiPath strips /stores/{hash}/ and reports whether the rest is a V2 or V3

@@ -176,9 +176,7 @@ func (s *Store) listProductVariants(c *call) {
 	if p == nil {
 		return
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(p.Variants))
-	c.v3Page(nonNil(p.Variants[lo:hi]), pg, len(p.Variants), hi-lo)
+	v3List(c, p.Variants)
 }
 
 // variantOr404 finds variant {id 1} of product {id 0}.
@@ -358,9 +356,7 @@ func (s *Store) listAllVariants(c *call) {
 			}
 		}
 	}
-	pg := c.paging()
-	lo, hi := pg.window(len(out))
-	c.v3Page(nonNil(out[lo:hi]), pg, len(out), hi-lo)
+	v3List(c, out)
 }
 
 // batchUpdateVariants serves PUT /v3/catalog/variants: at most 50 items;
@@ -368,11 +364,7 @@ func (s *Store) listAllVariants(c *call) {
 // option_values creates a variant.
 func (s *Store) batchUpdateVariants(c *call) {
 	var in []variantInput
-	if !c.decode(&in) {
-		return
-	}
-	if len(in) > 50 {
-		c.tooMany(50)
+	if !decodeBatch(c, &in, 50) {
 		return
 	}
 	for i := range in {
