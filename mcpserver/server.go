@@ -232,8 +232,7 @@ func (s *Server) serve(spec *toolSpec, anyProduction bool) (*servedTool, error) 
 		return nil, fmt.Errorf("mcpserver: tool %s needs a title and a description", spec.name)
 	}
 	st := &servedTool{spec: spec, list: detectList(spec.input, spec.output)}
-	st.confirmable = !spec.annotations.ReadOnly &&
-		(spec.annotations.Destructive || anyProduction || spec.name == RawToolName)
+	st.confirmable = !spec.annotations.ReadOnly && (spec.annotations.Destructive || anyProduction)
 	if spec.input != nil {
 		st.paging = pagingArgs{
 			limit:  spec.input.Properties["limit"] != nil,

@@ -49,7 +49,7 @@ const (
 func listLimit(env *Env, limit int) (int, error) {
 	switch {
 	case limit < 0 || limit > bigcommerce.MaxPageSize:
-		return 0, badInput("limit", fmt.Sprintf("%d is out of range; want 1 to %d", limit, bigcommerce.MaxPageSize))
+		return 0, BadInput("limit", "%d is out of range; want 1 to %d", limit, bigcommerce.MaxPageSize)
 	case limit > 0:
 		return limit, nil
 	case env != nil && env.Agent:
@@ -71,7 +71,7 @@ func pageArgs(env *Env, limit, page int) (int, int, error) {
 
 func checkPage(page int) (int, error) {
 	if page < 0 {
-		return 0, badInput("page", fmt.Sprintf("%d is negative; pages start at 1", page))
+		return 0, BadInput("page", "%d is negative; pages start at 1", page)
 	}
 	if page == 0 {
 		return 1, nil
@@ -81,7 +81,7 @@ func checkPage(page int) (int, error) {
 
 func checkID(field string, id int) error {
 	if id <= 0 {
-		return badInput(field, fmt.Sprintf("%d is not a valid id; ids are positive integers", id))
+		return BadInput(field, "%d is not a valid id; ids are positive integers", id)
 	}
 	return nil
 }
@@ -133,13 +133,13 @@ func (p *progress) step() {
 func parseSort(s string, fields []string) (field, dir string, err error) {
 	field, dir, _ = strings.Cut(s, ":")
 	if field == "" {
-		return "", "", badInput("sort", fmt.Sprintf("%q names no field; want one of %s, e.g. %s:desc", s, strings.Join(fields, ", "), fields[0]))
+		return "", "", BadInput("sort", "%q names no field; want one of %s, e.g. %s:desc", s, strings.Join(fields, ", "), fields[0])
 	}
 	if err := oneOf("sort", field, fields...); err != nil {
 		return "", "", err
 	}
 	if dir != "" && dir != "asc" && dir != "desc" {
-		return "", "", badInput("sort", fmt.Sprintf("direction %q is not asc or desc (e.g. %s:desc)", dir, field))
+		return "", "", BadInput("sort", "direction %q is not asc or desc (e.g. %s:desc)", dir, field)
 	}
 	return field, dir, nil
 }
@@ -149,7 +149,7 @@ func oneOf(field, val string, allowed ...string) error {
 	if val == "" || slices.Contains(allowed, val) {
 		return nil
 	}
-	return badInput(field, fmt.Sprintf("%q is not one of %s", val, strings.Join(allowed, ", ")))
+	return BadInput(field, "%q is not one of %s", val, strings.Join(allowed, ", "))
 }
 
 // pageHint says how to continue after a page of a list: n items came back,
@@ -177,10 +177,6 @@ func pageHint(next *NextPage, n int, detail string) string {
 type NextPage struct {
 	Page   int    `json:"page,omitempty" jsonschema:"pass as page"`
 	Cursor string `json:"cursor,omitempty" jsonschema:"pass as cursor"`
-}
-
-func badInput(field, msg string) *Error {
-	return &Error{Category: CategoryBadInput, Field: field, Message: msg}
 }
 
 // apiError turns a client error into an *Error. notFound, when set, replaces
@@ -271,7 +267,7 @@ func parseTimeArg(field, s string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, badInput(field, fmt.Sprintf("%q is not a date; want RFC 3339 such as 2026-01-15T00:00:00Z, or 2026-01-15", s))
+	return time.Time{}, BadInput(field, "%q is not a date; want RFC 3339 such as 2026-01-15T00:00:00Z, or 2026-01-15", s)
 }
 
 func parseRange(fromField, from, toField, to string) (timeRange, error) {
@@ -284,7 +280,7 @@ func parseRange(fromField, from, toField, to string) (timeRange, error) {
 		return timeRange{}, err
 	}
 	if !f.IsZero() && !t.IsZero() && t.Before(f) {
-		return timeRange{}, badInput(toField, fmt.Sprintf("%s is before %s (%s)", to, fromField, from))
+		return timeRange{}, BadInput(toField, "%s is before %s (%s)", to, fromField, from)
 	}
 	return timeRange{From: f, To: t}, nil
 }
@@ -329,7 +325,7 @@ func dropRune(r rune) bool {
 // "not given".
 func nonNegativeInt(field string, v *int) error {
 	if v != nil && *v < 0 {
-		return badInput(field, fmt.Sprintf("%d is negative; want 0 or more", *v))
+		return BadInput(field, "%d is negative; want 0 or more", *v)
 	}
 	return nil
 }
@@ -373,7 +369,7 @@ func stockField(level, warning *int) string {
 // it is a decimal).
 func nonNegative(field string, d bigcommerce.Decimal) error {
 	if strings.HasPrefix(string(d), "-") {
-		return badInput(field, fmt.Sprintf("%s is negative; want 0 or more", d))
+		return BadInput(field, "%s is negative; want 0 or more", d)
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func listCategories(ctx context.Context, env *Env, in ListCategoriesInput) (List
 		if in.Limit == 0 {
 			field = "page"
 		}
-		return out, badInput(field, "applies to the flat list only; add flat=true, or leave it out for the whole nested tree")
+		return out, BadInput(field, "applies to the flat list only; add flat=true, or leave it out for the whole nested tree")
 	}
 	limit, page, err := pageArgs(env, in.Limit, in.Page)
 	if err != nil {

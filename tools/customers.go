@@ -129,13 +129,13 @@ func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCu
 		Sort: in.Sort, After: in.Cursor, Limit: limit}
 	if e := strings.TrimSpace(in.Email); e != "" {
 		if !strings.Contains(e, "@") {
-			return out, badInput("email", fmt.Sprintf("%q is not an email address; to search by name use name", e))
+			return out, BadInput("email", "%q is not an email address; to search by name use name", e)
 		}
 		opts.Emails = []string{e}
 	}
 	if in.CustomerGroupID != nil {
 		if *in.CustomerGroupID < 0 {
-			return out, badInput("customer_group_id", "is negative; want 0 or a group id")
+			return out, BadInput("customer_group_id", "is negative; want 0 or a group id")
 		}
 		opts.CustomerGroupIDs = []int{*in.CustomerGroupID}
 	}
@@ -177,7 +177,7 @@ func addGetCustomer(r *Registry) {
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in GetCustomerInput) (GetCustomerOutput, error) {
 			if in.ID == 0 {
-				return GetCustomerOutput{}, badInput("id", "0 is not a customer: guest orders have customer_id 0 and no customer record")
+				return GetCustomerOutput{}, BadInput("id", "0 is not a customer: guest orders have customer_id 0 and no customer record")
 			}
 			if err := checkID("id", in.ID); err != nil {
 				return GetCustomerOutput{}, err
@@ -245,23 +245,25 @@ func (in *CreateCustomerInput) check() error {
 	at := strings.LastIndex(in.Email, "@")
 	switch {
 	case len(in.Email) < 3 || len(in.Email) > 250 || at < 1 || at == len(in.Email)-1 || strings.ContainsAny(in.Email, " ,;<>"):
-		return badInput("email", fmt.Sprintf("%q is not an email address", in.Email))
+		return BadInput("email", "%q is not an email address", in.Email)
 	case in.FirstName == "" || len(in.FirstName) > 100:
-		return badInput("first_name", "must be 1 to 100 characters")
+		return BadInput("first_name", "must be 1 to 100 characters")
 	case in.LastName == "" || len(in.LastName) > 100:
-		return badInput("last_name", "must be 1 to 100 characters")
+		return BadInput("last_name", "must be 1 to 100 characters")
 	case in.CustomerGroupID < 0:
-		return badInput("customer_group_id", "is negative; want a group id")
+		return BadInput("customer_group_id", "is negative; want a group id")
 	}
 	for i, a := range in.Addresses {
 		f := fmt.Sprintf("addresses[%d]", i)
-		for name, v := range map[string]string{"first_name": a.FirstName, "last_name": a.LastName, "address1": a.Address1, "city": a.City, "country_code": a.CountryCode} {
-			if strings.TrimSpace(v) == "" {
-				return badInput(f+"."+name, "is required")
+		// In field order, so the same input always names the same field.
+		for _, r := range []struct{ name, val string }{{"first_name", a.FirstName}, {"last_name", a.LastName},
+			{"address1", a.Address1}, {"city", a.City}, {"country_code", a.CountryCode}} {
+			if strings.TrimSpace(r.val) == "" {
+				return BadInput(f+"."+r.name, "is required")
 			}
 		}
 		if len(a.CountryCode) != 2 {
-			return badInput(f+".country_code", fmt.Sprintf("%q is not a two-letter ISO 3166 code such as US", a.CountryCode))
+			return BadInput(f+".country_code", "%q is not a two-letter ISO 3166 code such as US", a.CountryCode)
 		}
 		if err := oneOf(f+".address_type", a.AddressType, "residential", "commercial"); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,4 +193,19 @@ func TestListAndGetCustomers(t *testing.T) {
 			t.Errorf("message %q does not explain guest orders", e.Message)
 		}
 	})
+}
+
+// An address missing several fields names the first of them, in field order,
+// on every run (the check once ranged over a map).
+func TestCreateCustomerAddressNamesFirstMissingField(t *testing.T) {
+	t.Parallel()
+	for range 20 {
+		in := CreateCustomerInput{Email: "a@b.example", FirstName: "A", LastName: "B",
+			Addresses: []NewAddress{{FirstName: "A", City: " ", CountryCode: ""}}}
+		err := in.check()
+		var e *Error
+		if !errors.As(err, &e) || e.Field != "addresses[0].last_name" {
+			t.Fatalf("check() = %v; want bad_input naming addresses[0].last_name", err)
+		}
+	}
 }

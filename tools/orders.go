@@ -24,7 +24,7 @@ var orderStatuses = []string{
 func resolveOrderStatus(ctx context.Context, env *Env, v IDOrName) (int, error) {
 	if id, ok := v.ID(); ok {
 		if id >= len(orderStatuses) {
-			return 0, badInput("status", fmt.Sprintf("%d is not a status id; want 0 to %d or a name such as \"Awaiting Fulfillment\"", id, len(orderStatuses)-1))
+			return 0, BadInput("status", "%d is not a status id; want 0 to %d or a name such as \"Awaiting Fulfillment\"", id, len(orderStatuses)-1)
 		}
 		return id, nil
 	}
@@ -44,7 +44,7 @@ func resolveOrderStatus(ctx context.Context, env *Env, v IDOrName) (int, error) 
 			}
 		}
 	}
-	return 0, badInput("status", fmt.Sprintf("%q is not an order status; want an id 0 to 14 or one of: %s", string(v), strings.Join(orderStatuses, ", ")))
+	return 0, BadInput("status", "%q is not an order status; want an id 0 to 14 or one of: %s", string(v), strings.Join(orderStatuses, ", "))
 }
 
 // ---- list-orders
@@ -121,7 +121,7 @@ func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOu
 		return out, err
 	}
 	if !in.MinTotal.IsZero() && !in.MaxTotal.IsZero() && decimalLess(in.MaxTotal, in.MinTotal) {
-		return out, badInput("max_total", fmt.Sprintf("%s is below min_total %s", in.MaxTotal, in.MinTotal))
+		return out, BadInput("max_total", "%s is below min_total %s", in.MaxTotal, in.MinTotal)
 	}
 	opts := &bigcommerce.OrderListOptions{
 		MinDateCreated: created.From, MaxDateCreated: created.To,
@@ -173,13 +173,10 @@ func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOu
 
 func orderSummary(o *bigcommerce.Order) OrderSummary {
 	s := OrderSummary{ID: o.ID, StatusID: o.StatusID, Status: o.Status, DateCreated: formatTime(o.DateCreated.Time),
-		DateModified: formatTime(o.DateModified.Time), TotalIncTax: o.TotalIncTax, CurrencyCode: o.CurrencyCode,
+		DateModified: formatTime(o.DateModified.Time), TotalIncTax: orZero(o.TotalIncTax), CurrencyCode: o.CurrencyCode,
 		CustomerID: o.CustomerID, ItemsTotal: o.ItemsTotal}
 	if s.Status == "" && o.StatusID >= 0 && o.StatusID < len(orderStatuses) {
 		s.Status = orderStatuses[o.StatusID]
-	}
-	if s.TotalIncTax == "" {
-		s.TotalIncTax = "0"
 	}
 	if b := o.BillingAddress; b != nil {
 		s.BillingName = cleanText(strings.TrimSpace(b.FirstName + " " + b.LastName))
@@ -310,18 +307,13 @@ func getOrder(ctx context.Context, env *Env, in GetOrderInput) (GetOrderOutput, 
 	p.step()
 	d := OrderDetail{
 		OrderSummary: orderSummary(o), DateShipped: formatTime(o.DateShipped.Time),
-		SubtotalIncTax: o.SubtotalIncTax, ShippingIncTax: o.ShippingCostIncTax, TotalTax: o.TotalTax,
+		SubtotalIncTax: orZero(o.SubtotalIncTax), ShippingIncTax: orZero(o.ShippingCostIncTax), TotalTax: orZero(o.TotalTax),
 		DiscountAmount: nonZeroDecimal(o.DiscountAmount), CouponDiscount: nonZeroDecimal(o.CouponDiscount),
 		RefundedAmount: nonZeroDecimal(o.RefundedAmount), ItemsShipped: o.ItemsShipped,
 		PaymentMethod: o.PaymentMethod, PaymentStatus: o.PaymentStatus,
 		CustomerMessage: cleanText(o.CustomerMessage), StaffNotes: cleanText(o.StaffNotes),
 		LineItems: []OrderLineItem{}, ShippingAddresses: []OrderAddress{}, Coupons: []OrderCouponOut{},
 		Shipments: []OrderShipmentOut{}, Tags: []MetafieldOut{},
-	}
-	for _, p := range []*bigcommerce.Decimal{&d.SubtotalIncTax, &d.ShippingIncTax, &d.TotalTax} {
-		if *p == "" {
-			*p = "0"
-		}
 	}
 	if b := o.BillingAddress; b != nil {
 		d.BillingAddress = OrderAddress{FirstName: cleanText(b.FirstName), LastName: cleanText(b.LastName), Company: cleanText(b.Company),
@@ -456,11 +448,11 @@ func (in *TagOrderInput) check() error {
 	}
 	switch {
 	case len(in.Namespace) > 64:
-		return badInput("namespace", "must be 1 to 64 characters")
+		return BadInput("namespace", "must be 1 to 64 characters")
 	case in.Key == "" || len(in.Key) > 64:
-		return badInput("key", "must be 1 to 64 characters")
+		return BadInput("key", "must be 1 to 64 characters")
 	case in.Value != nil && (*in.Value == "" || len(*in.Value) > 65535):
-		return badInput("value", "must be 1 to 65535 characters; leave value out to read the tag")
+		return BadInput("value", "must be 1 to 65535 characters; leave value out to read the tag")
 	}
 	return nil
 }
@@ -627,7 +619,7 @@ func (in UpdateOrderInput) request(ctx context.Context, env *Env) (*bigcommerce.
 		return nil, nil, err
 	}
 	if in.Status == "" && in.StaffNotes == nil && in.CustomerMessage == nil {
-		return nil, nil, badInput("", "nothing to change: give at least one of status, staff_notes, customer_message besides id")
+		return nil, nil, BadInput("", "nothing to change: give at least one of status, staff_notes, customer_message besides id")
 	}
 	req := &bigcommerce.OrderUpdateRequest{}
 	var changed []string
@@ -640,7 +632,7 @@ func (in UpdateOrderInput) request(ctx context.Context, env *Env) (*bigcommerce.
 			continue
 		}
 		if len(*f.val) > maxOrderText {
-			return nil, nil, badInput(f.field, fmt.Sprintf("is %d bytes; want at most %d", len(*f.val), maxOrderText))
+			return nil, nil, BadInput(f.field, "is %d bytes; want at most %d", len(*f.val), maxOrderText)
 		}
 		*f.dst = f.val
 	}

@@ -138,7 +138,7 @@ func variantSummary(v *bigcommerce.Variant) VariantSummary {
 
 // nonZeroDecimal drops an amount of zero, which the API sends for "not set".
 func nonZeroDecimal(d bigcommerce.Decimal) bigcommerce.Decimal {
-	if r, ok := new(big.Rat).SetString(string(d)); ok && r.Sign() == 0 {
+	if r := decimalRat(d); r != nil && r.Sign() == 0 {
 		return ""
 	}
 	return d
@@ -238,7 +238,7 @@ func listProducts(ctx context.Context, env *Env, in ListProductsInput) (ListProd
 	}
 	if in.OutOfStock {
 		if in.InventoryMin != nil && *in.InventoryMin > 0 {
-			return out, badInput("inventory_min", "cannot be above 0 together with out_of_stock")
+			return out, BadInput("inventory_min", "cannot be above 0 together with out_of_stock")
 		}
 		opts.InventoryLevelMax = bigcommerce.Ptr(0)
 	}
@@ -405,11 +405,11 @@ func (in *CreateProductInput) check() error {
 	in.Name = strings.TrimSpace(in.Name)
 	switch {
 	case in.Name == "":
-		return badInput("name", "is required (1 to 250 characters)")
+		return BadInput("name", "is required (1 to 250 characters)")
 	case len(in.Name) > 250:
-		return badInput("name", fmt.Sprintf("is %d characters; at most 250 are allowed", len(in.Name)))
+		return BadInput("name", "is %d characters; at most 250 are allowed", len(in.Name))
 	case in.Price.IsZero():
-		return badInput("price", "is required, e.g. 19.99")
+		return BadInput("price", "is required, e.g. 19.99")
 	}
 	if in.Type == "" {
 		in.Type = "physical"
@@ -436,14 +436,14 @@ func (in *CreateProductInput) check() error {
 	for i, v := range in.Variants {
 		f := fmt.Sprintf("variants[%d]", i)
 		if strings.TrimSpace(v.SKU) == "" {
-			return badInput(f+".sku", "is required")
+			return BadInput(f+".sku", "is required")
 		}
 		if len(v.Options) == 0 {
-			return badInput(f+".options", "at least one option value is required, e.g. [{\"option\":\"Size\",\"value\":\"L\"}]")
+			return BadInput(f+".options", "at least one option value is required, e.g. [{\"option\":\"Size\",\"value\":\"L\"}]")
 		}
 		for j, o := range v.Options {
 			if o.Option == "" || o.Value == "" {
-				return badInput(fmt.Sprintf("%s.options[%d]", f, j), "option and value are both required")
+				return BadInput(fmt.Sprintf("%s.options[%d]", f, j), "option and value are both required")
 			}
 		}
 		if err := nonNegative(f+".price", v.Price); err != nil {
@@ -452,12 +452,12 @@ func (in *CreateProductInput) check() error {
 	}
 	for i, cf := range in.CustomFields {
 		if cf.Name == "" || cf.Value == "" || len(cf.Name) > 250 || len(cf.Value) > 250 {
-			return badInput(fmt.Sprintf("custom_fields[%d]", i), "name and value must each be 1 to 250 characters")
+			return BadInput(fmt.Sprintf("custom_fields[%d]", i), "name and value must each be 1 to 250 characters")
 		}
 	}
 	for i, img := range in.Images {
 		if !strings.HasPrefix(img.URL, "http://") && !strings.HasPrefix(img.URL, "https://") {
-			return badInput(fmt.Sprintf("images[%d].url", i), fmt.Sprintf("%q is not an http(s) URL", img.URL))
+			return BadInput(fmt.Sprintf("images[%d].url", i), "%q is not an http(s) URL", img.URL)
 		}
 	}
 	for i := range in.Metafields {
@@ -471,7 +471,7 @@ func (in *CreateProductInput) check() error {
 func checkCategoryIDs(ids []int) error {
 	for i, id := range ids {
 		if id <= 0 {
-			return badInput(fmt.Sprintf("categories[%d]", i), fmt.Sprintf("%d is not a category id; see list-categories", id))
+			return BadInput(fmt.Sprintf("categories[%d]", i), "%d is not a category id; see list-categories", id)
 		}
 	}
 	return nil
@@ -483,11 +483,11 @@ func (m *MetafieldArg) check(prefix string) error {
 	}
 	switch {
 	case len(m.Namespace) > 64:
-		return badInput(prefix+".namespace", "must be 1 to 64 characters")
+		return BadInput(prefix+".namespace", "must be 1 to 64 characters")
 	case m.Key == "" || len(m.Key) > 64:
-		return badInput(prefix+".key", "must be 1 to 64 characters")
+		return BadInput(prefix+".key", "must be 1 to 64 characters")
 	case m.Value == "" || len(m.Value) > 65535:
-		return badInput(prefix+".value", "must be 1 to 65535 characters")
+		return BadInput(prefix+".value", "must be 1 to 65535 characters")
 	}
 	return nil
 }
@@ -707,7 +707,7 @@ func prepareProductUpdate(ctx context.Context, env *Env, p *progress, in UpdateP
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
 		if n == "" || len(n) > 250 {
-			return nil, badInput("name", "must be 1 to 250 characters")
+			return nil, BadInput("name", "must be 1 to 250 characters")
 		}
 		req.Name = &n
 	}
@@ -738,7 +738,7 @@ func prepareProductUpdate(ctx context.Context, env *Env, p *progress, in UpdateP
 	}
 	if in.Categories != nil {
 		if len(in.Categories) == 0 {
-			return nil, badInput("categories", "is empty; give the full list of category ids the product should be in (see list-categories)")
+			return nil, BadInput("categories", "is empty; give the full list of category ids the product should be in (see list-categories)")
 		}
 		if err := checkCategoryIDs(in.Categories); err != nil {
 			return nil, err
@@ -752,7 +752,7 @@ func prepareProductUpdate(ctx context.Context, env *Env, p *progress, in UpdateP
 	note("inventory_warning_level", in.InventoryWarningLevel != nil)
 	note("inventory_tracking", in.InventoryTracking != "")
 	if len(changed) == 0 {
-		return nil, badInput("", "nothing to change: give at least one field besides id (e.g. price, name, inventory_level)")
+		return nil, BadInput("", "nothing to change: give at least one field besides id (e.g. price, name, inventory_level)")
 	}
 	if in.Brand != "" {
 		id, err := resolveBrandID(ctx, env, p, "brand", in.Brand)

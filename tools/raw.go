@@ -51,7 +51,7 @@ func rawWrites(in RawAPIRequestInput) bool {
 func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
 	method := strings.ToUpper(strings.TrimSpace(in.Method))
 	if !slices.Contains([]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete}, method) {
-		return bigcommerce.RawRequest{}, badInput("method", fmt.Sprintf("%q is not GET, POST, PUT or DELETE", in.Method))
+		return bigcommerce.RawRequest{}, BadInput("method", "%q is not GET, POST, PUT or DELETE", in.Method)
 	}
 	if _, err := bigcommerce.CheckRawPath(in.Path); err != nil {
 		return bigcommerce.RawRequest{}, apiError(err, "")
@@ -61,14 +61,14 @@ func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
 		req.Query = url.Values{}
 		for k, v := range in.Query {
 			if strings.TrimSpace(k) == "" {
-				return bigcommerce.RawRequest{}, badInput("query", "a parameter name is empty")
+				return bigcommerce.RawRequest{}, BadInput("query", "a parameter name is empty")
 			}
 			req.Query.Set(k, v)
 		}
 	}
 	if b := bytes.TrimSpace(in.Body); len(b) > 0 && !bytes.Equal(b, []byte("null")) {
 		if method == http.MethodGet {
-			return bigcommerce.RawRequest{}, badInput("body", "a GET carries no body; put filters in query")
+			return bigcommerce.RawRequest{}, BadInput("body", "a GET carries no body; put filters in query")
 		}
 		req.Body = in.Body
 	}

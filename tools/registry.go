@@ -63,13 +63,13 @@ type Tool struct {
 // connection. A tool that declared Writes needs no confirmation for an input
 // that writes nothing (a raw GET).
 func (t *Tool) NeedsConfirmation(env *Env, input json.RawMessage) bool {
-	if t.Annotations.ReadOnly {
-		return false
-	}
-	if t.writes != nil && !t.writes(input) {
-		return false
-	}
-	return t.Annotations.Destructive || env.Production
+	return t.writeNeedsConfirmation(env) && (t.writes == nil || t.writes(input))
+}
+
+// writeNeedsConfirmation reports whether a call of t on env that writes must
+// be confirmed first.
+func (t *Tool) writeNeedsConfirmation(env *Env) bool {
+	return !t.Annotations.ReadOnly && (t.Annotations.Destructive || env.Production)
 }
 
 // Spec is how a tool file declares a tool.
@@ -142,7 +142,8 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 		if err != nil {
 			return nil, err
 		}
-		if t.NeedsConfirmation(env, raw) && !env.Confirmed {
+		// NeedsConfirmation would decode raw again; ask the decoded v.
+		if !env.Confirmed && t.writeNeedsConfirmation(env) && (s.Writes == nil || s.Writes(v)) {
 			msg := t.Name + " changes the store"
 			if s.Preview != nil {
 				p, perr := s.Preview(ctx, env, v)

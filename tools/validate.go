@@ -127,10 +127,6 @@ func fieldPath(parent, name string) string {
 	return parent + "." + name
 }
 
-func badField(field, format string, args ...any) *Error {
-	return &Error{Category: CategoryBadInput, Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
 // checkValue checks v against s; path is the dotted path of v ("" for the input itself).
 func checkValue(s *jsonschema.Schema, v any, path string) error {
 	if s == nil {
@@ -143,17 +139,17 @@ func checkValue(s *jsonschema.Schema, v any, path string) error {
 		return err
 	}
 	if len(s.Enum) > 0 && !enumContains(s.Enum, v) {
-		return badField(path, "must be one of %s, got %s", listEnum(s.Enum), describe(v))
+		return BadInput(path, "must be one of %s, got %s", listEnum(s.Enum), describe(v))
 	}
 	switch x := v.(type) {
 	case map[string]any:
 		return checkObject(s, x, path)
 	case []any:
 		if s.MinItems != nil && len(x) < *s.MinItems {
-			return badField(path, "must have at least %d items, got %d", *s.MinItems, len(x))
+			return BadInput(path, "must have at least %d items, got %d", *s.MinItems, len(x))
 		}
 		if s.MaxItems != nil && len(x) > *s.MaxItems {
-			return badField(path, "must have at most %d items, got %d", *s.MaxItems, len(x))
+			return BadInput(path, "must have at most %d items, got %d", *s.MaxItems, len(x))
 		}
 		for i, item := range x {
 			if err := checkValue(s.Items, item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -192,7 +188,7 @@ func checkObject(s *jsonschema.Schema, obj map[string]any, path string) error {
 			if d := s.Properties[r].Description; d != "" {
 				msg += " (" + strings.TrimSuffix(d, ".") + ")"
 			}
-			return badField(fieldPath(path, r), "%s", msg)
+			return BadInput(fieldPath(path, r), "%s", msg)
 		}
 	}
 	for _, name := range propertyOrder(s) {
@@ -242,7 +238,7 @@ func unknownField(s *jsonschema.Schema, name, path string) *Error {
 	} else {
 		msg += "; valid fields: " + strings.Join(valid, ", ")
 	}
-	return badField(fieldPath(path, name), "%s", msg)
+	return BadInput(fieldPath(path, name), "%s", msg)
 }
 
 // closest returns the candidate nearest to name, if it is near enough to be a
@@ -306,10 +302,10 @@ func checkType(s *jsonschema.Schema, v any, path string) error {
 			return nil
 		}
 		if t == "integer" && got == "number" {
-			return badField(path, "must be a whole number, got %s", v)
+			return BadInput(path, "must be a whole number, got %s", v)
 		}
 	}
-	return badField(path, "must be %s, got %s", describeTypes(s, types), describe(v))
+	return BadInput(path, "must be %s, got %s", describeTypes(s, types), describe(v))
 }
 
 func jsonTypeOf(v any) string {
@@ -395,22 +391,22 @@ func checkString(s *jsonschema.Schema, str, path string) error {
 	n := utf8.RuneCountInString(str)
 	if s.MinLength != nil && n < *s.MinLength {
 		if *s.MinLength == 1 {
-			return badField(path, "must not be empty")
+			return BadInput(path, "must not be empty")
 		}
-		return badField(path, "must be at least %d characters, got %d", *s.MinLength, n)
+		return BadInput(path, "must be at least %d characters, got %d", *s.MinLength, n)
 	}
 	if s.MaxLength != nil && n > *s.MaxLength {
-		return badField(path, "must be at most %d characters, got %d", *s.MaxLength, n)
+		return BadInput(path, "must be at most %d characters, got %d", *s.MaxLength, n)
 	}
 	if s.Pattern != "" {
 		re, err := regexp.Compile(s.Pattern)
 		if err == nil && !re.MatchString(str) {
-			return badField(path, "%s does not match the pattern %s", describe(str), s.Pattern)
+			return BadInput(path, "%s does not match the pattern %s", describe(str), s.Pattern)
 		}
 	}
 	if s.Format == "date-time" && str != "" {
 		if _, err := bigcommerce.ParseTime(str); err != nil {
-			return badField(path, "must be a date-time such as 2025-01-15T00:03:17Z (RFC 3339), got %s", describe(str))
+			return BadInput(path, "must be a date-time such as 2025-01-15T00:03:17Z (RFC 3339), got %s", describe(str))
 		}
 	}
 	return nil
@@ -419,19 +415,19 @@ func checkString(s *jsonschema.Schema, str, path string) error {
 func checkNumber(s *jsonschema.Schema, n json.Number, path string) error {
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok {
-		return badField(path, "%s is not a number", n)
+		return BadInput(path, "%s is not a number", n)
 	}
 	if s.Minimum != nil && r.Cmp(ratOf(*s.Minimum)) < 0 {
-		return badField(path, "must be at least %s, got %s", formatBound(*s.Minimum), n)
+		return BadInput(path, "must be at least %s, got %s", formatBound(*s.Minimum), n)
 	}
 	if s.Maximum != nil && r.Cmp(ratOf(*s.Maximum)) > 0 {
-		return badField(path, "must be at most %s, got %s", formatBound(*s.Maximum), n)
+		return BadInput(path, "must be at most %s, got %s", formatBound(*s.Maximum), n)
 	}
 	if s.ExclusiveMinimum != nil && r.Cmp(ratOf(*s.ExclusiveMinimum)) <= 0 {
-		return badField(path, "must be greater than %s, got %s", formatBound(*s.ExclusiveMinimum), n)
+		return BadInput(path, "must be greater than %s, got %s", formatBound(*s.ExclusiveMinimum), n)
 	}
 	if s.ExclusiveMaximum != nil && r.Cmp(ratOf(*s.ExclusiveMaximum)) >= 0 {
-		return badField(path, "must be less than %s, got %s", formatBound(*s.ExclusiveMaximum), n)
+		return BadInput(path, "must be less than %s, got %s", formatBound(*s.ExclusiveMaximum), n)
 	}
 	return nil
 }
@@ -450,19 +446,19 @@ func checkDecimal(s *jsonschema.Schema, v any, path string) error {
 		if slices.Contains(schemaTypes(s), "null") {
 			return nil
 		}
-		return badField(path, "must be %s, got null", want)
+		return BadInput(path, "must be %s, got null", want)
 	case json.Number:
 		if !decimalRE.MatchString(string(x)) {
-			return badField(path, "must be %s, got %s", want, x)
+			return BadInput(path, "must be %s, got %s", want, x)
 		}
 		return checkNumber(s, x, path)
 	case string:
 		if !decimalRE.MatchString(x) {
-			return badField(path, "must be %s, got %s", want, describe(x))
+			return BadInput(path, "must be %s, got %s", want, describe(x))
 		}
 		return checkNumber(s, json.Number(x), path)
 	}
-	return badField(path, "must be %s, got %s", want, describe(v))
+	return BadInput(path, "must be %s, got %s", want, describe(v))
 }
 
 func enumContains(enum []any, v any) bool {

@@ -55,7 +55,7 @@ func addFindVariant(r *Registry) {
 func variantBySKU(ctx context.Context, env *Env, field, sku string) (*bigcommerce.Variant, *bigcommerce.Product, error) {
 	sku = strings.TrimSpace(sku)
 	if sku == "" {
-		return nil, nil, badInput(field, "is required: the exact SKU")
+		return nil, nil, BadInput(field, "is required: the exact SKU")
 	}
 	v, err := env.Client.Variants.FindBySKU(ctx, sku)
 	if err != nil {
@@ -141,7 +141,7 @@ func prepareVariantUpdate(ctx context.Context, env *Env, in UpdateVariantInput) 
 		changed = append(changed, "purchasable")
 	}
 	if len(changed) == 0 {
-		return nil, badInput("", "nothing to change: give price, sale_price, retail_price, cost_price, inventory_level, inventory_warning_level or purchasable")
+		return nil, BadInput("", "nothing to change: give price, sale_price, retail_price, cost_price, inventory_level, inventory_warning_level or purchasable")
 	}
 
 	v, p, err := variantToUpdate(ctx, env, in)
@@ -198,7 +198,7 @@ func previewUpdateVariant(ctx context.Context, env *Env, in UpdateVariantInput) 
 func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*bigcommerce.Variant, *bigcommerce.Product, error) {
 	switch {
 	case in.ID == 0 && in.SKU == "":
-		return nil, nil, badInput("id", "give the variant's id or its sku")
+		return nil, nil, BadInput("id", "give the variant's id or its sku")
 	case in.ID < 0:
 		return nil, nil, checkID("id", in.ID)
 	case in.ProductID < 0:
@@ -210,7 +210,7 @@ func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*big
 			return nil, nil, err
 		}
 		if in.ProductID != 0 && in.ProductID != v.ProductID {
-			return nil, nil, badInput("product_id", fmt.Sprintf("SKU %q belongs to product %d, not %d", in.SKU, v.ProductID, in.ProductID))
+			return nil, nil, BadInput("product_id", "SKU %q belongs to product %d, not %d", in.SKU, v.ProductID, in.ProductID)
 		}
 		return v, p, nil
 	}
@@ -237,7 +237,7 @@ func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*big
 		}
 	}
 	if in.SKU != "" && in.SKU != v.SKU {
-		return nil, nil, badInput("sku", fmt.Sprintf("variant %d has SKU %q, not %q; give id or sku, not both", v.ID, v.SKU, in.SKU))
+		return nil, nil, BadInput("sku", "variant %d has SKU %q, not %q; give id or sku, not both", v.ID, v.SKU, in.SKU)
 	}
 	return withParent(ctx, env, v)
 }
