@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -83,7 +84,7 @@ func (s *ProductSource) Group(ctx context.Context, at time.Time, limit int) iter
 			q.Set("id:greater", strconv.Itoa(after))
 			q.Set("sort", "id")
 			q.Set("direction", "asc")
-			q.Set("include", "variants,images,custom_fields")
+			q.Set("include", strings.Join(productIncludes, ","))
 			q.Set("limit", strconv.Itoa(limit))
 			resp, err := s.Client.Do(ctx, bigcommerce.RawRequest{Method: "GET", Path: "/v3/catalog/products", Query: q})
 			if err != nil {

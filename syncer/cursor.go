@@ -74,6 +74,15 @@ func decodeCursor(s string) (Cursor, error) {
 	return c, nil
 }
 
+// from is the lowest date_modified a record not yet emitted can have: the
+// cursor's second, or the next one when that second is wholly emitted.
+func (c Cursor) from() time.Time {
+	if c.Through {
+		return c.DateModified.Add(time.Second)
+	}
+	return c.DateModified
+}
+
 // after reports whether a record is past the cursor, i.e. not yet emitted.
 func (c *Cursor) after(dm time.Time, id int64, seen map[int64]bool) bool {
 	switch dm.Compare(c.DateModified) {

@@ -162,11 +162,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		j.report(res.Progress)
 		return res, nil // nothing can have changed since the cursor
 	}
-	from := cur.DateModified
-	if cur.Through {
-		from = from.Add(time.Second)
-	}
-	if n, err := j.Source.Count(ctx, from, hi); err == nil {
+	if n, err := j.Source.Count(ctx, cur.from(), hi); err == nil {
 		res.Total = n
 	}
 
@@ -196,8 +192,8 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		}
 		if b.err != nil {
 			cancel(b.err)
-			for b := range batches {
-				<-b.done // let its hydration stop before returning
+			for rest := range batches {
+				<-rest.done // let its hydration stop before returning
 			}
 			res.Elapsed = time.Since(start)
 			return res, b.err
@@ -271,28 +267,38 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 // across all batches in flight.
 func (j *Job) hydrate(ctx context.Context, b *batch, sem chan struct{}) {
 	defer close(b.done)
+	b.err = forEachItem(ctx, b.items, sem, func(it *Item) error {
+		if err := j.Source.Hydrate(ctx, it); err != nil {
+			return fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
+		}
+		return nil
+	})
+}
+
+// forEachItem runs fn on every item, at most cap(sem) at once, and returns
+// the first error, or the context's cause when it ends before every item has
+// started.
+func forEachItem(ctx context.Context, items []*Item, sem chan struct{}, fn func(*Item) error) error {
 	var wg sync.WaitGroup
 	var once sync.Once
-	for _, it := range b.items {
+	var first error
+	for _, it := range items {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			wg.Wait()
-			once.Do(func() { b.err = context.Cause(ctx) })
-			return
+			once.Do(func() { first = context.Cause(ctx) })
+			return first
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := j.Source.Hydrate(ctx, it); err != nil {
-				once.Do(func() {
-					b.err = fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
-				})
+			if err := fn(it); err != nil {
+				once.Do(func() { first = err })
 			}
-		}()
+		})
 	}
 	wg.Wait()
+	return first
 }
 
 // scan walks the window from cur to hi with keyset queries and hands each
@@ -304,10 +310,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 		seen[id] = true
 	}
 	for {
-		from := cur.DateModified
-		if cur.Through {
-			from = from.Add(time.Second)
-		}
+		from := cur.from()
 		items, pages, span, err := j.scanPage(ctx, from, hi, limit)
 		if err != nil {
 			return err

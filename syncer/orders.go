@@ -35,7 +35,7 @@ const consignmentLineCap = 50
 // discount. The calls it needs run concurrently; the client's governor paces
 // them.
 func HydrateOrder(ctx context.Context, c *bigcommerce.Client, o *bigcommerce.Order) (*OrderRecord, error) {
-	rec := &OrderRecord{Order: o, Products: []*bigcommerce.OrderProduct{}, ShippingAddresses: []*bigcommerce.OrderShippingAddress{}, Coupons: []*bigcommerce.OrderCoupon{}}
+	rec := &OrderRecord{Order: o}
 	var ship []*bigcommerce.ShippingConsignment
 	if o.Consignments != nil {
 		ship = o.Consignments.Shipping

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -73,28 +72,10 @@ func (t *Tagger) AfterWrite(ctx context.Context, items []*Item) error {
 	if workers <= 0 {
 		workers = 8
 	}
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, it := range items {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return ctx.Err()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if _, err := t.TagOrder(ctx, int(it.ID)); err != nil {
-				once.Do(func() { first = err })
-			}
-		}()
-	}
-	wg.Wait()
-	return first
+	return forEachItem(ctx, items, make(chan struct{}, workers), func(it *Item) error {
+		_, err := t.TagOrder(ctx, int(it.ID))
+		return err
+	})
 }
 
 // NewSource returns the Source of a stream: orders, products or customers.

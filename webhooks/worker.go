@@ -228,6 +228,9 @@ type outcome struct {
 	err error
 }
 
+// emits reports whether the fetched record goes to the output.
+func (o outcome) emits() bool { return o.err == nil && !o.rec.Incomplete && !o.rec.Archived }
+
 type resourceKey struct {
 	stream string
 	id     int64
@@ -243,9 +246,10 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var (
-		done   []int64 // settled without output
-		groups = map[resourceKey][]state.InboxEvent{}
-		order  []resourceKey
+		done    []int64 // a scope bigc does not emit: settled without output
+		deleted []int64 // a deleted record: settled without output
+		groups  = map[resourceKey][]state.InboxEvent{}
+		order   []resourceKey
 	)
 	for _, e := range due {
 		ev, perr := ParseEvent(e.Payload)
@@ -263,9 +267,7 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 			done = append(done, e.Seq) // a scope bigc does not emit
 			continue
 		case gone:
-			if err := w.cfg.Inbox.InboxFinish(ctx, e.Seq, state.InboxDone, "deleted: not emitted", now); err != nil {
-				return 0, err
-			}
+			deleted = append(deleted, e.Seq)
 			continue
 		}
 		k := resourceKey{stream, id}
@@ -277,6 +279,9 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	if err := w.cfg.Inbox.InboxFinishMany(ctx, done, state.InboxDone, "scope not emitted", now); err != nil {
 		return 0, err
 	}
+	if err := w.cfg.Inbox.InboxFinishMany(ctx, deleted, state.InboxDone, "deleted: not emitted", now); err != nil {
+		return 0, err
+	}
 
 	results := w.fetchAll(ctx, order)
 	if ctx.Err() != nil {
@@ -285,7 +290,7 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 
 	var envs []syncer.Envelope
 	for _, k := range order {
-		if r := results[k]; r.err == nil && !r.rec.Incomplete && !r.rec.Archived {
+		if r := results[k]; r.emits() {
 			envs = append(envs, r.rec.Envelope)
 		}
 	}
@@ -295,7 +300,7 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	}
 	for _, k := range order {
 		r := results[k]
-		if r.err == nil && !r.rec.Incomplete && !r.rec.Archived && writeErr != nil {
+		if r.emits() && writeErr != nil {
 			r.err = fmt.Errorf("writing output: %w", writeErr)
 		}
 		if err := w.settle(ctx, k, groups[k], r, now); err != nil {

@@ -189,10 +189,7 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 
 	finish := func(res syncer.Result, err error) error {
 		prog.stop()
-		out := w.Path()
-		if out == "" {
-			out = "stdout"
-		}
+		out := outputName(w)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "bigc sync %s: stopped after %d records in %d pages: %v\n", stream, res.Records, res.Pages, err)
 			fmt.Fprintf(a.stderr, "bigc sync %s: checkpoint %s/%s at %s in %s; run again to resume\n", stream, tgt.Name, stream, res.Cursor, statePath)
@@ -231,16 +228,15 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 		}
 		return finish(res, err)
 	}
-	var last error
+	// A failed run is reported and retried; an interrupt ends --follow cleanly.
 	err = job.Follow(ctx, f.every, func(res syncer.Result, err error) {
-		last = finish(res, err)
+		_ = finish(res, err)
 		job.Since, job.Full = time.Time{}, false // later runs continue from the checkpoint
 		prog.reset()
 	})
 	if err != nil {
 		return badInput(err)
 	}
-	_ = last // a failed run is reported and retried; an interrupt ends --follow cleanly
 	return nil
 }
 
