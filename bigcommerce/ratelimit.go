@@ -240,6 +240,10 @@ func parseRateHeaders(h http.Header) rateHeaders {
 	}
 	if s, ok := num("X-Retry-After"); ok {
 		r.retryAfter = time.Duration(s) * time.Second
+	} else if s, ok := num("Retry-After"); ok {
+		// A proxy or load balancer in front of the API may answer a 503 with
+		// the standard header (its seconds form) instead of BigCommerce's own.
+		r.retryAfter = time.Duration(s) * time.Second
 	}
 	return r
 }

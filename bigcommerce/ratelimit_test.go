@@ -325,3 +325,27 @@ func TestGovernorLargeQuotaDoesNotWait(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryAfterHeaders(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		want    time.Duration
+	}{
+		{"BigCommerce's own", map[string]string{"X-Retry-After": "15"}, 15 * time.Second},
+		{"the standard one, from a proxy", map[string]string{"Retry-After": "7"}, 7 * time.Second},
+		{"BigCommerce's wins over the standard", map[string]string{"X-Retry-After": "3", "Retry-After": "9"}, 3 * time.Second},
+		{"the longer of retry-after and the reset", map[string]string{"X-Retry-After": "2", "X-Rate-Limit-Time-Reset-Ms": "4500"}, 4500 * time.Millisecond},
+		{"an HTTP date is not read", map[string]string{"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, 0},
+		{"none", map[string]string{}, 0},
+	} {
+		h := http.Header{}
+		for k, v := range tc.headers {
+			h.Set(k, v)
+		}
+		if got := retryAfter(h); got != tc.want {
+			t.Errorf("%s: retryAfter = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
