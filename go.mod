@@ -2,6 +2,8 @@ module github.com/bigc-dev/bigc
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/google/go-cmp v0.7.0
 	github.com/google/jsonschema-go v0.4.3

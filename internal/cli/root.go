@@ -39,7 +39,9 @@ func (a *app) rootCmd() *cobra.Command {
 		Short:         "A BigCommerce connector: tools, syncs, an MCP server and webhooks, with a built-in sandbox store",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.configDir, "config", "", "configuration directory (default $BIGC_CONFIG_DIR, else the user's config directory)/bigc")
 	root.AddCommand(
 		a.sandboxCmd(),
@@ -49,6 +51,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.syncCmd(),
 		a.mcpCmd(),
 		a.webhooksCmd(),
+		a.versionCmd(),
 	)
 	markUsageErrors(root)
 	a.addCompletions(root)
