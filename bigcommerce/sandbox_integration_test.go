@@ -11,12 +11,13 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 )
 
 // sandboxClient starts a small sandbox store and a client for it.
 func sandboxClient(t *testing.T, opts sandbox.Options) (*bigcommerce.Client, *sandbox.Server) {
 	t.Helper()
-	srv := sandbox.NewTestServer(t, opts)
+	srv := sandboxtest.NewServer(t, opts)
 	c, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@
 //
 // # Starting one
 //
-//	srv := sandbox.NewTestServer(t, sandbox.Options{Seed: 7, Orders: 20})
+//	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 7, Orders: 20})
 //	// API at srv.URL + "/stores/" + srv.StoreHash + "/v3/..." with
 //	// X-Auth-Token: srv.Tokens.Full (or srv.Tokens.ReadOnly).
 //

@@ -15,7 +15,7 @@ import (
 // The zero value injects nothing. The connection faults (Reset,
 // CommitThenDrop) abort the handler with http.ErrAbortHandler, which a
 // net/http server turns into a dropped connection; serve the store with
-// Start or NewTestServer when using them.
+// Start or sandboxtest.NewServer when using them.
 type Faults struct {
 	ServerErrors      map[int]float64 // 5xx status -> probability of answering it instead
 	Reset             float64         // connection reset after part of the body

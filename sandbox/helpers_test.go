@@ -21,7 +21,11 @@ type client struct {
 
 func newClient(t testing.TB, opts Options) *client {
 	t.Helper()
-	srv := NewTestServer(t, opts)
+	srv, err := Start("", opts)
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
 	return &client{t: t, srv: srv, token: srv.Tokens.Full}
 }
 

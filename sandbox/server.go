@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"testing"
 	"time"
 )
 
@@ -72,17 +71,6 @@ func (s *Server) Close() error {
 		err = cerr
 	}
 	return err
-}
-
-// NewTestServer starts a sandbox for a test and closes it when the test ends.
-func NewTestServer(t testing.TB, opts Options) *Server {
-	t.Helper()
-	s, err := Start("", opts)
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
 }
 
 // readyLine is what Serve prints when it is ready.

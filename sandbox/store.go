@@ -48,7 +48,7 @@ type idCounters struct {
 }
 
 // New builds a store seeded from opts. It starts no listener; see Start and
-// NewTestServer for that.
+// sandboxtest.NewServer for that.
 func New(opts Options) (*Store, error) {
 	o, err := opts.withDefaults()
 	if err != nil {

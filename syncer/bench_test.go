@@ -18,6 +18,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
 )
 
@@ -72,7 +73,7 @@ func BenchmarkSyncQuotaBound(b *testing.B) {
 
 func benchQuota(b *testing.B, quota int, window time.Duration) {
 	for b.Loop() {
-		srv := sandbox.NewTestServer(b, sandbox.Options{Seed: 21, Orders: 5000, Products: 30, Customers: 20})
+		srv := sandboxtest.NewServer(b, sandbox.Options{Seed: 21, Orders: 5000, Products: 30, Customers: 20})
 		rec := &statusRecorder{}
 		job, done := benchJob(b, srv, rec, 8, 8, 8, 50)
 		srv.Store.SetQuota(quota, window)
@@ -115,7 +116,7 @@ func BenchmarkSyncLatencyBound(b *testing.B) {
 				orders, _ = strconv.Atoi(v)
 			}
 			for b.Loop() {
-				srv := sandbox.NewTestServer(b, sandbox.Options{Seed: 22, Orders: orders, Products: 30, Customers: 20, Latency: 100 * time.Millisecond})
+				srv := sandboxtest.NewServer(b, sandbox.Options{Seed: 22, Orders: orders, Products: 30, Customers: 20, Latency: 100 * time.Millisecond})
 				job, done := benchJob(b, srv, http.DefaultTransport, n, n, n, 25)
 				start := time.Now()
 				res, err := job.Run(b.Context())
@@ -140,7 +141,7 @@ func BenchmarkSyncLatencyBound(b *testing.B) {
 // them (with the ledger and an fsync per page) to a file. Run with -cpu 1 for
 // records per second per core.
 func BenchmarkEncodeAndWrite(b *testing.B) {
-	srv := sandbox.NewTestServer(b, sandbox.Options{Seed: 23, Orders: 250, Products: 30, Customers: 20})
+	srv := sandboxtest.NewServer(b, sandbox.Options{Seed: 23, Orders: 250, Products: 30, Customers: 20})
 	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
 	if err != nil {
 		b.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
 )
 
@@ -41,7 +42,7 @@ type sandboxRig struct {
 
 func newRig(t *testing.T, opts sandbox.Options) *sandboxRig {
 	t.Helper()
-	r := &sandboxRig{srv: sandbox.NewTestServer(t, opts), hook: &hookTransport{}}
+	r := &sandboxRig{srv: sandboxtest.NewServer(t, opts), hook: &hookTransport{}}
 	var err error
 	r.client, err = bigcommerce.NewClient(r.srv.StoreHash, r.srv.Tokens.Full,
 		bigcommerce.WithBaseURL(r.srv.URL), bigcommerce.WithHTTPClient(&http.Client{Transport: r.hook}),

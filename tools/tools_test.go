@@ -15,6 +15,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 )
 
 // The tests in this file check the tools' shared logic and contracts, and
@@ -481,7 +482,7 @@ func newHarness(t *testing.T, opts sandbox.Options, clientOpts ...bigcommerce.Op
 	if opts.Orders == 0 {
 		opts.Orders = 30
 	}
-	srv := sandbox.NewTestServer(t, opts)
+	srv := sandboxtest.NewServer(t, opts)
 	mk := func(token string) *Env {
 		c, err := bigcommerce.NewClient(srv.StoreHash, token, append([]bigcommerce.Option{bigcommerce.WithBaseURL(srv.URL)}, clientOpts...)...)
 		if err != nil {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 )
@@ -201,7 +202,7 @@ func TestReceiverSurvivesSIGKILL(t *testing.T) {
 	t.Parallel()
 	const seed = 7
 	rng := rand.New(rand.NewPCG(seed, 1))
-	srv := sandbox.NewTestServer(t, sandbox.Options{Seed: seed, Products: 5, Customers: 3, Orders: 3, WebhookRetryScale: 0.0005})
+	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: seed, Products: 5, Customers: 3, Orders: 3, WebhookRetryScale: 0.0005})
 	srv.Store.SetFaults(sandbox.Faults{DuplicateDelivery: 0.3})
 	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 )
@@ -59,7 +60,7 @@ type running struct {
 
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
-	srv := sandbox.NewTestServer(t, sandbox.Options{Seed: 3, Products: 5, Customers: 3, Orders: 3, WebhookRetryScale: 0.0005})
+	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 3, Products: 5, Customers: 3, Orders: 3, WebhookRetryScale: 0.0005})
 	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
