@@ -1,8 +1,9 @@
 // Package bigcommerce is a typed client for the BigCommerce V2 and V3 REST APIs.
 //
-// A Client talks to one store. It is safe for concurrent use: every goroutine and
-// every Client of the same store in a process share one rate-limit governor, so a
-// quota is spent evenly and 429s are rare. Errors are *APIError values that
+// A Client talks to one store. It is safe for concurrent use: every goroutine
+// using it shares its rate-limit Governor, so a quota is spent evenly and 429s
+// are rare; keep one Client per store, or give several the same Governor with
+// WithGovernor. Errors are *APIError values that
 // errors.Is classifies (ErrNotFound, ErrUnauthorized, ...). The access token never
 // appears in an error, a log line or an output.
 //
@@ -36,7 +37,10 @@ type Client struct {
 	userAgent   string
 	maxRetries  int
 	concurrency int
-	gov         *governor
+	// concurrencySet is true when WithConcurrency was given, so that it also
+	// lowers the cap of a governor given by WithGovernor.
+	concurrencySet bool
+	gov            *Governor
 	// retryBase is the first backoff step after a 5xx or network failure; tests
 	// in this package shorten it.
 	retryBase time.Duration
@@ -124,14 +128,28 @@ func WithMaxRetries(n int) Option {
 const DefaultConcurrency = 4
 
 // WithConcurrency caps how many requests are in flight at once to the store (1
-// to 64). The cap belongs to the store's shared governor: when clients of one
-// store ask for different caps, the smallest wins.
+// to 64). The cap belongs to the client's governor: when clients sharing one
+// (WithGovernor) ask for different caps, the smallest wins.
 func WithConcurrency(n int) Option {
 	return func(c *Client) error {
 		if n < 1 || n > 64 {
 			return fmt.Errorf("bigcommerce: concurrency %d: want 1 to 64", n)
 		}
-		c.concurrency = n
+		c.concurrency, c.concurrencySet = n, true
+		return nil
+	}
+}
+
+// WithGovernor makes the client pace its requests through g, shared with
+// every other client given g. All the clients of one store in a process must
+// share one governor (see Governor); without this option a client makes its
+// own, with the WithConcurrency cap.
+func WithGovernor(g *Governor) Option {
+	return func(c *Client) error {
+		if g == nil {
+			return fmt.Errorf("bigcommerce: WithGovernor: the governor is nil")
+		}
+		c.gov = g
 		return nil
 	}
 }
@@ -175,7 +193,12 @@ func NewClient(storeHash, token string, opts ...Option) (*Client, error) {
 	hc := *c.httpClient
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.httpClient = &hc
-	c.gov = governorFor(c.baseURL.String()+"/stores/"+c.storeHash, c.concurrency)
+	switch {
+	case c.gov == nil:
+		c.gov = newGovernor(c.concurrency)
+	case c.concurrencySet:
+		c.gov.lowerLimit(c.concurrency)
+	}
 	c.Products = &ProductsService{c}
 	c.Variants = &VariantsService{c}
 	c.Categories = &CategoriesService{c}

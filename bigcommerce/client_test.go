@@ -108,23 +108,29 @@ func TestOptionsValidate(t *testing.T) {
 	}
 }
 
-func TestClientsOfOneStoreShareAGovernor(t *testing.T) {
+func TestClientsShareAGovernorOnlyWhenGivenOne(t *testing.T) {
 	t.Parallel()
 	hash := coreHash(t)
-	a, _ := NewClient(hash, "tok", WithBaseURL("http://share.test"))
-	b, _ := NewClient(hash, "tok2", WithBaseURL("http://share.test"), WithConcurrency(2))
-	other, _ := NewClient(hash+"x", "tok", WithBaseURL("http://share.test"))
-	if a.gov != b.gov {
-		t.Error("two clients of one store have different governors")
+	g := NewGovernor(0, nil)
+	a, _ := NewClient(hash, "tok", WithBaseURL("http://share.test"), WithGovernor(g))
+	b, _ := NewClient(hash, "tok2", WithBaseURL("http://share.test"), WithGovernor(g), WithConcurrency(2))
+	own, _ := NewClient(hash, "tok", WithBaseURL("http://share.test"))
+	if a.gov != g || b.gov != g {
+		t.Error("clients given one governor do not use it")
 	}
-	if a.gov == other.gov {
-		t.Error("clients of different stores share a governor")
+	// No process-wide registry: a client of the same store made without
+	// WithGovernor paces on its own (issue 17 item 7).
+	if own.gov == g {
+		t.Error("a client made without WithGovernor shares another client's governor")
 	}
-	a.gov.mu.Lock()
-	limit := a.gov.limit
-	a.gov.mu.Unlock()
+	g.mu.Lock()
+	limit := g.limit
+	g.mu.Unlock()
 	if limit != 2 {
 		t.Errorf("shared concurrency cap = %d, want the smallest asked for (2)", limit)
+	}
+	if _, err := NewClient(hash, "tok", WithGovernor(nil)); err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Errorf("WithGovernor(nil) = %v, want an error saying the governor is nil", err)
 	}
 }
 

@@ -19,8 +19,8 @@ import (
 // coreToken is a recognisable token: no error text or log line may contain it.
 const coreToken = "tok-SECRET-123"
 
-// coreHash returns a store hash unique to the test, so that tests never share a
-// governor through the process-wide registry.
+// coreHash returns a store hash unique to the test, so that no two tests'
+// requests can be mistaken for each other's.
 func coreHash(t testing.TB) string {
 	h := fnv.New64a()
 	h.Write([]byte(t.Name()))

@@ -4,12 +4,10 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"weak"
 )
 
 // RateLimit is a snapshot of a store's request quota as the API last reported it
@@ -29,48 +27,18 @@ type RateLimit struct {
 	UpdatedAt time.Time
 }
 
-// RateLimit returns the store's quota as last reported. Every client of the store
-// in this process sees the same figures.
+// RateLimit returns the store's quota as last reported. Every client sharing
+// the governor sees the same figures.
 func (c *Client) RateLimit() RateLimit { return c.gov.snapshot(time.Now()) }
 
-// The governor registry. BigCommerce's quota belongs to the store and is shared by
-// every caller, so every Client of one store in the process must share one
-// governor, or two clients would each spend the whole quota and get 429s. That
-// forces one process-wide table keyed by base URL and store hash; it is the only
-// package-level mutable state. It holds weak pointers: a governor lives as long as
-// some Client uses it, and its entry is removed after it is collected.
-var governors = struct {
-	sync.Mutex
-	m map[string]weak.Pointer[governor]
-}{m: map[string]weak.Pointer[governor]{}}
-
-// governorFor returns the store's governor, creating it if needed, and lowers its
-// concurrency cap to concurrency if that is smaller.
-func governorFor(key string, concurrency int) *governor {
-	governors.Lock()
-	defer governors.Unlock()
-	if wp, ok := governors.m[key]; ok {
-		if g := wp.Value(); g != nil {
-			g.lowerLimit(concurrency)
-			return g
-		}
-	}
-	g := newGovernor(concurrency)
-	governors.m[key] = weak.Make(g)
-	runtime.AddCleanup(g, func(key string) {
-		governors.Lock()
-		defer governors.Unlock()
-		if wp, ok := governors.m[key]; ok && wp.Value() == nil {
-			delete(governors.m, key)
-		}
-	}, key)
-	return g
-}
-
-// defaultWindow is BigCommerce's window, assumed until a response states one.
-const defaultWindow = 30 * time.Second
-
-// governor paces one store's requests and caps how many are in flight.
+// Governor paces one store's requests and caps how many are in flight.
+// BigCommerce's quota belongs to the store and is shared by every caller, so
+// every Client of one store must use the same Governor: two governors would
+// each spend the whole quota and draw 429s. A Client makes its own unless
+// given one with WithGovernor; a program that keeps one Client per store (the
+// CLI, the MCP server) needs nothing more, and one that makes several passes
+// the same Governor to each. Processes that share a store share a budget
+// through NewGovernor's SharedQuota.
 //
 // Pacing: once a response has reported the quota, the governor keeps an estimate
 // of the requests left in the current window (avail) and when the window resets
@@ -83,8 +51,12 @@ const defaultWindow = 30 * time.Second
 // which also accounts for other apps spending the store's shared quota.
 // Answers from an earlier window are ignored; an answer whose reset lies well
 // past the estimate means the server's window turned over unseen.
-type governor struct {
+type Governor struct {
 	mu sync.Mutex
+
+	// shared, when set, is the budget this process shares with others; a
+	// request starts only once both it and the local pacing allow.
+	shared SharedQuota
 
 	// Concurrency cap: a counting semaphore whose limit can only go down.
 	limit   int
@@ -106,14 +78,42 @@ type governor struct {
 	reportedAt time.Time
 }
 
-func newGovernor(limit int) *governor {
+// SharedQuota is a store's request budget kept outside the process, so that
+// every process that talks to the store, on any machine, spends one quota
+// between them. The client defines only what it needs; an implementation
+// (such as package quota's Redis budget) keys the budget by store.
+type SharedQuota interface {
+	// Reserve takes one request from the budget. It returns 0 when the request
+	// may start now, or how long to wait before asking again. When the shared
+	// store is unreachable it paces on its own rather than fail: an error is
+	// only the context's.
+	Reserve(ctx context.Context) (time.Duration, error)
+	// Observe passes on the quota an answer reported, so the budget learns the
+	// store's quota and window and what other apps spend.
+	Observe(rl RateLimit)
+}
+
+// NewGovernor returns a governor for one store that lets at most concurrency
+// requests be in flight at once (DefaultConcurrency when below 1). shared,
+// when not nil, is the budget this process shares with the store's other
+// processes.
+func NewGovernor(concurrency int, shared SharedQuota) *Governor {
+	g := newGovernor(concurrency)
+	g.shared = shared
+	return g
+}
+
+// defaultWindow is BigCommerce's window, assumed until a response states one.
+const defaultWindow = 30 * time.Second
+
+func newGovernor(limit int) *Governor {
 	if limit < 1 {
 		limit = DefaultConcurrency
 	}
-	return &governor{limit: limit, window: defaultWindow}
+	return &Governor{limit: limit, window: defaultWindow}
 }
 
-func (g *governor) lowerLimit(n int) {
+func (g *Governor) lowerLimit(n int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if n >= 1 && n < g.limit {
@@ -127,26 +127,30 @@ type ticket struct {
 	gen uint64
 }
 
-// acquire waits for a concurrency slot and for the pacing delay. On success the
-// caller must call release once the answer is read.
-func (g *governor) acquire(ctx context.Context, onWait func(time.Duration, string)) (ticket, error) {
+// acquire waits for a concurrency slot, for the pacing delay and, with a
+// shared budget, for the budget's go-ahead. On success the caller must call
+// release once the answer is read.
+func (g *Governor) acquire(ctx context.Context, onWait func(time.Duration, string)) (ticket, error) {
 	if err := g.acquireSlot(ctx); err != nil {
 		return ticket{}, err
 	}
 	for {
 		g.mu.Lock()
-		now := time.Now()
-		wait, why := g.delay(now)
-		if wait <= 0 {
-			t := ticket{seq: g.started, gen: g.gen}
-			g.started++
-			if g.known {
-				g.avail--
-			}
-			g.mu.Unlock()
-			return t, nil
-		}
+		wait, why := g.delay(time.Now())
 		g.mu.Unlock()
+		if wait <= 0 && g.shared != nil {
+			// Asked only once the local pacing allows, so that a request
+			// held back here does not hold a share of the budget meanwhile.
+			var err error
+			if wait, err = g.shared.Reserve(ctx); err != nil {
+				g.release()
+				return ticket{}, err
+			}
+			why = "sharing the store's quota with its other processes"
+		}
+		if wait <= 0 {
+			return g.start(), nil
+		}
 		if onWait != nil && wait >= 100*time.Millisecond {
 			onWait(wait, why)
 		}
@@ -157,8 +161,20 @@ func (g *governor) acquire(ctx context.Context, onWait func(time.Duration, strin
 	}
 }
 
+// start counts one request as started and returns its ticket.
+func (g *Governor) start() ticket {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := ticket{seq: g.started, gen: g.gen}
+	g.started++
+	if g.known {
+		g.avail--
+	}
+	return t
+}
+
 // delay returns how long a request must wait before it starts. g.mu is held.
-func (g *governor) delay(now time.Time) (time.Duration, string) {
+func (g *Governor) delay(now time.Time) (time.Duration, string) {
 	if now.Before(g.pauseUntil) {
 		return g.pauseUntil.Sub(now), "rate limited (429)"
 	}
@@ -256,11 +272,20 @@ func retryAfter(h http.Header) time.Duration {
 }
 
 // observe records the quota an answer reported. recv is when it arrived.
-func (g *governor) observe(t ticket, h http.Header, recv time.Time) {
+func (g *Governor) observe(t ticket, h http.Header, recv time.Time) {
 	r := parseRateHeaders(h)
 	if !r.hasQuota && !r.hasLeft && !r.hasReset && !r.hasWindow {
 		return
 	}
+	rl := g.record(t, r, recv)
+	if g.shared != nil && r.hasLeft && r.hasReset {
+		g.shared.Observe(rl)
+	}
+}
+
+// record updates the quota estimate from one answer's figures and returns them
+// as reported.
+func (g *Governor) record(t ticket, r rateHeaders, recv time.Time) RateLimit {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if r.hasQuota && r.quota > 0 {
@@ -278,7 +303,7 @@ func (g *governor) observe(t ticket, h http.Header, recv time.Time) {
 	}
 	g.reportedAt = recv
 	if !r.hasLeft || !r.hasReset {
-		return
+		return g.reported
 	}
 	// Requests started after this one may not have been counted by the server yet.
 	est := r.left - int(g.started-t.seq-1)
@@ -295,10 +320,11 @@ func (g *governor) observe(t ticket, h http.Header, recv time.Time) {
 		g.resetAt = newReset
 	}
 	// An answer from an earlier window says nothing about this one.
+	return g.reported
 }
 
 // pause holds every request back until until (after a 429).
-func (g *governor) pause(until time.Time) {
+func (g *Governor) pause(until time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if until.After(g.pauseUntil) {
@@ -309,7 +335,7 @@ func (g *governor) pause(until time.Time) {
 	}
 }
 
-func (g *governor) snapshot(now time.Time) RateLimit {
+func (g *Governor) snapshot(now time.Time) RateLimit {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.reported
@@ -326,7 +352,7 @@ func (g *governor) snapshot(now time.Time) RateLimit {
 	return s
 }
 
-func (g *governor) acquireSlot(ctx context.Context) error {
+func (g *Governor) acquireSlot(ctx context.Context) error {
 	g.mu.Lock()
 	if g.inUse < g.limit {
 		g.inUse++
@@ -357,7 +383,7 @@ func (g *governor) acquireSlot(ctx context.Context) error {
 
 // release frees a concurrency slot, handing it to the first waiter if the cap
 // allows.
-func (g *governor) release() {
+func (g *Governor) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if len(g.waiters) > 0 && g.inUse <= g.limit {

@@ -168,11 +168,9 @@ func TestGovernorIsSharedAcrossClientsAndGoroutines(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				store := &coreQuotaStore{Quota: 15, Window: 300 * time.Millisecond, Items: 600, PerPage: 10, Latency: latency}
-				c1, _ := coreInProcessClient(t, store)
-				c2, _ := coreInProcessClient(t, store) // same store hash: same governor
-				if c1.gov != c2.gov {
-					t.Fatal("clients of one store do not share a governor")
-				}
+				g := NewGovernor(0, nil)
+				c1, _ := coreInProcessClient(t, store, WithGovernor(g))
+				c2, _ := coreInProcessClient(t, store, WithGovernor(g))
 				var wg sync.WaitGroup
 				start := time.Now()
 				for i, c := range []*Client{c1, c2, c1, c2} {
@@ -349,3 +347,95 @@ func TestRetryAfterHeaders(t *testing.T) {
 		}
 	}
 }
+
+// spacedBudget is a SharedQuota that lets one request start every gap, as a
+// budget shared with other processes would when they spend the rest.
+type spacedBudget struct {
+	gap time.Duration
+
+	mu       sync.Mutex
+	next     time.Time
+	reserves int
+	observed []RateLimit
+}
+
+func (b *spacedBudget) Reserve(ctx context.Context) (time.Duration, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reserves++
+	now := time.Now()
+	if now.Before(b.next) {
+		return b.next.Sub(now), nil
+	}
+	b.next = now.Add(b.gap)
+	return 0, ctx.Err()
+}
+
+func (b *spacedBudget) Observe(rl RateLimit) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.observed = append(b.observed, rl)
+}
+
+// TestGovernorWaitsForItsSharedBudget: with a shared budget, no request starts
+// before the budget allows it even when the local pacing would, and the budget
+// hears every answer's quota figures.
+func TestGovernorWaitsForItsSharedBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var arrivals []time.Time
+		store := &coreQuotaStore{Quota: 1000, Window: time.Minute, Items: 50, PerPage: 10}
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Now())
+			mu.Unlock()
+			store.ServeHTTP(w, r)
+		})
+		budget := &spacedBudget{gap: 250 * time.Millisecond}
+		c, _ := coreInProcessClient(t, h, WithGovernor(NewGovernor(4, budget)))
+		var wg sync.WaitGroup
+		for i := range 3 {
+			wg.Go(func() { coreExport(t, c, fmt.Sprintf("/catalog/products/%d", i), 50) })
+		}
+		wg.Wait()
+		if len(arrivals) != 15 {
+			t.Fatalf("%d requests arrived, want 15 (3 exports of 5 pages)", len(arrivals))
+		}
+		for i := 1; i < len(arrivals); i++ {
+			if gap := arrivals[i].Sub(arrivals[i-1]); gap < budget.gap {
+				t.Errorf("request %d started %v after the one before, sooner than the budget's %v", i, gap, budget.gap)
+			}
+		}
+		budget.mu.Lock()
+		defer budget.mu.Unlock()
+		if len(budget.observed) != 15 {
+			t.Fatalf("the budget heard %d answers, want 15", len(budget.observed))
+		}
+		if last := budget.observed[14]; last.Quota != 1000 || last.Window != time.Minute || last.Left != 1000-15 {
+			t.Errorf("last figures passed on = %+v, want quota 1000, window 1m, 985 left", last)
+		}
+	})
+}
+
+// TestGovernorSharedBudgetErrorEndsTheWait: a budget that reports the
+// context's end stops the request, and its concurrency slot is free again.
+func TestGovernorSharedBudgetErrorEndsTheWait(t *testing.T) {
+	t.Parallel()
+	g := NewGovernor(1, cancelledBudget{})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := g.acquire(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("acquire = %v, want context.Canceled", err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.inUse != 0 {
+		t.Errorf("%d slots still in use after the budget refused", g.inUse)
+	}
+}
+
+type cancelledBudget struct{}
+
+func (cancelledBudget) Reserve(ctx context.Context) (time.Duration, error) { return 0, ctx.Err() }
+func (cancelledBudget) Observe(RateLimit)                                  {}
