@@ -25,6 +25,7 @@ func (s *Store) routeTable() []*route {
 		orders    = "store_v2_orders"
 		customers = "store_v2_customers"
 		info      = "store_v2_information"
+		inventory = "store_inventory"
 	)
 	type m = map[string]handlerFunc
 	return []*route{
@@ -76,6 +77,12 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v3/customers/addresses", scope: customers, methods: m{"GET": s.listAddresses, "POST": s.createAddresses, "PUT": s.updateAddresses, "DELETE": s.deleteAddresses}},
 		{pattern: "v3/customers/{id}/metafields", scope: customers, methods: m{"GET": s.listMetafields(kindCustomer), "POST": s.createMetafield(kindCustomer)}},
 		{pattern: "v3/customers/{id}/metafields/{id}", scope: customers, methods: m{"GET": s.getMetafield(kindCustomer), "PUT": s.updateMetafield(kindCustomer), "DELETE": s.deleteMetafield(kindCustomer)}},
+
+		{pattern: "v3/inventory/adjustments/absolute", scope: inventory, methods: m{"PUT": s.absoluteAdjustment}},
+		{pattern: "v3/inventory/adjustments/relative", scope: inventory, methods: m{"POST": s.relativeAdjustment}},
+		{pattern: "v3/inventory/items", scope: inventory, methods: m{"GET": s.listInventoryItems}},
+		{pattern: "v3/inventory/locations", scope: inventory, methods: m{"GET": s.listLocations, "POST": s.createLocations, "PUT": s.updateLocations, "DELETE": s.deleteLocations}},
+		{pattern: "v3/inventory/locations/{id}/items", scope: inventory, methods: m{"GET": s.listLocationItems, "PUT": s.updateLocationItems}},
 
 		{pattern: "v3/hooks", methods: m{"GET": s.listHooks, "POST": s.createHook}},
 		{pattern: "v3/hooks/{id}", methods: m{"GET": s.getHook, "PUT": s.updateHook, "DELETE": s.deleteHook}},

@@ -26,6 +26,7 @@ type Store struct {
 	ord  orderBook
 	meta metafieldBook
 	hks  hookBook
+	inv  inventoryBook // locations and stock per location (inventory.go)
 
 	limiter  *limiter
 	faults   *injector
