@@ -24,7 +24,12 @@
 // /custom-fields; /catalog/variants (list, batch update); /catalog/trees,
 // /catalog/trees/categories, /catalog/trees/{id}/categories;
 // /catalog/brands; /customers (cursor paged), /customers/addresses;
-// /hooks; and {resource}/{id}/metafields (cursor paged) for products,
+// /hooks; /inventory/adjustments/absolute and /relative (at most 2,000
+// items, all checked before any applies; 413 above), /inventory/items,
+// /inventory/locations (list, create, update, delete) and
+// /inventory/locations/{id}/items (levels and settings per location: the
+// catalog's inventory_level is the total over the locations, and an order
+// takes stock from the default location first); and {resource}/{id}/metafields (cursor paged) for products,
 // variants, brands, categories (/catalog/categories/{id}), orders
 // (/orders/{id}) and customers. An unknown
 // path is 404 and a known path with the wrong method 405, in BigCommerce's
