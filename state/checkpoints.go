@@ -11,25 +11,40 @@ import (
 )
 
 // checkpointsSchema holds the sync's tables:
-//   - checkpoints: where each (connection, stream) sync stands; the cursor is
+//   - sync_checkpoints: where each sync stands, per (connection, stream,
+//     destination). A checkpoint belongs to where the records went: a file
+//     output's checkpoint is keyed by the file's absolute path, so a preview
+//     to stdout or a sync into another file never moves it. The cursor is
 //     opaque text owned by package syncer.
-//   - outputs: for each output file, the size up to which its lines are
-//     recorded in the ledger. Bytes past it were written by a writer that died
-//     before recording them; the next writer reconciles them.
+//   - output_commits: for each output file, the size up to which its lines are
+//     recorded in the ledger and a hash of the bytes just before that size, so
+//     a file cut short or replaced by hand is told from one a killed writer
+//     left a few bytes longer. Bytes past the size were written by a writer
+//     that died before recording them; the next writer reconciles them.
 //   - emitted: the ledger of every record version written to an output file,
 //     keyed by (stream, id, date_modified), so that a poll-driven sync and a
 //     webhook receiver appending to the same file never write one twice.
+//
+// The tables of earlier builds (checkpoints keyed by connection and stream
+// alone, outputs without a hash) are dropped: a checkpoint that does not say
+// which destination it vouches for cannot be trusted for any, and the next
+// run of each stream re-reads from the beginning, the ledger skipping what
+// the outputs already hold.
 const checkpointsSchema = `
-CREATE TABLE IF NOT EXISTS checkpoints (
-	connection TEXT NOT NULL,
-	stream     TEXT NOT NULL,
-	cursor     TEXT NOT NULL,
-	updated_at TEXT NOT NULL,
-	PRIMARY KEY (connection, stream)
+DROP TABLE IF EXISTS checkpoints;
+DROP TABLE IF EXISTS outputs;
+CREATE TABLE IF NOT EXISTS sync_checkpoints (
+	connection  TEXT NOT NULL,
+	stream      TEXT NOT NULL,
+	destination TEXT NOT NULL,
+	cursor      TEXT NOT NULL,
+	updated_at  TEXT NOT NULL,
+	PRIMARY KEY (connection, stream, destination)
 );
-CREATE TABLE IF NOT EXISTS outputs (
+CREATE TABLE IF NOT EXISTS output_commits (
 	output         TEXT PRIMARY KEY,
 	committed_size INTEGER NOT NULL,
+	tail_hash      TEXT NOT NULL,
 	updated_at     TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS emitted (
@@ -40,40 +55,106 @@ CREATE TABLE IF NOT EXISTS emitted (
 	PRIMARY KEY (output, stream, id, date_modified)
 ) WITHOUT ROWID;`
 
-// Checkpoint returns the saved cursor of a connection's stream; ok is false
-// when the stream has never been synced.
-func (d *DB) Checkpoint(ctx context.Context, connection, stream string) (cursor string, ok bool, err error) {
+// CheckpointKey names one checkpoint: a connection's stream synced into one
+// destination (a file output's absolute path, or a name chosen for a stream
+// output).
+type CheckpointKey struct {
+	Connection  string
+	Stream      string
+	Destination string
+}
+
+// String is the key for messages: "shop/orders -> /data/orders.jsonl".
+func (k CheckpointKey) String() string {
+	return k.Connection + "/" + k.Stream + " -> " + k.Destination
+}
+
+// SavedCheckpoint is one row of the checkpoint table.
+type SavedCheckpoint struct {
+	Key       CheckpointKey
+	Cursor    string
+	UpdatedAt time.Time // the last run that moved it
+}
+
+// Checkpoint returns the saved cursor of a key; ok is false when that stream
+// has never been synced into that destination.
+func (d *DB) Checkpoint(ctx context.Context, key CheckpointKey) (cursor string, ok bool, err error) {
 	err = d.sql.QueryRowContext(ctx,
-		`SELECT cursor FROM checkpoints WHERE connection = ? AND stream = ?`, connection, stream).Scan(&cursor)
+		`SELECT cursor FROM sync_checkpoints WHERE connection = ? AND stream = ? AND destination = ?`,
+		key.Connection, key.Stream, key.Destination).Scan(&cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("state: reading checkpoint %s/%s: %w", connection, stream, err)
+		return "", false, fmt.Errorf("state: reading checkpoint %s: %w", key, err)
 	}
 	return cursor, true, nil
 }
 
-// SaveCheckpoint stores the cursor of a connection's stream. With synchronous
-// FULL the cursor is on disk when it returns.
-func (d *DB) SaveCheckpoint(ctx context.Context, connection, stream, cursor string) error {
+// SaveCheckpoint stores the cursor of a key. With synchronous FULL the cursor
+// is on disk when it returns.
+func (d *DB) SaveCheckpoint(ctx context.Context, key CheckpointKey, cursor string) error {
 	_, err := d.sql.ExecContext(ctx, `
-INSERT INTO checkpoints (connection, stream, cursor, updated_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (connection, stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-		connection, stream, cursor, time.Now().UTC().Format(time.RFC3339))
+INSERT INTO sync_checkpoints (connection, stream, destination, cursor, updated_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (connection, stream, destination) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+		key.Connection, key.Stream, key.Destination, cursor, time.Now().UTC().Format(time.RFC3339))
 	if err != nil {
-		return fmt.Errorf("state: saving checkpoint %s/%s: %w", connection, stream, err)
+		return fmt.Errorf("state: saving checkpoint %s: %w", key, err)
 	}
 	return nil
 }
 
-// DeleteCheckpoint forgets a connection's stream, so its next sync starts over.
-func (d *DB) DeleteCheckpoint(ctx context.Context, connection, stream string) error {
-	_, err := d.sql.ExecContext(ctx, `DELETE FROM checkpoints WHERE connection = ? AND stream = ?`, connection, stream)
+// DeleteCheckpoint forgets a key, so the next sync of that stream into that
+// destination starts over; found is false when there was nothing to forget.
+func (d *DB) DeleteCheckpoint(ctx context.Context, key CheckpointKey) (found bool, err error) {
+	res, err := d.sql.ExecContext(ctx,
+		`DELETE FROM sync_checkpoints WHERE connection = ? AND stream = ? AND destination = ?`,
+		key.Connection, key.Stream, key.Destination)
 	if err != nil {
-		return fmt.Errorf("state: deleting checkpoint %s/%s: %w", connection, stream, err)
+		return false, fmt.Errorf("state: deleting checkpoint %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("state: deleting checkpoint %s: %w", key, err)
+	}
+	return n > 0, nil
+}
+
+// DeleteDestinationCheckpoints forgets every checkpoint into a destination,
+// for when the destination lost what they vouched for.
+func (d *DB) DeleteDestinationCheckpoints(ctx context.Context, destination string) error {
+	if _, err := d.sql.ExecContext(ctx, `DELETE FROM sync_checkpoints WHERE destination = ?`, destination); err != nil {
+		return fmt.Errorf("state: deleting the checkpoints into %s: %w", destination, err)
 	}
 	return nil
+}
+
+// Checkpoints lists every saved checkpoint, ordered by connection, stream and
+// destination.
+func (d *DB) Checkpoints(ctx context.Context) ([]SavedCheckpoint, error) {
+	rows, err := d.sql.QueryContext(ctx, `
+SELECT connection, stream, destination, cursor, updated_at FROM sync_checkpoints
+ORDER BY connection, stream, destination`)
+	if err != nil {
+		return nil, fmt.Errorf("state: listing checkpoints: %w", err)
+	}
+	defer rows.Close()
+	var out []SavedCheckpoint
+	for rows.Next() {
+		var c SavedCheckpoint
+		var updated string
+		if err := rows.Scan(&c.Key.Connection, &c.Key.Stream, &c.Key.Destination, &c.Cursor, &updated); err != nil {
+			return nil, fmt.Errorf("state: listing checkpoints: %w", err)
+		}
+		if c.UpdatedAt, err = time.Parse(time.RFC3339, updated); err != nil {
+			return nil, fmt.Errorf("state: checkpoint %s: updated_at %q: %w", c.Key, updated, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: listing checkpoints: %w", err)
+	}
+	return out, nil
 }
 
 // EmittedKey names one version of one record written to an output: the
@@ -84,17 +165,27 @@ type EmittedKey struct {
 	DateModified int64
 }
 
-// OutputSize returns the size up to which an output file's lines are in the
-// ledger; ok is false for an output never written.
-func (d *DB) OutputSize(ctx context.Context, output string) (size int64, ok bool, err error) {
-	err = d.sql.QueryRowContext(ctx, `SELECT committed_size FROM outputs WHERE output = ?`, output).Scan(&size)
+// OutputCommit is how far an output file is accounted for in the ledger:
+// its size then, and a hash of the bytes just before that size (computed by
+// the writer, opaque here) that tells a file replaced by hand from the one
+// that was written.
+type OutputCommit struct {
+	Size     int64
+	TailHash string
+}
+
+// OutputCommitted returns an output's commit; ok is false for an output never
+// written.
+func (d *DB) OutputCommitted(ctx context.Context, output string) (c OutputCommit, ok bool, err error) {
+	err = d.sql.QueryRowContext(ctx, `SELECT committed_size, tail_hash FROM output_commits WHERE output = ?`, output).
+		Scan(&c.Size, &c.TailHash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+		return OutputCommit{}, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("state: reading output %s: %w", output, err)
+		return OutputCommit{}, false, fmt.Errorf("state: reading output %s: %w", output, err)
 	}
-	return size, true, nil
+	return c, true, nil
 }
 
 // Emitted reports, for each key, whether the ledger already holds it for the
@@ -160,10 +251,9 @@ func (d *DB) Emitted(ctx context.Context, output string, keys []EmittedKey) ([]b
 	return found, nil
 }
 
-// RecordEmitted adds keys to an output's ledger and sets the size up to which
-// the output file is accounted for, in one transaction. Keys already present
-// are ignored.
-func (d *DB) RecordEmitted(ctx context.Context, output string, keys []EmittedKey, size int64) error {
+// RecordEmitted adds keys to an output's ledger and sets how far the output
+// file is accounted for, in one transaction. Keys already present are ignored.
+func (d *DB) RecordEmitted(ctx context.Context, output string, keys []EmittedKey, commit OutputCommit) error {
 	tx, err := d.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("state: recording emitted: %w", err)
@@ -183,9 +273,9 @@ func (d *DB) RecordEmitted(ctx context.Context, output string, keys []EmittedKey
 		stmt.Close()
 	}
 	if _, err := tx.ExecContext(ctx, `
-INSERT INTO outputs (output, committed_size, updated_at) VALUES (?, ?, ?)
-ON CONFLICT (output) DO UPDATE SET committed_size = excluded.committed_size, updated_at = excluded.updated_at`,
-		output, size, time.Now().UTC().Format(time.RFC3339)); err != nil {
+INSERT INTO output_commits (output, committed_size, tail_hash, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (output) DO UPDATE SET committed_size = excluded.committed_size, tail_hash = excluded.tail_hash, updated_at = excluded.updated_at`,
+		output, commit.Size, commit.TailHash, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("state: recording emitted: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -205,7 +295,7 @@ func (d *DB) ResetOutput(ctx context.Context, output string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM emitted WHERE output = ?`, output); err != nil {
 		return fmt.Errorf("state: resetting output %s: %w", output, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outputs WHERE output = ?`, output); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM output_commits WHERE output = ?`, output); err != nil {
 		return fmt.Errorf("state: resetting output %s: %w", output, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -21,16 +21,23 @@ func TestCheckpoints(t *testing.T) {
 	t.Parallel()
 	db, path := openTemp(t)
 	ctx := t.Context()
-	if _, ok, err := db.Checkpoint(ctx, "shop", "orders"); ok || err != nil {
+	file := CheckpointKey{"shop", "orders", "/data/orders.jsonl"}
+	other := CheckpointKey{"shop", "orders", "/data/copy.jsonl"}
+	if _, ok, err := db.Checkpoint(ctx, file); ok || err != nil {
 		t.Fatalf("fresh checkpoint: ok %v, err %v", ok, err)
 	}
 	for _, c := range []string{`{"version":1}`, `{"version":1,"through":true}`} {
-		if err := db.SaveCheckpoint(ctx, "shop", "orders", c); err != nil {
+		if err := db.SaveCheckpoint(ctx, file, c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SaveCheckpoint(ctx, "other", "orders", "x"); err != nil {
+	if err := db.SaveCheckpoint(ctx, CheckpointKey{"other", "orders", "/data/orders.jsonl"}, "x"); err != nil {
 		t.Fatal(err)
+	}
+	// A checkpoint belongs to its destination: another file of the same
+	// connection and stream has none.
+	if _, ok, err := db.Checkpoint(ctx, other); ok || err != nil {
+		t.Errorf("another destination's checkpoint: ok %v, err %v", ok, err)
 	}
 	// A second process sees what the first saved.
 	db2, err := Open(ctx, path)
@@ -38,16 +45,33 @@ func TestCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	if got, ok, err := db2.Checkpoint(ctx, "shop", "orders"); !ok || err != nil || got != `{"version":1,"through":true}` {
+	if got, ok, err := db2.Checkpoint(ctx, file); !ok || err != nil || got != `{"version":1,"through":true}` {
 		t.Errorf("Checkpoint = %q, %v, %v", got, ok, err)
 	}
-	if err := db2.DeleteCheckpoint(ctx, "shop", "orders"); err != nil {
+	list, err := db2.Checkpoints(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := db.Checkpoint(ctx, "shop", "orders"); ok {
+	var keys []CheckpointKey
+	for _, c := range list {
+		keys = append(keys, c.Key)
+		if c.UpdatedAt.IsZero() {
+			t.Errorf("%s: no last run", c.Key)
+		}
+	}
+	if want := []CheckpointKey{{"other", "orders", "/data/orders.jsonl"}, file}; !slices.Equal(keys, want) {
+		t.Errorf("Checkpoints = %v, want %v", keys, want)
+	}
+	if found, err := db2.DeleteCheckpoint(ctx, file); !found || err != nil {
+		t.Fatalf("DeleteCheckpoint = %v, %v", found, err)
+	}
+	if found, err := db2.DeleteCheckpoint(ctx, file); found || err != nil {
+		t.Errorf("second DeleteCheckpoint = %v, %v; want nothing found", found, err)
+	}
+	if _, ok, _ := db.Checkpoint(ctx, file); ok {
 		t.Error("checkpoint still there after DeleteCheckpoint")
 	}
-	if got, ok, _ := db.Checkpoint(ctx, "other", "orders"); !ok || got != "x" {
+	if got, ok, _ := db.Checkpoint(ctx, CheckpointKey{"other", "orders", "/data/orders.jsonl"}); !ok || got != "x" {
 		t.Errorf("another connection's checkpoint = %q, %v", got, ok)
 	}
 }
@@ -59,10 +83,10 @@ func TestEmittedLedger(t *testing.T) {
 	a := EmittedKey{"orders", 1, 100}
 	b := EmittedKey{"orders", 1, 200} // a newer version of the same order
 	c := EmittedKey{"products", 1, 100}
-	if _, ok, err := db.OutputSize(ctx, "/out"); ok || err != nil {
+	if _, ok, err := db.OutputCommitted(ctx, "/out"); ok || err != nil {
 		t.Fatalf("fresh output: ok %v, err %v", ok, err)
 	}
-	if err := db.RecordEmitted(ctx, "/out", []EmittedKey{a, c, a}, 120); err != nil {
+	if err := db.RecordEmitted(ctx, "/out", []EmittedKey{a, c, a}, OutputCommit{Size: 120, TailHash: "h1"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Emitted(ctx, "/out", []EmittedKey{a, b, c, a})
@@ -75,14 +99,14 @@ func TestEmittedLedger(t *testing.T) {
 	if got, _ := db.Emitted(ctx, "/elsewhere", []EmittedKey{a}); got[0] {
 		t.Error("another output's ledger answered")
 	}
-	if size, ok, err := db.OutputSize(ctx, "/out"); size != 120 || !ok || err != nil {
-		t.Errorf("OutputSize = %d, %v, %v; want 120", size, ok, err)
+	if c, ok, err := db.OutputCommitted(ctx, "/out"); c != (OutputCommit{120, "h1"}) || !ok || err != nil {
+		t.Errorf("OutputCommitted = %+v, %v, %v; want 120, h1", c, ok, err)
 	}
 	many := make([]EmittedKey, 1200)
 	for i := range many {
 		many[i] = EmittedKey{"customers", int64(i + 1), 5}
 	}
-	if err := db.RecordEmitted(ctx, "/out", many[:700], 300); err != nil {
+	if err := db.RecordEmitted(ctx, "/out", many[:700], OutputCommit{Size: 300}); err != nil {
 		t.Fatal(err)
 	}
 	found, err := db.Emitted(ctx, "/out", many)
@@ -98,7 +122,7 @@ func TestEmittedLedger(t *testing.T) {
 	if got, _ := db.Emitted(ctx, "/out", []EmittedKey{a}); got[0] {
 		t.Error("ledger kept a key after ResetOutput")
 	}
-	if _, ok, _ := db.OutputSize(ctx, "/out"); ok {
+	if _, ok, _ := db.OutputCommitted(ctx, "/out"); ok {
 		t.Error("output size kept after ResetOutput")
 	}
 }

@@ -6,11 +6,13 @@ package state
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+	"modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
 // DB is the embedded database.
@@ -37,13 +39,79 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
+	if err := quickCheck(ctx, db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	for _, s := range schemas {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
+			if corrupt(err) {
+				return nil, &CorruptError{Path: path, Detail: err.Error()}
+			}
 			return nil, fmt.Errorf("state: schema: %w", err)
 		}
 	}
 	return &DB{sql: db}, nil
+}
+
+// ErrCorrupt marks a state database whose file is damaged: not a database,
+// cut short, or with pages that fail SQLite's integrity check.
+var ErrCorrupt = errors.New("state database is damaged")
+
+// CorruptError is a damaged state database: which file, and what SQLite said.
+type CorruptError struct {
+	Path   string
+	Detail string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("state: %s: %v (%s)", e.Path, ErrCorrupt, e.Detail)
+}
+
+// Unwrap makes errors.Is(err, ErrCorrupt) hold.
+func (e *CorruptError) Unwrap() error { return ErrCorrupt }
+
+// quickCheck runs PRAGMA quick_check, which reads every page of the file, so
+// that damage is named when the database is opened rather than surfacing as
+// an odd error (or a wrong answer) in the middle of a sync.
+func quickCheck(ctx context.Context, db *sql.DB, path string) error {
+	rows, err := db.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		if corrupt(err) {
+			return &CorruptError{Path: path, Detail: err.Error()}
+		}
+		return fmt.Errorf("state: open %s: %w", path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return &CorruptError{Path: path, Detail: err.Error()}
+		}
+		if line != "ok" && len(problems) < 3 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return &CorruptError{Path: path, Detail: err.Error()}
+	}
+	if len(problems) > 0 {
+		return &CorruptError{Path: path, Detail: strings.Join(problems, "; ")}
+	}
+	return nil
+}
+
+// corrupt reports whether a SQLite error says the file is damaged.
+func corrupt(err error) bool {
+	const sqliteCorrupt, sqliteNotADB = 11, 26 // primary result codes
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqliteCorrupt || code == sqliteNotADB
 }
 
 // Close closes the database.

@@ -69,6 +69,16 @@ type Job struct {
 	// Connection names the store in the checkpoint table ("sandbox" for the
 	// embedded sandbox).
 	Connection string
+	// Destination names where the records go in the checkpoint's key: by
+	// default a file Writer's path. A checkpoint belongs to its destination,
+	// so that a sync into one file never skips records another has not got.
+	// A stream Writer with no Destination is a preview.
+	Destination string
+	// Preview reads without reading or moving any checkpoint: from Since, or
+	// from the beginning. A preview into a file still gets each version once
+	// (the file's ledger), and a --since run into a file is one, since moving
+	// the file's checkpoint would skip the records before Since.
+	Preview bool
 	// StoreTime returns the store's clock (GET /v2/time).
 	StoreTime func(ctx context.Context) (time.Time, error)
 	// Lag is taken off the store's clock to freeze the window's upper bound,
@@ -93,6 +103,34 @@ type Job struct {
 	AfterWrite func(ctx context.Context, items []*Item) error
 	// Progress, when set, is called after every batch and at the end.
 	Progress func(Progress)
+
+	// resume is where a preview's previous run (under Follow) stopped.
+	resume *Cursor
+}
+
+// CheckpointKey is the job's checkpoint, and false for a preview, which has
+// none.
+func (j *Job) CheckpointKey() (state.CheckpointKey, bool) {
+	dest := j.Destination
+	if dest == "" && j.Writer != nil {
+		dest = j.Writer.Path()
+	}
+	if j.Preview || dest == "" {
+		return state.CheckpointKey{}, false
+	}
+	return state.CheckpointKey{Connection: j.Connection, Stream: j.Source.Stream(), Destination: dest}, true
+}
+
+// saveCursor records a cursor reached: in the checkpoint, unless a preview,
+// and in memory for the next run under Follow.
+func (j *Job) saveCursor(ctx context.Context, c Cursor) error {
+	if key, ok := j.CheckpointKey(); ok {
+		if err := j.DB.SaveCheckpoint(ctx, key, c.encode()); err != nil {
+			return err
+		}
+	}
+	j.resume = &c
+	return nil
 }
 
 // Progress is a snapshot of a running sync.
@@ -157,6 +195,10 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	}
 	hi := now.Add(-lag).Truncate(time.Second).UTC()
 	res.To = hi
+	if !j.Since.IsZero() && j.Since.After(now) {
+		return res, fmt.Errorf("syncer: %w: %s is after the store's clock (%s)", ErrSinceInFuture,
+			j.Since.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
 	if !hi.After(cur.DateModified) {
 		res.Elapsed, res.Done = time.Since(start), true
 		j.report(res.Progress)
@@ -209,7 +251,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	final := Cursor{DateModified: hi, Through: true}
-	if err := j.DB.SaveCheckpoint(ctx, j.Connection, stream, final.encode()); err != nil {
+	if err := j.saveCursor(ctx, final); err != nil {
 		return res, err
 	}
 	res.Cursor = final
@@ -224,14 +266,24 @@ func (j *Job) report(p Progress) {
 	}
 }
 
+// ErrSinceInFuture marks a window that would start after the store's clock:
+// nothing could be read, and a checkpoint there would skip what comes before.
+var ErrSinceInFuture = errors.New("the window starts in the future")
+
 func (j *Job) startCursor(ctx context.Context) (Cursor, error) {
 	switch {
 	case j.Full:
 		return Cursor{}, nil
 	case !j.Since.IsZero():
 		return Cursor{DateModified: j.Since.UTC().Truncate(time.Second)}, nil
+	case j.resume != nil:
+		return *j.resume, nil
 	}
-	s, ok, err := j.DB.Checkpoint(ctx, j.Connection, j.Source.Stream())
+	key, ok := j.CheckpointKey()
+	if !ok {
+		return Cursor{}, nil
+	}
+	s, ok, err := j.DB.Checkpoint(ctx, key)
 	if err != nil || !ok {
 		return Cursor{}, err
 	}
@@ -248,18 +300,20 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 	if err != nil {
 		return err
 	}
+	// Counted once in the output, whatever happens next: the summary says
+	// what was written.
+	res.Records += n
+	res.Duplicates += len(envs) - n
+	res.Pages += b.pages
 	if j.AfterWrite != nil && len(b.items) > 0 {
 		if err := j.AfterWrite(ctx, b.items); err != nil {
 			return err
 		}
 	}
-	if err := j.DB.SaveCheckpoint(ctx, j.Connection, j.Source.Stream(), b.cursor.encode()); err != nil {
+	if err := j.saveCursor(ctx, b.cursor); err != nil {
 		return err
 	}
 	res.Cursor = b.cursor
-	res.Records += n
-	res.Duplicates += len(envs) - n
-	res.Pages += b.pages
 	return nil
 }
 
@@ -438,7 +492,8 @@ func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit int) (item
 
 // Follow runs the job again and again, every interval, until ctx ends. Each
 // run's result goes to done; a failed run is reported there and retried at
-// the next tick rather than ending the loop, unless ctx ended.
+// the next tick rather than ending the loop, unless ctx ended. Since and Full
+// apply to the first run; later ones continue where the last stopped.
 func (j *Job) Follow(ctx context.Context, every time.Duration, done func(Result, error)) error {
 	if every <= 0 {
 		return errors.New("syncer: --every must be positive")
@@ -451,6 +506,7 @@ func (j *Job) Follow(ctx context.Context, every time.Duration, done func(Result,
 			return nil
 		}
 		done(res, err)
+		j.Since, j.Full = time.Time{}, false
 		select {
 		case <-ctx.Done():
 			return nil

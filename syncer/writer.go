@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -27,12 +29,46 @@ type Writer struct {
 
 	mu  sync.Mutex // one batch at a time within the process; flock does it across processes
 	buf []byte
+	// repair accepts, once, a file that lost committed data (RepairFile).
+	repair bool
 }
+
+// ErrOutputDamaged marks an output file that no longer holds what was
+// committed to it: removed, cut short or replaced since the last write.
+var ErrOutputDamaged = errors.New("output lost data already committed to it")
+
+// OutputDamagedError is an output file found damaged: which file and how.
+type OutputDamagedError struct {
+	Path   string
+	Reason string // "is 120 bytes, shorter than the 4096 committed"
+}
+
+func (e *OutputDamagedError) Error() string {
+	return fmt.Sprintf("syncer: %s %s: %v", e.Path, e.Reason, ErrOutputDamaged)
+}
+
+// Unwrap makes errors.Is(err, ErrOutputDamaged) hold.
+func (e *OutputDamagedError) Unwrap() error { return ErrOutputDamaged }
 
 // OpenFile opens (creating with mode 0600, since orders and customers hold
 // personal data) the output file at path for appending, repairs a torn last
-// line and brings the ledger up to date with the file.
+// line and brings the ledger up to date with the file. The file's directory
+// must exist. A file that lost data already committed to it (removed, cut
+// short, replaced) is an *OutputDamagedError: checkpoints vouch for that data,
+// so writing on would skip records silently. RepairFile accepts such a file.
 func OpenFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
+	return openFile(ctx, db, path, false)
+}
+
+// RepairFile is OpenFile that accepts a damaged file as it now is: the ledger
+// is rebuilt from the lines the file holds and every checkpoint that vouched
+// for the file is forgotten, so the next sync into it re-reads from the
+// beginning and writes back only what is missing.
+func RepairFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
+	return openFile(ctx, db, path, true)
+}
+
+func openFile(ctx context.Context, db *state.DB, path string, repair bool) (*Writer, error) {
 	if db == nil {
 		return nil, errors.New("syncer: a file output needs the state database for its ledger")
 	}
@@ -40,18 +76,16 @@ func OpenFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("syncer: output path %q: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-		return nil, fmt.Errorf("syncer: output directory: %w", err)
-	}
 	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("syncer: opening output: %w", err)
 	}
-	w := &Writer{db: db, path: abs, f: f}
+	w := &Writer{db: db, path: abs, f: f, repair: repair}
 	if err := w.locked(func() error { return w.reconcile(ctx) }); err != nil {
 		f.Close()
 		return nil, err
 	}
+	w.repair = false
 	return w, nil
 }
 
@@ -119,7 +153,7 @@ func (w *Writer) Append(ctx context.Context, envs []Envelope) (int, error) {
 		if err != nil {
 			return fmt.Errorf("syncer: output: %w", err)
 		}
-		if err := w.db.RecordEmitted(ctx, w.path, fresh, st.Size()); err != nil {
+		if err := w.record(ctx, fresh, st.Size()); err != nil {
 			return err
 		}
 		n = len(fresh)
@@ -162,14 +196,31 @@ func (w *Writer) locked(fn func() error) error {
 	return fn()
 }
 
+// tailSize is how many bytes before the committed size are hashed to tell
+// the file that was written from one put in its place.
+const tailSize = 4096
+
+// commitAt is the ledger's record of the file up to size: the size and a
+// hash of the bytes just before it.
+func (w *Writer) commitAt(size int64) (state.OutputCommit, error) {
+	from := max(0, size-tailSize)
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(w.f, from, size-from)); err != nil {
+		return state.OutputCommit{}, fmt.Errorf("syncer: reading output %s: %w", w.path, err)
+	}
+	return state.OutputCommit{Size: size, TailHash: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
 // reconcile brings the ledger level with the file. Bytes past the ledger's
 // committed size were written by a writer killed before it recorded them: the
 // complete lines among them are in the output, so they join the ledger; a torn
 // last line is cut off, so its record is written again, whole. A file shorter
-// than the ledger says was cut or replaced by hand; its ledger is rebuilt from
-// what it holds.
+// than the ledger says, or whose bytes before the committed size changed, was
+// cut or replaced by hand: that is an *OutputDamagedError unless repairing,
+// when its ledger is rebuilt from what it holds and the checkpoints that
+// vouched for it are forgotten.
 func (w *Writer) reconcile(ctx context.Context) error {
-	committed, known, err := w.db.OutputSize(ctx, w.path)
+	committed, known, err := w.db.OutputCommitted(ctx, w.path)
 	if err != nil {
 		return err
 	}
@@ -178,18 +229,31 @@ func (w *Writer) reconcile(ctx context.Context) error {
 		return fmt.Errorf("syncer: output: %w", err)
 	}
 	size := st.Size()
-	switch {
-	case known && size == committed:
-		return nil
-	case size < committed:
-		if err := w.db.ResetOutput(ctx, w.path); err != nil {
+	if known {
+		reason := ""
+		if size < committed.Size {
+			reason = fmt.Sprintf("is %d bytes, shorter than the %d bytes committed to it", size, committed.Size)
+		} else if now, err := w.commitAt(committed.Size); err != nil {
 			return err
+		} else if now.TailHash != committed.TailHash {
+			reason = fmt.Sprintf("no longer holds the bytes committed to it (its content before byte %d changed)", committed.Size)
 		}
-		committed = 0
-	case !known:
-		committed = 0
+		switch {
+		case reason != "" && !w.repair:
+			return &OutputDamagedError{Path: w.path, Reason: reason}
+		case reason != "":
+			if err := w.db.ResetOutput(ctx, w.path); err != nil {
+				return err
+			}
+			if err := w.db.DeleteDestinationCheckpoints(ctx, w.path); err != nil {
+				return err
+			}
+			committed = state.OutputCommit{}
+		case size == committed.Size:
+			return nil
+		}
 	}
-	return w.scan(ctx, committed, size)
+	return w.scan(ctx, committed.Size, size)
 }
 
 // scan reads the lines in [from, size) into the ledger and cuts a torn tail.
@@ -224,7 +288,7 @@ func (w *Writer) scan(ctx context.Context, from, size int64) error {
 		}
 		end += int64(len(line))
 		if len(keys) >= 10000 {
-			if err := w.db.RecordEmitted(ctx, w.path, keys, end); err != nil {
+			if err := w.record(ctx, keys, end); err != nil {
 				return err
 			}
 			keys = keys[:0]
@@ -238,5 +302,14 @@ func (w *Writer) scan(ctx context.Context, from, size int64) error {
 			return fmt.Errorf("syncer: syncing output: %w", err)
 		}
 	}
-	return w.db.RecordEmitted(ctx, w.path, keys, end)
+	return w.record(ctx, keys, end)
+}
+
+// record adds keys to the ledger with the file accounted for up to size.
+func (w *Writer) record(ctx context.Context, keys []state.EmittedKey, size int64) error {
+	commit, err := w.commitAt(size)
+	if err != nil {
+		return err
+	}
+	return w.db.RecordEmitted(ctx, w.path, keys, commit)
 }

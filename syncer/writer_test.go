@@ -64,6 +64,9 @@ func TestWriterRepairsWhatAKilledWriterLeft(t *testing.T) {
 		damage func(t *testing.T, path string)
 		// want is every key the file should hold after appending a, b and c again.
 		want []state.EmittedKey
+		// lost: the damage took data committed to the file, which OpenFile
+		// refuses and only RepairFile accepts.
+		lost bool
 	}{
 		{
 			name:   "torn last line",
@@ -83,11 +86,34 @@ func TestWriterRepairsWhatAKilledWriterLeft(t *testing.T) {
 			name:   "file emptied by hand",
 			damage: func(t *testing.T, path string) { os.Truncate(path, 0) },
 			want:   keysOf(env("orders", 1, 1), env("orders", 2, 2), env("orders", 3, 3)),
+			lost:   true,
 		},
 		{
 			name:   "file removed by hand",
 			damage: func(t *testing.T, path string) { os.Remove(path) },
 			want:   keysOf(env("orders", 1, 1), env("orders", 2, 2), env("orders", 3, 3)),
+			lost:   true,
+		},
+		{
+			name: "committed line cut short",
+			damage: func(t *testing.T, path string) {
+				st, _ := os.Stat(path)
+				os.Truncate(path, st.Size()-5)
+			},
+			want: keysOf(env("orders", 1, 1), env("orders", 2, 2), env("orders", 3, 3)),
+			lost: true,
+		},
+		{
+			name: "file replaced by one of the same size",
+			damage: func(t *testing.T, path string) {
+				e := env("orders", 9, 1) // same length as order 1's line
+				line, _ := e.appendLine(nil)
+				if err := os.WriteFile(path, line, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: keysOf(env("orders", 9, 1), env("orders", 1, 1), env("orders", 2, 2), env("orders", 3, 3)),
+			lost: true,
 		},
 	}
 	for _, tt := range tests {
@@ -103,8 +129,26 @@ func TestWriterRepairsWhatAKilledWriterLeft(t *testing.T) {
 				t.Fatalf("Append = %d, %v", n, err)
 			}
 			w.Close()
+			key := state.CheckpointKey{Connection: "c", Stream: "orders", Destination: w.Path()}
+			if err := db.SaveCheckpoint(t.Context(), key, "{}"); err != nil {
+				t.Fatal(err)
+			}
 			tt.damage(t, path)
 			w, err = OpenFile(t.Context(), db, path)
+			if tt.lost {
+				var de *OutputDamagedError
+				if !errors.As(err, &de) || de.Path != key.Destination {
+					t.Fatalf("OpenFile after the damage = %v, want an OutputDamagedError naming the file", err)
+				}
+				// Refused again: nothing was repaired behind the caller's back.
+				if _, err := OpenFile(t.Context(), db, path); !errors.Is(err, ErrOutputDamaged) {
+					t.Fatalf("second OpenFile = %v, want ErrOutputDamaged", err)
+				}
+				w, err = RepairFile(t.Context(), db, path)
+				if _, ok, _ := db.Checkpoint(t.Context(), key); ok {
+					t.Error("the checkpoint that vouched for the lost data survived RepairFile")
+				}
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -51,5 +51,5 @@ func (l *streamLedger) Append(ctx context.Context, envs []syncer.Envelope) (int,
 	if err != nil {
 		return n, err
 	}
-	return n, l.db.RecordEmitted(ctx, l.name, freshKeys, 0)
+	return n, l.db.RecordEmitted(ctx, l.name, freshKeys, state.OutputCommit{})
 }

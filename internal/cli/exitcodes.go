@@ -21,6 +21,18 @@ const (
 	exitNotFound    = 4
 	exitConflict    = 5
 	exitRateLimited = 6
+	// exitLocalDamage: the state database or an output file is damaged;
+	// the message names the file and the command that rebuilds it.
+	exitLocalDamage = 7
+	// exitInterrupted: SIGINT or SIGTERM, as shells report 128+SIGINT.
+	exitInterrupted = 130
+)
+
+// The categories of local damage, which no tool reports: the store is fine,
+// a file on this machine is not.
+const (
+	categoryStateCorrupt  tools.Category = "state_corrupt"
+	categoryOutputDamaged tools.Category = "output_damaged"
 )
 
 // exitCodes maps each error category to the process exit code.
@@ -34,6 +46,9 @@ var exitCodes = map[tools.Category]int{
 	tools.CategoryRateLimited:          exitRateLimited,
 	tools.CategoryUpstream:             exitRateLimited,
 	tools.CategoryOutcomeUnknown:       exitRateLimited,
+	tools.CategoryCanceled:             exitInterrupted,
+	categoryStateCorrupt:               exitLocalDamage,
+	categoryOutputDamaged:              exitLocalDamage,
 }
 
 // usageError is bad input found by the command line itself: a flag, an

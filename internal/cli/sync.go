@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,8 +16,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
+	"github.com/bigc-dev/bigc/tools"
 )
 
 // syncFlags are the flags of bigc sync.
@@ -163,7 +166,21 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 	if outName == "-" {
 		w = syncer.NewStreamWriter(a.stdout)
 	} else {
-		if w, err = syncer.OpenFile(ctx, db, outName); err != nil {
+		if !outChanged {
+			if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
+				return fmt.Errorf("output directory: %w", err)
+			}
+		}
+		open := syncer.OpenFile
+		if f.full {
+			open = syncer.RepairFile // --full re-reads what a damaged file lost
+		}
+		if w, err = open(ctx, db, outName); err != nil {
+			if errors.Is(err, syncer.ErrOutputDamaged) {
+				return &tools.Error{Category: categoryOutputDamaged, Message: err.Error(),
+					Next: "its checkpoint would skip the records it lost; re-read them (the file keeps what it holds, and each record is written once) with: " +
+						rerunCommand(stream, tgt.Name, outName, "--full")}
+			}
 			return err
 		}
 		defer w.Close()
@@ -175,6 +192,9 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 	job := &syncer.Job{
 		Source: src, Writer: w, DB: db, Connection: tgt.Name, StoreTime: tgt.Client.Store.Time,
 		Lag: f.lag, Workers: f.workers, Parallel: f.workers, Since: since, Full: f.full,
+		// --since reads a window of the user's choosing: moving the file's
+		// checkpoint there would skip what lies before it.
+		Preview: !since.IsZero(),
 	}
 	if f.lag == 0 {
 		job.Lag = time.Nanosecond // Job treats 0 as "default"; a nanosecond is no lag at second granularity
@@ -231,7 +251,6 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 	// A failed run is reported and retried; an interrupt ends --follow cleanly.
 	err = job.Follow(ctx, f.every, func(res syncer.Result, err error) {
 		_ = finish(res, err)
-		job.Since, job.Full = time.Time{}, false // later runs continue from the checkpoint
 		prog.reset()
 	})
 	if err != nil {
@@ -364,4 +383,27 @@ func (p *syncProgress) reset() {
 	if p.live {
 		p.start()
 	}
+}
+
+// rerunCommand is the sync command line that runs stream into out again
+// with extra flags, for messages that tell the user what to type.
+func rerunCommand(stream, connection, out string, extra ...string) string {
+	target := "--connection " + shellQuote(connection)
+	if connection == connections.SandboxName {
+		target = "--sandbox"
+	}
+	cmd := "bigc sync " + stream + " " + target + " --out " + shellQuote(out)
+	for _, e := range extra {
+		cmd += " " + e
+	}
+	return cmd
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain
+// path characters.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

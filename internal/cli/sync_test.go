@@ -133,11 +133,11 @@ func TestSyncRefusesANewerCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveCheckpoint(t.Context(), "sandbox", "orders", `{"version":99}`); err != nil {
+	out := filepath.Join(dir, "orders.jsonl")
+	if err := db.SaveCheckpoint(t.Context(), state.CheckpointKey{Connection: "sandbox", Stream: "orders", Destination: out}, `{"version":99}`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	out := filepath.Join(dir, "orders.jsonl")
 	r := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--state", statePath, "--out", out)
 	if r.code != exitBadInput || !strings.Contains(r.stderr, "newer bigc") {
 		t.Errorf("exit %d, stderr %q; want %d and a message about a newer bigc", r.code, r.stderr, exitBadInput)
@@ -145,4 +145,67 @@ func TestSyncRefusesANewerCheckpoint(t *testing.T) {
 	if b, _ := os.ReadFile(out); len(b) != 0 {
 		t.Errorf("output written despite the refused checkpoint: %d bytes", len(b))
 	}
+}
+
+// TestSyncPreviewLeavesTheFileCheckpoint is issue 10's first loss: a preview
+// to stdout with --since moved the checkpoint, and the next sync into a file
+// wrote none of the records before it.
+func TestSyncPreviewLeavesTheFileCheckpoint(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "products.jsonl")
+	preview := runBigc(t, dir, "", "sync", "products", "--sandbox", "--lag", "0s", "--since", "2026-01-01T00:00:00Z", "--out", "-")
+	if preview.code != 0 {
+		t.Fatalf("preview: exit %d: %s", preview.code, preview.stderr)
+	}
+	r := runBigc(t, dir, "", "sync", "products", "--sandbox", "--lag", "0s", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var sum struct{ Records int }
+	if err := json.Unmarshal([]byte(r.stdout), &sum); err != nil {
+		t.Fatalf("stdout %q: %v", r.stdout, err)
+	}
+	// Each product appears at least once (the sandbox seeds them all).
+	got := len(strings.Split(strings.TrimSpace(string(mustRead(t, out))), "\n"))
+	if sum.Records < 10 || got != sum.Records {
+		t.Errorf("the file sync after a preview wrote %d records (%d lines); want every product", sum.Records, got)
+	}
+}
+
+// TestSyncReportsARemovedOutput removes the file a checkpoint vouches for:
+// the next run refuses (and names the command that re-reads), and --full
+// writes every record back.
+func TestSyncReportsARemovedOutput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "orders.jsonl")
+	first := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--lag", "0s", "--out", out)
+	if first.code != 0 {
+		t.Fatalf("exit %d: %s", first.code, first.stderr)
+	}
+	want := len(strings.Split(strings.TrimSpace(string(mustRead(t, out))), "\n"))
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
+	}
+	r := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--lag", "0s", "--out", out)
+	if r.code == 0 || !strings.Contains(r.stderr, out) || !strings.Contains(r.stderr, "--full") {
+		t.Fatalf("sync into a removed output: exit %d, stderr %q; want a failure naming the file and --full", r.code, r.stderr)
+	}
+	r = runBigc(t, dir, "", "sync", "orders", "--sandbox", "--lag", "0s", "--out", out, "--full")
+	if r.code != 0 {
+		t.Fatalf("--full: exit %d: %s", r.code, r.stderr)
+	}
+	if got := len(strings.Split(strings.TrimSpace(string(mustRead(t, out))), "\n")); got < want {
+		t.Errorf("after --full the file holds %d lines, want at least the %d written first", got, want)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
