@@ -1,6 +1,9 @@
 package sandbox
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // catalog holds products and everything that hangs off them, plus brands
 // and category trees.
@@ -10,6 +13,7 @@ type catalog struct {
 	byModified  []modKey   // products by (date_modified, id), for incremental syncs
 	variants    map[int]*variant
 	skus        map[string]int // SKU -> variant id (a product's own SKU is its base variant's)
+	productSKUs map[string]int // a product's own SKU -> product id, with or without variants
 	names       map[string]int // product name -> product id
 	brands      map[int]*brand
 	brandIDs    []int
@@ -20,7 +24,7 @@ type catalog struct {
 
 func newCatalog() catalog {
 	return catalog{
-		products: map[int]*product{}, variants: map[int]*variant{}, skus: map[string]int{},
+		products: map[int]*product{}, variants: map[int]*variant{}, skus: map[string]int{}, productSKUs: map[string]int{},
 		names: map[string]int{}, brands: map[int]*brand{}, trees: map[int]*tree{}, categories: map[int]*category{},
 	}
 }
@@ -182,9 +186,49 @@ func (cat *catalog) addProduct(p *product) {
 	cat.productList = slices.Insert(cat.productList, i, p)
 	cat.byModified = insertModKey(cat.byModified, modKey{int64(p.DateModified), p.ID})
 	cat.names[p.Name] = p.ID
+	if p.SKU != "" {
+		cat.productSKUs[p.SKU] = p.ID
+	}
 	for _, v := range p.Variants {
 		cat.variants[v.ID] = v
 		cat.skus[v.SKU] = v.ID
+	}
+}
+
+// skuHolder names the record, other than the one asking, that holds sku, or
+// says "" when none does: SKUs are unique across every product and variant
+// (BigCommerce answers 409). productID is the asking product (0 for a new
+// one) and variantID the asking variant: 0 when the product's own SKU is
+// asked for, -1 for a new variant. A product and its base variant share
+// one SKU.
+func (cat *catalog) skuHolder(sku string, productID, variantID int) string {
+	if sku == "" {
+		return ""
+	}
+	if vid, ok := cat.skus[sku]; ok && vid != variantID {
+		v := cat.variants[vid]
+		ownBase := variantID == 0 && v.ProductID == productID && cat.products[productID].baseVariant() == v
+		if !ownBase {
+			return fmt.Sprintf("variant %d of product %d", vid, v.ProductID)
+		}
+	}
+	if pid, ok := cat.productSKUs[sku]; ok && pid != productID {
+		return fmt.Sprintf("product %d", pid)
+	} else if ok && variantID != 0 {
+		if bv := cat.products[pid].baseVariant(); bv == nil || bv.ID != variantID {
+			return fmt.Sprintf("product %d", pid)
+		}
+	}
+	return ""
+}
+
+// setProductSKU moves p's own SKU in the index from old to p.SKU.
+func (cat *catalog) setProductSKU(p *product, old string) {
+	if cat.productSKUs[old] == p.ID {
+		delete(cat.productSKUs, old)
+	}
+	if p.SKU != "" {
+		cat.productSKUs[p.SKU] = p.ID
 	}
 }
 
@@ -219,6 +263,9 @@ func (cat *catalog) removeProduct(p *product) {
 	}
 	cat.byModified = deleteModKey(cat.byModified, modKey{int64(p.DateModified), p.ID})
 	delete(cat.names, p.Name)
+	if cat.productSKUs[p.SKU] == p.ID {
+		delete(cat.productSKUs, p.SKU)
+	}
 	for _, v := range p.Variants {
 		delete(cat.variants, v.ID)
 		delete(cat.skus, v.SKU)

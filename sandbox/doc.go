@@ -90,15 +90,28 @@
 // # Webhooks
 //
 // Hooks (POST /v3/hooks) receive BigCommerce's thin payload {scope,
-// store_id (a string), data{type, id, ...}, hash (SHA-1 hex of the JSON
-// data), created_at, producer "stores/{hash}"} with their custom headers,
-// on store/order/created, updated, statusUpdated (with data.status),
-// archived; store/product/created, updated, deleted, inventory/updated,
-// inventory/order/updated (with data.inventory); store/customer/created,
-// updated, deleted, address/*; store/category/*; store/shipment/created;
-// store/{order,product,customer}/metafield/created. A scope ending in * is a
-// wildcard. Destinations must be https on port 443 or, in the sandbox, plain
-// http to a loopback address. A delivery that gets no 2xx is retried after
+// store_id (a string), data, hash (SHA-1 hex of the JSON data), created_at,
+// producer "stores/{hash}"} with their custom headers, for every event of
+// BigCommerce's webhook events reference that touches a record the sandbox
+// models: store/order/created, updated, statusUpdated (data.status),
+// archived; store/product/created, updated, deleted; store/sku/created,
+// updated, deleted (data.sku{product_id, variant_id}, data.id the
+// variant's sku_id) for variants with options; stock changes as
+// store/product/inventory/updated and .../inventory/order/updated for a
+// product without variants or one tracking stock by product, and as
+// store/sku/inventory/updated and .../inventory/order/updated (data.type
+// "sku") for one tracking stock by variant, each with
+// data.inventory{product_id, method, value[, variant_id]};
+// store/customer/created, updated, deleted, address/*; store/category/*;
+// store/shipment/created, updated, deleted (data.orderId); and metafield
+// created, updated and deleted under the owner's scope
+// (store/order/metafield/*, store/product/metafield/*,
+// store/product/variant/metafield/*, store/brand/metafield/*,
+// store/category/metafield/*; data{metafield_id, resource_id}) and under
+// store/metafield/* (adding resource_type; customer metafields fire only
+// these, the reference listing no store/customer/metafield scope). A scope
+// ending in * is a wildcard. Destinations must be https on port 443 or, in
+// the sandbox, plain http to a loopback address. A delivery that gets no 2xx is retried after
 // 60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400 and 86400 seconds,
 // each multiplied by Options.WebhookRetryScale; after the last retry the
 // hook is deactivated (is_active false). Deliveries stop on Close.

@@ -207,7 +207,7 @@ func (s *Store) addMetafield(k resKey, in *metafieldInput) (*metafield, error) {
 		DateCreated: now, DateModified: now}
 	applyMetafield(m, in)
 	s.meta.byResource[k] = append(s.meta.byResource[k], m)
-	s.emit("store/"+k.kind.String()+"/metafield/created", "metafield", m.ID, map[string]any{"metafield_id": m.ID, "resource_id": fmt.Sprint(k.id), "resource_type": k.kind.String()})
+	s.emitMetafield("created", k, m.ID)
 	return m, nil
 }
 
@@ -240,6 +240,7 @@ func (s *Store) updateMetafield(kind resourceKind) handlerFunc {
 		}
 		applyMetafield(m, &in)
 		m.DateModified = isoTime(c.now.Unix())
+		s.emitMetafield("updated", k, m.ID)
 		c.v3Data(200, m)
 	}
 }
@@ -252,6 +253,7 @@ func (s *Store) deleteMetafield(kind resourceKind) handlerFunc {
 			return
 		}
 		s.meta.byResource[k] = slices.DeleteFunc(s.meta.byResource[k], func(x *metafield) bool { return x == m })
+		s.emitMetafield("deleted", k, m.ID)
 		c.noContent()
 	}
 }

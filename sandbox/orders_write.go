@@ -589,7 +589,7 @@ func (s *Store) addShipment(o *order, in *shipmentInput) *shipment {
 		status = 2
 	}
 	s.updateOrder(o, &orderUpdate{StatusID: &status}, now)
-	s.emit("store/shipment/created", "shipment", sh.ID, map[string]any{"orderId": o.id})
+	s.emitShipment("created", sh.ID, o.id)
 	return sh
 }
 
@@ -611,6 +611,7 @@ func (s *Store) updateShipment(c *call) {
 	_, sh = c.shipmentOr404()
 	applyShipment(sh, &in)
 	s.ord.touch(o, s.now().Unix())
+	s.emitShipment("updated", sh.ID, o.id)
 	c.json(200, sh)
 }
 
@@ -622,5 +623,6 @@ func (s *Store) deleteShipment(c *call) {
 	e := s.ownShipments(o)
 	e.shipments = slices.DeleteFunc(e.shipments, func(x *shipment) bool { return x.ID == sh.ID })
 	s.ord.touch(o, s.now().Unix())
+	s.emitShipment("deleted", sh.ID, o.id)
 	c.noContent()
 }

@@ -451,9 +451,9 @@ func (cat *catalog) checkUnique(in *productInput, self int) *conflictError {
 			return &conflictError{"The product name is a duplicate", "name", fmt.Sprintf("Product name %q is already used by product %d.", *in.Name, id)}
 		}
 	}
-	if in.SKU != nil && *in.SKU != "" {
-		if vid, ok := cat.skus[*in.SKU]; ok && cat.variants[vid].ProductID != self {
-			return &conflictError{"The SKU is a duplicate", "sku", fmt.Sprintf("SKU %q is already used by product %d.", *in.SKU, cat.variants[vid].ProductID)}
+	if in.SKU != nil {
+		if holder := cat.skuHolder(*in.SKU, self, 0); holder != "" {
+			return skuConflict(*in.SKU, holder)
 		}
 	}
 	if in.BrandID != nil && *in.BrandID != 0 && cat.brands[*in.BrandID] == nil {
@@ -467,13 +467,22 @@ func (cat *catalog) checkUnique(in *productInput, self int) *conflictError {
 		}
 	}
 	for _, v := range in.Variants {
-		if v.SKU != nil {
-			if vid, ok := cat.skus[*v.SKU]; ok && cat.variants[vid].ProductID != self {
-				return &conflictError{"The SKU is a duplicate", "sku", fmt.Sprintf("SKU %q is already used by product %d.", *v.SKU, cat.variants[vid].ProductID)}
-			}
+		if v.SKU == nil {
+			continue
+		}
+		if holder := cat.skuHolder(*v.SKU, self, -1); holder != "" {
+			return skuConflict(*v.SKU, holder)
+		}
+		if in.SKU != nil && *in.SKU == *v.SKU {
+			return skuConflict(*v.SKU, "the product itself")
 		}
 	}
 	return nil
+}
+
+// skuConflict is the 409 for a SKU another product or variant holds.
+func skuConflict(sku, holder string) *conflictError {
+	return &conflictError{"The SKU is a duplicate", "sku", fmt.Sprintf("SKU %q is already used by %s.", sku, holder)}
 }
 
 // createProductAPI serves POST /v3/catalog/products (answers 200, as the real API does).
@@ -634,10 +643,13 @@ func (s *Store) updateProduct(id int, in *productInput) (*product, error) {
 		delete(s.cat.names, oldName)
 		s.cat.names[p.Name] = p.ID
 	}
-	if bv := p.baseVariant(); bv != nil && p.SKU != oldSKU {
-		delete(s.cat.skus, oldSKU)
-		bv.SKU = p.SKU
-		s.cat.skus[p.SKU] = bv.ID
+	if p.SKU != oldSKU {
+		s.cat.setProductSKU(p, oldSKU)
+		if bv := p.baseVariant(); bv != nil {
+			delete(s.cat.skus, oldSKU)
+			bv.SKU = p.SKU
+			s.cat.skus[p.SKU] = bv.ID
+		}
 	}
 	if bv := p.baseVariant(); bv != nil {
 		bv.InventoryLevel = p.InventoryLevel

@@ -45,6 +45,7 @@ type idCounters struct {
 	brand, tree, category                                     int
 	customer, address                                         int
 	orderLine, shippingAddress, shipment                      int
+	sku                                                       int // SKU records of variants with options
 	metafield, hook                                           int
 }
 

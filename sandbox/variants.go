@@ -108,13 +108,22 @@ func (s *Store) addVariantsFromInput(p *product, ins []variantInput) error {
 		for _, ov := range in.OptionValues {
 			refs = append(refs, s.optionValueByName(p, ov.OptionDisplayName, ov.Label))
 		}
-		s.ids.variant++
-		v := &variant{ID: s.ids.variant, ProductID: p.ID, OptionValues: refs}
+		v := s.newOptionVariant(p, refs)
 		applyVariant(v, in)
 		p.Variants = append(p.Variants, v)
+		s.emitSKU("created", v)
 	}
 	p.refreshVariants()
 	return nil
+}
+
+// newOptionVariant makes a variant with option values, which unlike a base
+// variant has a SKU record of its own (sku_id).
+func (s *Store) newOptionVariant(p *product, refs []optionValueRef) *variant {
+	s.ids.variant++
+	s.ids.sku++
+	skuID := s.ids.sku
+	return &variant{ID: s.ids.variant, ProductID: p.ID, SKUID: &skuID, OptionValues: refs}
 }
 
 // optionValueByName finds or creates the option displayName and its value label.
@@ -228,8 +237,8 @@ func (s *Store) addVariant(p *product, in *variantInput) (*variant, error) {
 	if len(errs) > 0 {
 		return nil, &validationError{"Missing Required Fields", errs}
 	}
-	if _, dup := s.cat.skus[*in.SKU]; dup {
-		return nil, &conflictError{"The SKU is a duplicate", "sku", fmt.Sprintf("SKU %q is already in use.", *in.SKU)}
+	if holder := s.cat.skuHolder(*in.SKU, p.ID, -1); holder != "" {
+		return nil, skuConflict(*in.SKU, holder)
 	}
 	refs, err := resolveOptionValues(p, in.OptionValues)
 	if err != nil {
@@ -241,8 +250,7 @@ func (s *Store) addVariant(p *product, in *variantInput) (*variant, error) {
 		delete(s.cat.skus, bv.SKU)
 		p.Variants, p.BaseVariantID = nil, nil
 	}
-	s.ids.variant++
-	v := &variant{ID: s.ids.variant, ProductID: p.ID, OptionValues: refs}
+	v := s.newOptionVariant(p, refs)
 	applyVariant(v, in)
 	p.Variants = append(p.Variants, v)
 	s.cat.variants[v.ID] = v
@@ -250,6 +258,7 @@ func (s *Store) addVariant(p *product, in *variantInput) (*variant, error) {
 	p.refreshVariants()
 	p.syncInventory()
 	s.touchProduct(p)
+	s.emitSKU("created", v)
 	return v, nil
 }
 
@@ -265,8 +274,8 @@ func (s *Store) updateVariant(p *product, v *variant, in *variantInput) error {
 		if *in.SKU == "" {
 			return &validationError{"Invalid fields", map[string]string{"sku": "The field 'sku' cannot be empty."}}
 		}
-		if _, dup := s.cat.skus[*in.SKU]; dup {
-			return &conflictError{"The SKU is a duplicate", "sku", fmt.Sprintf("SKU %q is already in use.", *in.SKU)}
+		if holder := s.cat.skuHolder(*in.SKU, p.ID, v.ID); holder != "" {
+			return skuConflict(*in.SKU, holder)
 		}
 	}
 	if in.InventoryLevel != nil && *in.InventoryLevel < 0 {
@@ -279,6 +288,7 @@ func (s *Store) updateVariant(p *product, v *variant, in *variantInput) error {
 		s.cat.skus[v.SKU] = v.ID
 		if p.BaseVariantID != nil && *p.BaseVariantID == v.ID {
 			p.SKU = v.SKU
+			s.cat.setProductSKU(p, oldSKU)
 		}
 	}
 	if p.BaseVariantID != nil && *p.BaseVariantID == v.ID {
@@ -287,6 +297,7 @@ func (s *Store) updateVariant(p *product, v *variant, in *variantInput) error {
 	p.refreshVariants()
 	p.syncInventory()
 	s.touchProduct(p)
+	s.emitSKU("updated", v)
 	if v.InventoryLevel != oldStock {
 		s.emitInventory(p, v, "absolute", v.InventoryLevel)
 	}
@@ -323,6 +334,7 @@ func (s *Store) deleteVariant(c *call) {
 	delete(s.cat.skus, v.SKU)
 	p.syncInventory()
 	s.touchProduct(p)
+	s.emitSKU("deleted", v)
 	c.noContent()
 }
 
