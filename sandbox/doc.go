@@ -18,7 +18,9 @@
 //
 // Under /stores/{hash}/: V2 /time, /store, /orders (list, create, count,
 // get, update, archive), /orders/{id}/products, /shipping_addresses,
-// /shipments (list, create, get, update, delete, count), /coupons,
+// /shipments (list, create, get, update, delete, delete all, count; a
+// status move to Shipped ships nothing, a shipment moves the status to
+// Shipped or Partially Shipped and items_shipped with it), /coupons,
 // /order_statuses; V3 /catalog/products (list, create, batch update, delete
 // by filter, get, update, delete) with /variants, /options, /images and
 // /custom-fields; /catalog/variants (list, batch update); /catalog/trees,

@@ -39,7 +39,7 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v2/orders/{id}/products/{id}", scope: orders, methods: m{"GET": s.getOrderProduct}},
 		{pattern: "v2/orders/{id}/shipping_addresses", scope: orders, methods: m{"GET": s.listShippingAddresses}},
 		{pattern: "v2/orders/{id}/shipping_addresses/{id}", scope: orders, methods: m{"GET": s.getShippingAddress}},
-		{pattern: "v2/orders/{id}/shipments", scope: orders, methods: m{"GET": s.listShipments, "POST": s.createShipment}},
+		{pattern: "v2/orders/{id}/shipments", scope: orders, methods: m{"GET": s.listShipments, "POST": s.createShipment, "DELETE": s.deleteAllShipments}},
 		{pattern: "v2/orders/{id}/shipments/count", scope: orders, methods: m{"GET": s.countShipments}},
 		{pattern: "v2/orders/{id}/shipments/{id}", scope: orders, methods: m{"GET": s.getShipment, "PUT": s.updateShipment, "DELETE": s.deleteShipment}},
 		{pattern: "v2/orders/{id}/coupons", scope: orders, methods: m{"GET": s.listOrderCoupons}},
