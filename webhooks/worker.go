@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
@@ -310,28 +312,27 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	return len(due), nil
 }
 
-// fetchAll fetches each record once, Concurrency at a time.
+// fetchAll fetches each record once, Concurrency at a time. A fetch's error
+// is its record's outcome, not the pass's: the others go on. Once ctx is done
+// no further fetch starts, and the records not fetched are absent.
 func (w *Worker) fetchAll(ctx context.Context, keys []resourceKey) map[resourceKey]outcome {
 	results := make(map[resourceKey]outcome, len(keys))
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, w.cfg.Concurrency)
+	var g errgroup.Group
+	g.SetLimit(w.cfg.Concurrency)
 	for _, k := range keys {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return results
+		if ctx.Err() != nil {
+			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			rec, err := w.cfg.Fetcher.Fetch(ctx, k.stream, k.id)
 			mu.Lock()
 			results[k] = outcome{rec, err}
 			mu.Unlock()
+			return nil
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	return results
 }
 

@@ -415,3 +415,68 @@ func TestParseIncompletePolicy(t *testing.T) {
 		t.Errorf("ParseIncompletePolicy(keep) = %v, want ErrBadRequest", err)
 	}
 }
+
+// gaugeFetcher counts the fetches in flight and keeps the highest count.
+type gaugeFetcher struct {
+	mu           sync.Mutex
+	now, most, n int
+	release      chan struct{}
+}
+
+func (g *gaugeFetcher) Fetch(ctx context.Context, stream string, id int64) (Record, error) {
+	g.mu.Lock()
+	g.now++
+	g.n++
+	g.most = max(g.most, g.now)
+	g.mu.Unlock()
+	<-g.release
+	g.mu.Lock()
+	g.now--
+	g.mu.Unlock()
+	return Record{Envelope: syncer.Envelope{Stream: stream, ID: id}}, nil
+}
+
+// TestWorkerFetchesAtMostConcurrencyAtOnce: a pass fetches its records in
+// parallel, never more than Concurrency at once, each once; once the context
+// is done no fetch starts.
+func TestWorkerFetchesAtMostConcurrencyAtOnce(t *testing.T) {
+	t.Parallel()
+	g := &gaugeFetcher{release: make(chan struct{})}
+	w, err := NewWorker(WorkerConfig{Connection: "test", Inbox: openDB(t), Fetcher: g, Output: &failingOutput{}, Concurrency: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []resourceKey
+	for id := range int64(20) {
+		keys = append(keys, resourceKey{"orders", id + 1})
+	}
+	done := make(chan map[resourceKey]outcome)
+	go func() { done <- w.fetchAll(t.Context(), keys) }()
+	// Nothing finishes until released, so three fetches must get going.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		g.mu.Lock()
+		now := g.now
+		g.mu.Unlock()
+		if now == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d fetches in flight while all wait, want 3 (Concurrency 3)", now)
+		}
+	}
+	for range keys {
+		g.release <- struct{}{} // one fetch may finish; the next may start
+	}
+	got := <-done
+	if len(got) != len(keys) || g.n != len(keys) {
+		t.Errorf("%d outcomes from %d fetches, want %d of each", len(got), g.n, len(keys))
+	}
+	if g.most != 3 {
+		t.Errorf("at most %d fetches were in flight at once, want 3 (Concurrency 3)", g.most)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if got := w.fetchAll(ctx, keys); len(got) != 0 {
+		t.Errorf("%d records fetched after the context ended, want none", len(got))
+	}
+}
