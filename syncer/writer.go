@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/bigc-dev/bigc/internal/filelock"
 	"github.com/bigc-dev/bigc/state"
 )
 
@@ -189,10 +190,10 @@ func (w *Writer) appendStream(envs []Envelope) (int, error) {
 }
 
 func (w *Writer) locked(fn func() error) error {
-	if err := lockFile(w.f); err != nil {
+	if err := filelock.Lock(w.f); err != nil {
 		return fmt.Errorf("syncer: locking output %s: %w", w.path, err)
 	}
-	defer unlockFile(w.f)
+	defer filelock.Unlock(w.f)
 	return fn()
 }
 

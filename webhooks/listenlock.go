@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/bigc-dev/bigc/internal/filelock"
 )
 
 // ErrListening is returned by (SecretStore).LockListener when another process
@@ -27,7 +29,7 @@ func (s SecretStore) LockListener(connection string) (unlock func(), err error) 
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: lock: %w", err)
 	}
-	held, err := tryLock(f)
+	held, err := filelock.TryLock(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("webhooks: lock: %w", err)
