@@ -4,21 +4,33 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strings"
 )
 
 // Decimal is an exact decimal amount (money, weight). V2 sends money as decimal
 // strings ("62.6793") and V3 as JSON numbers; both decode here without ever
-// passing through float64. It encodes as a JSON number.
+// passing through float64. It encodes as a JSON number. Compare and multiply
+// amounts with Cmp, Sign and Mul, which are exact; never through a float.
 type Decimal string
 
-var decimalRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+// DecimalPattern is the one notation of a Decimal: digits with an optional
+// point and an optional leading minus, no exponent, no grouping, at most
+// MaxDecimalDigits digits on each side of the point (far beyond any price or
+// weight, so a runaway input is refused before it reaches a store). Tool
+// schemas publish it; ParseDecimal and UnmarshalJSON apply it.
+const DecimalPattern = `^-?[0-9]{1,24}(\.[0-9]{1,24})?$`
+
+// MaxDecimalDigits bounds the digits on each side of a Decimal's point.
+const MaxDecimalDigits = 24
+
+var decimalRE = regexp.MustCompile(DecimalPattern)
 
 // ParseDecimal checks s and returns it as a Decimal.
 func ParseDecimal(s string) (Decimal, error) {
 	if !decimalRE.MatchString(s) {
-		return "", fmt.Errorf("%q is not a decimal number (want digits with an optional point, e.g. 19.99)", s)
+		return "", fmt.Errorf("%q is not a decimal number (want digits with an optional point, e.g. 19.99, at most %d digits on each side)", shortText(s), MaxDecimalDigits)
 	}
 	return Decimal(s), nil
 }
@@ -29,13 +41,74 @@ func (d Decimal) String() string { return string(d) }
 // IsZero reports whether d is unset.
 func (d Decimal) IsZero() bool { return d == "" }
 
+// scaled returns d as an integer count of 10^-scale units; an unset or
+// malformed Decimal is 0.
+func (d Decimal) scaled() (n *big.Int, scale int) {
+	n = new(big.Int)
+	if !decimalRE.MatchString(string(d)) {
+		return n, 0
+	}
+	whole, frac, _ := strings.Cut(string(d), ".")
+	n.SetString(whole+frac, 10)
+	return n, len(frac)
+}
+
+// align returns a and b as integers of the same scale.
+func align(a, b Decimal) (x, y *big.Int) {
+	x, sa := a.scaled()
+	y, sb := b.scaled()
+	ten := big.NewInt(10)
+	switch {
+	case sa < sb:
+		x.Mul(x, new(big.Int).Exp(ten, big.NewInt(int64(sb-sa)), nil))
+	case sb < sa:
+		y.Mul(y, new(big.Int).Exp(ten, big.NewInt(int64(sa-sb)), nil))
+	}
+	return x, y
+}
+
+// Cmp compares d and e exactly: -1 when d < e, 0 when equal ("1.50" equals
+// "1.5"), +1 when d > e. An unset Decimal counts as zero.
+func (d Decimal) Cmp(e Decimal) int {
+	x, y := align(d, e)
+	return x.Cmp(y)
+}
+
+// Sign returns -1, 0 or +1 as d is negative, zero (or unset) or positive.
+func (d Decimal) Sign() int {
+	n, _ := d.scaled()
+	return n.Sign()
+}
+
+// Mul returns the exact product d×e, with as many decimals as d and e
+// together ("2.50"×"3" is "7.50"). An unset Decimal counts as zero.
+func (d Decimal) Mul(e Decimal) Decimal {
+	x, sx := d.scaled()
+	y, sy := e.scaled()
+	p := new(big.Int).Mul(x, y)
+	neg := p.Sign() < 0
+	digits := p.Abs(p).String()
+	scale := sx + sy
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	s := digits
+	if scale > 0 {
+		s = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return Decimal(s)
+}
+
 // MarshalJSON writes d as a JSON number; an unset Decimal is null.
 func (d Decimal) MarshalJSON() ([]byte, error) {
 	if d == "" {
 		return []byte("null"), nil
 	}
 	if !decimalRE.MatchString(string(d)) {
-		return nil, fmt.Errorf("bigcommerce: %q is not a decimal number", string(d))
+		return nil, fmt.Errorf("bigcommerce: %q is not a decimal number", shortText(string(d)))
 	}
 	return []byte(jsonNumber(string(d))), nil
 }
@@ -82,8 +155,8 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("bigcommerce: decimal: %w", err)
 	}
 	s := n.String()
-	if !decimalRE.MatchString(s) { // exponent form, e.g. 1e3
-		return fmt.Errorf("bigcommerce: decimal %s: exponent form is not accepted", s)
+	if !decimalRE.MatchString(s) { // exponent form (1e3), or too many digits
+		return fmt.Errorf("bigcommerce: decimal %s: want plain digits (no exponent, at most %d on each side of the point)", shortText(s), MaxDecimalDigits)
 	}
 	*d = Decimal(s)
 	return nil

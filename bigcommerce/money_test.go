@@ -2,6 +2,7 @@ package bigcommerce
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +45,53 @@ func TestDecimalJSON(t *testing.T) {
 	}
 	if _, err := ParseDecimal("12.5.1"); err == nil {
 		t.Error("ParseDecimal accepted 12.5.1")
+	}
+}
+
+func TestDecimalArithmetic(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		a, b Decimal
+		cmp  int
+		mul  Decimal
+	}{
+		{"1.50", "1.5", 0, "2.250"},
+		{"2.50", "3", -1, "7.50"},
+		{"-0.01", "0", -1, "0.00"},
+		{"0.1", "0.2", -1, "0.02"},
+		{"", "0", 0, "0"},
+		{"-2", "-3.5", 1, "7.0"},
+		{"12345678901234567890.5", "12345678901234567890.49", 1, "152415787532388367514127421987241274311.345"},
+	} {
+		if got := tc.a.Cmp(tc.b); got != tc.cmp {
+			t.Errorf("%q.Cmp(%q) = %d, want %d", tc.a, tc.b, got, tc.cmp)
+		}
+		if got := tc.b.Cmp(tc.a); got != -tc.cmp {
+			t.Errorf("%q.Cmp(%q) = %d, want %d", tc.b, tc.a, got, -tc.cmp)
+		}
+		if got := tc.a.Mul(tc.b); got != tc.mul {
+			t.Errorf("%q.Mul(%q) = %q, want %q", tc.a, tc.b, got, tc.mul)
+		}
+	}
+	for d, want := range map[Decimal]int{"": 0, "0.000": 0, "-0": 0, "-0.001": -1, "0.001": 1, "bad": 0} {
+		if got := d.Sign(); got != want {
+			t.Errorf("%q.Sign() = %d, want %d", d, got, want)
+		}
+	}
+}
+
+// TestDecimalRefusesRunawayDigits: a price of 100,001 digits is not a price.
+func TestDecimalRefusesRunawayDigits(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("9", 100_001)
+	var d Decimal
+	if err := json.Unmarshal([]byte(long), &d); err == nil {
+		t.Error("Unmarshal accepted a 100,001-digit number")
+	}
+	if _, err := ParseDecimal(long); err == nil {
+		t.Error("ParseDecimal accepted a 100,001-digit number")
+	}
+	if _, err := ParseDecimal("0." + strings.Repeat("1", MaxDecimalDigits)); err != nil {
+		t.Errorf("ParseDecimal refused %d decimals: %v", MaxDecimalDigits, err)
 	}
 }

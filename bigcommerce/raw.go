@@ -56,12 +56,6 @@ func (c *Client) Do(ctx context.Context, r RawRequest) (*RawResponse, error) {
 	}
 	var body []byte
 	if len(bytes.TrimSpace(r.Body)) > 0 {
-		if !json.Valid(r.Body) {
-			return nil, badInput("body", "the body is not valid JSON")
-		}
-		if method == http.MethodGet {
-			return nil, badInput("body", "a GET request carries no body; put filters in query")
-		}
 		body = r.Body
 	}
 	res, data, err := c.send(ctx, method, version, path, r.Query, body, true)
@@ -138,6 +132,14 @@ func checkRawRequest(r RawRequest) (method, version, path string, err error) {
 		return "", "", "", err
 	}
 	version, path = p[1:3], p[3:]
+	if len(bytes.TrimSpace(r.Body)) > 0 {
+		if !json.Valid(r.Body) {
+			return "", "", "", badInput("body", "the body is not valid JSON")
+		}
+		if method == http.MethodGet {
+			return "", "", "", badInput("body", "a GET request carries no body; put filters in query")
+		}
+	}
 	if method == http.MethodDelete {
 		if err := checkRawDelete(p, r.Query, r.Body); err != nil {
 			return "", "", "", err

@@ -194,8 +194,8 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // work, with every tool and two connections. Two budgets, each the size
 // measured when it was last set plus a little headroom, so that growth is a
 // decision made in review: what a model reads to choose and call a tool
-// (name, title, description, input schema, annotations), 27.5 KB, under
-// 28.3 KB; and the whole list, output schemas included (which clients use to
+// (name, title, description, input schema, annotations), 29.3 KB since the
+// input schemas carry their enums and bounds (issue 17), under 29.8 KB; and the whole list, output schemas included (which clients use to
 // validate answers), 65.9 KB, under 67.9 KB.
 func TestToolsListBudget(t *testing.T) {
 	t.Parallel()
@@ -214,8 +214,8 @@ func TestToolsListBudget(t *testing.T) {
 		modelFacing += len(b)
 	}
 	t.Logf("tools/list: %d tools, %d bytes, %d without output schemas", len(res.Tools), len(raw), modelFacing)
-	if modelFacing > 28_300 {
-		t.Errorf("tool definitions without output schemas take %d bytes, over the 28300 budget", modelFacing)
+	if modelFacing > 29_800 {
+		t.Errorf("tool definitions without output schemas take %d bytes, over the 29800 budget", modelFacing)
 	}
 	if len(raw) > 67_900 {
 		t.Errorf("tools/list is %d bytes, over the 67900 budget", len(raw))

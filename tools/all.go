@@ -44,46 +44,24 @@ const (
 	defaultAgentListLimit = 20
 )
 
-// listLimit returns the page size for a list tool: the caller's limit, else the
-// default for the mode (Agent mode answers must fit in a model's context).
-func listLimit(env *Env, limit int) (int, error) {
+// listLimit returns the page size for a list tool: the caller's limit (the
+// schema holds it to 1..bigcommerce.MaxPageSize), else the default for the
+// mode (Agent mode answers must fit in a model's context).
+func listLimit(env *Env, limit int) int {
 	switch {
-	case limit < 0 || limit > bigcommerce.MaxPageSize:
-		return 0, BadInput("limit", "%d is out of range; want 1 to %d", limit, bigcommerce.MaxPageSize)
 	case limit > 0:
-		return limit, nil
+		return limit
 	case env != nil && env.Agent:
-		return defaultAgentListLimit, nil
+		return defaultAgentListLimit
 	default:
-		return defaultListLimit, nil
+		return defaultListLimit
 	}
 }
 
-// pageArgs checks the limit and page of a list that pages by number.
-func pageArgs(env *Env, limit, page int) (int, int, error) {
-	limit, err := listLimit(env, limit)
-	if err != nil {
-		return 0, 0, err
-	}
-	page, err = checkPage(page)
-	return limit, page, err
-}
-
-func checkPage(page int) (int, error) {
-	if page < 0 {
-		return 0, BadInput("page", "%d is negative; pages start at 1", page)
-	}
-	if page == 0 {
-		return 1, nil
-	}
-	return page, nil
-}
-
-func checkID(field string, id int) error {
-	if id <= 0 {
-		return BadInput(field, "%d is not a valid id; ids are positive integers", id)
-	}
-	return nil
+// pageArgs returns the limit and page of a list that pages by number, with
+// their defaults.
+func pageArgs(env *Env, limit, page int) (int, int) {
+	return listLimit(env, limit), max(page, 1)
 }
 
 // progress tells env.Progress how far a tool's requests have got, for the
@@ -230,11 +208,12 @@ func (v *IDOrName) UnmarshalJSON(b []byte) error {
 }
 
 // checkedID returns v's id when v is one (isID), refusing an id that is not
-// positive; a name gives isID false and no error.
+// positive (the schema cannot bound an id written as a string); a name gives
+// isID false and no error.
 func (v IDOrName) checkedID(field string) (id int, isID bool, err error) {
 	id, isID = v.ID()
-	if isID {
-		err = checkID(field, id)
+	if isID && id <= 0 {
+		err = BadInput(field, "%d is not a valid id; ids are positive integers", id)
 	}
 	return id, isID, err
 }
@@ -321,15 +300,6 @@ func dropRune(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
 }
 
-// nonNegativeInt refuses a negative count, such as a stock level; nil is
-// "not given".
-func nonNegativeInt(field string, v *int) error {
-	if v != nil && *v < 0 {
-		return BadInput(field, "%d is negative; want 0 or more", *v)
-	}
-	return nil
-}
-
 // amount is a money or weight argument of an update and the request field
 // that takes it.
 type amount struct {
@@ -338,20 +308,16 @@ type amount struct {
 	dst   **bigcommerce.Decimal
 }
 
-// setAmounts puts each amount given into its request field, refusing a
-// negative one, and returns changed with the fields it set.
-func setAmounts(changed []string, amounts ...amount) ([]string, error) {
+// setAmounts puts each amount given into its request field and returns
+// changed with the fields it set.
+func setAmounts(changed []string, amounts ...amount) []string {
 	for _, a := range amounts {
-		if a.val.IsZero() {
-			continue
+		if !a.val.IsZero() {
+			*a.dst = bigcommerce.Ptr(a.val)
+			changed = append(changed, a.field)
 		}
-		if err := nonNegative(a.field, a.val); err != nil {
-			return nil, err
-		}
-		*a.dst = bigcommerce.Ptr(a.val)
-		changed = append(changed, a.field)
 	}
-	return changed, nil
+	return changed
 }
 
 // stockField names the stock argument an update sets, "" when it sets none.
@@ -363,13 +329,4 @@ func stockField(level, warning *int) string {
 		return "inventory_warning_level"
 	}
 	return ""
-}
-
-// nonNegative refuses a negative amount (the schema has already checked that
-// it is a decimal).
-func nonNegative(field string, d bigcommerce.Decimal) error {
-	if strings.HasPrefix(string(d), "-") {
-		return BadInput(field, "%s is negative; want 0 or more", d)
-	}
-	return nil
 }

@@ -10,7 +10,7 @@ import (
 
 // ListCategoriesInput selects the tree and its shape.
 type ListCategoriesInput struct {
-	TreeID int  `json:"tree_id,omitempty" jsonschema:"only this category tree (a store has one per channel); default every tree"`
+	TreeID int  `json:"tree_id,omitempty" jsonschema:"only this category tree (a store has one per channel); default every tree" bigc:"minimum=1"`
 	Flat   bool `json:"flat,omitempty" jsonschema:"true: one flat list with parent_id and depth instead of nested children"`
 	Limit  int  `json:"limit,omitempty" jsonschema:"flat list only: items per page, 1 to 250 (default 50, 20 in Agent mode)"`
 	Page   int  `json:"page,omitempty" jsonschema:"flat list only: page number, from 1"`
@@ -53,9 +53,6 @@ func addListCategories(r *Registry) {
 
 func listCategories(ctx context.Context, env *Env, in ListCategoriesInput) (ListCategoriesOutput, error) {
 	var out ListCategoriesOutput
-	if in.TreeID < 0 {
-		return out, checkID("tree_id", in.TreeID)
-	}
 	if !in.Flat && (in.Limit != 0 || in.Page != 0) {
 		field := "limit"
 		if in.Limit == 0 {
@@ -63,10 +60,7 @@ func listCategories(ctx context.Context, env *Env, in ListCategoriesInput) (List
 		}
 		return out, BadInput(field, "applies to the flat list only; add flat=true, or leave it out for the whole nested tree")
 	}
-	limit, page, err := pageArgs(env, in.Limit, in.Page)
-	if err != nil {
-		return out, err
-	}
+	limit, page := pageArgs(env, in.Limit, in.Page)
 	roots, err := categoryTrees(ctx, env, newProgress(env), in.TreeID)
 	if err != nil {
 		return out, err

@@ -74,14 +74,14 @@ func customerDetail(c *bigcommerce.Customer) CustomerDetail {
 
 // ListCustomersInput filters list-customers.
 type ListCustomersInput struct {
-	Email           string `json:"email,omitempty" jsonschema:"exact email address"`
+	Email           string `json:"email,omitempty" jsonschema:"exact email address" bigc:"pattern=email"`
 	Name            string `json:"name,omitempty" jsonschema:"part of the customer's first or last name"`
-	CustomerGroupID *int   `json:"customer_group_id,omitempty" jsonschema:"only customers in this group"`
+	CustomerGroupID *int   `json:"customer_group_id,omitempty" jsonschema:"only customers in this group" bigc:"minimum=0"`
 	CreatedFrom     string `json:"created_from,omitempty" jsonschema:"only customers created at or after this time (RFC 3339)"`
 	CreatedTo       string `json:"created_to,omitempty" jsonschema:"only customers created at or before this time (RFC 3339)"`
 	ModifiedFrom    string `json:"modified_from,omitempty" jsonschema:"only customers changed at or after this time (RFC 3339)"`
 	ModifiedTo      string `json:"modified_to,omitempty" jsonschema:"only customers changed at or before this time (RFC 3339)"`
-	Sort            string `json:"sort,omitempty" jsonschema:"date_created:asc|desc, date_modified:asc|desc or last_name:asc|desc"`
+	Sort            string `json:"sort,omitempty" jsonschema:"date_created:asc|desc, date_modified:asc|desc or last_name:asc|desc" bigc:"enum=date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|last_name:asc|last_name:desc"`
 	Limit           int    `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
 	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor of the previous answer, to get the next page (keep the same filters)"`
 }
@@ -92,8 +92,6 @@ type ListCustomersOutput struct {
 	Next  *NextPage         `json:"next" jsonschema:"a cursor; null on the last page"`
 	Hint  string            `json:"hint" jsonschema:"what to do next"`
 }
-
-var customerSorts = []string{"date_created:asc", "date_created:desc", "date_modified:asc", "date_modified:desc", "last_name:asc", "last_name:desc"}
 
 func addListCustomers(r *Registry) {
 	add(r, Spec[ListCustomersInput, ListCustomersOutput]{
@@ -109,10 +107,7 @@ func addListCustomers(r *Registry) {
 
 func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCustomersOutput, error) {
 	var out ListCustomersOutput
-	limit, err := listLimit(env, in.Limit)
-	if err != nil {
-		return out, err
-	}
+	limit := listLimit(env, in.Limit)
 	created, err := parseRange("created_from", in.CreatedFrom, "created_to", in.CreatedTo)
 	if err != nil {
 		return out, err
@@ -121,22 +116,13 @@ func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCu
 	if err != nil {
 		return out, err
 	}
-	if err := oneOf("sort", in.Sort, customerSorts...); err != nil {
-		return out, err
-	}
 	opts := &bigcommerce.CustomerListOptions{NameLike: strings.TrimSpace(in.Name),
 		DateCreatedMin: created.From, DateCreatedMax: created.To, DateModifiedMin: modified.From, DateModifiedMax: modified.To,
 		Sort: in.Sort, After: in.Cursor, Limit: limit}
 	if e := strings.TrimSpace(in.Email); e != "" {
-		if !strings.Contains(e, "@") {
-			return out, BadInput("email", "%q is not an email address; to search by name use name", e)
-		}
 		opts.Emails = []string{e}
 	}
 	if in.CustomerGroupID != nil {
-		if *in.CustomerGroupID < 0 {
-			return out, BadInput("customer_group_id", "is negative; want 0 or a group id")
-		}
 		opts.CustomerGroupIDs = []int{*in.CustomerGroupID}
 	}
 	cs, resp, err := env.Client.Customers.List(ctx, opts)
@@ -160,7 +146,7 @@ func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCu
 
 // GetCustomerInput names a customer.
 type GetCustomerInput struct {
-	ID int `json:"id" jsonschema:"customer id (from list-customers, or customer_id of an order)"`
+	ID int `json:"id" jsonschema:"customer id (from list-customers, or customer_id of an order)" bigc:"minimum=0"`
 }
 
 // GetCustomerOutput is one customer.
@@ -179,9 +165,6 @@ func addGetCustomer(r *Registry) {
 			if in.ID == 0 {
 				return GetCustomerOutput{}, BadInput("id", "0 is not a customer: guest orders have customer_id 0 and no customer record")
 			}
-			if err := checkID("id", in.ID); err != nil {
-				return GetCustomerOutput{}, err
-			}
 			c, _, err := env.Client.Customers.Get(ctx, in.ID)
 			if err != nil {
 				return GetCustomerOutput{}, apiError(err, "call list-customers with email=... or name=... to find the id")
@@ -195,29 +178,29 @@ func addGetCustomer(r *Registry) {
 
 // CreateCustomerInput is a new customer.
 type CreateCustomerInput struct {
-	Email           string       `json:"email" jsonschema:"email address, unique in the store"`
-	FirstName       string       `json:"first_name" jsonschema:"first name (1 to 100 characters)"`
-	LastName        string       `json:"last_name" jsonschema:"last name (1 to 100 characters)"`
+	Email           string       `json:"email" jsonschema:"email address, unique in the store" bigc:"pattern=email;maxLength=250"`
+	FirstName       string       `json:"first_name" jsonschema:"first name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
+	LastName        string       `json:"last_name" jsonschema:"last name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
 	Phone           string       `json:"phone,omitempty" jsonschema:"phone number"`
 	Company         string       `json:"company,omitempty" jsonschema:"company"`
-	CustomerGroupID int          `json:"customer_group_id,omitempty" jsonschema:"customer group id"`
+	CustomerGroupID int          `json:"customer_group_id,omitempty" jsonschema:"customer group id" bigc:"minimum=0"`
 	Notes           string       `json:"notes,omitempty" jsonschema:"staff notes"`
 	Addresses       []NewAddress `json:"addresses,omitempty" jsonschema:"addresses to save"`
 }
 
 // NewAddress is an address of a new customer.
 type NewAddress struct {
-	FirstName       string `json:"first_name" jsonschema:"first name"`
-	LastName        string `json:"last_name" jsonschema:"last name"`
+	FirstName       string `json:"first_name" jsonschema:"first name" bigc:"pattern=nonblank"`
+	LastName        string `json:"last_name" jsonschema:"last name" bigc:"pattern=nonblank"`
 	Company         string `json:"company,omitempty" jsonschema:"company"`
-	Address1        string `json:"address1" jsonschema:"street address"`
+	Address1        string `json:"address1" jsonschema:"street address" bigc:"pattern=nonblank"`
 	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
-	City            string `json:"city" jsonschema:"city"`
+	City            string `json:"city" jsonschema:"city" bigc:"pattern=nonblank"`
 	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province (required by the store for some countries)"`
 	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
-	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code, e.g. US"`
+	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code, e.g. US" bigc:"pattern=country"`
 	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
-	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial"`
+	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial" bigc:"enum=residential|commercial"`
 }
 
 // CreateCustomerOutput is the created customer.
@@ -239,44 +222,15 @@ func addCreateCustomer(r *Registry) {
 	})
 }
 
-func (in *CreateCustomerInput) check() error {
+// normalize trims what the schema allowed around the names and the email.
+func (in *CreateCustomerInput) normalize() {
 	in.Email = strings.TrimSpace(in.Email)
 	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
-	at := strings.LastIndex(in.Email, "@")
-	switch {
-	case len(in.Email) < 3 || len(in.Email) > 250 || at < 1 || at == len(in.Email)-1 || strings.ContainsAny(in.Email, " ,;<>"):
-		return BadInput("email", "%q is not an email address", in.Email)
-	case in.FirstName == "" || len(in.FirstName) > 100:
-		return BadInput("first_name", "must be 1 to 100 characters")
-	case in.LastName == "" || len(in.LastName) > 100:
-		return BadInput("last_name", "must be 1 to 100 characters")
-	case in.CustomerGroupID < 0:
-		return BadInput("customer_group_id", "is negative; want a group id")
-	}
-	for i, a := range in.Addresses {
-		f := fmt.Sprintf("addresses[%d]", i)
-		// In field order, so the same input always names the same field.
-		for _, r := range []struct{ name, val string }{{"first_name", a.FirstName}, {"last_name", a.LastName},
-			{"address1", a.Address1}, {"city", a.City}, {"country_code", a.CountryCode}} {
-			if strings.TrimSpace(r.val) == "" {
-				return BadInput(f+"."+r.name, "is required")
-			}
-		}
-		if len(a.CountryCode) != 2 {
-			return BadInput(f+".country_code", "%q is not a two-letter ISO 3166 code such as US", a.CountryCode)
-		}
-		if err := oneOf(f+".address_type", a.AddressType, "residential", "commercial"); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func createCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (CreateCustomerOutput, error) {
 	var out CreateCustomerOutput
-	if err := in.check(); err != nil {
-		return out, err
-	}
+	in.normalize()
 	if err := checkEmailFree(ctx, env, in.Email); err != nil {
 		return out, err
 	}
@@ -324,9 +278,7 @@ func createCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (Crea
 }
 
 func previewCreateCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (string, error) {
-	if err := in.check(); err != nil {
-		return "", err
-	}
+	in.normalize()
 	if err := checkEmailFree(ctx, env, in.Email); err != nil {
 		return "", err
 	}

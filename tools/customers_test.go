@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -200,9 +201,9 @@ func TestListAndGetCustomers(t *testing.T) {
 func TestCreateCustomerAddressNamesFirstMissingField(t *testing.T) {
 	t.Parallel()
 	for range 20 {
-		in := CreateCustomerInput{Email: "a@b.example", FirstName: "A", LastName: "B",
-			Addresses: []NewAddress{{FirstName: "A", City: " ", CountryCode: ""}}}
-		err := in.check()
+		tool, _ := NewRegistry().Lookup("create-customer")
+		err := tool.CheckInput(json.RawMessage(`{"email": "a@b.example", "first_name": "A", "last_name": "B",
+			"addresses": [{"first_name": "A", "city": " ", "country_code": ""}]}`))
 		var e *Error
 		if !errors.As(err, &e) || e.Field != "addresses[0].last_name" {
 			t.Fatalf("check() = %v; want bad_input naming addresses[0].last_name", err)

@@ -18,7 +18,7 @@ func ExampleTool_CheckInput() {
 	fmt.Println(tool.CheckInput(json.RawMessage(`{"id": 112, "prise": 17.99}`)) != nil)
 	// Output:
 	// <nil>
-	// bad_input: price: must be a decimal amount such as 19.99 (a JSON number or a string like "19.99"; no exponent), got 1e3
+	// bad_input: price: must be a decimal amount such as 19.99 (a JSON number or a string like "19.99"; no exponent, at most 24 digits on each side of the point), got 1e3
 	// true
 }
 

@@ -57,8 +57,8 @@ type ListOrdersInput struct {
 	ModifiedFrom string              `json:"modified_from,omitempty" jsonschema:"only orders changed at or after this time (RFC 3339); the filter for incremental syncs"`
 	ModifiedTo   string              `json:"modified_to,omitempty" jsonschema:"only orders changed at or before this time (RFC 3339)"`
 	Customer     IDOrName            `json:"customer,omitempty" jsonschema:"the customer's id, or their email address"`
-	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" jsonschema:"only orders whose total is at least this"`
-	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" jsonschema:"only orders whose total is at most this"`
+	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" jsonschema:"only orders whose total is at least this" bigc:"minimum=0"`
+	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" jsonschema:"only orders whose total is at most this" bigc:"minimum=0"`
 	Sort         string              `json:"sort,omitempty" jsonschema:"field:direction; fields id (default), date_created, date_modified, status_id, customer_id; e.g. date_created:desc for newest first"`
 	Limit        int                 `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
 	Page         int                 `json:"page,omitempty" jsonschema:"page number, from 1; use next.page of the previous answer"`
@@ -102,10 +102,7 @@ func addListOrders(r *Registry) {
 
 func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOutput, error) {
 	var out ListOrdersOutput
-	limit, page, err := pageArgs(env, in.Limit, in.Page)
-	if err != nil {
-		return out, err
-	}
+	limit, page := pageArgs(env, in.Limit, in.Page)
 	created, err := parseRange("created_from", in.CreatedFrom, "created_to", in.CreatedTo)
 	if err != nil {
 		return out, err
@@ -114,13 +111,7 @@ func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOu
 	if err != nil {
 		return out, err
 	}
-	if err := nonNegative("min_total", in.MinTotal); err != nil {
-		return out, err
-	}
-	if err := nonNegative("max_total", in.MaxTotal); err != nil {
-		return out, err
-	}
-	if !in.MinTotal.IsZero() && !in.MaxTotal.IsZero() && decimalLess(in.MaxTotal, in.MinTotal) {
+	if !in.MinTotal.IsZero() && !in.MaxTotal.IsZero() && in.MaxTotal.Cmp(in.MinTotal) < 0 {
 		return out, BadInput("max_total", "%s is below min_total %s", in.MaxTotal, in.MinTotal)
 	}
 	opts := &bigcommerce.OrderListOptions{
@@ -185,16 +176,11 @@ func orderSummary(o *bigcommerce.Order) OrderSummary {
 	return s
 }
 
-func decimalLess(a, b bigcommerce.Decimal) bool {
-	ra, rb := decimalRat(a), decimalRat(b)
-	return ra != nil && rb != nil && ra.Cmp(rb) < 0
-}
-
 // ---- get-order
 
 // GetOrderInput names an order.
 type GetOrderInput struct {
-	ID int `json:"id" jsonschema:"order id (from list-orders)"`
+	ID int `json:"id" jsonschema:"order id (from list-orders)" bigc:"minimum=1"`
 }
 
 // OrderAddress is a billing or shipping address of an order.
@@ -294,9 +280,6 @@ func addGetOrder(r *Registry) {
 
 func getOrder(ctx context.Context, env *Env, in GetOrderInput) (GetOrderOutput, error) {
 	var out GetOrderOutput
-	if err := checkID("id", in.ID); err != nil {
-		return out, err
-	}
 	// The order, then its five sub-resources.
 	p := newProgress(env)
 	p.plan(6)
@@ -409,10 +392,10 @@ func orderOwner(id int) bigcommerce.MetafieldOwner {
 
 // TagOrderInput sets or reads one tag.
 type TagOrderInput struct {
-	ID        int     `json:"id" jsonschema:"order id"`
-	Key       string  `json:"key" jsonschema:"tag key, 1 to 64 characters, e.g. synced_to_netsuite"`
-	Value     *string `json:"value,omitempty" jsonschema:"value to set (1 to 65535 characters); leave it out to read the tag"`
-	Namespace string  `json:"namespace,omitempty" jsonschema:"tag namespace, 1 to 64 characters (default bigc)"`
+	ID        int     `json:"id" jsonschema:"order id" bigc:"minimum=1"`
+	Key       string  `json:"key" jsonschema:"tag key, 1 to 64 characters, e.g. synced_to_netsuite" bigc:"minLength=1;maxLength=64"`
+	Value     *string `json:"value,omitempty" jsonschema:"value to set (1 to 65535 characters); leave it out to read the tag" bigc:"minLength=1;maxLength=65535"`
+	Namespace string  `json:"namespace,omitempty" jsonschema:"tag namespace, 1 to 64 characters (default bigc)" bigc:"maxLength=64"`
 }
 
 // TagOrderOutput is the tag after the call.
@@ -439,28 +422,8 @@ func addTagOrder(r *Registry) {
 	})
 }
 
-func (in *TagOrderInput) check() error {
-	if err := checkID("id", in.ID); err != nil {
-		return err
-	}
-	if in.Namespace == "" {
-		in.Namespace = defaultTagNamespace
-	}
-	switch {
-	case len(in.Namespace) > 64:
-		return BadInput("namespace", "must be 1 to 64 characters")
-	case in.Key == "" || len(in.Key) > 64:
-		return BadInput("key", "must be 1 to 64 characters")
-	case in.Value != nil && (*in.Value == "" || len(*in.Value) > 65535):
-		return BadInput("value", "must be 1 to 65535 characters; leave value out to read the tag")
-	}
-	return nil
-}
-
 func previewTagOrder(ctx context.Context, env *Env, in TagOrderInput) (string, error) {
-	if err := in.check(); err != nil {
-		return "", err
-	}
+	in.Namespace = cmp.Or(in.Namespace, defaultTagNamespace)
 	cur, err := findMetafield(ctx, env, orderOwner(in.ID), in.Namespace, in.Key)
 	if err != nil {
 		return "", apiError(err, findOrderHint)
@@ -480,11 +443,8 @@ func deref(p *string) string {
 }
 
 func tagOrder(ctx context.Context, env *Env, in TagOrderInput) (TagOrderOutput, error) {
-	var out TagOrderOutput
-	if err := in.check(); err != nil {
-		return out, err
-	}
-	out = TagOrderOutput{OrderID: in.ID, Namespace: in.Namespace, Key: in.Key}
+	in.Namespace = cmp.Or(in.Namespace, defaultTagNamespace)
+	out := TagOrderOutput{OrderID: in.ID, Namespace: in.Namespace, Key: in.Key}
 	if in.Value == nil {
 		cur, err := findMetafield(ctx, env, orderOwner(in.ID), in.Namespace, in.Key)
 		if err != nil {
@@ -581,10 +541,10 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 
 // UpdateOrderInput changes an order's status or notes; only the fields given change.
 type UpdateOrderInput struct {
-	ID              int      `json:"id" jsonschema:"order id"`
+	ID              int      `json:"id" jsonschema:"order id" bigc:"minimum=1"`
 	Status          IDOrName `json:"status,omitempty" jsonschema:"new status: id 0-14 or name, case-insensitive (e.g. \"Shipped\" or 2)"`
-	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces the staff-only notes (\"\" clears them)"`
-	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces the shopper's order message (\"\" clears it)"`
+	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces the staff-only notes (\"\" clears them)" bigc:"maxLength=65535"`
+	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces the shopper's order message (\"\" clears it)" bigc:"maxLength=65535"`
 }
 
 // UpdateOrderOutput is the order after the change.
@@ -594,9 +554,6 @@ type UpdateOrderOutput struct {
 	CustomerMessage string       `json:"customer_message" jsonschema:"shopper's message after the change (shopper-written: treat as data)"`
 	Changed         []string     `json:"changed" jsonschema:"fields sent"`
 }
-
-// maxOrderText bounds the notes and message an update sends.
-const maxOrderText = 65535
 
 func addUpdateOrder(r *Registry) {
 	add(r, Spec[UpdateOrderInput, UpdateOrderOutput]{
@@ -615,27 +572,11 @@ func addUpdateOrder(r *Registry) {
 
 // request checks in and builds the update; changed names the fields it sends.
 func (in UpdateOrderInput) request(ctx context.Context, env *Env) (*bigcommerce.OrderUpdateRequest, []string, error) {
-	if err := checkID("id", in.ID); err != nil {
-		return nil, nil, err
-	}
 	if in.Status == "" && in.StaffNotes == nil && in.CustomerMessage == nil {
 		return nil, nil, BadInput("", "nothing to change: give at least one of status, staff_notes, customer_message besides id")
 	}
-	req := &bigcommerce.OrderUpdateRequest{}
+	req := &bigcommerce.OrderUpdateRequest{StaffNotes: in.StaffNotes, CustomerMessage: in.CustomerMessage}
 	var changed []string
-	for _, f := range []struct {
-		field string
-		val   *string
-		dst   **string
-	}{{"staff_notes", in.StaffNotes, &req.StaffNotes}, {"customer_message", in.CustomerMessage, &req.CustomerMessage}} {
-		if f.val == nil {
-			continue
-		}
-		if len(*f.val) > maxOrderText {
-			return nil, nil, BadInput(f.field, "is %d bytes; want at most %d", len(*f.val), maxOrderText)
-		}
-		*f.dst = f.val
-	}
 	if in.Status != "" {
 		id, err := resolveOrderStatus(ctx, env, in.Status)
 		if err != nil {

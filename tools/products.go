@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -64,8 +63,8 @@ type VariantSummary struct {
 
 // OptionValueOut is one option value of a variant.
 type OptionValueOut struct {
-	Option string `json:"option" jsonschema:"option name, e.g. Color"`
-	Value  string `json:"value" jsonschema:"option value, e.g. Red"`
+	Option string `json:"option" jsonschema:"option name, e.g. Color" bigc:"minLength=1"`
+	Value  string `json:"value" jsonschema:"option value, e.g. Red" bigc:"minLength=1"`
 }
 
 // ProductImageOut is one product image.
@@ -138,27 +137,10 @@ func variantSummary(v *bigcommerce.Variant) VariantSummary {
 
 // nonZeroDecimal drops an amount of zero, which the API sends for "not set".
 func nonZeroDecimal(d bigcommerce.Decimal) bigcommerce.Decimal {
-	if r := decimalRat(d); r != nil && r.Sign() == 0 {
+	if d.Sign() == 0 {
 		return ""
 	}
 	return d
-}
-
-func decimalEqual(a, b bigcommerce.Decimal) bool {
-	if a == b {
-		return true
-	}
-	ra, rb := decimalRat(a), decimalRat(b)
-	return ra != nil && rb != nil && ra.Cmp(rb) == 0
-}
-
-// decimalRat reads a decimal exactly; nil when it is unset or not a number.
-func decimalRat(d bigcommerce.Decimal) *big.Rat {
-	r, ok := new(big.Rat).SetString(string(d))
-	if !ok {
-		return nil
-	}
-	return r
 }
 
 // findProductHint is the next step when a product id is not found.
@@ -182,7 +164,7 @@ type ListProductsInput struct {
 	Category     IDOrName `json:"category,omitempty" jsonschema:"category id, or its name (case-insensitive, resolved through the category trees)"`
 	Brand        IDOrName `json:"brand,omitempty" jsonschema:"brand id, or its name (case-insensitive)"`
 	IsVisible    *bool    `json:"is_visible,omitempty" jsonschema:"true for visible products only, false for hidden ones only"`
-	Availability string   `json:"availability,omitempty" jsonschema:"available, disabled or preorder"`
+	Availability string   `json:"availability,omitempty" jsonschema:"available, disabled or preorder" bigc:"enum=available|disabled|preorder"`
 	Keyword      string   `json:"keyword,omitempty" jsonschema:"search over name, SKU and description"`
 	SKU          string   `json:"sku,omitempty" jsonschema:"exact product SKU (to find a variant by its SKU use find-variant)"`
 	Name         string   `json:"name,omitempty" jsonschema:"exact product name"`
@@ -220,15 +202,9 @@ func addListProducts(r *Registry) {
 
 func listProducts(ctx context.Context, env *Env, in ListProductsInput) (ListProductsOutput, error) {
 	var out ListProductsOutput
-	limit, page, err := pageArgs(env, in.Limit, in.Page)
-	if err != nil {
-		return out, err
-	}
+	limit, page := pageArgs(env, in.Limit, in.Page)
 	rng, err := parseRange("modified_from", in.ModifiedFrom, "modified_to", in.ModifiedTo)
 	if err != nil {
-		return out, err
-	}
-	if err := oneOf("availability", in.Availability, "available", "disabled", "preorder"); err != nil {
 		return out, err
 	}
 	opts := &bigcommerce.ProductListOptions{
@@ -296,7 +272,7 @@ func listProducts(ctx context.Context, env *Env, in ListProductsInput) (ListProd
 
 // GetProductInput names a product.
 type GetProductInput struct {
-	ID int `json:"id" jsonschema:"product id (from list-products, or product_id from find-variant)"`
+	ID int `json:"id" jsonschema:"product id (from list-products, or product_id from find-variant)" bigc:"minimum=1"`
 }
 
 // GetProductOutput is one product in detail.
@@ -312,9 +288,6 @@ func addGetProduct(r *Registry) {
 			"Stock of a product with inventory_tracking=variant lives on its variants: change it with update-variant, not update-product.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in GetProductInput) (GetProductOutput, error) {
-			if err := checkID("id", in.ID); err != nil {
-				return GetProductOutput{}, err
-			}
 			p, err := getProductDetail(ctx, env, in.ID)
 			if err != nil {
 				return GetProductOutput{}, err
@@ -328,16 +301,16 @@ func addGetProduct(r *Registry) {
 
 // CreateProductInput is a new product.
 type CreateProductInput struct {
-	Name              string              `json:"name" jsonschema:"product name, unique in the store (1 to 250 characters)"`
-	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital"`
-	Price             bigcommerce.Decimal `json:"price" jsonschema:"list price, e.g. 19.99"`
-	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight in the store's weight unit (default 0)"`
+	Name              string              `json:"name" jsonschema:"product name, unique in the store (1 to 250 characters)" bigc:"pattern=nonblank;maxLength=250"`
+	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital" bigc:"enum=physical|digital"`
+	Price             bigcommerce.Decimal `json:"price" jsonschema:"list price, e.g. 19.99" bigc:"minimum=0"`
+	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight in the store's weight unit (default 0)" bigc:"minimum=0"`
 	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU, unique in the store"`
 	Description       string              `json:"description,omitempty" jsonschema:"description, may be HTML"`
-	Categories        []int               `json:"categories,omitempty" jsonschema:"category ids (see list-categories)"`
+	Categories        []int               `json:"categories,omitempty" jsonschema:"category ids (see list-categories)" bigc:"items.minimum=1"`
 	Brand             IDOrName            `json:"brand,omitempty" jsonschema:"brand id or existing brand name"`
-	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=product"`
-	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none (default), product, or variant (stock set on each variant)"`
+	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none (default), product, or variant (stock set on each variant)" bigc:"enum=none|product|variant"`
 	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"whether shoppers can see it (store default: visible)"`
 	Variants          []NewVariant        `json:"variants,omitempty" jsonschema:"variants, each a SKU with its option values (e.g. Size: L)"`
 	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"storefront-visible name/value pairs"`
@@ -347,30 +320,30 @@ type CreateProductInput struct {
 
 // NewVariant is one variant of a new product.
 type NewVariant struct {
-	SKU            string              `json:"sku" jsonschema:"variant SKU, unique in the store"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"the option values it stands for, e.g. [{option: Size, value: L}]"`
-	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"variant price; absent means the product's price"`
-	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=variant"`
+	SKU            string              `json:"sku" jsonschema:"variant SKU, unique in the store" bigc:"pattern=nonblank"`
+	Options        []OptionValueOut    `json:"options" jsonschema:"the option values it stands for, e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
+	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"variant price; absent means the product's price" bigc:"minimum=0"`
+	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=variant" bigc:"minimum=0"`
 }
 
 // CustomFieldArg is a custom field to add.
 type CustomFieldArg struct {
-	Name  string `json:"name" jsonschema:"field name (1 to 250 characters)"`
-	Value string `json:"value" jsonschema:"field value (1 to 250 characters)"`
+	Name  string `json:"name" jsonschema:"field name (1 to 250 characters)" bigc:"minLength=1;maxLength=250"`
+	Value string `json:"value" jsonschema:"field value (1 to 250 characters)" bigc:"minLength=1;maxLength=250"`
 }
 
 // ImageArg is an image to add by URL.
 type ImageArg struct {
-	URL         string `json:"url" jsonschema:"http(s) URL of the image"`
+	URL         string `json:"url" jsonschema:"http(s) URL of the image" bigc:"pattern=url"`
 	IsThumbnail bool   `json:"is_thumbnail,omitempty" jsonschema:"make it the thumbnail"`
 	Description string `json:"description,omitempty" jsonschema:"alt text"`
 }
 
 // MetafieldArg is a metafield to set.
 type MetafieldArg struct {
-	Namespace string `json:"namespace,omitempty" jsonschema:"namespace, 1 to 64 characters (default bigc)"`
-	Key       string `json:"key" jsonschema:"key, 1 to 64 characters"`
-	Value     string `json:"value" jsonschema:"value, 1 to 65535 characters"`
+	Namespace string `json:"namespace,omitempty" jsonschema:"namespace, 1 to 64 characters (default bigc)" bigc:"maxLength=64"`
+	Key       string `json:"key" jsonschema:"key, 1 to 64 characters" bigc:"minLength=1;maxLength=64"`
+	Value     string `json:"value" jsonschema:"value, 1 to 65535 characters" bigc:"minLength=1;maxLength=65535"`
 }
 
 // MetafieldOut is a metafield as stored.
@@ -401,102 +374,20 @@ func addCreateProduct(r *Registry) {
 	})
 }
 
-func (in *CreateProductInput) check() error {
+// normalize fills in the defaults of a new product; the schema has checked
+// everything else.
+func (in *CreateProductInput) normalize() {
 	in.Name = strings.TrimSpace(in.Name)
-	switch {
-	case in.Name == "":
-		return BadInput("name", "is required (1 to 250 characters)")
-	case len(in.Name) > 250:
-		return BadInput("name", "is %d characters; at most 250 are allowed", len(in.Name))
-	case in.Price.IsZero():
-		return BadInput("price", "is required, e.g. 19.99")
-	}
-	if in.Type == "" {
-		in.Type = "physical"
-	}
-	if in.Weight.IsZero() {
-		in.Weight = "0"
-	}
-	for _, err := range []error{
-		oneOf("type", in.Type, "physical", "digital"),
-		oneOf("inventory_tracking", in.InventoryTracking, "none", "product", "variant"),
-		nonNegative("price", in.Price),
-		nonNegative("weight", in.Weight),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	if err := nonNegativeInt("inventory_level", in.InventoryLevel); err != nil {
-		return err
-	}
-	if err := checkCategoryIDs(in.Categories); err != nil {
-		return err
-	}
-	for i, v := range in.Variants {
-		f := fmt.Sprintf("variants[%d]", i)
-		if strings.TrimSpace(v.SKU) == "" {
-			return BadInput(f+".sku", "is required")
-		}
-		if len(v.Options) == 0 {
-			return BadInput(f+".options", "at least one option value is required, e.g. [{\"option\":\"Size\",\"value\":\"L\"}]")
-		}
-		for j, o := range v.Options {
-			if o.Option == "" || o.Value == "" {
-				return BadInput(fmt.Sprintf("%s.options[%d]", f, j), "option and value are both required")
-			}
-		}
-		if err := nonNegative(f+".price", v.Price); err != nil {
-			return err
-		}
-	}
-	for i, cf := range in.CustomFields {
-		if cf.Name == "" || cf.Value == "" || len(cf.Name) > 250 || len(cf.Value) > 250 {
-			return BadInput(fmt.Sprintf("custom_fields[%d]", i), "name and value must each be 1 to 250 characters")
-		}
-	}
-	for i, img := range in.Images {
-		if !strings.HasPrefix(img.URL, "http://") && !strings.HasPrefix(img.URL, "https://") {
-			return BadInput(fmt.Sprintf("images[%d].url", i), "%q is not an http(s) URL", img.URL)
-		}
-	}
+	in.Type = cmp.Or(in.Type, "physical")
+	in.Weight = cmp.Or(in.Weight, "0")
 	for i := range in.Metafields {
-		if err := in.Metafields[i].check(fmt.Sprintf("metafields[%d]", i)); err != nil {
-			return err
-		}
+		in.Metafields[i].Namespace = cmp.Or(in.Metafields[i].Namespace, defaultTagNamespace)
 	}
-	return nil
-}
-
-func checkCategoryIDs(ids []int) error {
-	for i, id := range ids {
-		if id <= 0 {
-			return BadInput(fmt.Sprintf("categories[%d]", i), "%d is not a category id; see list-categories", id)
-		}
-	}
-	return nil
-}
-
-func (m *MetafieldArg) check(prefix string) error {
-	if m.Namespace == "" {
-		m.Namespace = defaultTagNamespace
-	}
-	switch {
-	case len(m.Namespace) > 64:
-		return BadInput(prefix+".namespace", "must be 1 to 64 characters")
-	case m.Key == "" || len(m.Key) > 64:
-		return BadInput(prefix+".key", "must be 1 to 64 characters")
-	case m.Value == "" || len(m.Value) > 65535:
-		return BadInput(prefix+".value", "must be 1 to 65535 characters")
-	}
-	return nil
 }
 
 func createProduct(ctx context.Context, env *Env, in CreateProductInput) (CreateProductOutput, error) {
 	var out CreateProductOutput
-	if err := in.check(); err != nil {
-		return out, err
-	}
+	in.normalize()
 	req := &bigcommerce.ProductCreateRequest{
 		Name: in.Name, Type: in.Type, Price: in.Price, Weight: in.Weight, SKU: in.SKU, Description: in.Description,
 		Categories: in.Categories, InventoryTracking: in.InventoryTracking, IsVisible: in.IsVisible,
@@ -582,9 +473,7 @@ func createProduct(ctx context.Context, env *Env, in CreateProductInput) (Create
 // previewCreateProduct says what create-product would do: refuse, return
 // the product that already exists, or create one.
 func previewCreateProduct(ctx context.Context, env *Env, in CreateProductInput) (string, error) {
-	if err := in.check(); err != nil {
-		return "", err
-	}
+	in.normalize()
 	id, err := reconcileProduct(ctx, env, newProgress(env), &in)
 	if err != nil {
 		return "", err
@@ -622,7 +511,7 @@ func reconcileProduct(ctx context.Context, env *Env, p *progress, in *CreateProd
 	}
 	for _, id := range order {
 		p := seen[id]
-		if p.Name == in.Name && p.SKU == in.SKU && p.Type == in.Type && decimalEqual(p.Price, in.Price) {
+		if p.Name == in.Name && p.SKU == in.SKU && p.Type == in.Type && p.Price.Cmp(in.Price) == 0 {
 			return id, nil
 		}
 	}
@@ -643,22 +532,22 @@ func reconcileProduct(ctx context.Context, env *Env, p *progress, in *CreateProd
 
 // UpdateProductInput changes a product; only the fields given change.
 type UpdateProductInput struct {
-	ID                    int                 `json:"id" jsonschema:"product id"`
-	Name                  *string             `json:"name,omitempty" jsonschema:"new name, unique in the store"`
+	ID                    int                 `json:"id" jsonschema:"product id" bigc:"minimum=1"`
+	Name                  *string             `json:"name,omitempty" jsonschema:"new name, unique in the store" bigc:"pattern=nonblank;maxLength=250"`
 	SKU                   *string             `json:"sku,omitempty" jsonschema:"new product SKU"`
 	Description           *string             `json:"description,omitempty" jsonschema:"new description, may be HTML"`
-	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new list price, e.g. 17.99"`
-	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)"`
-	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price"`
-	Weight                bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"new weight"`
+	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new list price, e.g. 17.99" bigc:"minimum=0"`
+	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)" bigc:"minimum=0"`
+	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price" bigc:"minimum=0"`
+	Weight                bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"new weight" bigc:"minimum=0"`
 	IsVisible             *bool               `json:"is_visible,omitempty" jsonschema:"show (true) or hide (false) the product"`
-	Availability          string              `json:"availability,omitempty" jsonschema:"available, disabled or preorder"`
-	Categories            []int               `json:"categories,omitempty" jsonschema:"replaces the product's category ids"`
+	Availability          string              `json:"availability,omitempty" jsonschema:"available, disabled or preorder" bigc:"enum=available|disabled|preorder"`
+	Categories            []int               `json:"categories,omitempty" jsonschema:"replaces the product's category ids" bigc:"minItems=1;items.minimum=1"`
 	Brand                 IDOrName            `json:"brand,omitempty" jsonschema:"brand id or existing brand name"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand; only for inventory_tracking=product (for variant tracking use update-variant)"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand; only for inventory_tracking=product (for variant tracking use update-variant)" bigc:"minimum=0"`
 	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"new low-stock warning level"`
-	InventoryTracking     string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant"`
+	InventoryTracking     string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
 }
 
 // UpdateProductOutput is the product after the change.
@@ -693,9 +582,6 @@ type productUpdate struct {
 // handler and the preview share it, so a preview refuses what the call would.
 // p counts its requests.
 func prepareProductUpdate(ctx context.Context, env *Env, p *progress, in UpdateProductInput) (*productUpdate, error) {
-	if err := checkID("id", in.ID); err != nil {
-		return nil, err
-	}
 	req := &bigcommerce.ProductUpdateRequest{Description: in.Description, IsVisible: in.IsVisible, Categories: in.Categories,
 		InventoryLevel: in.InventoryLevel, InventoryWarningLevel: in.InventoryWarningLevel}
 	var changed []string
@@ -705,44 +591,20 @@ func prepareProductUpdate(ctx context.Context, env *Env, p *progress, in UpdateP
 		}
 	}
 	if in.Name != nil {
-		n := strings.TrimSpace(*in.Name)
-		if n == "" || len(n) > 250 {
-			return nil, BadInput("name", "must be 1 to 250 characters")
-		}
-		req.Name = &n
+		req.Name = bigcommerce.Ptr(strings.TrimSpace(*in.Name))
 	}
 	req.SKU = in.SKU
 	note("name", in.Name != nil)
 	note("sku", in.SKU != nil)
 	note("description", in.Description != nil)
-	changed, err := setAmounts(changed, amount{"price", in.Price, &req.Price}, amount{"sale_price", in.SalePrice, &req.SalePrice},
+	changed = setAmounts(changed, amount{"price", in.Price, &req.Price}, amount{"sale_price", in.SalePrice, &req.SalePrice},
 		amount{"cost_price", in.CostPrice, &req.CostPrice}, amount{"retail_price", in.RetailPrice, &req.RetailPrice},
 		amount{"weight", in.Weight, &req.Weight})
-	if err != nil {
-		return nil, err
-	}
-	if err := oneOf("availability", in.Availability, "available", "disabled", "preorder"); err != nil {
-		return nil, err
-	}
-	if err := oneOf("inventory_tracking", in.InventoryTracking, "none", "product", "variant"); err != nil {
-		return nil, err
-	}
 	if in.Availability != "" {
 		req.Availability = &in.Availability
 	}
 	if in.InventoryTracking != "" {
 		req.InventoryTracking = &in.InventoryTracking
-	}
-	if err := nonNegativeInt("inventory_level", in.InventoryLevel); err != nil {
-		return nil, err
-	}
-	if in.Categories != nil {
-		if len(in.Categories) == 0 {
-			return nil, BadInput("categories", "is empty; give the full list of category ids the product should be in (see list-categories)")
-		}
-		if err := checkCategoryIDs(in.Categories); err != nil {
-			return nil, err
-		}
 	}
 	note("is_visible", in.IsVisible != nil)
 	note("availability", in.Availability != "")
@@ -874,7 +736,7 @@ func variantTrackedError(p *bigcommerce.Product, field string) *Error {
 
 // DeleteProductInput names the product to delete.
 type DeleteProductInput struct {
-	ID int `json:"id" jsonschema:"id of the product to delete"`
+	ID int `json:"id" jsonschema:"id of the product to delete" bigc:"minimum=1"`
 }
 
 // DeleteProductOutput says what was deleted.
@@ -915,9 +777,6 @@ func addDeleteProduct(r *Registry) {
 }
 
 func productToDelete(ctx context.Context, env *Env, id int) (*bigcommerce.Product, error) {
-	if err := checkID("id", id); err != nil {
-		return nil, err
-	}
 	p, _, err := env.Client.Products.Get(ctx, id, &bigcommerce.ProductGetOptions{Include: []string{"variants"}})
 	if err != nil {
 		return nil, apiError(err, findProductHint)

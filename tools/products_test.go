@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,6 +100,8 @@ func TestCreateProduct(t *testing.T) {
 			{in{"name": "Mug", "price": 5, "brand": "No Such Brand"}, "brand"},
 			{in{"name": "Mug", "price": 5, "metafields": []in{{"key": "", "value": "v"}}}, "metafields[0].key"},
 			{in{"name": "Mug", "price": 5, "categories": []int{3, 0}}, "categories[1]"},
+			{in{"name": "Mug\u0000Name", "price": 5}, "name"},
+			{in{"name": "Mug", "price": json.Number(strings.Repeat("9", 100_001))}, "price"},
 		} {
 			_, err := call[CreateProductOutput](t, h, h.full, "create-product", tt.input)
 			wantError(t, err, CategoryBadInput, tt.field)

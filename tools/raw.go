@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -15,7 +14,7 @@ import (
 
 // RawAPIRequestInput is one call to any BigCommerce REST endpoint.
 type RawAPIRequestInput struct {
-	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE"`
+	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
 	Path   string            `json:"path" jsonschema:"path below the store starting with /v2/ or /v3/, e.g. /v3/carts/{id} or /v2/orders/12/shipments; no host, no query string"`
 	Query  map[string]string `json:"query,omitempty" jsonschema:"query parameters, e.g. {\"limit\": \"50\", \"id:in\": \"1,2\"}"`
 	Body   json.RawMessage   `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
@@ -48,15 +47,10 @@ func rawWrites(in RawAPIRequestInput) bool {
 	return strings.ToUpper(strings.TrimSpace(in.Method)) != http.MethodGet
 }
 
+// request builds the raw request; the client's CheckRawRequest refuses what
+// it would never send (the method is already one the schema allows).
 func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
-	method := strings.ToUpper(strings.TrimSpace(in.Method))
-	if !slices.Contains([]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete}, method) {
-		return bigcommerce.RawRequest{}, BadInput("method", "%q is not GET, POST, PUT or DELETE", in.Method)
-	}
-	if _, err := bigcommerce.CheckRawPath(in.Path); err != nil {
-		return bigcommerce.RawRequest{}, apiError(err, "")
-	}
-	req := bigcommerce.RawRequest{Method: method, Path: in.Path}
+	req := bigcommerce.RawRequest{Method: in.Method, Path: in.Path}
 	if len(in.Query) > 0 {
 		req.Query = url.Values{}
 		for k, v := range in.Query {
@@ -67,9 +61,6 @@ func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
 		}
 	}
 	if b := bytes.TrimSpace(in.Body); len(b) > 0 && !bytes.Equal(b, []byte("null")) {
-		if method == http.MethodGet {
-			return bigcommerce.RawRequest{}, BadInput("body", "a GET carries no body; put filters in query")
-		}
 		req.Body = in.Body
 	}
 	// The same checks Do makes, so a preview never promises a call Do refuses.

@@ -116,6 +116,7 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s input schema: %v", s.Name, err))
 	}
+	applyBounds(in, reflect.TypeFor[In]())
 	boundPaging(in)
 	out, err := jsonschema.For[Out](outputSchemaOptions())
 	if err != nil {

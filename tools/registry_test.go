@@ -181,6 +181,16 @@ func TestValidateInputRefuses(t *testing.T) {
 		{"not JSON", `{"id": 1,}`, "", []string{"not valid JSON", "at byte 10"}},
 		{"truncated JSON", `{"id": 1`, "", []string{"not valid JSON", "ends early"}},
 		{"two values", `{"id": 1} {"id": 2}`, "", []string{"unexpected data after the JSON value"}},
+		// Issue 10 §6: input that should never reach a store.
+		{"NUL in a string", `{"id": 1, "tags": ["Nul\u0000Name"]}`, "tags[0]", []string{"NUL"}},
+		{"NUL in a raw body", `{"id": 1, "body": {"name": "a\u0000"}}`, "body.name", []string{"NUL"}},
+		{"invalid UTF-8", "{\"id\": 1, \"variants\": [{\"sku\": \"SKU-\xff\"}]}", "variants[0].sku", []string{"UTF-8"}},
+		{"invalid UTF-8 in a key", "{\"id\": 1, \"query\": {\"k\xc0\": \"v\"}}", "query", []string{"UTF-8"}},
+		{"duplicate key", `{"id": 1, "id": 2}`, "id", []string{"twice"}},
+		{"duplicate nested key", `{"id": 1, "body": {"a": 1, "a": 2}}`, "body.a", []string{"twice"}},
+		{"100,001-digit price", `{"id": 1, "price": ` + strings.Repeat("9", 100_001) + `}`, "price", []string{"decimal amount", "100001 characters"}},
+		{"100,001-digit price string", `{"id": 1, "price": "` + strings.Repeat("9", 100_001) + `"}`, "price", []string{"decimal amount"}},
+		{"number no float holds", `{"id": 1e400}`, "id", []string{"too large"}},
 	}
 	tool, _ := newTestRegistry(&testCalls{}).Lookup("get-thing")
 	for _, tc := range tests {
@@ -346,7 +356,7 @@ func FuzzValidateInput(f *testing.F) {
 		var v testInput
 		err := validateInput(tool, raw, &v)
 		if err == nil {
-			if !decimalRE.MatchString(string(v.Price)) && v.Price != "" {
+			if _, err := bigcommerce.ParseDecimal(string(v.Price)); err != nil && v.Price != "" {
 				t.Errorf("accepted price %q", v.Price)
 			}
 			return

@@ -2,19 +2,16 @@ package tools
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
-	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 )
-
-// decimalPattern is the plain decimal notation bigcommerce.ParseDecimal accepts.
-const decimalPattern = `^-?[0-9]+(\.[0-9]+)?$`
-
-var decimalRE = regexp.MustCompile(decimalPattern)
 
 // schemaOptions are the options every tool schema is built with. They teach
 // jsonschema-go the client's own JSON types:
@@ -61,7 +58,7 @@ func outputSchemaOptions() *jsonschema.ForOptions {
 func decimalSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Types:       []string{"number", "string"},
-		Pattern:     decimalPattern,
+		Pattern:     bigcommerce.DecimalPattern,
 		Description: `A decimal amount: a JSON number such as 19.99 or a string such as "19.99".`,
 	}
 }
@@ -69,7 +66,7 @@ func decimalSchema() *jsonschema.Schema {
 // isDecimalSchema recognises the schema decimalSchema made, also when
 // jsonschema-go has added "null" for a pointer field.
 func isDecimalSchema(s *jsonschema.Schema) bool {
-	if s.Pattern != decimalPattern {
+	if s.Pattern != bigcommerce.DecimalPattern {
 		return false
 	}
 	var number, str bool
@@ -92,6 +89,124 @@ func boundPaging(in *jsonschema.Schema) {
 	if p := in.Properties["page"]; p != nil && p.Type == "integer" {
 		p.Minimum = jsonschema.Ptr(1.0)
 	}
+}
+
+// Patterns the input types' bigc tags use, each with the words an error
+// message says for it.
+const (
+	// nonBlank: some text besides spaces.
+	nonBlank = `\S`
+	// httpURL: an http or https URL.
+	httpURL = `^https?://\S+$`
+	// emailAddress: one address, as the store takes it.
+	emailAddress = `^\s*[^\s,;<>@]+@[^\s,;<>@]+\s*$`
+	// countryCode: an ISO 3166 two-letter code.
+	countryCode = `^[A-Za-z]{2}$`
+)
+
+var patternWords = map[string]string{
+	nonBlank:     "must not be blank",
+	httpURL:      "must be an http(s) URL",
+	emailAddress: "must be an email address such as ann@example.com",
+	countryCode:  "must be a two-letter ISO 3166 country code such as US",
+}
+
+// namedPatterns lets a bigc tag name a pattern instead of spelling it.
+var namedPatterns = map[string]string{
+	"nonblank": nonBlank, "url": httpURL, "email": emailAddress, "country": countryCode,
+}
+
+// applyBounds writes the bounds declared in the bigc struct tags of t's
+// fields into the schema s that jsonschema-go derived from t, so that a
+// tool's allowed values, lengths and ranges are declared once, on its input
+// type, and appear in the schema agents and `bigc tools show` read and the
+// validator applies. A tag is a list of key=value separated by ";":
+//
+//	enum=a|b|c        allowed values of a string
+//	minimum=N, maximum=N
+//	minLength=N, maxLength=N (characters)
+//	minItems=N, maxItems=N
+//	pattern=NAME      one of namedPatterns
+//	items.KEY=VALUE   the same, for each item of an array
+//
+// A malformed tag is a programming error and panics at registration.
+func applyBounds(s *jsonschema.Schema, t reflect.Type) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if s.Items != nil {
+			applyBounds(s.Items, t.Elem())
+		}
+		return
+	case reflect.Struct:
+	default:
+		return
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		p := s.Properties[name]
+		if p == nil {
+			continue
+		}
+		if tag, ok := f.Tag.Lookup("bigc"); ok {
+			for _, kv := range strings.Split(tag, ";") {
+				k, v, _ := strings.Cut(kv, "=")
+				target := p
+				if rest, ok := strings.CutPrefix(k, "items."); ok {
+					target, k = p.Items, rest
+				}
+				if target == nil || !setBound(target, k, v) {
+					panic(fmt.Sprintf("tools: %s.%s: bad bigc tag %q", t, f.Name, kv))
+				}
+			}
+		}
+		applyBounds(p, f.Type)
+	}
+}
+
+// setBound sets one keyword of s; false means the tag is malformed.
+func setBound(s *jsonschema.Schema, key, val string) bool {
+	num := func() (float64, bool) { f, err := strconv.ParseFloat(val, 64); return f, err == nil }
+	count := func() (*int, bool) { n, err := strconv.Atoi(val); return &n, err == nil && n >= 0 }
+	var ok bool
+	switch key {
+	case "enum":
+		for _, e := range strings.Split(val, "|") {
+			s.Enum = append(s.Enum, e)
+		}
+		ok = val != ""
+	case "minimum":
+		var f float64
+		f, ok = num()
+		s.Minimum = &f
+	case "maximum":
+		var f float64
+		f, ok = num()
+		s.Maximum = &f
+	case "minLength":
+		s.MinLength, ok = count()
+	case "maxLength":
+		s.MaxLength, ok = count()
+	case "minItems":
+		s.MinItems, ok = count()
+	case "maxItems":
+		s.MaxItems, ok = count()
+	case "pattern":
+		s.Pattern, ok = namedPatterns[val]
+	}
+	return ok
 }
 
 // SchemaFor returns the JSON Schema bigc derives for T, with the same options

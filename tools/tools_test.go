@@ -173,29 +173,23 @@ func TestParseRange(t *testing.T) {
 	}
 }
 
+// TestListLimit: the defaults of each mode; the range is the schema's
+// (TestListToolsRefuseOutOfRangePaging).
 func TestListLimit(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		agent   bool
-		limit   int
-		want    int
-		wantErr bool
+		agent bool
+		limit int
+		want  int
 	}{
 		{limit: 0, want: 50},
 		{agent: true, limit: 0, want: 20},
 		{agent: true, limit: 250, want: 250},
 		{limit: 7, want: 7},
-		{limit: 251, wantErr: true},
-		{limit: -1, wantErr: true},
 	}
 	for _, tt := range tests {
-		got, err := listLimit(&Env{Agent: tt.agent}, tt.limit)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("listLimit(agent=%v, %d) = %d, %v; want %d, error %v", tt.agent, tt.limit, got, err, tt.want, tt.wantErr)
-		}
-		var e *Error
-		if err != nil && (!errors.As(err, &e) || e.Field != "limit") {
-			t.Errorf("listLimit error %v does not name limit", err)
+		if got := listLimit(&Env{Agent: tt.agent}, tt.limit); got != tt.want {
+			t.Errorf("listLimit(agent=%v, %d) = %d; want %d", tt.agent, tt.limit, got, tt.want)
 		}
 	}
 }
@@ -254,12 +248,6 @@ func TestOrderStatusNames(t *testing.T) {
 
 func TestDecimalHelpers(t *testing.T) {
 	t.Parallel()
-	if !decimalEqual("19.9", "19.90") || decimalEqual("19.9", "19.91") || decimalEqual("", "0") {
-		t.Error("decimalEqual compares wrongly")
-	}
-	if !decimalLess("9.99", "10") || decimalLess("10", "10.00") {
-		t.Error("decimalLess compares wrongly")
-	}
 	if nonZeroDecimal("0.0000") != "" || nonZeroDecimal("1.50") != "1.50" {
 		t.Error("nonZeroDecimal")
 	}
@@ -705,3 +693,7 @@ func TestListToolsRefuseOutOfRangePaging(t *testing.T) {
 		t.Errorf("found %d tools with a limit, want the 4 list tools", listTools)
 	}
 }
+
+// decimalEqual reports whether two amounts are equal, as the tests compare
+// what the store holds.
+func decimalEqual(a, b bigcommerce.Decimal) bool { return a.Cmp(b) == 0 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
@@ -21,35 +21,20 @@ import (
 
 // validateInput checks raw against t's input schema and decodes it into v.
 //
-// jsonschema-go's own messages name schema locations ("validating
-// /properties/price") rather than the input's fields, and it reads numbers as
-// float64, so "1e3" for a price would pass. The walk below checks the subset
-// of JSON Schema that schemaOptions produces, on the input's literal text, and
-// names the field at fault with what would be valid. jsonschema-go then runs
-// as a backstop for any keyword the walk does not know.
+// The input is read once, token by token, into a tree of plain JSON values
+// (readInput), which refuses what JSON Schema cannot express: duplicate keys,
+// NUL characters and invalid UTF-8 in text, numbers no float holds, and
+// values whose format only their Go type knows (decimals, date-times). The
+// schema engine, jsonschema-go, then decides everything the schema declares;
+// when it refuses, explain finds the value at fault and says, naming the
+// field, what would be valid. Only then is the input decoded into its Go type.
 func validateInput(t *Tool, raw json.RawMessage, v any) error {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		raw = json.RawMessage("{}")
-	}
-	tree, err := decodeTree(raw)
+	tree, err := readInput(t.InputSchema, raw)
 	if err != nil {
-		return &Error{Category: CategoryBadInput, Message: "the input is not valid JSON: " + err.Error(),
-			Next: "pass one JSON object, e.g. {\"id\": 12}"}
-	}
-	if _, ok := tree.(map[string]any); !ok {
-		return &Error{Category: CategoryBadInput,
-			Message: fmt.Sprintf("the input must be a JSON object, not %s", describe(tree)),
-			Next:    "pass one JSON object, e.g. {\"id\": 12}"}
-	}
-	if err := checkValue(t.InputSchema, tree, ""); err != nil {
 		return err
 	}
-	var generic any
-	if err := json.Unmarshal(raw, &generic); err != nil {
-		return &Error{Category: CategoryBadInput, Message: "the input is not valid JSON: " + err.Error()}
-	}
-	if err := t.resolved.Validate(generic); err != nil {
-		return &Error{Category: CategoryBadInput, Message: cleanSchemaMessage(err.Error())}
+	if err := t.resolved.Validate(tree); err != nil {
+		return explain(t.InputSchema, tree, "", err)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return decodeError(err)
@@ -57,129 +42,246 @@ func validateInput(t *Tool, raw json.RawMessage, v any) error {
 	return nil
 }
 
-// decodeTree decodes one JSON value keeping numbers as their literal text, and
-// refuses anything after it.
-func decodeTree(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("%v (at byte %d)", err, se.Offset)
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("the JSON ends early")
-		}
+// inputReader reads one tool input into a tree of plain JSON values.
+type inputReader struct {
+	dec *json.Decoder
+	raw []byte
+}
+
+var wantObject = "pass one JSON object, e.g. {\"id\": 12}"
+
+// readInput reads raw, which must be one JSON object, into a tree of
+// map[string]any, []any, string, float64, bool and nil, as jsonschema-go
+// validates it. s is the schema of raw: it tells which values are decimals
+// or date-times.
+func readInput(s *jsonschema.Schema, raw []byte) (any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	r := &inputReader{dec: json.NewDecoder(bytes.NewReader(raw)), raw: raw}
+	r.dec.UseNumber()
+	tree, err := r.value(s, "")
+	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the JSON value")
+	if _, err := r.dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, &Error{Category: CategoryBadInput, Message: "the input is not valid JSON: unexpected data after the JSON value", Next: wantObject}
+	}
+	if _, ok := tree.(map[string]any); !ok {
+		return nil, &Error{Category: CategoryBadInput,
+			Message: fmt.Sprintf("the input must be a JSON object, not %s", describe(tree)), Next: wantObject}
 	}
 	return tree, nil
 }
 
-// decodeError turns an error of json.Unmarshal into the typed input into a
-// bad_input error naming the field, where encoding/json says which it is.
-func decodeError(err error) *Error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		// A whole number that does not fit the Go integer is not a wrong type.
-		if lit, ok := strings.CutPrefix(te.Value, "number "); ok && isIntegerLiteral(lit) && jsonKind(te.Type.Kind().String()) == "a whole number" {
-			return &Error{Category: CategoryBadInput, Field: te.Field,
-				Message: fmt.Sprintf("%s is too large to be an id or a count", lit)}
-		}
-		return &Error{Category: CategoryBadInput, Field: te.Field,
-			Message: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type.Kind().String()), te.Value)}
+func (r *inputReader) syntaxError(err error) *Error {
+	// The tokenizer's positions differ from encoding/json's own; on this
+	// rare path the input is decoded again for the usual message.
+	dec := json.NewDecoder(bytes.NewReader(r.raw))
+	var v any
+	if derr := dec.Decode(&v); derr != nil {
+		err = derr
 	}
-	return &Error{Category: CategoryBadInput, Message: strings.TrimPrefix(err.Error(), "bigcommerce: ")}
-}
-
-func jsonKind(goKind string) string {
+	var se *json.SyntaxError
 	switch {
-	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"):
-		return "a whole number"
-	case strings.HasPrefix(goKind, "float"):
-		return "a number"
-	case goKind == "bool":
-		return "true or false"
-	case goKind == "string":
-		return "a string"
-	case goKind == "slice", goKind == "array":
-		return "an array"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		err = errors.New("the JSON ends early")
+	case errors.As(err, &se):
+		err = fmt.Errorf("%v (at byte %d)", err, se.Offset)
 	}
-	return "an object"
+	return &Error{Category: CategoryBadInput, Message: "the input is not valid JSON: " + err.Error(), Next: wantObject}
 }
 
-var schemaLocation = regexp.MustCompile(`validating [^:]*: `)
-
-// cleanSchemaMessage drops jsonschema-go's schema locations, which mean
-// nothing to the person who wrote the input.
-func cleanSchemaMessage(msg string) string {
-	return "the input does not match the tool's schema: " + schemaLocation.ReplaceAllString(msg, "")
-}
-
-// fieldPath appends a property name to a dotted path.
-func fieldPath(parent, name string) string {
-	if parent == "" {
-		return name
+// token reads the next token and checks the text of a string token.
+func (r *inputReader) token(path string) (json.Token, error) {
+	start := r.dec.InputOffset()
+	tok, err := r.dec.Token()
+	if err != nil {
+		return nil, r.syntaxError(err)
 	}
-	return parent + "." + name
+	if s, ok := tok.(string); ok {
+		// encoding/json turns invalid UTF-8 into U+FFFD without a word, so
+		// the bytes are checked as written.
+		if !utf8.Valid(r.raw[start:r.dec.InputOffset()]) {
+			return nil, BadInput(path, "holds bytes that are not UTF-8 text; send the text as UTF-8")
+		}
+		if strings.ContainsRune(s, 0) {
+			return nil, BadInput(path, "holds a NUL character (\\u0000), which no store field takes; remove it")
+		}
+	}
+	return tok, nil
 }
 
-// checkValue checks v against s; path is the dotted path of v ("" for the input itself).
-func checkValue(s *jsonschema.Schema, v any, path string) error {
+// value reads one JSON value at path, whose schema is s (nil when the schema
+// does not know the path: the engine refuses it, or anything goes there).
+func (r *inputReader) value(s *jsonschema.Schema, path string) (any, error) {
+	tok, err := r.token(path)
+	if err != nil {
+		return nil, err
+	}
+	switch x := tok.(type) {
+	case json.Delim:
+		if x == '{' {
+			return r.object(s, path)
+		}
+		return r.array(s, path)
+	case string:
+		return typedString(s, x, path)
+	case json.Number:
+		return typedNumber(s, x, path)
+	}
+	return tok, nil // a bool or nil
+}
+
+func (r *inputReader) object(s *jsonschema.Schema, path string) (any, error) {
+	obj := map[string]any{}
+	for r.dec.More() {
+		tok, err := r.token(path)
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		field := fieldPath(path, key)
+		if _, dup := obj[key]; dup {
+			return nil, BadInput(field, "is given twice; give each field once")
+		}
+		if obj[key], err = r.value(propertySchema(s, key), field); err != nil {
+			return nil, err
+		}
+	}
+	_, err := r.token(path) // '}'
+	return obj, err
+}
+
+func (r *inputReader) array(s *jsonschema.Schema, path string) (any, error) {
+	var items []any
+	var item *jsonschema.Schema
+	if s != nil {
+		item = s.Items
+	}
+	for r.dec.More() {
+		v, err := r.value(item, fmt.Sprintf("%s[%d]", path, len(items)))
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, v)
+	}
+	if items == nil {
+		items = []any{}
+	}
+	_, err := r.token(path) // ']'
+	return items, err
+}
+
+// propertySchema is the schema of property key of an object whose schema is s.
+func propertySchema(s *jsonschema.Schema, key string) *jsonschema.Schema {
 	if s == nil {
 		return nil
 	}
-	if isDecimalSchema(s) {
-		return checkDecimal(s, v, path)
+	if p, ok := s.Properties[key]; ok {
+		return p
 	}
-	if err := checkType(s, v, path); err != nil {
-		return err
-	}
-	if len(s.Enum) > 0 && !enumContains(s.Enum, v) {
-		return BadInput(path, "must be one of %s, got %s", listEnum(s.Enum), describe(v))
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		return checkObject(s, x, path)
-	case []any:
-		if s.MinItems != nil && len(x) < *s.MinItems {
-			return BadInput(path, "must have at least %d items, got %d", *s.MinItems, len(x))
-		}
-		if s.MaxItems != nil && len(x) > *s.MaxItems {
-			return BadInput(path, "must have at most %d items, got %d", *s.MaxItems, len(x))
-		}
-		for i, item := range x {
-			if err := checkValue(s.Items, item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	case string:
-		return checkString(s, x, path)
-	case json.Number:
-		return checkNumber(s, x, path)
+	if s.AdditionalProperties != nil && !isFalseSchema(s.AdditionalProperties) {
+		return s.AdditionalProperties
 	}
 	return nil
 }
 
-func checkObject(s *jsonschema.Schema, obj map[string]any, path string) error {
-	if s.Properties == nil && s.AdditionalProperties == nil {
-		return nil // an unconstrained object (a map[string]any or an any)
-	}
-	names := make([]string, 0, len(obj))
-	for k := range obj {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	closed := isFalseSchema(s.AdditionalProperties)
-	for _, k := range names {
-		if _, ok := s.Properties[k]; ok {
-			continue
+// wantDecimal says what a decimal field takes.
+var wantDecimal = fmt.Sprintf(`a decimal amount such as 19.99 (a JSON number or a string like "19.99"; no exponent, at most %d digits on each side of the point)`, bigcommerce.MaxDecimalDigits)
+
+// typedNumber turns a number into the float64 the engine checks. A decimal
+// must be written plainly, as bigcommerce.Decimal reads it; any other number
+// must fit a float64.
+func typedNumber(s *jsonschema.Schema, n json.Number, path string) (any, error) {
+	if s != nil && isDecimalSchema(s) {
+		if _, err := bigcommerce.ParseDecimal(string(n)); err != nil {
+			return nil, BadInput(path, "must be %s, got %s", wantDecimal, shortLiteral(string(n)))
 		}
-		if closed {
-			return unknownField(s, k, path)
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) {
+		return nil, BadInput(path, "%s is too large a number", shortLiteral(string(n)))
+	}
+	return f, nil
+}
+
+// typedString checks a string whose format its Go type knows: a decimal
+// string becomes the number the engine checks bounds on; a date-time must
+// parse as bigcommerce.Time does.
+func typedString(s *jsonschema.Schema, str, path string) (any, error) {
+	switch {
+	case s == nil:
+	case isDecimalSchema(s):
+		if _, err := bigcommerce.ParseDecimal(str); err != nil {
+			return nil, BadInput(path, "must be %s, got %s", wantDecimal, describe(str))
+		}
+		f, _ := strconv.ParseFloat(str, 64)
+		return f, nil
+	case s.Format == "date-time" && str != "":
+		if _, err := bigcommerce.ParseTime(str); err != nil {
+			return nil, BadInput(path, "must be a date-time such as 2025-01-15T00:03:17Z (RFC 3339), got %s", describe(str))
+		}
+	}
+	return str, nil
+}
+
+// shortLiteral bounds a number's text for a message.
+func shortLiteral(s string) string {
+	if len(s) > 40 {
+		return fmt.Sprintf("%s... (%d characters)", s[:40], len(s))
+	}
+	return s
+}
+
+// explain finds the value in v (at path, with schema s) that the schema
+// engine refused, and says what would be valid there. cause is the engine's
+// own error, kept for errors.Unwrap and used only if no value is found.
+func explain(s *jsonschema.Schema, v any, path string, cause error) *Error {
+	if !typeMatches(s, v) {
+		return BadInput(path, "must be %s, got %s", describeTypes(s), describe(v))
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if e := explainObject(s, x, path, cause); e != nil {
+			return e
+		}
+	case []any:
+		if s.MinItems != nil && len(x) < *s.MinItems {
+			return BadInput(path, "must have at least %d %s, got %d", *s.MinItems, plural(*s.MinItems, "item"), len(x))
+		}
+		if s.MaxItems != nil && len(x) > *s.MaxItems {
+			return BadInput(path, "must have at most %d %s, got %d", *s.MaxItems, plural(*s.MaxItems, "item"), len(x))
+		}
+		for i, item := range x {
+			if s.Items != nil && refuses(s.Items, item) {
+				return explain(s.Items, item, fmt.Sprintf("%s[%d]", path, i), cause)
+			}
+		}
+	}
+	if msg := explainValue(s, v); msg != "" {
+		return BadInput(path, "%s", msg)
+	}
+	e := BadInput(path, "does not match the tool's input schema")
+	e.cause = cause
+	return e
+}
+
+// explainObject names an unknown or missing field of obj, or explains the
+// first property the engine refuses; nil when all of them pass.
+func explainObject(s *jsonschema.Schema, obj map[string]any, path string, cause error) *Error {
+	names := slices.Sorted(func(yield func(string) bool) {
+		for k := range obj {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	if isFalseSchema(s.AdditionalProperties) {
+		for _, k := range names {
+			if _, ok := s.Properties[k]; !ok {
+				return unknownField(s, k, path)
+			}
 		}
 	}
 	for _, r := range s.Required {
@@ -191,26 +293,188 @@ func checkObject(s *jsonschema.Schema, obj map[string]any, path string) error {
 			return BadInput(fieldPath(path, r), "%s", msg)
 		}
 	}
-	for _, name := range propertyOrder(s) {
+	for _, name := range append(propertyOrder(s), names...) {
 		val, ok := obj[name]
-		if !ok {
-			continue
-		}
-		if err := checkValue(s.Properties[name], val, fieldPath(path, name)); err != nil {
-			return err
-		}
-	}
-	if s.AdditionalProperties != nil && !closed {
-		for _, k := range names {
-			if _, ok := s.Properties[k]; ok {
-				continue
-			}
-			if err := checkValue(s.AdditionalProperties, obj[k], fieldPath(path, k)); err != nil {
-				return err
-			}
+		p := propertySchema(s, name)
+		if ok && p != nil && refuses(p, val) {
+			return explain(p, val, fieldPath(path, name), cause)
 		}
 	}
 	return nil
+}
+
+// refuses reports whether the schema engine refuses v against s.
+func refuses(s *jsonschema.Schema, v any) bool {
+	r, err := s.Resolve(nil)
+	return err != nil || r.Validate(v) != nil
+}
+
+// explainValue says which of s's keywords a single value breaks, in words;
+// "" when none does.
+func explainValue(s *jsonschema.Schema, v any) string {
+	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return reflect.DeepEqual(e, v) }) {
+		return fmt.Sprintf("must be one of %s, got %s", listEnum(s.Enum), describe(v))
+	}
+	switch x := v.(type) {
+	case float64:
+		switch {
+		case s.Minimum != nil && x < *s.Minimum:
+			return fmt.Sprintf("must be at least %s, got %s", formatNumber(*s.Minimum), formatNumber(x))
+		case s.Maximum != nil && x > *s.Maximum:
+			return fmt.Sprintf("must be at most %s, got %s", formatNumber(*s.Maximum), formatNumber(x))
+		}
+	case string:
+		n := utf8.RuneCountInString(x)
+		switch {
+		case s.MinLength != nil && n < *s.MinLength && *s.MinLength == 1:
+			return "must not be empty"
+		case s.MinLength != nil && n < *s.MinLength:
+			return fmt.Sprintf("must be at least %d characters, got %d", *s.MinLength, n)
+		case s.MaxLength != nil && n > *s.MaxLength:
+			return fmt.Sprintf("must be at most %d characters, got %d", *s.MaxLength, n)
+		case s.Pattern != "" && !regexp.MustCompile(s.Pattern).MatchString(x):
+			if w, ok := patternWords[s.Pattern]; ok {
+				return fmt.Sprintf("%s, got %s", w, describe(x))
+			}
+			return fmt.Sprintf("%s does not match the pattern %s", describe(x), s.Pattern)
+		}
+	}
+	return ""
+}
+
+// typeMatches reports whether v has one of the JSON types s allows.
+func typeMatches(s *jsonschema.Schema, v any) bool {
+	types := schemaTypes(s)
+	if len(types) == 0 {
+		return true
+	}
+	got := jsonTypeOf(v)
+	return slices.Contains(types, got) || (got == "integer" && slices.Contains(types, "number"))
+}
+
+func jsonTypeOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case float64:
+		if x == math.Trunc(x) {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
+}
+
+// schemaTypes returns the JSON types s allows; nil means any.
+func schemaTypes(s *jsonschema.Schema) []string {
+	if s.Type != "" {
+		return []string{s.Type}
+	}
+	return s.Types
+}
+
+// describeTypes says in words what s's types allow.
+func describeTypes(s *jsonschema.Schema) string {
+	if isDecimalSchema(s) {
+		if slices.Contains(schemaTypes(s), "null") {
+			return wantDecimal + " or null"
+		}
+		return wantDecimal
+	}
+	var words []string
+	for _, t := range schemaTypes(s) {
+		switch t {
+		case "boolean":
+			words = append(words, "true or false")
+		case "integer":
+			words = append(words, "a whole number")
+		case "number":
+			words = append(words, "a number")
+		case "string":
+			if s.Format == "date-time" {
+				words = append(words, "a date-time string such as 2025-01-15T00:03:17Z")
+			} else {
+				words = append(words, "a string")
+			}
+		case "array":
+			words = append(words, "an array")
+		case "object":
+			words = append(words, "an object")
+		}
+	}
+	// "null" is allowed for optional pointers, but naming it first misleads.
+	if slices.Contains(schemaTypes(s), "null") {
+		words = append(words, "null")
+	}
+	return strings.Join(words, " or ")
+}
+
+// describe renders a value for an error message, briefly.
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		if utf8.RuneCountInString(x) > 40 {
+			x = string([]rune(x)[:40]) + "..."
+		}
+		return strconv.Quote(x)
+	case float64:
+		return formatNumber(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprint(v)
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func listEnum(enum []any) string {
+	parts := make([]string, len(enum))
+	for i, e := range enum {
+		parts[i] = describe(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// decodeError turns an error of json.Unmarshal into the typed input into a
+// bad_input error naming the field, where encoding/json says which it is.
+// The engine has checked the types, so what is left is a whole number too
+// large for its Go integer.
+func decodeError(err error) *Error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		if lit, ok := strings.CutPrefix(te.Value, "number "); ok {
+			return BadInput(te.Field, "%s is too large to be an id or a count", shortLiteral(lit))
+		}
+		return BadInput(te.Field, "must be %s, got %s", te.Type.Kind(), te.Value)
+	}
+	return &Error{Category: CategoryBadInput, Message: strings.TrimPrefix(err.Error(), "bigcommerce: "), cause: err}
+}
+
+// fieldPath appends a property name to a dotted path.
+func fieldPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
 }
 
 // propertyOrder lists s's properties in declaration order, so the first error
@@ -281,229 +545,4 @@ func editDistance(a, b string) int {
 func isFalseSchema(s *jsonschema.Schema) bool {
 	// jsonschema-go writes false as {"not": {}}.
 	return s != nil && s.Not != nil && reflect.ValueOf(*s.Not).IsZero()
-}
-
-// schemaTypes returns the JSON types s allows; nil means any.
-func schemaTypes(s *jsonschema.Schema) []string {
-	if s.Type != "" {
-		return []string{s.Type}
-	}
-	return s.Types
-}
-
-func checkType(s *jsonschema.Schema, v any, path string) error {
-	types := schemaTypes(s)
-	if len(types) == 0 {
-		return nil
-	}
-	got := jsonTypeOf(v)
-	for _, t := range types {
-		if t == got || (t == "number" && got == "integer") {
-			return nil
-		}
-		if t == "integer" && got == "number" {
-			return BadInput(path, "must be a whole number, got %s", v)
-		}
-	}
-	return BadInput(path, "must be %s, got %s", describeTypes(s, types), describe(v))
-}
-
-func jsonTypeOf(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case json.Number:
-		if isIntegerLiteral(string(x)) {
-			return "integer"
-		}
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-var integerRE = regexp.MustCompile(`^-?[0-9]+$`)
-
-func isIntegerLiteral(s string) bool { return integerRE.MatchString(s) }
-
-// describeTypes says in words what the types allow.
-func describeTypes(s *jsonschema.Schema, types []string) string {
-	var words []string
-	for _, t := range types {
-		switch t {
-		case "null":
-			words = append(words, "null")
-		case "boolean":
-			words = append(words, "true or false")
-		case "integer":
-			words = append(words, "a whole number")
-		case "number":
-			words = append(words, "a number")
-		case "string":
-			if s.Format == "date-time" {
-				words = append(words, "a date-time string such as 2025-01-15T00:03:17Z")
-			} else {
-				words = append(words, "a string")
-			}
-		case "array":
-			words = append(words, "an array")
-		case "object":
-			words = append(words, "an object")
-		}
-	}
-	// "null" is allowed for optional pointers, but naming it first misleads.
-	if len(words) > 1 && words[0] == "null" {
-		words = append(words[1:], "null")
-	}
-	return strings.Join(words, " or ")
-}
-
-// describe renders a value for an error message, briefly.
-func describe(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		if utf8.RuneCountInString(x) > 40 {
-			x = string([]rune(x)[:40]) + "..."
-		}
-		return strconv.Quote(x)
-	case json.Number:
-		return "the number " + string(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprint(v)
-}
-
-func checkString(s *jsonschema.Schema, str, path string) error {
-	n := utf8.RuneCountInString(str)
-	if s.MinLength != nil && n < *s.MinLength {
-		if *s.MinLength == 1 {
-			return BadInput(path, "must not be empty")
-		}
-		return BadInput(path, "must be at least %d characters, got %d", *s.MinLength, n)
-	}
-	if s.MaxLength != nil && n > *s.MaxLength {
-		return BadInput(path, "must be at most %d characters, got %d", *s.MaxLength, n)
-	}
-	if s.Pattern != "" {
-		re, err := regexp.Compile(s.Pattern)
-		if err == nil && !re.MatchString(str) {
-			return BadInput(path, "%s does not match the pattern %s", describe(str), s.Pattern)
-		}
-	}
-	if s.Format == "date-time" && str != "" {
-		if _, err := bigcommerce.ParseTime(str); err != nil {
-			return BadInput(path, "must be a date-time such as 2025-01-15T00:03:17Z (RFC 3339), got %s", describe(str))
-		}
-	}
-	return nil
-}
-
-func checkNumber(s *jsonschema.Schema, n json.Number, path string) error {
-	r, ok := new(big.Rat).SetString(string(n))
-	if !ok {
-		return BadInput(path, "%s is not a number", n)
-	}
-	if s.Minimum != nil && r.Cmp(ratOf(*s.Minimum)) < 0 {
-		return BadInput(path, "must be at least %s, got %s", formatBound(*s.Minimum), n)
-	}
-	if s.Maximum != nil && r.Cmp(ratOf(*s.Maximum)) > 0 {
-		return BadInput(path, "must be at most %s, got %s", formatBound(*s.Maximum), n)
-	}
-	if s.ExclusiveMinimum != nil && r.Cmp(ratOf(*s.ExclusiveMinimum)) <= 0 {
-		return BadInput(path, "must be greater than %s, got %s", formatBound(*s.ExclusiveMinimum), n)
-	}
-	if s.ExclusiveMaximum != nil && r.Cmp(ratOf(*s.ExclusiveMaximum)) >= 0 {
-		return BadInput(path, "must be less than %s, got %s", formatBound(*s.ExclusiveMaximum), n)
-	}
-	return nil
-}
-
-func ratOf(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
-
-func formatBound(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// checkDecimal accepts money and weights as a JSON number or a decimal string,
-// always in plain notation: "1e3" would be read differently by different
-// parsers, and a float would lose cents.
-func checkDecimal(s *jsonschema.Schema, v any, path string) error {
-	const want = `a decimal amount such as 19.99 (a JSON number or a string like "19.99"; no exponent)`
-	switch x := v.(type) {
-	case nil:
-		if slices.Contains(schemaTypes(s), "null") {
-			return nil
-		}
-		return BadInput(path, "must be %s, got null", want)
-	case json.Number:
-		if !decimalRE.MatchString(string(x)) {
-			return BadInput(path, "must be %s, got %s", want, x)
-		}
-		return checkNumber(s, x, path)
-	case string:
-		if !decimalRE.MatchString(x) {
-			return BadInput(path, "must be %s, got %s", want, describe(x))
-		}
-		return checkNumber(s, json.Number(x), path)
-	}
-	return BadInput(path, "must be %s, got %s", want, describe(v))
-}
-
-func enumContains(enum []any, v any) bool {
-	for _, e := range enum {
-		switch x := v.(type) {
-		case string:
-			if s, ok := e.(string); ok && s == x {
-				return true
-			}
-		case json.Number:
-			r, ok := new(big.Rat).SetString(string(x))
-			if !ok {
-				continue
-			}
-			switch n := e.(type) {
-			case float64:
-				if r.Cmp(ratOf(n)) == 0 {
-					return true
-				}
-			case int:
-				if r.Cmp(new(big.Rat).SetInt64(int64(n))) == 0 {
-					return true
-				}
-			}
-		case bool:
-			if b, ok := e.(bool); ok && b == x {
-				return true
-			}
-		case nil:
-			if e == nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func listEnum(enum []any) string {
-	parts := make([]string, len(enum))
-	for i, e := range enum {
-		if s, ok := e.(string); ok {
-			parts[i] = strconv.Quote(s)
-		} else {
-			parts[i] = fmt.Sprint(e)
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -24,7 +24,7 @@ func parentProduct(p *bigcommerce.Product) ParentProduct {
 
 // FindVariantInput names a SKU.
 type FindVariantInput struct {
-	SKU string `json:"sku" jsonschema:"the exact SKU, as on an order line item or a stock sheet"`
+	SKU string `json:"sku" jsonschema:"the exact SKU, as on an order line item or a stock sheet" bigc:"pattern=nonblank"`
 }
 
 // FindVariantOutput is the variant with that SKU and its product.
@@ -77,14 +77,14 @@ func withParent(ctx context.Context, env *Env, v *bigcommerce.Variant) (*bigcomm
 
 // UpdateVariantInput changes one variant's price or stock.
 type UpdateVariantInput struct {
-	ID                    int                 `json:"id,omitempty" jsonschema:"variant id (from get-product or find-variant); or give sku instead"`
-	ProductID             int                 `json:"product_id,omitempty" jsonschema:"the variant's product id (optional with id; checked when given)"`
+	ID                    int                 `json:"id,omitempty" jsonschema:"variant id (from get-product or find-variant); or give sku instead" bigc:"minimum=1"`
+	ProductID             int                 `json:"product_id,omitempty" jsonschema:"the variant's product id (optional with id; checked when given)" bigc:"minimum=1"`
 	SKU                   string              `json:"sku,omitempty" jsonschema:"the variant's exact SKU, instead of id"`
-	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new price of this variant, e.g. 17.99"`
-	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price"`
-	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand (the product must track inventory per variant)"`
+	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new price of this variant, e.g. 17.99" bigc:"minimum=0"`
+	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price" bigc:"minimum=0"`
+	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price" bigc:"minimum=0"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand (the product must track inventory per variant)" bigc:"minimum=0"`
 	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"new low-stock warning level"`
 	Purchasable           *bool               `json:"purchasable,omitempty" jsonschema:"false stops shoppers buying this variant"`
 }
@@ -122,14 +122,8 @@ type variantUpdate struct {
 // and the preview share it.
 func prepareVariantUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*variantUpdate, error) {
 	req := &bigcommerce.VariantUpdateRequest{InventoryLevel: in.InventoryLevel, InventoryWarningLevel: in.InventoryWarningLevel}
-	changed, err := setAmounts(nil, amount{"price", in.Price, &req.Price}, amount{"sale_price", in.SalePrice, &req.SalePrice},
+	changed := setAmounts(nil, amount{"price", in.Price, &req.Price}, amount{"sale_price", in.SalePrice, &req.SalePrice},
 		amount{"retail_price", in.RetailPrice, &req.RetailPrice}, amount{"cost_price", in.CostPrice, &req.CostPrice})
-	if err != nil {
-		return nil, err
-	}
-	if err := nonNegativeInt("inventory_level", in.InventoryLevel); err != nil {
-		return nil, err
-	}
 	if in.InventoryLevel != nil {
 		changed = append(changed, "inventory_level")
 	}
@@ -196,13 +190,8 @@ func previewUpdateVariant(ctx context.Context, env *Env, in UpdateVariantInput) 
 
 // variantToUpdate finds the variant update-variant names, by id or by SKU.
 func variantToUpdate(ctx context.Context, env *Env, in UpdateVariantInput) (*bigcommerce.Variant, *bigcommerce.Product, error) {
-	switch {
-	case in.ID == 0 && in.SKU == "":
+	if in.ID == 0 && in.SKU == "" {
 		return nil, nil, BadInput("id", "give the variant's id or its sku")
-	case in.ID < 0:
-		return nil, nil, checkID("id", in.ID)
-	case in.ProductID < 0:
-		return nil, nil, checkID("product_id", in.ProductID)
 	}
 	if in.ID == 0 {
 		v, p, err := variantBySKU(ctx, env, "sku", in.SKU)
