@@ -31,7 +31,12 @@
 // /inventory/locations (list, create, update, delete) and
 // /inventory/locations/{id}/items (levels and settings per location: the
 // catalog's inventory_level is the total over the locations, and an order
-// takes stock from the default location first); and {resource}/{id}/metafields (cursor paged) for products,
+// takes stock from the default location first); /carts (create, get,
+// delete), /carts/{id}/items (add) and /carts/{id}/items/{id} (change,
+// remove; the last line removed deletes the cart), with UUID ids, the
+// same product added again joining its line, 409 on a stale version, 422
+// for more than a tracked item holds, and store/cart/* events; and
+// {resource}/{id}/metafields (cursor paged) for products,
 // variants, brands, categories (/catalog/categories/{id}), orders
 // (/orders/{id}) and customers. An unknown
 // path is 404 and a known path with the wrong method 405, in BigCommerce's

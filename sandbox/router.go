@@ -10,7 +10,8 @@ import (
 // route's write flag says (read lock for reads, write lock for writes).
 type handlerFunc func(c *call)
 
-// route is one API path pattern. Segments "{id}" match a positive integer.
+// route is one API path pattern. Segments "{id}" match a positive integer,
+// "{key}" any segment (the handler reads it with call.pathKey).
 type route struct {
 	pattern  string
 	segments []string
@@ -26,6 +27,7 @@ func (s *Store) routeTable() []*route {
 		customers = "store_v2_customers"
 		info      = "store_v2_information"
 		inventory = "store_inventory"
+		carts     = "store_cart"
 	)
 	type m = map[string]handlerFunc
 	return []*route{
@@ -84,6 +86,11 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v3/inventory/locations", scope: inventory, methods: m{"GET": s.listLocations, "POST": s.createLocations, "PUT": s.updateLocations, "DELETE": s.deleteLocations}},
 		{pattern: "v3/inventory/locations/{id}/items", scope: inventory, methods: m{"GET": s.listLocationItems, "PUT": s.updateLocationItems}},
 
+		{pattern: "v3/carts", scope: carts, methods: m{"POST": s.createCart}},
+		{pattern: "v3/carts/{key}", scope: carts, methods: m{"GET": s.getCart, "DELETE": s.deleteCart}},
+		{pattern: "v3/carts/{key}/items", scope: carts, methods: m{"POST": s.addCartItems}},
+		{pattern: "v3/carts/{key}/items/{key}", scope: carts, methods: m{"PUT": s.updateCartItem, "DELETE": s.deleteCartItem}},
+
 		{pattern: "v3/hooks", methods: m{"GET": s.listHooks, "POST": s.createHook}},
 		{pattern: "v3/hooks/{id}", methods: m{"GET": s.getHook, "PUT": s.updateHook, "DELETE": s.deleteHook}},
 	}
@@ -123,6 +130,12 @@ func matchSegments(pattern, segs []string) (ids []int, literals int, ok bool) {
 		return nil, 0, false
 	}
 	for i, p := range pattern {
+		if p == "{key}" { // a non-numeric id, such as a cart's UUID
+			if segs[i] == "" {
+				return nil, 0, false
+			}
+			continue
+		}
 		if p != "{id}" {
 			if p != segs[i] {
 				return nil, 0, false

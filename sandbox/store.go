@@ -27,6 +27,7 @@ type Store struct {
 	meta metafieldBook
 	hks  hookBook
 	inv  inventoryBook // locations and stock per location (inventory.go)
+	crt  cartBook      // carts (carts.go)
 
 	limiter  *limiter
 	faults   *injector
