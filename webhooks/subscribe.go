@@ -71,7 +71,7 @@ func (s *Subscriptions) Subscribe(ctx context.Context, scope, destination string
 		return nil, fmt.Errorf("%w: scope is required, e.g. store/order/created", bigcommerce.ErrBadRequest)
 	}
 	if destination == "" {
-		return nil, fmt.Errorf("%w: destination is required: the https URL bigc webhooks listen is reachable at", bigcommerce.ErrBadRequest)
+		return nil, fmt.Errorf("%w: destination is required: the https URL the receiver is reachable at", bigcommerce.ErrBadRequest)
 	}
 	kept, err := s.Secrets.Load(s.Connection)
 	if err != nil {

@@ -52,13 +52,13 @@ const (
 	IncompleteDrop IncompletePolicy = "drop"
 )
 
-// ParseIncompletePolicy reads a --incomplete value.
+// ParseIncompletePolicy reads a policy's name, "hold" or "drop".
 func ParseIncompletePolicy(s string) (IncompletePolicy, error) {
 	switch p := IncompletePolicy(s); p {
 	case IncompleteHold, IncompleteDrop:
 		return p, nil
 	}
-	return "", fmt.Errorf("%w: --incomplete %q is not valid (want hold or drop)", bigcommerce.ErrBadRequest, s)
+	return "", fmt.Errorf("%w: incomplete-order policy %q is not valid (want hold or drop)", bigcommerce.ErrBadRequest, s)
 }
 
 // WorkerConfig configures a Worker.

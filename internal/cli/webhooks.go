@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 	"github.com/bigc-dev/bigc/tools"
 	"github.com/bigc-dev/bigc/webhooks"
@@ -188,7 +188,7 @@ POST /_sandbox/orders creates an order on demand.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			policy, err := webhooks.ParseIncompletePolicy(incomplete)
 			if err != nil {
-				return badInput(err)
+				return badInputf("--incomplete %q is not valid (want hold or drop)", incomplete)
 			}
 			if (tlsCert == "") != (tlsKey == "") {
 				return badInputf("--tls-cert and --tls-key go together: pass both or neither")
@@ -269,115 +269,44 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 	} else if len(s) == 0 && !o.subscribeSelf {
 		fmt.Fprintf(a.stderr, "bigc: no hook secrets kept for connection %q: every callback will be refused until you run bigc webhooks subscribe --connection %s\n", t.Name, t.Name)
 	}
-	var output *syncer.Writer
-	var sink webhooks.Output // what the worker appends to
-	if o.out != "" {
-		if output, err = syncer.OpenFile(ctx, db, o.out); err != nil {
-			return err
-		}
-		sink = output // the file's own ledger keeps each version once
-	} else {
-		output = syncer.NewStreamWriter(a.stdout)
-		sink = webhooks.StreamLedger(db, "stdout of bigc webhooks listen, connection "+t.Name, output)
+	output, sink, err := a.listenOutput(ctx, db, o.out, t.Name)
+	if err != nil {
+		return err
 	}
 	defer output.Close()
-
-	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	worker, err := webhooks.NewWorker(webhooks.WorkerConfig{
-		Connection: t.Name,
-		Inbox:      db,
-		Fetcher:    webhooks.NewClientFetcher(t.Client),
-		Output:     sink,
-		Incomplete: o.incomplete,
-		Logger:     logger,
-	})
-	if err != nil {
-		return err
-	}
-	// The numeric store ID lets the receiver refuse callbacks for another
-	// store; without it, the producer's store hash is still checked.
-	var storeID string
-	if info, err := t.Client.Store.Info(ctx); err == nil {
-		storeID = strconv.FormatInt(info.StoreID, 10)
-	} else {
-		fmt.Fprintf(a.stderr, "bigc: could not read the store's ID (%v); callbacks are checked by store hash only\n", err)
-	}
-	receiver, err := webhooks.NewReceiver(webhooks.ReceiverConfig{
-		Connection: t.Name,
-		StoreHash:  t.Client.StoreHash(),
-		StoreID:    storeID,
-		SigningKey: o.signingKey,
-		Secrets:    secrets,
-		Inbox:      db,
-		Notify:     worker.Notify,
-		Logger:     logger,
-	})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		receiver.Close()
 		return fmt.Errorf("--addr %s: %w", o.addr, err)
 	}
-	if ip := net.ParseIP(o.host); (ip == nil || !ip.IsLoopback()) && o.host != "localhost" && o.tlsCert == "" {
-		fmt.Fprintf(a.stderr, "bigc: warning: listening on %s without TLS; secrets travel in clear unless a TLS proxy is in front\n", ln.Addr())
-	}
-	srv := &http.Server{
-		Handler:           receiver,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	scheme := "http"
-	if o.tlsCert != "" {
-		scheme = "https"
-	}
-	fmt.Fprintf(a.stderr, "bigc: listening on %s://%s for connection %q (store %s); output: %s\n",
-		scheme, ln.Addr(), t.Name, t.Client.StoreHash(), outputName(output))
-
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	workDone := make(chan error, 1)
-	go func() { workDone <- worker.Run(workCtx) }()
-	serveDone := make(chan error, 1)
-	go func() {
-		if o.tlsCert != "" {
-			serveDone <- srv.ServeTLS(ln, o.tlsCert, o.tlsKey)
-		} else {
-			serveDone <- srv.Serve(ln)
-		}
-	}()
-
-	var runErr, serveErr error
+	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	forget := func() {}
-	if o.subscribeSelf {
-		forget, runErr = a.subscribeSelf(ctx, t, store, ln.Addr())
-		if ctx.Err() != nil {
-			runErr = nil // stopped while subscribing: a normal stop
-		}
-	}
-	if runErr == nil {
-		select {
-		case <-ctx.Done():
-		case serveErr = <-serveDone:
-		}
-	}
-	// Stop taking callbacks, let those in flight be committed, then stop the
-	// worker: whatever it has not emitted stays in the inbox for next time.
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
+	err = webhooks.Serve(ctx, ln, webhooks.ServeConfig{
+		Receiver: webhooks.ReceiverConfig{Connection: t.Name, StoreHash: t.Client.StoreHash(), StoreID: a.storeID(ctx, t),
+			SigningKey: o.signingKey, Secrets: secrets, Inbox: db, Logger: logger},
+		Worker: webhooks.WorkerConfig{Connection: t.Name, Inbox: db, Fetcher: webhooks.NewClientFetcher(t.Client),
+			Output: sink, Incomplete: o.incomplete, Logger: logger},
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey,
+		Ready: func(ctx context.Context, addr net.Addr) error {
+			scheme := "http"
+			if o.tlsCert != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(a.stderr, "bigc: listening on %s://%s for connection %q (store %s); output: %s\n",
+				scheme, addr, t.Name, t.Client.StoreHash(), outputName(output))
+			if !o.subscribeSelf {
+				return nil
+			}
+			var err error
+			forget, err = a.subscribeSelf(ctx, t, store, addr)
+			if ctx.Err() != nil {
+				return nil // stopped while subscribing: a normal stop
+			}
+			return err
+		},
+	})
 	forget()
-	srv.Shutdown(shutdownCtx)
-	receiver.Close()
-	stopWork()
-	<-workDone
-	if runErr != nil {
-		return runErr
-	}
-	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return fmt.Errorf("serving webhooks: %w", serveErr)
+	if err != nil {
+		return err
 	}
 	counts, err := db.InboxCounts(context.WithoutCancel(ctx), t.Name)
 	if err == nil {
@@ -385,6 +314,30 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 			counts["pending"], counts["held"], counts["done"], counts["dropped"])
 	}
 	return nil
+}
+
+// listenOutput opens where listen writes records: the --out file, whose own
+// ledger keeps each version once, or stdout with a ledger in the state
+// database.
+func (a *app) listenOutput(ctx context.Context, db *state.DB, out, connection string) (*syncer.Writer, webhooks.Output, error) {
+	if out != "" {
+		w, err := syncer.OpenFile(ctx, db, out)
+		return w, w, err
+	}
+	w := syncer.NewStreamWriter(a.stdout)
+	return w, webhooks.StreamLedger(db, "stdout of bigc webhooks listen, connection "+connection, w), nil
+}
+
+// storeID is the store's numeric ID, which lets the receiver refuse
+// callbacks for another store; without it the producer's store hash is
+// still checked.
+func (a *app) storeID(ctx context.Context, t *target) string {
+	info, err := t.Client.Store.Info(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "bigc: could not read the store's ID (%v); callbacks are checked by store hash only\n", err)
+		return ""
+	}
+	return strconv.FormatInt(info.StoreID, 10)
 }
 
 // subscribeSelf subscribes the embedded sandbox's sandboxScopes to the
