@@ -2,9 +2,14 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +23,7 @@ type job struct {
 	scope, destination string
 	headers            map[string]string
 	body               []byte
+	msgID              string // webhook-id: the same on every attempt and duplicate
 }
 
 // Delivery is one delivery attempt, as GET /_sandbox/deliveries lists it.
@@ -40,6 +46,7 @@ const maxDeliveryLog = 10000
 type deliverer struct {
 	s      *Store
 	client *http.Client
+	seq    atomic.Int64 // numbers the messages for webhook-id
 	mu     sync.Mutex
 	closed bool
 	wg     sync.WaitGroup
@@ -56,6 +63,7 @@ func (d *deliverer) enqueue(j job) {
 	if d.closed {
 		return
 	}
+	j.msgID = "msg_" + d.s.hash + "_" + strconv.FormatInt(d.seq.Add(1), 10)
 	d.wg.Add(1)
 	go d.run(j)
 }
@@ -116,6 +124,10 @@ func (d *deliverer) send(j job, attempt int, dup bool) bool {
 		for k, v := range j.headers {
 			req.Header.Set(k, v)
 		}
+		ts := d.s.now().Unix()
+		req.Header.Set("webhook-id", j.msgID)
+		req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
+		req.Header.Set("webhook-signature", signDelivery([]byte(d.s.clientSecret), j.msgID, ts, j.body))
 		var resp *http.Response
 		if resp, err = d.client.Do(req); err == nil {
 			resp.Body.Close()
@@ -128,6 +140,19 @@ func (d *deliverer) send(j job, attempt int, dup bool) bool {
 	ok := rec.Status >= 200 && rec.Status < 300
 	d.record(rec, ok)
 	return ok
+}
+
+// signDelivery is the Standard Webhooks signature BigCommerce's HTTPS
+// webhooks page tells receivers to verify: "v1," and the base64
+// HMAC-SHA256, keyed by the client secret, of "{webhook-id}.{timestamp}.{body}".
+// (The page's samples hand the Standard Webhooks libraries the secret
+// base64-encoded, which they decode back to these bytes.) Each attempt is
+// signed afresh with its own timestamp.
+func signDelivery(key []byte, id string, ts int64, body []byte) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(id + "." + strconv.FormatInt(ts, 10) + "."))
+	h.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
 
 func (d *deliverer) record(rec Delivery, ok bool) {

@@ -118,7 +118,12 @@
 // store/metafield/* (adding resource_type; customer metafields fire only
 // these, the reference listing no store/customer/metafield scope). A scope
 // ending in * is a wildcard. Destinations must be https on port 443 or, in
-// the sandbox, plain http to a loopback address. A delivery that gets no 2xx is retried after
+// the sandbox, plain http to a loopback address. Every attempt is signed as
+// BigCommerce's HTTPS webhooks page describes, with Standard Webhooks
+// headers: webhook-id (the same on retries and duplicates),
+// webhook-timestamp (Unix seconds of the attempt) and webhook-signature
+// "v1,<base64 HMAC-SHA256 of id.timestamp.body>" keyed by the client secret
+// (Store.ClientSecret, "client_secret" in Serve's ready line). A delivery that gets no 2xx is retried after
 // 60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400 and 86400 seconds,
 // each multiplied by Options.WebhookRetryScale; after the last retry the
 // hook is deactivated (is_active false). Deliveries stop on Close.

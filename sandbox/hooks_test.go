@@ -1,13 +1,17 @@
 package sandbox
 
 import (
+	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -249,5 +253,41 @@ func TestDuplicateDeliveryFault(t *testing.T) {
 	a, b := rc.next(t), rc.next(t)
 	if a.body.Hash != b.body.Hash || a.body.Scope != "store/order/created" {
 		t.Errorf("duplicate delivery differs: %s / %s", a.raw, b.raw)
+	}
+}
+
+// TestDeliveriesAreSignedAsStandardWebhooks checks every attempt against a
+// verification written from the Standard Webhooks spec, keyed as
+// BigCommerce's HTTPS webhooks page keys it: the client secret (its samples
+// hand the libraries base64(secret), which they decode back to these bytes).
+func TestDeliveriesAreSignedAsStandardWebhooks(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Orders: 2, Products: 2, Customers: 1, WebhookRetryScale: 1e-5})
+	rc := newReceiver(t)
+	rc.fail.Store(true)
+	must[envelope[obj]](t, c.do("POST", "/v3/hooks", obj{"scope": "store/order/created", "destination": rc.srv.URL}), 200)
+	before := time.Now().Unix()
+	c.srv.Store.CreateOrder(nil)
+	first := rc.next(t)
+	rc.fail.Store(false)
+	retry := rc.next(t)
+	key, _ := base64.StdEncoding.DecodeString(base64.StdEncoding.EncodeToString([]byte(c.srv.ClientSecret)))
+	for _, r := range []received{first, retry} {
+		id, ts, sig := r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.header.Get("webhook-signature")
+		n, err := strconv.ParseInt(ts, 10, 64)
+		if id == "" || err != nil || n < before || n > time.Now().Unix() {
+			t.Fatalf("webhook-id %q, webhook-timestamp %q (want Unix seconds of the attempt)", id, ts)
+		}
+		mac := hmac.New(sha256.New, key)
+		fmt.Fprintf(mac, "%s.%s.%s", id, ts, r.raw)
+		if want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)); sig != want {
+			t.Errorf("webhook-signature %q, want %q", sig, want)
+		}
+	}
+	if first.header.Get("webhook-id") != retry.header.Get("webhook-id") {
+		t.Error("a retry must keep the message's webhook-id")
+	}
+	if c.srv.ClientSecret == "" || c.srv.ClientSecret == c.srv.Tokens.Full {
+		t.Errorf("client secret %q must be its own value", c.srv.ClientSecret)
 	}
 }

@@ -120,12 +120,22 @@ type Tokens struct {
 }
 
 func tokensFor(seed int64, hash string) Tokens {
-	var salt uint64
-	for _, r := range hash {
-		salt = salt*31 + uint64(r)
-	}
+	salt := hashSalt(hash)
 	return Tokens{
 		Full:     derivedString(seed, salt^0xf011, 31),
 		ReadOnly: derivedString(seed, salt^0x4ead, 31),
 	}
+}
+
+// clientSecretFor is the store's client secret, derived like the tokens.
+func clientSecretFor(seed int64, hash string) string {
+	return derivedString(seed, hashSalt(hash)^0x5ec7e7, 32)
+}
+
+func hashSalt(hash string) uint64 {
+	var salt uint64
+	for _, r := range hash {
+		salt = salt*31 + uint64(r)
+	}
+	return salt
 }

@@ -17,9 +17,11 @@ type Server struct {
 	URL       string // e.g. http://127.0.0.1:54321
 	StoreHash string
 	Tokens    Tokens
-	Store     *Store
-	srv       *http.Server
-	done      chan error
+	// ClientSecret signs the webhook deliveries (see Store.ClientSecret).
+	ClientSecret string
+	Store        *Store
+	srv          *http.Server
+	done         chan error
 }
 
 // Start seeds a store and serves it on addr ("" means 127.0.0.1:0, a free port).
@@ -36,7 +38,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: connectURL(addr, ln.Addr()), StoreHash: st.hash, Tokens: st.tokens, Store: st,
+	s := &Server{URL: connectURL(addr, ln.Addr()), StoreHash: st.hash, Tokens: st.tokens, ClientSecret: st.clientSecret, Store: st,
 		srv: &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
@@ -75,20 +77,21 @@ func (s *Server) Close() error {
 
 // readyLine is what Serve prints when it is ready.
 type readyLine struct {
-	URL       string `json:"url"`
-	StoreHash string `json:"store_hash"`
-	Tokens    Tokens `json:"tokens"`
+	URL          string `json:"url"`
+	StoreHash    string `json:"store_hash"`
+	Tokens       Tokens `json:"tokens"`
+	ClientSecret string `json:"client_secret"`
 }
 
 // Serve starts a sandbox on addr, prints one JSON line
-// {"url":...,"store_hash":...,"tokens":{"full":...,"read_only":...}} to
+// {"url":...,"store_hash":...,"tokens":{"full":...,"read_only":...},"client_secret":...} to
 // stdout, and serves until ctx is done.
 func Serve(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
 	s, err := Start(addr, opts)
 	if err != nil {
 		return err
 	}
-	line, _ := json.Marshal(readyLine{URL: s.URL, StoreHash: s.StoreHash, Tokens: s.Tokens})
+	line, _ := json.Marshal(readyLine{URL: s.URL, StoreHash: s.StoreHash, Tokens: s.Tokens, ClientSecret: s.ClientSecret})
 	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
 		s.Close()
 		return err

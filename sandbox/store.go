@@ -17,7 +17,10 @@ type Store struct {
 	opts   Options
 	hash   string
 	tokens Tokens
-	router *router
+	// clientSecret is the API account's client secret, which signs webhook
+	// deliveries; derived from the seed like the tokens.
+	clientSecret string
+	router       *router
 
 	mu   sync.RWMutex // guards every record below
 	ids  idCounters
@@ -58,11 +61,12 @@ func New(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{
-		opts:   o,
-		hash:   o.StoreHash,
-		tokens: tokensFor(o.Seed, o.StoreHash),
-		stats:  newStats(),
-		faults: newInjector(o.Seed, o.Faults),
+		opts:         o,
+		hash:         o.StoreHash,
+		tokens:       tokensFor(o.Seed, o.StoreHash),
+		clientSecret: clientSecretFor(o.Seed, o.StoreHash),
+		stats:        newStats(),
+		faults:       newInjector(o.Seed, o.Faults),
 	}
 	s.limiter = newLimiter(o.Quota, o.Window, o.Now)
 	s.router = newRouter(s.routeTable())
@@ -83,6 +87,11 @@ func (s *Store) StoreHash() string { return s.hash }
 
 // Tokens are the store's access tokens.
 func (s *Store) Tokens() Tokens { return s.tokens }
+
+// ClientSecret is the client secret of the API account the tokens belong
+// to. Webhook deliveries are signed with it (Standard Webhooks), as
+// BigCommerce signs them; a receiver verifies with it.
+func (s *Store) ClientSecret() string { return s.clientSecret }
 
 // Close stops live orders and webhook deliveries and waits for them.
 func (s *Store) Close() error {

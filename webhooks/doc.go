@@ -14,9 +14,10 @@
 // # Receiving
 //
 // Receiver is the callback endpoint. In order, it refuses: a missing or wrong
-// secret header (401, compared in constant time), a body over 1 MiB (413), a
-// bad or stale Standard Webhooks signature when webhook-* headers are present
-// (401; the timestamp must be within 5 minutes, so an old callback cannot be
+// secret header (401, compared in constant time), a body over 1 MiB (413),
+// when a signing key (the client secret BigCommerce signs with) is
+// configured, a missing, bad or stale Standard Webhooks signature (401; the
+// timestamp must be within 5 minutes, so an old callback cannot be
 // replayed), a body that is not a callback (400), and a callback from another
 // store (403). None of these stores anything. An accepted event is committed
 // to the inbox (state.DB, SQLite) before the 200; concurrent callbacks share

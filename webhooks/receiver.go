@@ -27,9 +27,11 @@ type ReceiverConfig struct {
 	// Secrets returns the secrets a callback may carry in SecretHeader; see
 	// SecretStore.Watch. Called on every request.
 	Secrets func() ([]Secret, error)
-	// SigningKey, when set, is the HMAC key for Standard Webhooks signatures
-	// instead of the matched secret's key (BigCommerce signs app callbacks
-	// with the app's client secret).
+	// SigningKey, when set, is the HMAC key of the Standard Webhooks
+	// signature every callback must then carry: the client secret of the
+	// API account or app, which BigCommerce (and the sandbox) signs with.
+	// Unset, signature headers are not checked (nothing else verifies them)
+	// and the secret header alone authenticates.
 	SigningKey []byte
 	// Inbox is where accepted events are stored before the answer.
 	Inbox *state.DB
@@ -180,7 +182,7 @@ func (r *Receiver) Accept(ctx context.Context, h http.Header, body io.Reader) (s
 	if err != nil {
 		return http.StatusInternalServerError, false, err
 	}
-	secret, ok := matchSecret(h.Get(SecretHeader), secrets)
+	_, ok := matchSecret(h.Get(SecretHeader), secrets)
 	if !ok {
 		return http.StatusUnauthorized, false, fmt.Errorf("missing or wrong %s header", SecretHeader)
 	}
@@ -195,12 +197,8 @@ func (r *Receiver) Accept(ctx context.Context, h http.Header, body io.Reader) (s
 	if len(b) > MaxBodyBytes {
 		return http.StatusRequestEntityTooLarge, false, fmt.Errorf("body is larger than %d bytes", MaxBodyBytes)
 	}
-	id, ts, sig := h.Get(HeaderWebhookID), h.Get(HeaderWebhookTimestamp), h.Get(HeaderWebhookSignature)
-	if id != "" || ts != "" || sig != "" {
-		key := r.cfg.SigningKey
-		if key == nil {
-			key = secret.Key()
-		}
+	if key := r.cfg.SigningKey; key != nil {
+		id, ts, sig := h.Get(HeaderWebhookID), h.Get(HeaderWebhookTimestamp), h.Get(HeaderWebhookSignature)
 		if err := VerifySignature(key, id, ts, sig, b, r.cfg.Now()); err != nil {
 			return http.StatusUnauthorized, false, err
 		}

@@ -61,6 +61,16 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 	db := openDB(t)
 	srv := httptest.NewServer(newTestReceiver(t, db, secret, func() time.Time { return now }))
 	t.Cleanup(srv.Close)
+	// signedSrv is the same receiver given the client secret that signs.
+	appSecret := []byte("the API account's client secret")
+	signing, err := NewReceiver(ReceiverConfig{Connection: "test", StoreHash: testStore, StoreID: "1", SigningKey: appSecret,
+		Secrets: func() ([]Secret, error) { return []Secret{secret}, nil }, Inbox: db, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { signing.Close() })
+	signedSrv := httptest.NewServer(signing)
+	t.Cleanup(signedSrv.Close)
 
 	good := event("store/order/created", 1, now.Unix())
 	signed := func(ts int64, body []byte, key []byte) http.Header {
@@ -85,19 +95,22 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 		header  http.Header
 		body    []byte
 		chunked bool // hide the length so the limit is hit while reading
+		signing bool // sent to the receiver that has a signing key
 		want    int
 	}{
 		{name: "no secret", header: withSecret(""), body: good, want: 401},
 		{name: "wrong secret", header: withSecret(string(secret) + "x"), body: good, want: 401},
 		{name: "secret of another length", header: withSecret("whsec_"), body: good, want: 401},
-		{name: "wrong signature", header: signed(now.Unix(), good, []byte("not the key")), body: good, want: 401},
-		{name: "signature of another body", header: signed(now.Unix(), event("store/order/created", 2, now.Unix()), secret.Key()), body: good, want: 401},
-		{name: "replayed old timestamp", header: signed(now.Unix()-6*60, good, secret.Key()), body: good, want: 401},
+		{name: "unsigned, to a receiver with a signing key", header: withSecret(string(secret)), body: good, signing: true, want: 401},
+		{name: "wrong signature", header: signed(now.Unix(), good, []byte("not the key")), body: good, signing: true, want: 401},
+		{name: "signed with the hook's secret, not the client secret", header: signed(now.Unix(), good, secret.Key()), body: good, signing: true, want: 401},
+		{name: "signature of another body", header: signed(now.Unix(), event("store/order/created", 2, now.Unix()), appSecret), body: good, signing: true, want: 401},
+		{name: "replayed old timestamp", header: signed(now.Unix()-6*60, good, appSecret), body: good, signing: true, want: 401},
 		{name: "signature without timestamp", header: func() http.Header {
-			h := signed(now.Unix(), good, secret.Key())
+			h := signed(now.Unix(), good, appSecret)
 			h.Del(HeaderWebhookTimestamp)
 			return h
-		}(), body: good, want: 401},
+		}(), body: good, signing: true, want: 401},
 		{name: "oversized body", header: withSecret(string(secret)), body: huge, want: 413},
 		{name: "oversized chunked body", header: withSecret(string(secret)), body: huge, chunked: true, want: 413},
 		{name: "malformed JSON", header: withSecret(string(secret)), body: []byte(`{"scope":`), want: 400},
@@ -113,7 +126,11 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 				method = http.MethodPost
 			}
 			var body = bytes.NewReader(tt.body)
-			req, err := http.NewRequest(method, srv.URL+"/hooks", body)
+			url := srv.URL
+			if tt.signing {
+				url = signedSrv.URL
+			}
+			req, err := http.NewRequest(method, url+"/hooks", body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,8 +163,12 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 	}
 
 	// The same callback, authentic, is accepted: the refusals were for the forgeries.
-	for _, h := range []http.Header{withSecret(string(secret)), signed(now.Unix()-4*60, good, secret.Key())} {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(good))
+	for i, h := range []http.Header{withSecret(string(secret)), signed(now.Unix()-4*60, good, appSecret)} {
+		url := srv.URL
+		if i == 1 {
+			url = signedSrv.URL
+		}
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(good))
 		req.Header = h
 		resp, err := srv.Client().Do(req)
 		if err != nil {

@@ -41,9 +41,12 @@ func (a *app) sandboxServeCmd() *cobra.Command {
 		Long: `Serve a seeded, stateful sandbox store on a loopback address.
 
 When it is ready it prints one JSON line on stdout:
-  {"url":"http://127.0.0.1:PORT","store_hash":"...","tokens":{"full":"...","read_only":"..."}}
+  {"url":"http://127.0.0.1:PORT","store_hash":"...","tokens":{"full":"...","read_only":"..."},"client_secret":"..."}
 The API lives at {url}/stores/{store_hash}/v2|v3/..., operator endpoints at {url}/_sandbox/.
-It stops cleanly on SIGINT or SIGTERM.
+It stops cleanly on SIGINT or SIGTERM. Webhook deliveries are signed as
+BigCommerce signs them (Standard Webhooks: webhook-id, webhook-timestamp,
+webhook-signature) with client_secret; bigc webhooks listen verifies them
+given that secret (--signing-secret-env).
 
 --addr 0.0.0.0:PORT (or :PORT) listens on every interface, so other machines
 can reach the store; the printed url still names 127.0.0.1, which is where

@@ -54,7 +54,7 @@ func TestSandboxServeStopsOnInterrupt(t *testing.T) {
 		t.Fatal("no ready line")
 	}
 	var ready map[string]any
-	if err := json.Unmarshal(sc.Bytes(), &ready); err != nil || len(ready) != 3 || ready["url"] == nil || ready["store_hash"] == nil || ready["tokens"] == nil {
+	if err := json.Unmarshal(sc.Bytes(), &ready); err != nil || len(ready) != 4 || ready["url"] == nil || ready["store_hash"] == nil || ready["tokens"] == nil || ready["client_secret"] == nil {
 		t.Fatalf("ready line %q: %v", sc.Text(), err)
 	}
 	cmd.Process.Signal(os.Interrupt)

@@ -34,6 +34,9 @@ type target struct {
 	Name       string // connection name, or "sandbox"
 	Client     *bigcommerce.Client
 	Production bool
+	// SigningKey is the client secret that signs the store's webhook
+	// deliveries, when bigc knows it (the embedded sandbox's).
+	SigningKey []byte
 	Close      func()
 }
 
@@ -89,7 +92,7 @@ func (a *app) openSandbox(f *targetFlags) (*target, error) {
 		srv.Close()
 		return nil, err
 	}
-	return &target{Name: connections.SandboxName, Client: client, Close: func() { srv.Close() }}, nil
+	return &target{Name: connections.SandboxName, Client: client, SigningKey: []byte(srv.ClientSecret), Close: func() { srv.Close() }}, nil
 }
 
 // openConnection loads a saved connection and builds its client; the token

@@ -171,10 +171,11 @@ Orders created incomplete (status 0) are held until they become real orders
 (--incomplete hold) or dropped (--incomplete drop). Archived orders and deleted
 records are not written, as in the sync.
 
-Callbacks that carry Standard Webhooks headers (webhook-id, webhook-timestamp,
-webhook-signature) must also be signed within 5 minutes, by default with the
-hook's secret; BigCommerce signs app callbacks with the app's client secret,
-which --signing-secret-env names.
+BigCommerce signs callbacks as Standard Webhooks (webhook-id,
+webhook-timestamp, webhook-signature) with the client secret of the API
+account or app. Given that secret (--signing-secret-env names the variable
+holding it), listen refuses every callback not signed with it within 5
+minutes; with --sandbox it uses the embedded store's client secret.
 
 listen binds a loopback address unless told otherwise; put it behind an https
 reverse proxy on port 443, or give --tls-cert and --tls-key. One listen at a time
@@ -223,7 +224,7 @@ POST /_sandbox/orders creates an order on demand.`,
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve https with this certificate file (PEM)")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the private key file (PEM) for --tls-cert")
 	cmd.Flags().StringVar(&incomplete, "incomplete", "hold", "orders created incomplete (status 0): hold until they become real, or drop")
-	cmd.Flags().StringVar(&signingEnv, "signing-secret-env", "", "check Standard Webhooks signatures with the app client secret in this environment variable (BigCommerce signs app callbacks with it) instead of the hook's secret")
+	cmd.Flags().StringVar(&signingEnv, "signing-secret-env", "", "require Standard Webhooks signatures made with the client secret in this environment variable (BigCommerce signs callbacks with it)")
 	return cmd
 }
 
@@ -274,6 +275,9 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 		return err
 	}
 	defer output.Close()
+	if o.signingKey == nil {
+		o.signingKey = t.SigningKey // the embedded sandbox's client secret
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", o.addr, err)
