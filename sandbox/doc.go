@@ -35,8 +35,14 @@
 // delete), /carts/{id}/items (add) and /carts/{id}/items/{id} (change,
 // remove; the last line removed deletes the cart), with UUID ids, the
 // same product added again joining its line, 409 on a stale version, 422
-// for more than a tracked item holds, and store/cart/* events; and
-// {resource}/{id}/metafields (cursor paged) for products,
+// for more than a tracked item holds, and store/cart/* events;
+// /orders/{id}/transactions (204 when none), /orders/{id}/payment_actions/refunds
+// (list, create: the order moves to Partially Refunded or Refunded and
+// store/order/refund/created fires), /orders/payment_actions/refunds
+// (store-wide, with order_id:in, id:in, created:min and created:max) and
+// /orders/payment_actions/refunds/{id} (the payments of seeded and live
+// orders are derived from their status and payment method; orders created
+// through POST /v2/orders have none); and {resource}/{id}/metafields (cursor paged) for products,
 // variants, brands, categories (/catalog/categories/{id}), orders
 // (/orders/{id}) and customers. An unknown
 // path is 404 and a known path with the wrong method 405, in BigCommerce's

@@ -92,6 +92,7 @@ func (s *Store) createOrderAPI(c *call) {
 	}
 	o, err := s.createOrder(&in, c.now.Unix())
 	if c.writeErr(err) {
+		s.pay.unpaid[o.id] = true // paid elsewhere: no transactions (payments.go)
 		c.json(200, c.orderView(o))
 	}
 }

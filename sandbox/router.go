@@ -22,12 +22,13 @@ type route struct {
 // routeTable lists every API path the sandbox serves, relative to /stores/{hash}/.
 func (s *Store) routeTable() []*route {
 	const (
-		products  = "store_v2_products"
-		orders    = "store_v2_orders"
-		customers = "store_v2_customers"
-		info      = "store_v2_information"
-		inventory = "store_inventory"
-		carts     = "store_cart"
+		products     = "store_v2_products"
+		orders       = "store_v2_orders"
+		customers    = "store_v2_customers"
+		info         = "store_v2_information"
+		inventory    = "store_inventory"
+		carts        = "store_cart"
+		transactions = "store_v2_transactions"
 	)
 	type m = map[string]handlerFunc
 	return []*route{
@@ -47,6 +48,10 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v2/orders/{id}/coupons", scope: orders, methods: m{"GET": s.listOrderCoupons}},
 		{pattern: "v2/order_statuses", scope: orders, methods: m{"GET": s.listOrderStatuses}},
 		{pattern: "v2/order_statuses/{id}", scope: orders, methods: m{"GET": s.getOrderStatus}},
+		{pattern: "v3/orders/{id}/transactions", scope: transactions, methods: m{"GET": s.listTransactions}},
+		{pattern: "v3/orders/{id}/payment_actions/refunds", scope: orders, methods: m{"GET": s.listOrderRefunds, "POST": s.createRefund}},
+		{pattern: "v3/orders/payment_actions/refunds", scope: orders, methods: m{"GET": s.listRefunds}},
+		{pattern: "v3/orders/payment_actions/refunds/{id}", scope: orders, methods: m{"GET": s.getRefund}},
 		{pattern: "v3/orders/{id}/metafields", scope: orders, methods: m{"GET": s.listMetafields(kindOrder), "POST": s.createMetafield(kindOrder)}},
 		{pattern: "v3/orders/{id}/metafields/{id}", scope: orders, methods: m{"GET": s.getMetafield(kindOrder), "PUT": s.updateMetafield(kindOrder), "DELETE": s.deleteMetafield(kindOrder)}},
 

@@ -20,7 +20,7 @@ const (
 func (s *Store) seed() {
 	s.cat, s.crm, s.meta, s.hks = newCatalog(), newCustomerBook(), newMetafieldBook(), newHookBook()
 	s.ord = newOrderBook(firstOrderID)
-	s.inv, s.crt = newInventoryBook(), newCartBook()
+	s.inv, s.crt, s.pay = newInventoryBook(), newCartBook(), newPaymentBook(s.opts.Orders)
 	s.ids = idCounters{product: firstProductID - 1, variant: firstVariantID - 1, option: 100, optionValue: 200, image: 300,
 		customField: 400, customer: firstCustomerID - 1, address: 0, orderLine: 0, shippingAddress: 0, shipment: 5000000}
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x5eed))
@@ -244,6 +244,7 @@ func (g *orderGen) seedOrder(i int) {
 		o.discount = 500 * 100
 	}
 	o.recompute()
+	o.refunded = seededRefund(o)
 	switch o.status {
 	case 2, 3, 10:
 		o.shipped = min(modified, created+86400*int64(1+rng.IntN(5)))

@@ -31,6 +31,7 @@ type Store struct {
 	hks  hookBook
 	inv  inventoryBook // locations and stock per location (inventory.go)
 	crt  cartBook      // carts (carts.go)
+	pay  paymentBook   // refunds made through the API (payments.go)
 
 	limiter  *limiter
 	faults   *injector
