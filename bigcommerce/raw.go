@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // RawRequest is a call to any V2 or V3 endpoint, for what the typed services do
@@ -153,7 +154,10 @@ func checkRawRequest(r RawRequest) (method, version, path string, err error) {
 // start with /v2/ or /v3/ and may not hold anything that could leave the store's
 // API: a scheme or host, "..", "//", a backslash, control characters (CR, LF,
 // NUL), whitespace, "?" or "#" (the query goes in Query), nor a percent-encoded
-// form of any of these, however many times encoded.
+// form of any of these, however many times encoded. Once decoded, it holds
+// plain ASCII path characters only (letters, digits, "-", ".", "_", "~", ":"
+// and "/"), so look-alikes (U+FF0E, U+2025, overlong UTF-8) and direction
+// overrides never reach a server, and a "/" may not be percent-encoded.
 func CheckRawPath(raw string) (string, error) {
 	const want = "want a path below the store such as /v3/catalog/products or /v2/orders/12"
 	bad := func(why string) (string, error) {
@@ -196,6 +200,19 @@ func CheckRawPath(raw string) (string, error) {
 	if levels > 1 {
 		return bad("is percent-encoded more than once")
 	}
+	for i := 0; i < len(decoded); i++ {
+		if !plainPathByte(decoded[i]) {
+			r, _ := utf8.DecodeRuneInString(decoded[i:])
+			what := fmt.Sprintf("%+q", string(r))
+			if r == utf8.RuneError {
+				what = fmt.Sprintf("the byte 0x%02X", decoded[i])
+			}
+			return bad(fmt.Sprintf("holds %s, which is not a plain ASCII path character (letters, digits, - . _ ~ : /)", what))
+		}
+	}
+	if strings.Contains(strings.ToLower(raw), "%2f") {
+		return bad(`holds a percent-encoded "/" (%2F)`)
+	}
 	if !strings.HasPrefix(decoded, "/v2/") && !strings.HasPrefix(decoded, "/v3/") {
 		return bad("does not start with /v2/ or /v3/")
 	}
@@ -204,6 +221,11 @@ func CheckRawPath(raw string) (string, error) {
 		return bad("names no endpoint")
 	}
 	return decoded, nil
+}
+
+// plainPathByte reports whether b may appear in a decoded raw path.
+func plainPathByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-._~:/", b) >= 0
 }
 
 // rawPathProblem says what is wrong with one decoding of a path, or "".
@@ -241,13 +263,32 @@ func rawPathProblem(s string) string {
 	return ""
 }
 
-// pagingParams select a page, not records: they do not make a DELETE targeted.
-var pagingParams = map[string]bool{
-	"page": true, "limit": true, "before": true, "after": true, "sort": true,
-	"direction": true, "include": true, "include_fields": true, "exclude_fields": true,
+// deleteFilters are, for each collection BigCommerce lets a DELETE empty, the
+// query filters its API reference documents for that DELETE that select a
+// bounded set of records: a list of ids, or a value unique in the store. A
+// filter that selects an open range (id:min, date_modified:min), a whole
+// category or tree, or that the endpoint does not document (and would ignore,
+// deleting everything) does not make a collection DELETE targeted.
+var deleteFilters = map[string][]string{
+	"/v3/catalog/products":            {"id:in", "sku", "name"},
+	"/v3/catalog/brands":              {"name"},
+	"/v3/catalog/categories":          {"id:in"},
+	"/v3/catalog/trees":               {"tree_id:in"},
+	"/v3/catalog/trees/categories":    {"category_id:in", "category_uuid:in"},
+	"/v3/customers":                   {"id:in"},
+	"/v3/customers/addresses":         {"id:in"},
+	"/v3/customers/attributes":        {"id:in"},
+	"/v3/customers/attribute-values":  {"id:in"},
+	"/v3/content/pages":               {"id:in"},
+	"/v3/promotions":                  {"id:in"},
+	"/v2/coupons":                     {"id:in"},
+	"/v3/catalog/products/metafields": {"id:in"},
 }
 
-// checkRawDelete refuses a DELETE that would empty a whole collection.
+// checkRawDelete refuses a DELETE that would empty a whole collection: one
+// whose path names no record and that carries neither a bounded filter that
+// BigCommerce documents for the collection (deleteFilters) nor a batch of
+// records in its body.
 func checkRawDelete(path string, q url.Values, body json.RawMessage) error {
 	if path == "/v2/orders" {
 		return badInput("path", "DELETE /v2/orders archives every order in the store and is never sent; delete one order with DELETE /v2/orders/{id}")
@@ -257,19 +298,20 @@ func checkRawDelete(path string, q url.Values, body json.RawMessage) error {
 	if strings.ContainsAny(last, "0123456789") {
 		return nil // a record, e.g. /v3/catalog/products/12 or /v3/carts/{uuid}
 	}
-	for k, vals := range q {
-		if pagingParams[strings.ToLower(k)] {
-			continue
-		}
-		for _, v := range vals {
-			if strings.TrimSpace(v) != "" {
-				return nil
-			}
+	for _, k := range deleteFilters[path] {
+		if strings.TrimSpace(q.Get(k)) != "" {
+			return nil
 		}
 	}
 	if b := bytes.TrimSpace(body); len(b) > 0 && !bytes.Equal(b, []byte("null")) &&
 		!bytes.Equal(b, []byte("[]")) && !bytes.Equal(b, []byte("{}")) {
 		return nil // a batch delete names its records in the body
 	}
-	return badInput("path", fmt.Sprintf("DELETE %s names a whole collection with no filter and could delete every record in it; add a filter such as id:in=1,2,3 in Query, or delete one record by its ID", path))
+	msg := fmt.Sprintf("DELETE %s names a whole collection with no filter that selects particular records, and could delete every record in it; ", path)
+	if f := deleteFilters[path]; len(f) > 0 {
+		msg += fmt.Sprintf("add one of %s in Query (e.g. %s=1,2,3), or delete one record by its ID", strings.Join(f, ", "), f[0])
+	} else {
+		msg += "delete one record at a time by its ID"
+	}
+	return badInput("path", msg)
 }

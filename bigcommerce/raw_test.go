@@ -60,6 +60,18 @@ func TestCheckRawPath(t *testing.T) {
 		{in: "/v3/a%zz", wantErr: "malformed"},
 		{in: "/v3/a%2531", wantErr: "more than once"},
 		{in: "/v3/" + strings.Repeat("a", 3000), wantErr: "too long"},
+		// Issue 10 §6: nothing but plain ASCII path characters after one decoding.
+		{in: "/v3/catalog/\uff0e\uff0e/x", wantErr: `"\uff0e", which is not a plain ASCII path character`},
+		{in: "/v3/catalog\uff0fproducts", wantErr: `"\uff0f"`},
+		{in: "/v3/catalog/\u2025/x", wantErr: `"\u2025"`},
+		{in: "/v3/catalog/\ufe52\ufe52/x", wantErr: `"\ufe52"`},
+		{in: "/v3/catalog/%c0%ae%c0%ae/x", wantErr: "the byte 0xC0"},
+		{in: "/v3/catalog/%ef%bc%8e%ef%bc%8e/x", wantErr: `"\uff0e"`},
+		{in: "/v3/catalog/products\u202e21", wantErr: `"\u202e"`},
+		{in: "/v3/catalog%2fproducts", wantErr: `percent-encoded "/"`},
+		{in: "/v3/catalog%2Fproducts", wantErr: `percent-encoded "/"`},
+		{in: "/v3/catalog/pro\u00e9ducts", wantErr: "not a plain ASCII"},
+		{in: "/v3/catalog/products~1", want: "/v3/catalog/products~1"},
 	}
 	for _, tc := range tests {
 		got, err := CheckRawPath(tc.in)
@@ -102,6 +114,13 @@ func TestDoRefusesBeforeSending(t *testing.T) {
 		{"delete all v2 customers", RawRequest{Method: "DELETE", Path: "/v2/customers"}, "path", "whole collection"},
 		{"delete all shipments of an order", RawRequest{Method: "DELETE", Path: "/v2/orders/5/shipments"}, "path", "whole collection"},
 		{"delete with an empty batch", RawRequest{Method: "DELETE", Path: "/v3/orders/metafields", Body: json.RawMessage(`[]`)}, "path", "whole collection"},
+		// Issue 10 §6: only a documented filter that selects particular records counts.
+		{"delete products, unknown filter", RawRequest{Method: "DELETE", Path: "/v3/catalog/products", Query: url.Values{"foo": {"bar"}}}, "path", "id:in, sku, name"},
+		{"delete products, open range", RawRequest{Method: "DELETE", Path: "/v3/catalog/products", Query: url.Values{"id:min": {"1"}}}, "path", "whole collection"},
+		{"delete products by category", RawRequest{Method: "DELETE", Path: "/v3/catalog/products", Query: url.Values{"categories": {"23"}}}, "path", "whole collection"},
+		{"delete tree categories by tree", RawRequest{Method: "DELETE", Path: "/v3/catalog/trees/categories", Query: url.Values{"tree_id:in": {"1"}}}, "path", "category_id:in"},
+		{"delete customers by name", RawRequest{Method: "DELETE", Path: "/v3/customers", Query: url.Values{"name:like": {"a"}}}, "path", "id:in"},
+		{"delete an undocumented collection", RawRequest{Method: "DELETE", Path: "/v2/gift_certificates", Query: url.Values{"id:in": {"1"}}}, "path", "one record at a time"},
 		{"invalid JSON body", RawRequest{Method: "POST", Path: "/v3/carts", Body: json.RawMessage(`{"a":`)}, "body", "not valid JSON"},
 		{"GET with a body", RawRequest{Method: "GET", Path: "/v3/carts", Body: json.RawMessage(`{}`)}, "body", "no body"},
 	}

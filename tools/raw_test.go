@@ -59,6 +59,12 @@ func TestRawAPIRequest(t *testing.T) {
 			{in{"method": "GET", "path": "/v3/catalog/%2e%2e/%2e%2e/x"}, "path"},
 			{in{"method": "TRACE", "path": "/v3/catalog/products"}, "method"},
 			{in{"path": "/v3/catalog/products"}, "method"},
+			{in{"method": "GET", "path": "/v3/catalog/\uff0e\uff0e/\uff0e\uff0e/v2/orders"}, "path"},
+			{in{"method": "GET", "path": "/v3/catalog/%c0%ae%c0%ae/x"}, "path"},
+			{in{"method": "GET", "path": "/v3/catalog\u202e/products"}, "path"},
+			{in{"method": "GET", "path": "/v3/catalog%2Fproducts"}, "path"},
+			{in{"method": "DELETE", "path": "/v3/catalog/products", "query": in{"foo": "bar"}}, "path"},
+			{in{"method": "DELETE", "path": "/v3/catalog/products", "query": in{"id:min": "1"}}, "path"},
 		} {
 			// Refused before confirmation is even asked for, and before any request.
 			_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request", tt.input)
