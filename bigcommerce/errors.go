@@ -526,6 +526,16 @@ func (e *APIError) scrubSecret(secret string) {
 
 func badInput(field, msg string) error { return &InputError{Field: field, Message: msg} }
 
+// Redact returns s with every occurrence of c's access token replaced by
+// "[redacted]", for text that may quote what a user typed (a token pasted
+// into a tool input and echoed by a validation message or a preview).
+func (c *Client) Redact(s string) string {
+	if c == nil {
+		return s
+	}
+	return scrub(s, c.token)
+}
+
 // scrub removes every occurrence of secret from s, ignoring case (a hash or a
 // name may have been lower-cased on the way). The token never goes into a URL,
 // so this is a second line of defence for text that quotes input back.

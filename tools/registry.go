@@ -193,7 +193,8 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 // not confirmed returns an *Error with CategoryConfirmationRequired and a preview,
 // and changes nothing.
 func (t *Tool) Run(ctx context.Context, env *Env, input json.RawMessage) (any, error) {
-	return t.run(ctx, env, input)
+	out, err := t.run(ctx, env, input)
+	return out, env.redactError(err)
 }
 
 // CheckInput validates input against t's input schema without running t, so
@@ -210,5 +211,39 @@ func (t *Tool) Preview(ctx context.Context, env *Env, input json.RawMessage) (st
 	if t.preview == nil {
 		return fmt.Sprintf("%s changes the store", t.Name), nil
 	}
-	return t.preview(ctx, env, input)
+	p, err := t.preview(ctx, env, input)
+	return env.redact(p), env.redactError(err)
+}
+
+// redact removes the connection's access token from s: a user may paste it
+// into any input, and messages and previews quote inputs.
+func (env *Env) redact(s string) string {
+	if env == nil || env.Client == nil {
+		return s
+	}
+	return env.Client.Redact(s)
+}
+
+// redactError returns err with the access token removed from every text a
+// person or a model reads; err itself when it holds none.
+func (env *Env) redactError(err error) error {
+	e := AsError(err)
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.Message, c.Field, c.Next = env.redact(e.Message), env.redact(e.Field), env.redact(e.Next)
+	changed := c.Message != e.Message || c.Field != e.Field || c.Next != e.Next
+	if e.Fields != nil {
+		c.Fields = make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			rk, rv := env.redact(k), env.redact(v)
+			changed = changed || rk != k || rv != v
+			c.Fields[rk] = rv
+		}
+	}
+	if !changed {
+		return err
+	}
+	return &c
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // testVariant and testInput exercise every kind of field tool inputs use.
@@ -379,6 +380,45 @@ func BenchmarkValidateInput(b *testing.B) {
 		var v testInput
 		if err := validateInput(tool, input, &v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestPastedTokenIsRedacted: an access token pasted into a tool input is not
+// echoed by a validation message, a confirmation request or a preview
+// (issue 10 §6).
+func TestPastedTokenIsRedacted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{Products: 2, Customers: 1, Orders: 1})
+	token := h.srv.Tokens.Full
+	prod := *h.full
+	prod.Production = true
+	for _, tc := range []struct {
+		tool  string
+		input string
+		env   *Env
+	}{
+		{"create-product", `{"name": "Mug", "price": "` + token + `"}`, h.full},
+		{"create-product", `{"name": "Mug", "price": 5, "type": "` + token + `"}`, h.full},
+		{"create-product", `{"name": "Mug", "price": 5, "` + token + `": 1}`, h.full},
+		{"create-product", `{"name": "` + token + `", "price": 5}`, &prod},
+		{"raw-api-request", `{"method": "POST", "path": "/v3/catalog/brands", "query": {"q": "` + token + `"}}`, h.full},
+		{"raw-api-request", `{"method": "GET", "path": "/v3/` + token + `/\uff0e"}`, h.full},
+	} {
+		tool, _ := h.reg.Lookup(tc.tool)
+		_, err := tool.Run(t.Context(), tc.env, json.RawMessage(tc.input))
+		e := AsError(err)
+		if e == nil {
+			t.Fatalf("%s %s: no error", tc.tool, tc.input)
+		}
+		if b, _ := json.Marshal(e); strings.Contains(string(b), token) || strings.Contains(e.Error(), token) {
+			t.Errorf("%s %s: the error quotes the token: %s", tc.tool, tc.input, b)
+		}
+		if !strings.Contains(e.Message+e.Field, "[redacted]") {
+			t.Errorf("%s %s: error %v does not say what was redacted", tc.tool, tc.input, e)
+		}
+		if p, err := tool.Preview(t.Context(), tc.env, json.RawMessage(tc.input)); strings.Contains(p, token) || (err != nil && strings.Contains(err.Error(), token)) {
+			t.Errorf("%s %s: preview %q, %v quotes the token", tc.tool, tc.input, p, err)
 		}
 	}
 }
