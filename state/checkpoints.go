@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// checkpointsSchema holds the sync's tables:
+// checkpointsSchema holds the sync's tables (frozen: it is SQLite migration 1
+// in migrations.go; change them by adding a migration):
 //   - sync_checkpoints: where each sync stands, per (connection, stream,
 //     destination). A checkpoint belongs to where the records went: a file
 //     output's checkpoint is keyed by the file's absolute path, so a preview
@@ -260,7 +261,7 @@ func (d *DB) RecordEmitted(ctx context.Context, output string, keys []EmittedKey
 	}
 	defer tx.Rollback()
 	if len(keys) > 0 {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO emitted (output, stream, id, date_modified) VALUES (?, ?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO emitted (output, stream, id, date_modified) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return fmt.Errorf("state: recording emitted: %w", err)
 		}

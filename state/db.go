@@ -15,14 +15,11 @@ import (
 	"modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
-// DB is the embedded database.
+// DB is the embedded database (SQLite), and the shared code of both backends:
+// a Postgres is a DB whose conn speaks to PostgreSQL.
 type DB struct {
-	sql *sql.DB
+	sql *conn
 }
-
-// schemas are applied in order when a database is opened; each is owned by the
-// file that uses its tables and must be idempotent (CREATE ... IF NOT EXISTS).
-var schemas = []string{checkpointsSchema, inboxSchema}
 
 // Open opens (creating if needed) the database at path with mode 0600.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -43,16 +40,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	for _, s := range schemas {
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			db.Close()
-			if corrupt(err) {
-				return nil, &CorruptError{Path: path, Detail: err.Error()}
-			}
-			return nil, fmt.Errorf("state: schema: %w", err)
+	if err := migrateSQLite(ctx, db, path); err != nil {
+		db.Close()
+		if corrupt(err) {
+			return nil, &CorruptError{Path: path, Detail: err.Error()}
 		}
+		if errors.Is(err, ErrSchemaNewer) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("state: schema of %s: %w", path, err)
 	}
-	return &DB{sql: db}, nil
+	return &DB{sql: &conn{DB: db}}, nil
 }
 
 // ErrCorrupt marks a state database whose file is damaged: not a database,

@@ -1,10 +1,12 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,6 +14,7 @@ import (
 // The webhook inbox: every accepted callback is a row, written before the
 // receiver answers 200, so a crash after the answer loses nothing. Times are
 // Unix milliseconds so that "due" is an integer comparison on an index.
+// Frozen: this is part of SQLite migration 1 (migrations.go).
 const inboxSchema = `
 CREATE TABLE IF NOT EXISTS inbox (
 	seq             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -161,6 +164,38 @@ func (d *DB) InboxDue(ctx context.Context, connection string, now time.Time, lim
 	return scanInbox(rows)
 }
 
+// InboxClaim claims up to limit of connection's events that are due at now
+// and not claimed by another worker, oldest first, for claimant until
+// now+hold. Workers sharing one inbox (several receivers behind a load
+// balancer) each get different events; an event whose worker died is
+// claimable again once its claim has run out. Finishing or deferring an
+// event ends its claim.
+func (d *DB) InboxClaim(ctx context.Context, connection, claimant string, now time.Time, limit int, hold time.Duration) ([]InboxEvent, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := d.sql.QueryContext(ctx, `UPDATE inbox SET claimed_by = ?, claim_until = ?
+		WHERE seq IN (SELECT seq FROM inbox
+			WHERE connection = ? AND status IN ('pending', 'held') AND next_attempt_at <= ? AND claim_until <= ?
+			ORDER BY next_attempt_at, seq LIMIT ?`+d.sql.skipLocked()+`)
+		RETURNING `+inboxColumns,
+		claimant, now.Add(hold).UnixMilli(), connection, now.UnixMilli(), now.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("state: inbox claim: %w", err)
+	}
+	events, err := scanInbox(rows)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(events, func(a, b InboxEvent) int {
+		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seq, b.Seq)
+	})
+	return events, nil
+}
+
 // InboxList returns the events of connection with the given statuses (all
 // statuses when none are given), oldest first.
 func (d *DB) InboxList(ctx context.Context, connection string, statuses ...InboxStatus) ([]InboxEvent, error) {
@@ -180,11 +215,12 @@ func (d *DB) InboxList(ctx context.Context, connection string, statuses ...Inbox
 }
 
 // InboxNextDue returns when the earliest pending or held event of connection
-// is due; ok is false when none is owed.
+// is due (or, when another worker has claimed it, claimable again); ok is
+// false when none is owed.
 func (d *DB) InboxNextDue(ctx context.Context, connection string) (next time.Time, ok bool, err error) {
 	var ms sql.NullInt64
-	err = d.sql.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM inbox
-		WHERE connection = ? AND status IN ('pending', 'held')`, connection).Scan(&ms)
+	err = d.sql.QueryRowContext(ctx, `SELECT MIN(CASE WHEN claim_until > next_attempt_at THEN claim_until ELSE next_attempt_at END)
+		FROM inbox WHERE connection = ? AND status IN ('pending', 'held')`, connection).Scan(&ms)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("state: inbox: %w", err)
 	}
@@ -235,8 +271,8 @@ func (d *DB) InboxDefer(ctx context.Context, seq int64, status InboxStatus, atte
 	if status != InboxPending && status != InboxHeld {
 		return fmt.Errorf("state: inbox defer: status %q is final (want %q or %q)", status, InboxPending, InboxHeld)
 	}
-	_, err := d.sql.ExecContext(ctx, `UPDATE inbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
-		WHERE seq = ?`, string(status), attempts, next.UnixMilli(), lastError, seq)
+	_, err := d.sql.ExecContext(ctx, `UPDATE inbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+		claimed_by = '', claim_until = 0 WHERE seq = ?`, string(status), attempts, next.UnixMilli(), lastError, seq)
 	if err != nil {
 		return fmt.Errorf("state: inbox defer: %w", err)
 	}
