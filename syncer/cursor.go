@@ -55,7 +55,8 @@ func (c Cursor) encode() string {
 	return string(b)
 }
 
-func decodeCursor(s string) (Cursor, error) {
+// DecodeCursor reads a checkpoint saved by Job (state.DB.Checkpoint).
+func DecodeCursor(s string) (Cursor, error) {
 	var j cursorJSON
 	if err := json.Unmarshal([]byte(s), &j); err != nil {
 		return Cursor{}, fmt.Errorf("syncer: %w: not readable (%v); rerun with --full or --since to start again", ErrBadCheckpoint, err)

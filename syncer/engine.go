@@ -287,7 +287,7 @@ func (j *Job) startCursor(ctx context.Context) (Cursor, error) {
 	if err != nil || !ok {
 		return Cursor{}, err
 	}
-	return decodeCursor(s)
+	return DecodeCursor(s)
 }
 
 // write appends a hydrated batch, runs AfterWrite and moves the checkpoint.
@@ -310,7 +310,9 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 			return err
 		}
 	}
-	if err := j.saveCursor(ctx, b.cursor); err != nil {
+	// The batch is durable (and tagged): its checkpoint is saved even if
+	// ctx ended meanwhile, so an interrupted run keeps what it did.
+	if err := j.saveCursor(context.WithoutCancel(ctx), b.cursor); err != nil {
 		return err
 	}
 	res.Cursor = b.cursor

@@ -154,7 +154,9 @@ func (w *Writer) Append(ctx context.Context, envs []Envelope) (int, error) {
 		if err != nil {
 			return fmt.Errorf("syncer: output: %w", err)
 		}
-		if err := w.record(ctx, fresh, st.Size()); err != nil {
+		// The lines are on disk: record them even if ctx ended meanwhile,
+		// so that the count returned is what the file holds.
+		if err := w.record(context.WithoutCancel(ctx), fresh, st.Size()); err != nil {
 			return err
 		}
 		n = len(fresh)

@@ -229,7 +229,7 @@ func TestStreamWriter(t *testing.T) {
 func TestCursorEncoding(t *testing.T) {
 	t.Parallel()
 	for _, c := range []Cursor{{}, {DateModified: base, IDs: []int64{3, 9}}, {DateModified: base, Through: true}} {
-		back, err := decodeCursor(c.encode())
+		back, err := DecodeCursor(c.encode())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,8 +238,8 @@ func TestCursorEncoding(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`{"version":2}`, `nope`, `{"version":1,"date_modified":"yesterday"}`} {
-		if _, err := decodeCursor(bad); !errors.Is(err, ErrBadCheckpoint) {
-			t.Errorf("decodeCursor(%q) = %v, want ErrBadCheckpoint", bad, err)
+		if _, err := DecodeCursor(bad); !errors.Is(err, ErrBadCheckpoint) {
+			t.Errorf("DecodeCursor(%q) = %v, want ErrBadCheckpoint", bad, err)
 		}
 	}
 }

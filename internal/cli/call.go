@@ -20,7 +20,7 @@ func (a *app) callCmd() *cobra.Command {
 		tf        targetFlags
 		input     string
 		inputFile string
-		yes       bool
+		guard     writeGuard
 	)
 	cmd := &cobra.Command{
 		Use:   "call TOOL [--connection NAME | --sandbox] [--input JSON | --input-file F] [--yes]",
@@ -53,7 +53,12 @@ and the exit code is 2.`,
 				return err
 			}
 			defer t.Close()
-			env := &tools.Env{Client: t.Client, Connection: t.Name, Production: t.Production, Confirmed: yes}
+			env := &tools.Env{Client: t.Client, Connection: t.Name, Production: t.Production, Confirmed: guard.yes}
+			// On a production connection every call that writes needs
+			// confirmation, which is what NeedsConfirmation answers there.
+			if err := guard.allow(t, "bigc call "+tool.Name, t.Production && tool.NeedsConfirmation(env, raw)); err != nil {
+				return err
+			}
 			out, err := tool.Run(cmd.Context(), env, raw)
 			if err != nil {
 				return err
@@ -65,7 +70,7 @@ and the exit code is 2.`,
 	f := cmd.Flags()
 	f.StringVar(&input, "input", "", "the tool's input as a JSON object (default {})")
 	f.StringVar(&inputFile, "input-file", "", "read the input from this file, or from standard input if -")
-	f.BoolVar(&yes, "yes", false, "confirm a destructive call, or a write on a production connection")
+	guard.register(cmd)
 	return cmd
 }
 

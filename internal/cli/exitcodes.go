@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bigc-dev/bigc/internal/connections"
+	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -75,6 +78,7 @@ func badInputf(format string, args ...any) error {
 func classifyError(err error) (*tools.Error, int) {
 	var te *tools.Error
 	var ue *usageError
+	var corrupt *state.CorruptError
 	switch {
 	case errors.As(err, &te):
 		// Tool errors and client errors below carry their own category.
@@ -88,6 +92,17 @@ func classifyError(err error) (*tools.Error, int) {
 	case errors.Is(err, connections.ErrNotFound):
 		te = &tools.Error{Category: tools.CategoryNotFound, Message: err.Error(),
 			Next: "list the saved connections with bigc connection list"}
+	case errors.As(err, &corrupt):
+		te = &tools.Error{Category: categoryStateCorrupt, Message: err.Error(),
+			Next: fmt.Sprintf("the checkpoints in it cannot be trusted; move it aside (mv %s %s.damaged) and run each sync again with the same --out: "+
+				"it re-reads the store and writes only what the outputs do not already hold (the outputs are kept)", shellQuote(corrupt.Path), shellQuote(corrupt.Path))}
+	case errors.Is(err, syscall.EADDRINUSE):
+		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error(),
+			Next: "another program listens on that address; stop it or pick another port"}
+	case errors.Is(err, fs.ErrPermission):
+		// A local file or directory bigc may not write: the user's to fix.
+		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error(),
+			Next: "give bigc access to the path named, or point it elsewhere (--config, --out, --state)"}
 	default:
 		te = tools.AsError(err)
 	}

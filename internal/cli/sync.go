@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,12 +28,16 @@ import (
 // syncFlags are the flags of bigc sync.
 type syncFlags struct {
 	target            targetFlags
+	guard             writeGuard // --tag writes a metafield on each order
 	out               string
+	outChanged        bool
 	statePath         string
 	since             string
+	checkpoint        string
 	full              bool
 	follow            bool
 	every             time.Duration
+	everyChanged      bool
 	statuses          []string
 	includeIncomplete bool
 	tag               string
@@ -50,104 +57,222 @@ each, whole, to the output as one JSON line:
 Orders carry their line items, shipping addresses and coupons; products their
 variants, images and custom fields; customers their addresses and attributes.
 
-The checkpoint (per connection and stream, in the state database) moves only
-after the output is flushed and synced to disk. Killed at any moment and run
-again, a file output holds every record exactly once. Archived orders are not
-exported (the orders API leaves them out); incomplete orders (status 0) only
-with --include-incomplete. Changing --status between runs does not revisit
-orders already behind the checkpoint: use --full or --since for that.`,
+A checkpoint belongs to a destination: (connection, stream, output file), in
+the state database. It moves only after the output is flushed and synced to
+disk. Killed at any moment and run again, a file output holds every record
+exactly once. An output file that lost what was written to it (removed, cut
+short, replaced) is reported, and --full re-reads into it what it lacks.
+A preview moves no checkpoint: --out - (unless --checkpoint NAME names one),
+and --since. Archived orders are not exported (the orders API leaves them
+out); incomplete orders (status 0) only with --include-incomplete. Changing
+--status between runs does not revisit orders already behind the checkpoint:
+use --full for that.
+
+bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 		Example: `  bigc sync orders --sandbox
   bigc sync orders --connection shop --out orders.jsonl --tag bigc/exported
   bigc sync products --connection shop --out - --since 2026-01-01T00:00:00Z
-  bigc sync orders --connection shop --follow --every 1m --status awaiting_fulfillment`,
+  bigc sync orders --connection shop --follow --every 1m --status awaiting_fulfillment
+  bigc sync status --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runSync(cmd.Context(), args[0], &f, cmd.Flags().Changed("out"))
+			f.outChanged = cmd.Flags().Changed("out")
+			f.everyChanged = cmd.Flags().Changed("every")
+			return a.runSync(cmd.Context(), args[0], &f)
 		},
 	}
 	f.target.register(cmd)
+	f.guard.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", `output file, appended to ("-" for stdout; default bigc-sync/STREAM.jsonl in the current directory)`)
 	fl.StringVar(&f.statePath, "state", "", "state database holding the checkpoints (default state.db in the configuration directory)")
-	fl.StringVar(&f.since, "since", "", "start the window at this time (RFC 3339 or YYYY-MM-DD) instead of the checkpoint")
-	fl.BoolVar(&f.full, "full", false, "re-read every record from the beginning (the output still gets each version once)")
+	fl.StringVar(&f.since, "since", "", "preview from this time (RFC 3339 or YYYY-MM-DD) instead of the checkpoint; moves no checkpoint unless --checkpoint names one")
+	fl.StringVar(&f.checkpoint, "checkpoint", "", "with --out -: keep a checkpoint under this name, so the next run with it continues")
+	fl.BoolVar(&f.full, "full", false, "re-read every record from the beginning (the output still gets each version once); repairs an output that lost records")
 	fl.BoolVar(&f.follow, "follow", false, "keep syncing every --every until interrupted")
 	fl.DurationVar(&f.every, "every", time.Minute, "with --follow, the time between runs")
 	fl.StringSliceVar(&f.statuses, "status", nil, "orders only: export only these statuses (IDs 0-14 or names such as awaiting_fulfillment; repeat or comma-separate)")
 	fl.BoolVar(&f.includeIncomplete, "include-incomplete", false, "orders only: also export incomplete orders (status 0, abandoned checkouts)")
-	fl.StringVar(&f.tag, "tag", "", "orders only: mark each exported order with the order metafield NAMESPACE/KEY (idempotent)")
+	fl.StringVar(&f.tag, "tag", "", "orders only: mark each exported order with the order metafield NAMESPACE/KEY (idempotent; a write, so --yes on a production connection)")
 	fl.DurationVar(&f.lag, "lag", 2*time.Second, "safety lag taken off the store's clock for the window's upper bound")
 	fl.IntVar(&f.workers, "workers", 8, "records hydrated at once, and list pages read at once when the quota is large")
+	cmd.AddCommand(a.syncStatusCmd(), a.syncResetCmd())
 	return cmd
 }
 
-// syncSummary is the JSON result printed on stdout when the output is a file.
+// syncSummary is the JSON result printed on stdout when the output is a
+// file. Data fields hold values; the words are in Message.
 type syncSummary struct {
-	Stream      string  `json:"stream"`
-	Connection  string  `json:"connection"`
-	Records     int     `json:"records"`
-	Duplicates  int     `json:"duplicates"`
-	Pages       int     `json:"pages"`
-	Seconds     float64 `json:"seconds"`
-	WindowFrom  string  `json:"window_from"`
-	WindowTo    string  `json:"window_to"`
-	Output      string  `json:"output"`
-	State       string  `json:"state"`
-	Checkpoint  string  `json:"checkpoint"`
-	TagsCreated *int64  `json:"tags_created,omitempty"`
+	Stream     string  `json:"stream"`
+	Connection string  `json:"connection"`
+	Records    int     `json:"records"`
+	Duplicates int     `json:"duplicates"`
+	Pages      int     `json:"pages"`
+	Seconds    float64 `json:"seconds"`
+	// WindowFrom is the first date_modified read (RFC 3339), or null when
+	// the window started at the beginning.
+	WindowFrom *string `json:"window_from"`
+	WindowTo   string  `json:"window_to"`
+	Output     string  `json:"output"`
+	State      string  `json:"state"`
+	// Checkpoint is where the saved checkpoint now stands, or null for a
+	// preview, which saves none.
+	Checkpoint   *checkpointJSON `json:"checkpoint"`
+	TagsCreated  *int64          `json:"tags_created,omitempty"`
+	TagsExisting *int64          `json:"tags_existing,omitempty"`
+	Message      string          `json:"message"`
 }
 
-func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChanged bool) error {
+// checkpointJSON is a checkpoint as bigc sync and bigc sync status print it.
+type checkpointJSON struct {
+	Connection  string `json:"connection"`
+	Stream      string `json:"stream"`
+	Destination string `json:"destination"`
+	// Position is the date_modified every record up to which is written
+	// (RFC 3339), or null: the beginning.
+	Position *string `json:"position"`
+	// Through is false while the records at Position's second are part
+	// written; PendingIDs are those written.
+	Through    bool   `json:"through"`
+	PendingIDs int    `json:"ids_at_position,omitempty"`
+	LastRun    string `json:"last_run,omitempty"`
+}
+
+func newCheckpointJSON(key state.CheckpointKey, c syncer.Cursor) *checkpointJSON {
+	return &checkpointJSON{Connection: key.Connection, Stream: key.Stream, Destination: key.Destination,
+		Position: rfc3339OrNull(c.DateModified), Through: c.Through, PendingIDs: len(c.IDs)}
+}
+
+// rfc3339OrNull is t in RFC 3339, or nil for the zero time.
+func rfc3339OrNull(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// streamDestination is the checkpoint destination of a named checkpoint
+// kept for a stream output (--out - --checkpoint NAME).
+func streamDestination(name string) string { return "stdout:" + name }
+
+// checkSyncFlags refuses what the flags cannot do, before anything is opened.
+func checkSyncFlags(stream string, f *syncFlags) (since time.Time, filter syncer.OrderFilter, err error) {
 	switch stream {
 	case syncer.StreamOrders, syncer.StreamProducts, syncer.StreamCustomers:
 	default:
-		return badInputf("stream %q: want orders, products or customers", stream)
+		return since, filter, badInputf("stream %q: want orders, products or customers (or the subcommands status and reset)", stream)
 	}
-	var filter syncer.OrderFilter
 	filter.IncludeIncomplete = f.includeIncomplete
 	for _, s := range f.statuses {
 		id, err := syncer.ParseOrderStatus(s)
 		if err != nil {
-			return badInputf("--status: %v", err)
+			return since, filter, badInputf("--status: %v", err)
 		}
 		filter.StatusIDs = append(filter.StatusIDs, id)
 	}
 	if stream != syncer.StreamOrders && (len(f.statuses) > 0 || f.includeIncomplete || f.tag != "") {
-		return badInputf("--status, --include-incomplete and --tag apply to orders only, not %s", stream)
+		return since, filter, badInputf("--status, --include-incomplete and --tag apply to orders only, not %s", stream)
 	}
-	var since time.Time
 	if f.since != "" {
 		t, err := bigcommerce.ParseTime(f.since)
 		if err != nil {
-			return badInputf("--since: %v", err)
+			return since, filter, badInputf("--since: %v", err)
+		}
+		if t.After(time.Now()) {
+			return since, filter, badInputf("--since %s is in the future: nothing has changed since then yet", t.UTC().Format(time.RFC3339))
 		}
 		since = t
 	}
-	if f.full && f.since != "" {
-		return badInputf("--full and --since both given: pass one of them")
+	switch {
+	case f.full && f.since != "":
+		return since, filter, badInputf("--full and --since both given: pass one of them")
+	case f.everyChanged && !f.follow:
+		return since, filter, badInputf("--every applies to --follow only: add --follow to sync every %s", f.every)
+	case f.every <= 0:
+		return since, filter, badInputf("--every %s: want a positive duration such as 1m", f.every)
+	case f.lag < 0:
+		return since, filter, badInputf("--lag %s: want zero or a positive duration", f.lag)
+	case f.workers < 1 || f.workers > 64:
+		return since, filter, badInputf("--workers %d: want 1 to 64", f.workers)
+	case f.checkpoint != "" && f.out != "-":
+		return since, filter, badInputf("--checkpoint names the checkpoint of --out -; a file output keeps its own")
+	case f.checkpoint != "" && connections.ValidateName(f.checkpoint) != nil:
+		return since, filter, badInputf("--checkpoint %q: %v", f.checkpoint, connections.ValidateName(f.checkpoint))
 	}
-	if f.every <= 0 {
-		return badInputf("--every %s: want a positive duration such as 1m", f.every)
-	}
-	if f.lag < 0 {
-		return badInputf("--lag %s: want zero or a positive duration", f.lag)
-	}
-	if f.workers < 1 || f.workers > 64 {
-		return badInputf("--workers %d: want 1 to 64", f.workers)
-	}
-	var tagNS, tagKey string
 	if f.tag != "" {
-		var err error
-		if tagNS, tagKey, err = syncer.ParseTag(f.tag); err != nil {
-			return badInput(err)
+		if _, _, err := syncer.ParseTag(f.tag); err != nil {
+			return since, filter, badInput(err)
 		}
 	}
+	return since, filter, nil
+}
 
+// checkOutputPath refuses an output path that cannot be written: its
+// directory missing, or the path a directory. These are the user's to fix,
+// and are found before any request.
+func checkOutputPath(out string) error {
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return badInputf("--out %s is a directory: name a file in it, such as %s", out, filepath.Join(out, "records.jsonl"))
+	}
+	dir := filepath.Dir(out)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return badInputf("--out %s: the directory %s does not exist", out, dir)
+	case err != nil:
+		return badInputf("--out %s: %v", out, err)
+	case !st.IsDir():
+		return badInputf("--out %s: %s is not a directory", out, dir)
+	}
+	return nil
+}
+
+// syncTargetFlags is how the user named the store, for commands to repeat.
+func syncTargetFlags(tf *targetFlags) string {
+	switch {
+	case tf.sandbox:
+		return "--sandbox"
+	case tf.connection != "":
+		return "--connection " + shellQuote(tf.connection)
+	}
+	return ""
+}
+
+func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
+	since, filter, err := checkSyncFlags(stream, f)
+	if err != nil {
+		return err
+	}
+	outName := f.out
+	if !f.outChanged {
+		outName = filepath.Join("bigc-sync", stream+".jsonl")
+	}
+	if outName != "-" && f.outChanged {
+		if err := checkOutputPath(outName); err != nil {
+			return err
+		}
+	}
 	db, statePath, err := a.openSyncState(ctx, f.statePath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+
+	var w *syncer.Writer
+	if outName == "-" {
+		w = syncer.NewStreamWriter(a.stdout)
+		// A reader that goes away makes the next write fail with EPIPE
+		// (rather than killing bigc), so the run stops and says so.
+		stopPipe := catchSIGPIPE()
+		defer stopPipe()
+	} else {
+		if w, err = a.openSyncOutput(ctx, db, stream, outName, f); err != nil {
+			return err
+		}
+		defer w.Close()
+	}
+
 	// The client's cap on requests in flight follows --workers: a
 	// latency-bound export needs more than the default four at once, and the
 	// governor still keeps the store's quota.
@@ -157,33 +282,8 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 		return err
 	}
 	defer tgt.Close()
-
-	var w *syncer.Writer
-	outName := f.out
-	if !outChanged {
-		outName = filepath.Join("bigc-sync", stream+".jsonl")
-	}
-	if outName == "-" {
-		w = syncer.NewStreamWriter(a.stdout)
-	} else {
-		if !outChanged {
-			if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
-				return fmt.Errorf("output directory: %w", err)
-			}
-		}
-		open := syncer.OpenFile
-		if f.full {
-			open = syncer.RepairFile // --full re-reads what a damaged file lost
-		}
-		if w, err = open(ctx, db, outName); err != nil {
-			if errors.Is(err, syncer.ErrOutputDamaged) {
-				return &tools.Error{Category: categoryOutputDamaged, Message: err.Error(),
-					Next: "its checkpoint would skip the records it lost; re-read them (the file keeps what it holds, and each record is written once) with: " +
-						rerunCommand(stream, tgt.Name, outName, "--full")}
-			}
-			return err
-		}
-		defer w.Close()
+	if err := f.guard.allow(tgt, "bigc sync orders --tag "+f.tag, f.tag != ""); err != nil {
+		return err
 	}
 	src, err := syncer.NewSource(stream, tgt.Client, filter)
 	if err != nil {
@@ -192,71 +292,153 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags, outChang
 	job := &syncer.Job{
 		Source: src, Writer: w, DB: db, Connection: tgt.Name, StoreTime: tgt.Client.Store.Time,
 		Lag: f.lag, Workers: f.workers, Parallel: f.workers, Since: since, Full: f.full,
-		// --since reads a window of the user's choosing: moving the file's
+		// --since reads a window of the user's choosing: moving a file's
 		// checkpoint there would skip what lies before it.
-		Preview: !since.IsZero(),
+		Preview: !since.IsZero() && f.checkpoint == "",
+	}
+	if f.checkpoint != "" {
+		job.Destination = streamDestination(f.checkpoint)
 	}
 	if f.lag == 0 {
 		job.Lag = time.Nanosecond // Job treats 0 as "default"; a nanosecond is no lag at second granularity
 	}
 	var tagger *syncer.Tagger
-	if tagNS != "" {
-		tagger = &syncer.Tagger{Client: tgt.Client, Namespace: tagNS, Key: tagKey, Value: time.Now().UTC().Format(time.RFC3339), Workers: f.workers}
+	if f.tag != "" {
+		ns, key, _ := syncer.ParseTag(f.tag) // checked by checkSyncFlags
+		tagger = &syncer.Tagger{Client: tgt.Client, Namespace: ns, Key: key, Value: time.Now().UTC().Format(time.RFC3339), Workers: f.workers}
 		job.AfterWrite = tagger.AfterWrite
 	}
 	prog := newSyncProgress(a.stderr, tgt.Client)
 	job.Progress = prog.update
-
-	finish := func(res syncer.Result, err error) error {
-		prog.stop()
-		out := outputName(w)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "bigc sync %s: stopped after %d records in %d pages: %v\n", stream, res.Records, res.Pages, err)
-			fmt.Fprintf(a.stderr, "bigc sync %s: checkpoint %s/%s at %s in %s; run again to resume\n", stream, tgt.Name, stream, res.Cursor, statePath)
-			return err
-		}
-		// One summary line, whether or not stderr is a terminal.
-		tagged := ""
-		if tagger != nil {
-			created, already := tagger.Counts()
-			tagged = fmt.Sprintf("; tag %s: %d orders tagged, %d already tagged", f.tag, created, already)
-		}
-		fmt.Fprintf(a.stderr, "bigc sync %s: %d records written (%d already in the output), %d pages, %.1fs, window %s .. %s; output %s; checkpoint %s/%s = %s in %s%s\n",
-			stream, res.Records, res.Duplicates, res.Pages, res.Elapsed.Seconds(), res.From, res.To.Format(time.RFC3339),
-			out, tgt.Name, stream, res.Cursor, statePath, tagged)
-		if w.Path() == "" {
-			return nil // stdout carries the records
-		}
-		sum := syncSummary{
-			Stream: stream, Connection: tgt.Name, Records: res.Records, Duplicates: res.Duplicates, Pages: res.Pages,
-			Seconds: res.Elapsed.Seconds(), WindowFrom: res.From.String(), WindowTo: res.To.Format(time.RFC3339),
-			Output: out, State: statePath, Checkpoint: res.Cursor.String(),
-		}
-		if tagger != nil {
-			created, _ := tagger.Counts()
-			sum.TagsCreated = &created
-		}
-		b, _ := json.Marshal(sum)
-		_, werr := fmt.Fprintf(a.stdout, "%s\n", b)
-		return werr
-	}
+	rep := &syncReport{a: a, stream: stream, job: job, tagger: tagger, tag: f.tag, statePath: statePath,
+		rerun: syncTargetFlags(&f.target), out: outName}
 
 	if !f.follow {
 		res, err := job.Run(ctx)
-		if errors.Is(err, syncer.ErrBadCheckpoint) {
-			err = badInput(err)
-		}
-		return finish(res, err)
+		prog.stop()
+		return rep.finish(ctx, res, err)
 	}
 	// A failed run is reported and retried; an interrupt ends --follow cleanly.
 	err = job.Follow(ctx, f.every, func(res syncer.Result, err error) {
-		_ = finish(res, err)
+		prog.stop()
+		_ = rep.finish(ctx, res, err)
 		prog.reset()
 	})
 	if err != nil {
 		return badInput(err)
 	}
 	return nil
+}
+
+// openSyncOutput opens a file output; with --full it accepts a file that lost
+// records, which the full re-read writes back.
+func (a *app) openSyncOutput(ctx context.Context, db *state.DB, stream, outName string, f *syncFlags) (*syncer.Writer, error) {
+	if !f.outChanged {
+		if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
+			return nil, badInputf("output directory %s: %v", filepath.Dir(outName), err)
+		}
+	}
+	open := syncer.OpenFile
+	if f.full {
+		open = syncer.RepairFile
+	}
+	w, err := open(ctx, db, outName)
+	switch {
+	case errors.Is(err, syncer.ErrOutputDamaged):
+		return nil, &tools.Error{Category: categoryOutputDamaged, Message: err.Error(),
+			Next: "its checkpoint would skip the records it lost; re-read them (the file keeps what it holds, and each record is written once) with: " +
+				rerunCommand(stream, syncTargetFlags(&f.target), outName, "--full")}
+	case errors.Is(err, fs.ErrPermission):
+		return nil, badInputf("--out %s: %v", outName, err)
+	}
+	return w, err
+}
+
+// syncReport tells how a run ended: one line on stderr, and for a file
+// output the JSON summary on stdout.
+type syncReport struct {
+	a         *app
+	stream    string
+	job       *syncer.Job
+	tagger    *syncer.Tagger
+	tag       string
+	statePath string
+	rerun     string // the target flags the user gave
+	out       string // --out as given
+}
+
+func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) error {
+	a, stream := r.a, r.stream
+	key, saved := r.job.CheckpointKey()
+	var cp *checkpointJSON
+	where := "no checkpoint kept (a preview)"
+	if saved {
+		// What the database holds now, not what the run meant to save.
+		c, ok, lerr := r.loadCursor(context.WithoutCancel(ctx), key)
+		switch {
+		case lerr != nil:
+			where = "checkpoint unreadable: " + lerr.Error()
+		case !ok:
+			where = fmt.Sprintf("no checkpoint for %s yet", key)
+		default:
+			cp = newCheckpointJSON(key, c)
+			where = fmt.Sprintf("checkpoint %s at %s in %s", key, c, r.statePath)
+		}
+	}
+	written := fmt.Sprintf("%d records written (%d already in the output), %d pages", res.Records, res.Duplicates, res.Pages)
+	if r.tagger != nil {
+		created, already := r.tagger.Counts()
+		written += fmt.Sprintf("; tag %s: %d orders tagged, %d already tagged", r.tag, created, already)
+	}
+	if err != nil {
+		if errors.Is(err, syncer.ErrBadCheckpoint) || errors.Is(err, syncer.ErrSinceInFuture) {
+			return badInput(err)
+		}
+		next := "run again to continue from the checkpoint: " + rerunCommand(stream, r.rerun, r.out)
+		if !saved {
+			next = "a preview keeps no checkpoint; run it again to read its window again"
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintf(a.stderr, "bigc sync %s: interrupted after %s; %s\n", stream, written, where)
+			return &tools.Error{Category: tools.CategoryCanceled,
+				Message: fmt.Sprintf("sync %s interrupted after %s; %s", stream, written, where), Next: next}
+		}
+		fmt.Fprintf(a.stderr, "bigc sync %s: stopped after %s: %v\n", stream, written, err)
+		fmt.Fprintf(a.stderr, "bigc sync %s: %s; %s\n", stream, where, next)
+		return err
+	}
+	from := "the beginning"
+	if !res.From.DateModified.IsZero() {
+		from = res.From.String()
+	}
+	msg := fmt.Sprintf("%s, %.1fs, window %s .. %s; output %s; %s",
+		written, res.Elapsed.Seconds(), from, res.To.Format(time.RFC3339), outputName(r.job.Writer), where)
+	fmt.Fprintf(a.stderr, "bigc sync %s: %s\n", stream, msg)
+	if r.job.Writer.Path() == "" {
+		return nil // stdout carries the records
+	}
+	sum := syncSummary{
+		Stream: stream, Connection: r.job.Connection, Records: res.Records, Duplicates: res.Duplicates, Pages: res.Pages,
+		Seconds: res.Elapsed.Seconds(), WindowFrom: rfc3339OrNull(res.From.DateModified), WindowTo: res.To.Format(time.RFC3339),
+		Output: r.job.Writer.Path(), State: r.statePath, Checkpoint: cp, Message: msg,
+	}
+	if r.tagger != nil {
+		created, already := r.tagger.Counts()
+		sum.TagsCreated, sum.TagsExisting = &created, &already
+	}
+	enc := json.NewEncoder(a.stdout) // one line; Encode ends it
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sum)
+}
+
+// loadCursor reads a saved checkpoint.
+func (r *syncReport) loadCursor(ctx context.Context, key state.CheckpointKey) (syncer.Cursor, bool, error) {
+	s, ok, err := r.job.DB.Checkpoint(ctx, key)
+	if err != nil || !ok {
+		return syncer.Cursor{}, ok, err
+	}
+	c, err := syncer.DecodeCursor(s)
+	return c, err == nil, err
 }
 
 // openSyncState opens --state PATH, or the configuration directory's state
@@ -385,18 +567,16 @@ func (p *syncProgress) reset() {
 	}
 }
 
-// rerunCommand is the sync command line that runs stream into out again
-// with extra flags, for messages that tell the user what to type.
-func rerunCommand(stream, connection, out string, extra ...string) string {
-	target := "--connection " + shellQuote(connection)
-	if connection == connections.SandboxName {
-		target = "--sandbox"
+// rerunCommand is the sync command line that runs stream into out again,
+// with the target flags the user gave and extra flags, for messages that
+// tell the user what to type.
+func rerunCommand(stream, target, out string, extra ...string) string {
+	parts := []string{"bigc sync", stream}
+	if target != "" {
+		parts = append(parts, target)
 	}
-	cmd := "bigc sync " + stream + " " + target + " --out " + shellQuote(out)
-	for _, e := range extra {
-		cmd += " " + e
-	}
-	return cmd
+	parts = append(parts, "--out", shellQuote(out))
+	return strings.Join(append(parts, extra...), " ")
 }
 
 // shellQuote quotes s for a POSIX shell when it holds anything but plain
@@ -406,4 +586,13 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// catchSIGPIPE makes a write to a closed pipe on stdout fail with EPIPE
+// instead of killing the process, so that a sync into a pipe whose reader
+// went away ends with an error that says so. The returned func undoes it.
+func catchSIGPIPE() func() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGPIPE)
+	return func() { signal.Stop(ch) }
 }

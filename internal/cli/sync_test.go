@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 )
@@ -49,7 +53,9 @@ func TestSyncSandboxTwice(t *testing.T) {
 	type summary struct {
 		Records, Duplicates int
 		Output, State       string
-		Checkpoint          string
+		WindowFrom          *string `json:"window_from"`
+		Checkpoint          *struct{ Destination, Position string }
+		Message             string
 	}
 	run := func() summary {
 		t.Helper()
@@ -76,6 +82,13 @@ func TestSyncSandboxTwice(t *testing.T) {
 	wantOut, _ := filepath.EvalSymlinks(filepath.Join(dir, "bigc-sync", "orders.jsonl"))
 	if got, _ := filepath.EvalSymlinks(first.Output); got != wantOut || first.Records < 100 {
 		t.Fatalf("first run: %d records to %s; want hundreds to %s", first.Records, first.Output, wantOut)
+	}
+	// Data fields hold values: the first window starts at the beginning
+	// (null), and the checkpoint names its destination and an RFC 3339 time.
+	if first.WindowFrom != nil || first.Checkpoint == nil || first.Checkpoint.Destination != first.Output || first.Message == "" {
+		t.Errorf("first summary: window_from %v, checkpoint %+v, message %q", first.WindowFrom, first.Checkpoint, first.Message)
+	} else if _, err := time.Parse(time.RFC3339, first.Checkpoint.Position); err != nil {
+		t.Errorf("checkpoint position: %v", err)
 	}
 	if first.State != filepath.Join(cfg, "state.db") {
 		t.Errorf("state = %s, want the configuration directory's state.db", first.State)
@@ -184,7 +197,7 @@ func TestSyncReportsARemovedOutput(t *testing.T) {
 	if first.code != 0 {
 		t.Fatalf("exit %d: %s", first.code, first.stderr)
 	}
-	want := len(strings.Split(strings.TrimSpace(string(mustRead(t, out))), "\n"))
+	want := outputIDs(t, out)
 	if err := os.Remove(out); err != nil {
 		t.Fatal(err)
 	}
@@ -196,9 +209,32 @@ func TestSyncReportsARemovedOutput(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--full: exit %d: %s", r.code, r.stderr)
 	}
-	if got := len(strings.Split(strings.TrimSpace(string(mustRead(t, out))), "\n")); got < want {
-		t.Errorf("after --full the file holds %d lines, want at least the %d written first", got, want)
+	got := outputIDs(t, out)
+	for id := range want {
+		// The embedded sandbox's live orders (IDs from 100,000,000) keep
+		// only the last hour; the seeded ones are there in every process.
+		if id < 100_000_000 && !got[id] {
+			t.Errorf("order %d, written by the first run, is missing after --full", id)
+		}
 	}
+	// The damage is repaired: a plain run goes on from the new checkpoint.
+	if r := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--lag", "0s", "--out", out); r.code != 0 {
+		t.Errorf("after --full: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// outputIDs is the set of record IDs in an output file.
+func outputIDs(t *testing.T, path string) map[int64]bool {
+	t.Helper()
+	ids := map[int64]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(string(mustRead(t, path))), "\n") {
+		k, err := syncer.ParseLine([]byte(l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[k.ID] = true
+	}
+	return ids
 }
 
 func mustRead(t *testing.T, path string) []byte {
@@ -208,4 +244,168 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSyncLocalChecksComeFirst: what bigc can find out on this machine is
+// refused with exit 2, the path named, before any request reaches the store.
+func TestSyncLocalChecksComeFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing directory", []string{"--out", "/nonexistent/dir/x.jsonl"}, "/nonexistent/dir"},
+		{"a directory", []string{"--out", dir}, dir},
+		{"since in the future", []string{"--since", "2099-01-01"}, "future"},
+		{"every without follow", []string{"--every", "5m"}, "--follow"},
+		{"checkpoint with a file", []string{"--checkpoint", "x", "--out", filepath.Join(dir, "o.jsonl")}, "--checkpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, srv := productionStore(t, sandbox.Options{Seed: 1})
+			r := runBigc(t, cfg, "", append([]string{"sync", "orders", "--connection", "prod"}, tt.args...)...)
+			if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q named", r.code, r.stderr, tt.want)
+			}
+			if n := srv.Store.Stats().Requests; n != 0 {
+				t.Errorf("%d requests sent before the refusal", n)
+			}
+			if _, err := os.Stat("/nonexistent"); err == nil {
+				t.Error("/nonexistent was created")
+			}
+		})
+	}
+}
+
+// TestSyncIntoAClosedPipe: the reader of stdout went away; the run fails and
+// its named checkpoint does not move.
+func TestSyncIntoAClosedPipe(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	defer pw.Close()
+	var errb strings.Builder
+	code := Main([]string{"--config", cfg, "sync", "customers", "--sandbox", "--out", "-", "--checkpoint", "feed"}, strings.NewReader(""), pw, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "broken pipe") {
+		t.Errorf("exit %d, stderr %q; want a failure saying the pipe broke", code, errb.String())
+	}
+	r := runBigc(t, cfg, "", "sync", "status", "--json")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
+		t.Errorf("checkpoints after the failed run: exit %d, %s; want none", r.code, r.stdout)
+	}
+}
+
+// TestSyncStatusAndReset lists the checkpoints of two destinations and
+// forgets one.
+func TestSyncStatusAndReset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	for _, out := range []string{a, b} {
+		if r := runBigc(t, dir, "", "sync", "customers", "--sandbox", "--out", out); r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	}
+	r := runBigc(t, dir, "", "sync", "status", "--json")
+	var list []checkpointJSON
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 2 {
+		t.Fatalf("status: %q: %v", r.stdout, err)
+	}
+	for i, want := range []string{a, b} {
+		c := list[i]
+		if c.Connection != "sandbox" || c.Stream != "customers" || c.Destination != want || c.Position == nil || c.LastRun == "" {
+			t.Errorf("checkpoint %d = %+v, want sandbox/customers -> %s with a position and a last run", i, c, want)
+		}
+	}
+	if r := runBigc(t, dir, "", "sync", "status"); !strings.Contains(r.stdout, "DESTINATION") || !strings.Contains(r.stdout, a) {
+		t.Errorf("status table:\n%s", r.stdout)
+	}
+	if r := runBigc(t, dir, "", "sync", "reset", "customers", "--sandbox", "--out", a); r.code != 0 {
+		t.Fatalf("reset: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runBigc(t, dir, "", "sync", "reset", "customers", "--sandbox", "--out", a); r.code != exitNotFound {
+		t.Errorf("second reset: exit %d, want %d", r.code, exitNotFound)
+	}
+	r = runBigc(t, dir, "", "sync", "status", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 || list[0].Destination != b {
+		t.Errorf("after reset: %s", r.stdout)
+	}
+}
+
+// TestSyncNamesADamagedStateDB: a state database overwritten by something
+// else is state_corrupt (exit 7), with the file and the way out named.
+func TestSyncNamesADamagedStateDB(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "state.db")
+	if err := os.WriteFile(db, []byte(strings.Repeat("this is not a database\n", 500)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBigc(t, dir, "", "sync", "customers", "--sandbox", "--out", filepath.Join(dir, "c.jsonl"))
+	e := r.errorObject(t)
+	if r.code != exitLocalDamage || e.Category != categoryStateCorrupt || !strings.Contains(e.Message, db) || !strings.Contains(e.Next, "mv "+db) {
+		t.Errorf("exit %d, error %+v; want %d, state_corrupt naming %s and how to move it aside", r.code, e, exitLocalDamage, db)
+	}
+}
+
+// TestSyncInterrupted: an interrupt ends a sync with exit 130 and says where
+// the checkpoint stands, with no talk of writes on a read-only run.
+func TestSyncInterrupted(t *testing.T) {
+	t.Parallel()
+	// Six pages at 100 ms or more each: the interrupt after the first
+	// comes long before the last.
+	cfg, _ := productionStore(t, sandbox.Options{Seed: 1, Orders: 1500, Latency: 100 * time.Millisecond})
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errb syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"--config", cfg, "sync", "orders", "--connection", "prod", "--full", "--workers", "1",
+			"--out", filepath.Join(cfg, "o.jsonl")}, strings.NewReader(""), &out, &errb)
+	}()
+	// Interrupt once the first batch is out.
+	for fileSize(filepath.Join(cfg, "o.jsonl")) == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	code := <-done
+	stderr := errb.String()
+	if code != exitInterrupted || !strings.Contains(stderr, "interrupted after") || !strings.Contains(stderr, "; checkpoint prod/orders") {
+		t.Errorf("exit %d, stderr %q; want 130 and where the checkpoint stands", code, stderr)
+	}
+	if strings.Contains(stderr, "may or may not") {
+		t.Errorf("a read-only sync talks of writes that may have happened:\n%s", stderr)
+	}
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// syncBuffer is a strings.Builder safe to read while bigc writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

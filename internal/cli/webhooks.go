@@ -37,11 +37,18 @@ file: no record is written twice.`,
 	return cmd
 }
 
-// subscriptions opens the store and the secret store for a webhooks command.
-func (a *app) subscriptions(ctx context.Context, tf *targetFlags) (*webhooks.Subscriptions, func(), error) {
+// subscriptions opens the store and the secret store for a webhooks command,
+// asking guard (when not nil) whether it may write.
+func (a *app) subscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string) (*webhooks.Subscriptions, func(), error) {
 	t, err := a.openTarget(ctx, tf)
 	if err != nil {
 		return nil, nil, err
+	}
+	if guard != nil {
+		if err := guard.allow(t, what, true); err != nil {
+			t.Close()
+			return nil, nil, err
+		}
 	}
 	store, err := a.secretStore()
 	if err != nil {
@@ -61,9 +68,9 @@ func (a *app) secretStore() (webhooks.SecretStore, error) {
 }
 
 // runSubscriptions opens the store and the secret store, runs op on them and
-// writes its result as JSON.
-func (a *app) runSubscriptions(ctx context.Context, tf *targetFlags, op func(*webhooks.Subscriptions) (any, error)) error {
-	subs, closeFn, err := a.subscriptions(ctx, tf)
+// writes its result as JSON. A guard, when given, is asked first: op writes.
+func (a *app) runSubscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string, op func(*webhooks.Subscriptions) (any, error)) error {
+	subs, closeFn, err := a.subscriptions(ctx, tf, guard, what)
 	if err != nil {
 		return err
 	}
@@ -77,6 +84,7 @@ func (a *app) runSubscriptions(ctx context.Context, tf *targetFlags, op func(*we
 
 func (a *app) webhooksSubscribeCmd() *cobra.Command {
 	var tf targetFlags
+	var guard writeGuard
 	var scope, destination string
 	cmd := &cobra.Command{
 		Use:   "subscribe --scope SCOPE --destination URL",
@@ -97,12 +105,13 @@ delivers plain http to a loopback address.`,
 			if destination == "" {
 				return badInputf("--destination is required: the https URL where bigc webhooks listen is reachable")
 			}
-			return a.runSubscriptions(cmd.Context(), &tf, func(subs *webhooks.Subscriptions) (any, error) {
+			return a.runSubscriptions(cmd.Context(), &tf, &guard, "bigc webhooks subscribe", func(subs *webhooks.Subscriptions) (any, error) {
 				return subs.Subscribe(cmd.Context(), scope, destination)
 			})
 		},
 	}
 	tf.register(cmd)
+	guard.register(cmd)
 	cmd.Flags().StringVar(&scope, "scope", "", "the event scope, e.g. store/order/created")
 	cmd.Flags().StringVar(&destination, "destination", "", "the https URL BigCommerce posts events to")
 	return cmd
@@ -115,7 +124,7 @@ func (a *app) webhooksListCmd() *cobra.Command {
 		Short: "List the hooks of this API account (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runSubscriptions(cmd.Context(), &tf, func(subs *webhooks.Subscriptions) (any, error) {
+			return a.runSubscriptions(cmd.Context(), &tf, nil, "", func(subs *webhooks.Subscriptions) (any, error) {
 				return subs.List(cmd.Context())
 			})
 		},
@@ -127,6 +136,7 @@ func (a *app) webhooksListCmd() *cobra.Command {
 // hookCmd is a command that acts on one hook, named by its ID argument.
 func (a *app) hookCmd(use, short string, op func(*webhooks.Subscriptions, context.Context, int) (*webhooks.Subscription, error)) *cobra.Command {
 	var tf targetFlags
+	var guard writeGuard
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
@@ -136,12 +146,14 @@ func (a *app) hookCmd(use, short string, op func(*webhooks.Subscriptions, contex
 			if err != nil || id <= 0 {
 				return badInputf("ID %q is not a hook ID (want a positive whole number, see bigc webhooks list)", args[0])
 			}
-			return a.runSubscriptions(cmd.Context(), &tf, func(subs *webhooks.Subscriptions) (any, error) {
+			what := "bigc webhooks " + strings.Fields(use)[0]
+			return a.runSubscriptions(cmd.Context(), &tf, &guard, what, func(subs *webhooks.Subscriptions) (any, error) {
 				return op(subs, cmd.Context(), id)
 			})
 		},
 	}
 	tf.register(cmd)
+	guard.register(cmd)
 	return cmd
 }
 

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bigc-dev/bigc/tools"
+)
+
+// writesAnnotation marks, on a cobra command, that the command can write to
+// a store; guard.register sets it, and the guard's test lists every command
+// carrying it (or a --yes flag) to prove each refuses an unconfirmed write.
+const writesAnnotation = "bigc/writes"
+
+// writeGuard is the one production guard: every command that can write to a
+// store (call, sync --tag, webhooks subscribe|delete|reactivate, and the
+// imports to come) takes its --yes through it and asks allow before it sends
+// the first write. The README promises --yes before every write on a
+// --production connection; keeping the rule in one place keeps the promise
+// for commands added later.
+type writeGuard struct {
+	yes bool
+}
+
+// register adds --yes to cmd and marks cmd as one that writes.
+func (g *writeGuard) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&g.yes, "yes", false, "confirm a write through a --production connection (and, for call, a destructive tool)")
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[writesAnnotation] = "true"
+}
+
+// allow refuses, before anything is sent, a write described by what on a
+// production connection that --yes did not confirm. writes false (a read, or
+// a sync without --tag) is always allowed.
+func (g *writeGuard) allow(t *target, what string, writes bool) error {
+	if !writes || !t.Production || g.yes {
+		return nil
+	}
+	return &tools.Error{Category: tools.CategoryConfirmationRequired,
+		Message: fmt.Sprintf("%s writes to the store of %q, a production connection: every write through it needs --yes", what, t.Name),
+		Next:    "nothing was sent; repeat the command with --yes to go ahead"}
+}
