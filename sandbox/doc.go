@@ -51,8 +51,7 @@
 // Behaviour reproduced from the real API: V3 {data, meta} envelopes whose
 // pagination links are relative query strings; V2 bare arrays and 204 with
 // no body for an empty page; limit default 50, maximum 250 (a larger limit
-// is clamped to 250: whether the real API clamps or answers 413 is
-// unverified); the filter operators :in, :not_in, :min, :max, :like,
+// is answered 413, as the status-codes page documents); the filter operators :in, :not_in, :min, :max, :like,
 // :greater, :less; date filters in RFC-2822, ISO-8601 or Unix seconds, a
 // bare date getting the current time of day; V2 money as decimal strings
 // and dates in RFC-2822, V3 numbers and ISO dates; 200 (not 201) for V3

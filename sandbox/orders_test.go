@@ -61,8 +61,11 @@ func TestOrdersV2Paging(t *testing.T) {
 	if len(p2) != 10 || p2[0].ID != firstOrderID+10 {
 		t.Errorf("page 2 = %d orders starting at %d", len(p2), p2[0].ID)
 	}
-	if got := must[[]orderJSON](t, c.get("/v2/orders?limit=1000"), 200); len(got) != 250 {
-		t.Errorf("limit=1000 gave %d, want it clamped to 250", len(got))
+	if got := must[v2Err](t, c.get("/v2/orders?limit=251"), 413); len(got) != 1 || got[0].Status != 413 || !containsAll(got[0].Message, "251", "250") {
+		t.Errorf("limit=251 = %+v, want BigCommerce's 413 naming the maximum", got)
+	}
+	if got := must[[]orderJSON](t, c.get("/v2/orders?limit=250"), 200); len(got) != 250 {
+		t.Errorf("limit=250 gave %d", len(got))
 	}
 	r := c.get("/v2/orders?limit=250&page=3")
 	if r.status != 204 || len(r.body) != 0 {

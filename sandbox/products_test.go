@@ -53,9 +53,15 @@ func TestProductsOffsetPagination(t *testing.T) {
 	if def.Meta.Pagination.PerPage != 50 || len(def.Data) != 25 || def.Meta.Pagination.Links.Next != "" || def.Meta.Pagination.Links.Previous != "" {
 		t.Errorf("default page: per_page %d, %d items, links %+v", def.Meta.Pagination.PerPage, len(def.Data), def.Meta.Pagination.Links)
 	}
-	big := must[envelope[[]productJSON]](t, c.get("/v3/catalog/products?limit=1000"), 200)
+	for _, path := range []string{"/v3/catalog/products?limit=1000", "/v3/customers?limit=251", "/v3/hooks?limit=300",
+		fmt.Sprintf("/v3/catalog/products/%d/metafields?limit=251", c.srv.Store.ProductIDs()[0])} {
+		if e := must[v3Err](t, c.get(path), 413); e.Status != 413 || e.Errors["limit"] == "" {
+			t.Errorf("%s = %+v, want 413 naming limit", path, e)
+		}
+	}
+	big := must[envelope[[]productJSON]](t, c.get("/v3/catalog/products?limit=250"), 200)
 	if big.Meta.Pagination.PerPage != 250 {
-		t.Errorf("limit=1000 gives per_page %d, want it clamped to 250", big.Meta.Pagination.PerPage)
+		t.Errorf("limit=250 gives per_page %d", big.Meta.Pagination.PerPage)
 	}
 	past := must[envelope[[]productJSON]](t, c.get("/v3/catalog/products?page=9"), 200)
 	if len(past.Data) != 0 || past.Data == nil {

@@ -5,15 +5,15 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// Paging limits. A limit above maxLimit is clamped to maxLimit (BigCommerce's
-// documentation also mentions 413 for it; whether the live API clamps or
-// refuses is unverified, and clamping is what the sandbox does).
+// Paging limits. A limit above maxLimit is answered 413, as BigCommerce's
+// status-codes page documents ("the limit parameter exceeded the maximum").
 const (
 	defaultLimit = 50
 	maxLimit     = 250
@@ -35,8 +35,23 @@ func (c *call) paging() page {
 	}
 	if n, err := strconv.Atoi(c.q.Get("limit")); err == nil && n > 0 {
 		p.limit = min(n, maxLimit)
+		if n > maxLimit {
+			c.overLimit = n
+		}
 	}
 	return p
+}
+
+// refuseOverLimit replaces a list's answer with BigCommerce's 413 when the
+// request asked for more than maxLimit items a page. Lists are reads, so
+// nothing was changed on the way.
+func (c *call) refuseOverLimit() {
+	if c.overLimit == 0 {
+		return
+	}
+	c.header.Del("Content-Type")
+	c.fail(http.StatusRequestEntityTooLarge, "The limit parameter exceeded the maximum.",
+		map[string]string{"limit": fmt.Sprintf("The limit %d is over the maximum of %d items a page.", c.overLimit, maxLimit)})
 }
 
 // window is the slice bounds of page p over n items.

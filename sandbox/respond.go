@@ -16,16 +16,18 @@ const statusCodesURL = "https://developer.bigcommerce.com/api-docs/getting-start
 // call is one API request being served: its input, and the answer the
 // handler builds. The answer is buffered so that faults can cut it short.
 type call struct {
-	s      *Store
-	r      *http.Request
-	q      url.Values
-	ids    []int // the "{id}" segments of the path, in order
-	v2     bool  // a /v2/ path: V2 error and date shapes
-	now    time.Time
-	inc    map[string]bool // the include parameter, once read
-	status int
-	header http.Header
-	body   []byte
+	s   *Store
+	r   *http.Request
+	q   url.Values
+	ids []int // the "{id}" segments of the path, in order
+	v2  bool  // a /v2/ path: V2 error and date shapes
+	now time.Time
+	inc map[string]bool // the include parameter, once read
+	// overLimit is a limit parameter over maxLimit that paging met (0 if none).
+	overLimit int
+	status    int
+	header    http.Header
+	body      []byte
 }
 
 // id returns the i-th integer path segment.

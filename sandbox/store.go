@@ -210,6 +210,9 @@ func (s *Store) run(c *call, h handlerFunc, write bool) {
 		defer s.mu.RUnlock()
 	}
 	h(c)
+	if !write {
+		c.refuseOverLimit()
+	}
 }
 
 func (c *call) methodNotAllowed(rt *route) {
