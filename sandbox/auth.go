@@ -11,6 +11,14 @@ type token struct {
 	readOnly bool
 }
 
+// name is how RequestCounts names the token, never its value.
+func (t *token) name() string {
+	if t.readOnly {
+		return "read_only"
+	}
+	return "full"
+}
+
 // authenticate checks X-Auth-Token and the store hash. Both a missing or
 // unknown token and a token used on another store's hash get 401: tokens
 // belong to one store, so for any other hash the token is not valid. The

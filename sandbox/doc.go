@@ -89,9 +89,12 @@
 //
 // Every authenticated API response carries X-Rate-Limit-Time-Window-Ms,
 // -Time-Reset-Ms, -Requests-Quota and -Requests-Left. With Options.Quota
-// set, requests past the quota in a fixed window get 429 with X-Retry-After;
-// with no quota the headers count down from 1,000,000 and nothing is
-// refused. Faults (ParseFaults) are drawn from a generator seeded with
+// set (PlanQuota gives a plan's published figure: Standard and Plus 150,
+// Pro 450 per 30 s), requests past the quota in a fixed window get 429 with
+// X-Retry-After; every token and client draws from the one quota, as on
+// BigCommerce, where it belongs to the store. With no quota (the default,
+// so that a quick start is fast) the headers count down from a notional
+// 1,000,000 and nothing is refused. Faults (ParseFaults) are drawn from a generator seeded with
 // Seed, so a run with the same requests in the same order sees the same
 // faults: 5xx answers (502 and 504 as HTML pages, as a gateway sends), a
 // connection reset after half the body, a truncated JSON body with a
@@ -163,6 +166,8 @@
 //
 //	GET  /_sandbox/stats         request counts by status and route, 429s, deliveries (Stats)
 //	GET  /_sandbox/deliveries    every webhook delivery attempt (the last 10,000)
+//	GET  /_sandbox/requests      requests and 429s per token, per client (X-Auth-Client, else
+//	                             User-Agent) and per quota window (RequestCounts)
 //	POST /_sandbox/orders        create an order from a V2 order body; one without products makes a
 //	                             random order with the fields given (status_id, customer_id, ...) applied
 //	PUT  /_sandbox/orders/{id}   change an order as PUT /v2/orders/{id} does (e.g. {"status_id": 2})
@@ -171,9 +176,10 @@
 //	POST /_sandbox/customers     create customers from one V3 customer object or an array
 //	POST /_sandbox/faults        replace the faults: {"spec": "503=0.1,reset=0.05"}
 //	POST /_sandbox/quota         replace the quota: {"quota": 150, "window": "30s"} (0 turns it off)
+//	                             or {"plan": "pro"}
 //
 // The same operations exist as Go methods on *Store for tests: Stats,
 // Deliveries, CreateOrder, UpdateOrderStatus, ArchiveOrder, Order,
 // OrderMetafields, ProductMetafields, Product, ProductIDs, CustomerIDs,
-// Counts, HookActive, SetFaults and SetQuota.
+// Counts, HookActive, Requests, SetFaults and SetQuota.
 package sandbox

@@ -24,6 +24,8 @@ func (s *Store) serveOperator(w http.ResponseWriter, r *http.Request) {
 		c.json(200, s.Stats())
 	case r.Method == "GET" && path == "deliveries":
 		c.json(200, s.Deliveries())
+	case r.Method == "GET" && path == "requests":
+		c.json(200, s.Requests())
 	case r.Method == "POST" && path == "orders":
 		s.opCreateOrder(c)
 	case r.Method == "PUT" && head == "orders" && hasID:
@@ -145,13 +147,25 @@ func (s *Store) opFaults(c *call) {
 	c.json(200, map[string]string{"spec": f.String()})
 }
 
-// opQuota replaces the quota: body {"quota": 150, "window": "30s"}; quota 0 turns it off.
+// opQuota replaces the quota: body {"quota": 150, "window": "30s"} (quota
+// 0 turns it off) or {"plan": "pro"}.
 func (s *Store) opQuota(c *call) {
 	var in struct {
 		Quota  int    `json:"quota"`
 		Window string `json:"window"`
+		Plan   string `json:"plan"`
 	}
 	if !c.decode(&in) {
+		return
+	}
+	if in.Plan != "" {
+		q, w, err := PlanQuota(in.Plan)
+		if err != nil {
+			c.fail(422, "Invalid plan", map[string]string{"plan": err.Error()})
+			return
+		}
+		s.SetQuota(q, w)
+		c.json(200, map[string]any{"quota": q, "window": w.String(), "plan": in.Plan})
 		return
 	}
 	window := s.opts.Window

@@ -148,7 +148,7 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.write(w, c, faultPlan{})
 		return
 	}
-	if !s.limiter.admit(c) {
+	if !s.limiter.admit(c, tok.name()) {
 		s.write(w, c, faultPlan{})
 		return
 	}

@@ -26,7 +26,7 @@ type sandboxServeFlags struct {
 	addr                        string
 	seed                        int64
 	products, customers, orders int
-	quota                       string
+	quota, plan                 string
 	latency                     time.Duration
 	faults                      string
 	live                        float64
@@ -52,6 +52,12 @@ given that secret (--signing-secret-env).
 can reach the store; the printed url still names 127.0.0.1, which is where
 this machine reaches it.
 
+With no --plan or --quota nothing is throttled, so that the quick start is
+fast; the rate-limit headers then count down from a notional 1,000,000. Use
+--plan to meet a plan's quota (Standard and Plus 150, Pro 450 requests per
+30 s) and the 429s that come with it. GET {url}/_sandbox/requests counts the
+requests per token, per client (X-Auth-Client or User-Agent) and per window.
+
 Webhook deliveries that get no 2xx answer are retried on BigCommerce's
 schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 0.001 turns the minutes into tenths of a second for a demo.`,
@@ -70,7 +76,8 @@ schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 	fl.IntVar(&f.products, "products", 50, "number of seeded products (0 for none)")
 	fl.IntVar(&f.customers, "customers", 40, "number of seeded customers (0 for none)")
 	fl.IntVar(&f.orders, "orders", 300, "number of seeded orders (0 for none)")
-	fl.StringVar(&f.quota, "quota", "", "rate limit as N/WINDOW, e.g. 150/30s (BigCommerce Standard plan); empty means none")
+	fl.StringVar(&f.plan, "plan", "", "BigCommerce plan whose published quota to enforce: standard or plus (150/30s), pro (450/30s), enterprise (give --quota: no figure is published); empty means no quota")
+	fl.StringVar(&f.quota, "quota", "", "rate limit as N/WINDOW, e.g. 150/30s; empty means none (or the --plan's)")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every response, e.g. 20ms")
 	fl.StringVar(&f.faults, "faults", "", "faults, e.g. 500=0.05,503=0.05,reset=0.02,truncate=0.01,latency=50ms,commit-then-drop=0.05,duplicate-delivery=0.2,429-noheaders=0.05")
 	fl.Float64Var(&f.live, "live", 0, "new orders per second arriving as time passes (0 = off)")
@@ -105,6 +112,20 @@ func (f *sandboxServeFlags) options() (sandbox.Options, error) {
 	}
 	if !(f.webhookRetryScale > 0 && f.webhookRetryScale <= 1) {
 		return opts, badInputf("--webhook-retry-scale %v: want a factor more than 0 and at most 1, e.g. 0.001", f.webhookRetryScale)
+	}
+	if f.plan != "" {
+		q, w, err := sandbox.PlanQuota(f.plan)
+		switch {
+		case strings.EqualFold(f.plan, "enterprise") && f.quota == "":
+			return opts, badInputf("--plan enterprise needs --quota N/WINDOW: BigCommerce publishes no Enterprise quota (it is set by plan and resource)")
+		case strings.EqualFold(f.plan, "enterprise"):
+		case err != nil:
+			return opts, badInputf("--plan: %v", err)
+		case f.quota != "":
+			return opts, badInputf("--plan %s and --quota both given: the plan sets the quota (%d/%v); pass one of them", f.plan, q, w)
+		default:
+			opts.Quota, opts.Window = q, w
+		}
 	}
 	if f.quota != "" {
 		q, w, err := parseQuota(f.quota)

@@ -91,6 +91,9 @@ func TestSandboxServeRefusesBadFlags(t *testing.T) {
 		{"--webhook-retry-scale", "0"},
 		{"--webhook-retry-scale", "1.5"},
 		{"--webhook-retry-scale", "-0.1"},
+		{"--plan", "gold"},
+		{"--plan", "enterprise"},
+		{"--plan", "pro", "--quota", "10/1s"},
 	} {
 		r := b.wantExit(exitBadInput, tools.CategoryBadInput, "", append([]string{"sandbox", "serve"}, args...)...)
 		if strings.Contains(r.stdout, `"store_hash"`) {
@@ -126,6 +129,20 @@ func TestSandboxServeFlagsToOptions(t *testing.T) {
 		f.webhookRetryScale = scale
 		if _, err := f.options(); err == nil || !strings.Contains(err.Error(), "--webhook-retry-scale") {
 			t.Errorf("--webhook-retry-scale %v: err = %v, want one naming the flag", scale, err)
+		}
+	}
+}
+
+func TestSandboxServePlanSetsItsQuota(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		plan, quota string
+		want        int
+	}{{"standard", "", 150}, {"Plus", "", 150}, {"pro", "", 450}, {"enterprise", "900/30s", 900}, {"", "", 0}} {
+		f := sandboxServeFlags{seed: 1, plan: tt.plan, quota: tt.quota, webhookRetryScale: 1}
+		opts, err := f.options()
+		if err != nil || opts.Quota != tt.want || tt.want != 0 && opts.Window != 30*time.Second {
+			t.Errorf("--plan %q --quota %q: quota %d per %v, %v; want %d per 30s", tt.plan, tt.quota, opts.Quota, opts.Window, err, tt.want)
 		}
 	}
 }
