@@ -42,7 +42,14 @@
 // (store-wide, with order_id:in, id:in, created:min and created:max) and
 // /orders/payment_actions/refunds/{id} (the payments of seeded and live
 // orders are derived from their status and payment method; orders created
-// through POST /v2/orders have none); and {resource}/{id}/metafields (cursor paged) for products,
+// through POST /v2/orders have none); /channels (list, create) and
+// /channels/{id} (get, update; a channel is retired by status, never
+// deleted); V2 /coupons (list, create, count, get, update, delete; the
+// seeded orders' coupons are the five seeded coupons, num_uses counting
+// them) and /customer_groups (the same operations; seeded customer n is
+// in group n mod 4, 0 meaning none); V3 /content/pages (list, create,
+// update and delete by id:in, one object or an array; body only with
+// include=body) and /content/pages/{id}; and {resource}/{id}/metafields (cursor paged) for products,
 // variants, brands, categories (/catalog/categories/{id}), orders
 // (/orders/{id}) and customers. An unknown
 // path is 404 and a known path with the wrong method 405, in BigCommerce's

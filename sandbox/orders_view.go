@@ -315,6 +315,7 @@ func (s *Store) coupons(o *order) []orderCoupon {
 	if o.discount == 0 {
 		return nil
 	}
-	return []orderCoupon{{ID: o.id, CouponID: 1 + o.id%5, OrderID: o.id, Code: fmt.Sprintf("SAVE%d", 5+5*(o.id%3)),
-		Amount: o.discount.v2(), Type: 0, Discount: o.discount}}
+	id := 1 + o.id%len(seededCouponCodes) // a seeded coupon (coupons.go)
+	return []orderCoupon{{ID: o.id, CouponID: id, OrderID: o.id, Code: seededCouponCode(id),
+		Amount: o.discount.v2(), Type: 2, Discount: o.discount}}
 }

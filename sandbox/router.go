@@ -29,6 +29,9 @@ func (s *Store) routeTable() []*route {
 		inventory    = "store_inventory"
 		carts        = "store_cart"
 		transactions = "store_v2_transactions"
+		channels     = "store_channel_settings"
+		marketing    = "store_v2_marketing"
+		content      = "store_v2_content"
 	)
 	type m = map[string]handlerFunc
 	return []*route{
@@ -95,6 +98,17 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v3/carts/{key}", scope: carts, methods: m{"GET": s.getCart, "DELETE": s.deleteCart}},
 		{pattern: "v3/carts/{key}/items", scope: carts, methods: m{"POST": s.addCartItems}},
 		{pattern: "v3/carts/{key}/items/{key}", scope: carts, methods: m{"PUT": s.updateCartItem, "DELETE": s.deleteCartItem}},
+
+		{pattern: "v3/channels", scope: channels, methods: m{"GET": s.listChannels, "POST": s.createChannel}},
+		{pattern: "v3/channels/{id}", scope: channels, methods: m{"GET": s.getChannel, "PUT": s.updateChannel}},
+		{pattern: "v2/coupons", scope: marketing, methods: m{"GET": s.listCoupons, "POST": s.createCoupon}},
+		{pattern: "v2/coupons/count", scope: marketing, methods: m{"GET": s.countCoupons}},
+		{pattern: "v2/coupons/{id}", scope: marketing, methods: m{"GET": s.getCoupon, "PUT": s.updateCoupon, "DELETE": s.deleteCoupon}},
+		{pattern: "v2/customer_groups", scope: customers, methods: m{"GET": s.listCustomerGroups, "POST": s.createCustomerGroup}},
+		{pattern: "v2/customer_groups/count", scope: customers, methods: m{"GET": s.countCustomerGroups}},
+		{pattern: "v2/customer_groups/{id}", scope: customers, methods: m{"GET": s.getCustomerGroup, "PUT": s.updateCustomerGroup, "DELETE": s.deleteCustomerGroup}},
+		{pattern: "v3/content/pages", scope: content, methods: m{"GET": s.listPages, "POST": s.createPages, "PUT": s.updatePages, "DELETE": s.deletePages}},
+		{pattern: "v3/content/pages/{id}", scope: content, methods: m{"GET": s.getPage, "PUT": s.updatePage, "DELETE": s.deletePage}},
 
 		{pattern: "v3/hooks", methods: m{"GET": s.listHooks, "POST": s.createHook}},
 		{pattern: "v3/hooks/{id}", methods: m{"GET": s.getHook, "PUT": s.updateHook, "DELETE": s.deleteHook}},

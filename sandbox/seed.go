@@ -21,6 +21,7 @@ func (s *Store) seed() {
 	s.cat, s.crm, s.meta, s.hks = newCatalog(), newCustomerBook(), newMetafieldBook(), newHookBook()
 	s.ord = newOrderBook(firstOrderID)
 	s.inv, s.crt, s.pay = newInventoryBook(), newCartBook(), newPaymentBook(s.opts.Orders)
+	s.chn, s.cpn, s.grp, s.pgs = seedChannels(), seedCoupons(), seedCustomerGroups(), seedPages()
 	s.ids = idCounters{product: firstProductID - 1, variant: firstVariantID - 1, option: 100, optionValue: 200, image: 300,
 		customField: 400, customer: firstCustomerID - 1, address: 0, orderLine: 0, shippingAddress: 0, shipment: 5000000}
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x5eed))
@@ -189,6 +190,7 @@ func (s *Store) seedCustomer(rng *rand.Rand) {
 			City: &c.city, StateOrProvince: &c.state, PostalCode: &c.zip, CountryCode: &c.cc, Phone: &cu.Phone}
 		cu.Addresses = append(cu.Addresses, s.newAddress(id, &in))
 	}
+	cu.CustomerGroupID = seededGroupOf(id)
 	s.crm.add(cu)
 	cu.billing = billingFor(cu)
 }

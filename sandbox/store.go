@@ -32,6 +32,10 @@ type Store struct {
 	inv  inventoryBook // locations and stock per location (inventory.go)
 	crt  cartBook      // carts (carts.go)
 	pay  paymentBook   // refunds made through the API (payments.go)
+	chn  recordBook[channel]
+	cpn  recordBook[coupon]
+	grp  recordBook[customerGroup]
+	pgs  recordBook[contentPage]
 
 	limiter  *limiter
 	faults   *injector
