@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -73,14 +75,38 @@ type APIError struct {
 	kind error // the sentinel errors.Is matches
 }
 
-// Error describes the failure in one line, without the token.
+// Error describes the failure in one line, without the token: Summary, the
+// API's field messages, the attempts and the Remedy.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("bigcommerce: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(":")
+	b.WriteString(e.Summary())
+	if len(e.FieldErrors) > 0 {
+		for _, k := range slices.Sorted(maps.Keys(e.FieldErrors)) {
+			fmt.Fprintf(&b, "; %s: %s", k, e.FieldErrors[k])
+		}
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " [%d attempts]", e.Attempts)
+	}
+	if r := Remedy(e); r != "" {
+		b.WriteString(" (")
+		b.WriteString(r)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Summary describes the failure in one line for a person: the call, the
+// status, the API's title, detail and messages, and the cause when no answer
+// came; without the package name, the field messages (FieldErrors) and the
+// remedy, which a caller shows in their own places.
+func (e *APIError) Summary() string {
+	var b strings.Builder
+	if e.Method != "" || e.Path != "" {
+		b.WriteString(strings.TrimSpace(e.Method + " " + e.Path))
+		b.WriteString(":")
+	}
 	if e.Status != 0 {
 		fmt.Fprintf(&b, " %d", e.Status)
 	}
@@ -102,61 +128,61 @@ func (e *APIError) Error() string {
 			b.WriteString(m)
 		}
 	}
-	if len(e.FieldErrors) > 0 {
-		keys := make([]string, 0, len(e.FieldErrors))
-		for k := range e.FieldErrors {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "; %s: %s", k, e.FieldErrors[k])
-		}
-	}
 	if e.Err != nil {
 		if e.Status != 0 || e.Title != "" || e.kind != nil {
 			b.WriteString(":")
 		}
 		b.WriteString(" ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "bigcommerce: "))
 	}
 	if e.kind == ErrOutcomeUnknown && e.Title == "" {
 		b.WriteString(": ")
 		b.WriteString(ErrOutcomeUnknown.Error())
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " [%d attempts]", e.Attempts)
-	}
-	if hint := e.hint(); hint != "" {
-		b.WriteString(" (")
-		b.WriteString(hint)
-		b.WriteString(")")
-	}
-	return b.String()
+	return strings.TrimSpace(b.String())
 }
 
-// hint says what to do next, for the kinds where the API's text does not.
-func (e *APIError) hint() string {
-	switch e.kind {
-	case ErrForbidden:
-		what := "read " + resourceName(e.Path)
-		if e.Method != http.MethodGet {
-			what = "write " + resourceName(e.Path)
+// storeAccounts is where a store's API accounts and their tokens are made.
+const storeAccounts = "Settings > API > Store-level API accounts"
+
+// Remedy says what a person can do about err when the fix lies outside the
+// call itself: a token without a scope, a wrong token, a write whose outcome
+// is unknown, a spent quota. It is the one place these words are written;
+// "" for every other failure. err may be an *APIError or a bare sentinel.
+func Remedy(err error) string {
+	var e *APIError
+	errors.As(err, &e)
+	switch {
+	case errors.Is(err, ErrForbidden):
+		lacks := "the token lacks the scope this call needs"
+		if e != nil && e.Path != "" {
+			what, scope := "read "+resourceName(e.Path), "the read scope for this data"
+			if e.Method != http.MethodGet {
+				what, scope = "write "+resourceName(e.Path), "the modify scope"
+			}
+			lacks = "the token may not " + what + ": it lacks " + scope
 		}
-		s := "the token may not " + what
-		if e.MissingScope != "" {
-			s += " (scope " + e.MissingScope + ")"
+		if e != nil && e.MissingScope != "" {
+			lacks += " (" + e.MissingScope + ")"
 		}
-		return s + "; re-issue the store API account token with broader scopes (the old token is invalidated), or check the store hash"
-	case ErrUnauthorized:
-		return "check the access token; a deleted API account's token stops working"
-	case ErrOutcomeUnknown:
-		return "the request was not resent; look the record up by a natural key such as SKU, name or email before creating it again"
-	case ErrRateLimited:
-		if e.RetryAfter > 0 {
-			return fmt.Sprintf("retry after %s", e.RetryAfter.Round(time.Millisecond))
+		return lacks + "; re-issue it with broader scopes in " + storeAccounts + " (the old token is invalidated), or check the store hash"
+	case errors.Is(err, ErrUnauthorized):
+		return "the access token is wrong or its API account was deleted; create a new token in " + storeAccounts
+	case errors.Is(err, ErrOutcomeUnknown):
+		return "the write may or may not have happened and was not resent; look the record up by a natural key (SKU, name or email) before trying again"
+	case errors.Is(err, ErrRateLimited):
+		if e != nil && e.RetryAfter > 0 {
+			return fmt.Sprintf("the store's API quota is spent; wait %g seconds and call again", RetryAfterSeconds(e.RetryAfter))
 		}
+		return "the store's API quota is spent; wait a few seconds and call again, and prefer fewer, larger requests (limit=250)"
 	}
 	return ""
+}
+
+// RetryAfterSeconds is d in seconds, rounded up to the millisecond, as
+// messages and error bodies give it.
+func RetryAfterSeconds(d time.Duration) float64 {
+	return math.Ceil(d.Seconds()*1000) / 1000
 }
 
 // Is makes errors.Is(err, ErrNotFound) and the other sentinels work.

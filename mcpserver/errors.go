@@ -12,18 +12,9 @@ import (
 	"github.com/bigc-dev/bigc/tools"
 )
 
-// errorBody is the error object of a failed call: a tools.Error, plus the
-// confirmation token the adapter hands out.
-type errorBody struct {
-	Category          tools.Category    `json:"category"`
-	Message           string            `json:"message"`
-	Field             string            `json:"field,omitempty"`
-	Fields            map[string]string `json:"fields,omitempty"`
-	Next              string            `json:"next,omitempty"`
-	MissingScope      string            `json:"missing_scope,omitempty"`
-	RetryAfterSeconds float64           `json:"retry_after_seconds,omitempty"`
-	ConfirmationToken string            `json:"confirmation_token,omitempty"`
-}
+// errorBody is the error object of a failed call: the tools.Error itself,
+// whose ConfirmationToken the adapter sets when it hands one out.
+type errorBody = tools.Error
 
 // errorCategories are the categories a failed call may carry, as the
 // server's instructions list them.
@@ -36,12 +27,7 @@ func errorCategories() []tools.Category {
 	}
 }
 
-func bodyOf(e *tools.Error) errorBody {
-	return errorBody{
-		Category: e.Category, Message: e.Message, Field: e.Field, Fields: e.Fields, Next: e.Next,
-		MissingScope: e.MissingScope, RetryAfterSeconds: e.RetryAfterSeconds,
-	}
-}
+func bodyOf(e *tools.Error) errorBody { return *e }
 
 // errorResult is a failed call as a tool result: isError, the error object
 // as structured content, and a sentence a model can act on as text. Messages

@@ -145,3 +145,19 @@ func TestBadInputHelper(t *testing.T) {
 		t.Errorf("Error() = %q", e.Error())
 	}
 }
+
+// TestAsErrorKeepsTheClientsField: the field of a client-side refusal comes
+// from the *bigcommerce.InputError itself, whatever characters it holds, not
+// from parsing the error's text.
+func TestAsErrorKeepsTheClientsField(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("raw: %w", &bigcommerce.InputError{Field: "query.id:in", Message: "is empty: want ids such as 1,2"})
+	e := AsError(err)
+	if e.Category != CategoryBadInput || e.Field != "query.id:in" || e.Message != "is empty: want ids such as 1,2" {
+		t.Errorf("AsError = %+v, want bad_input on query.id:in with the client's message", e)
+	}
+	var ie *bigcommerce.InputError
+	if !errors.As(e, &ie) {
+		t.Error("the *bigcommerce.InputError is not reachable with errors.As")
+	}
+}

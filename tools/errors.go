@@ -39,6 +39,9 @@ type Error struct {
 	MissingScope string `json:"missing_scope,omitempty"`
 	// RetryAfterSeconds is how long to wait, for rate_limited.
 	RetryAfterSeconds float64 `json:"retry_after_seconds,omitempty"`
+	// ConfirmationToken, for confirmation_required over MCP, is the token the
+	// server handed out: repeating the call with it goes ahead.
+	ConfirmationToken string `json:"confirmation_token,omitempty"`
 
 	// cause is the classified error, so errors.Is(toolErr, bigcommerce.ErrNotFound) holds.
 	cause error

@@ -30,5 +30,5 @@ func ExampleAsError() {
 	fmt.Println(e.Next)
 	// Output:
 	// outcome_unknown
-	// the write may or may not have happened and was not resent; look the record up (by SKU, name or email) before trying again
+	// the write may or may not have happened and was not resent; look the record up by a natural key (SKU, name or email) before trying again
 }
