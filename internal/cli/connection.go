@@ -86,6 +86,11 @@ func (a *app) connectionAddCmd() *cobra.Command {
 			if names, _ := dir.Names(); !force && slices.Contains(names, c.Name) {
 				return fmt.Errorf("%w: %q", connections.ErrExists, c.Name)
 			}
+			// An unwritable configuration directory is found before the store
+			// is asked anything.
+			if err := dir.Prepare(); err != nil {
+				return badInputf("configuration directory: %v (pass --config DIR or set BIGC_CONFIG_DIR to a directory bigc can write)", err)
+			}
 			check, err := a.verifyConnection(cmd, &c)
 			if err != nil {
 				return err

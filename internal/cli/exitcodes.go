@@ -99,7 +99,7 @@ func classifyError(err error) (*tools.Error, int) {
 	case errors.Is(err, syscall.EADDRINUSE):
 		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error(),
 			Next: "another program listens on that address; stop it or pick another port"}
-	case errors.Is(err, fs.ErrPermission):
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EROFS):
 		// A local file or directory bigc may not write: the user's to fix.
 		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error(),
 			Next: "give bigc access to the path named, or point it elsewhere (--config, --out, --state)"}

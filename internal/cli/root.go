@@ -4,9 +4,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -59,6 +61,87 @@ func (a *app) rootCmd() *cobra.Command {
 		a.versionCmd(),
 	)
 	markUsageErrors(root)
+	rejectUnknownSubcommands(root)
 	a.addCompletions(root)
 	return root
+}
+
+// rejectUnknownSubcommands makes every group command (connection, webhooks,
+// ...) refuse a subcommand it does not have, with the nearest one suggested,
+// where cobra would print the group's help and exit 0. The root command has
+// cobra's own check.
+func rejectUnknownSubcommands(cmd *cobra.Command) {
+	for _, sub := range cmd.Commands() {
+		rejectUnknownSubcommands(sub)
+	}
+	if !cmd.HasParent() || !cmd.HasSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if near := nearestCommand(c, args[0]); near != "" {
+			msg += fmt.Sprintf("; did you mean %q? (see %s --help)", near, c.CommandPath())
+		} else {
+			msg += fmt.Sprintf(" (see %s --help)", c.CommandPath())
+		}
+		return badInputf("%s", msg)
+	}
+}
+
+// nearestCommand is the subcommand of c most like name: one whose name holds
+// name's letters in order from the same first letter ("rm" -> "remove"),
+// else the one fewest edits away, if that is at most half its length.
+func nearestCommand(c *cobra.Command, name string) string {
+	name = strings.ToLower(name)
+	best, bestDist := "", -1
+	for _, sub := range c.Commands() {
+		if !sub.IsAvailableCommand() {
+			continue
+		}
+		for _, cand := range append([]string{sub.Name()}, sub.Aliases...) {
+			if name != "" && cand[0] == name[0] && subsequence(name, cand) {
+				return sub.Name()
+			}
+			if d := editDistance(name, cand); d <= len(cand)/2 && (bestDist < 0 || d < bestDist) {
+				best, bestDist = sub.Name(), d
+			}
+		}
+	}
+	return best
+}
+
+// subsequence reports whether the letters of s appear in t in order.
+func subsequence(s, t string) bool {
+	i := 0
+	for j := 0; i < len(s) && j < len(t); j++ {
+		if s[i] == t[j] {
+			i++
+		}
+	}
+	return i == len(s)
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

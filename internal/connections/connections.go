@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -121,6 +123,9 @@ func (c *Connection) Validate() error {
 		if _, err := bigcommerce.NewClient(c.StoreHash, "x", bigcommerce.WithBaseURL(c.BaseURL)); err != nil {
 			return fmt.Errorf("%w: --base-url: %v", ErrInvalid, strings.TrimPrefix(err.Error(), "bigcommerce: "))
 		}
+		if err := checkPlainHTTP(c.BaseURL); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.TokenEnv != "" && c.Token != "":
@@ -142,6 +147,21 @@ func (c *Connection) Validate() error {
 		return fmt.Errorf("%w: no token: pass --token-stdin or --token-env VAR", ErrInvalid)
 	}
 	return nil
+}
+
+// checkPlainHTTP refuses a plain http base URL to anything but this machine:
+// every request carries the access token in a header, which would cross the
+// network unencrypted.
+func checkPlainHTTP(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme != "http" {
+		return nil // https, or refused above
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("%w: --base-url %s: plain http would send the access token across the network unencrypted; use https, or http only to a loopback host (127.0.0.1, ::1, localhost)", ErrInvalid, raw)
 }
 
 // CheckToken refuses a token that cannot be one: empty, or holding spaces or
@@ -220,6 +240,25 @@ func Open(configDir string) Dir { return Dir{path: filepath.Join(configDir, "con
 // Path returns the file a connection of that name is kept in.
 func (d Dir) Path(name string) string { return filepath.Join(d.path, name+".json") }
 
+// Prepare creates the connections directory (mode 0700) and checks that a
+// file can be written in it, so that a command finds an unwritable
+// configuration directory before it asks the store anything.
+func (d Dir) Prepare() error {
+	if err := os.MkdirAll(d.path, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", d.path, err)
+	}
+	// MkdirAll leaves an existing directory's mode alone; tighten it.
+	if err := os.Chmod(d.path, 0o700); err != nil {
+		return fmt.Errorf("%s: %w", d.path, err)
+	}
+	f, err := os.CreateTemp(d.path, ".probe-*.tmp")
+	if err != nil {
+		return fmt.Errorf("%s is not writable: %w", d.path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // Save writes c, refusing a name already taken unless overwrite is set. The
 // file is written whole under a temporary name with mode 0600 and then moved
 // into place, so a reader never sees half a file and the token is never
@@ -228,11 +267,7 @@ func (d Dir) Save(c *Connection, overwrite bool) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(d.path, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", d.path, err)
-	}
-	// MkdirAll leaves an existing directory's mode alone; tighten it.
-	if err := os.Chmod(d.path, 0o700); err != nil {
+	if err := d.Prepare(); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(c, "", "  ")
@@ -299,6 +334,9 @@ func (d Dir) Load(name string) (*Connection, error) {
 	}
 	if c.Name != name {
 		return nil, fmt.Errorf("%s: the file names the connection %q, want %q", path, c.Name, name)
+	}
+	if err := checkPlainHTTP(c.BaseURL); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	// Windows has no Unix permission bits to check; its ACLs are the user's own.
 	if c.Token != "" && runtime.GOOS != "windows" {

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
+)
+
+// TestUnknownSubcommand: a group command given a subcommand it does not
+// have says so, suggests the nearest, and exits 2 (it printed help and
+// exited 0).
+func TestUnknownSubcommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ args, suggest []string }{
+		{[]string{"connection", "rm", "x"}, []string{`unknown command "rm"`, `"remove"`}},
+		{[]string{"webhooks", "lsit"}, []string{`unknown command "lsit"`, `"list"`}},
+		{[]string{"connection", "zzzzzz"}, []string{`unknown command "zzzzzz"`}},
+	}
+	for _, tt := range tests {
+		r := runBigc(t, t.TempDir(), "", tt.args...)
+		if r.code != exitBadInput {
+			t.Errorf("%v: exit %d, want 2", tt.args, r.code)
+		}
+		for _, want := range tt.suggest {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%v: stderr %q does not hold %s", tt.args, r.stderr, want)
+			}
+		}
+	}
+	if r := runBigc(t, t.TempDir(), "", "connection"); r.code != 0 || !strings.Contains(r.stdout, "Available Commands") {
+		t.Errorf("bare group: exit %d, stdout %q; want its help", r.code, r.stdout)
+	}
+}
+
+// TestConnectionAddRefuses: a plain http base URL to another machine would
+// carry the token in clear text, and an unwritable configuration directory
+// is the user's to fix; both exit 2 before the store is asked anything.
+func TestConnectionAddRefuses(t *testing.T) {
+	t.Parallel()
+	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 1})
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, cfg, baseURL, want string
+	}{
+		{"http to another host", t.TempDir(), "http://example.com", "plain http"},
+		{"unwritable configuration directory", filepath.Join(file, "cfg"), srv.URL, file},
+	}
+	for _, tt := range tests {
+		r := runBigc(t, tt.cfg, srv.Tokens.Full, "connection", "add", "shop", "--store-hash", srv.StoreHash,
+			"--base-url", tt.baseURL, "--token-stdin")
+		if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 naming %q", tt.name, r.code, r.stderr, tt.want)
+		}
+	}
+	if n := srv.Store.Stats().Requests; n != 0 {
+		t.Errorf("%d requests reached the store", n)
+	}
+	// Loopback over plain http is the sandbox's way, and stays allowed.
+	if r := runBigc(t, t.TempDir(), srv.Tokens.Full, "connection", "add", "shop", "--store-hash", srv.StoreHash,
+		"--base-url", srv.URL, "--token-stdin"); r.code != 0 {
+		t.Errorf("loopback http: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestAddressInUse: a port another program holds is the user's to fix.
+func TestAddressInUse(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	r := runBigc(t, t.TempDir(), "", "sandbox", "serve", "--addr", l.Addr().String())
+	if r.code != exitBadInput || !strings.Contains(r.stderr, l.Addr().String()) {
+		t.Errorf("exit %d, stderr %q; want 2 naming %s", r.code, r.stderr, l.Addr())
+	}
+}
