@@ -128,6 +128,9 @@ func (s *Server) HTTPHandler(opts HTTPOptions, requireAuth bool) (http.Handler, 
 	streamable := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp },
 		&mcp.StreamableHTTPOptions{
 			MaxRequestBodyBytes: g.maxBody,
+			// guard makes the same check for every path and method, preflights
+			// included, and knows that host names ignore letter case.
+			DisableLocalhostProtection: true,
 			SessionTimeout:      30 * time.Minute,
 		})
 	mux := http.NewServeMux()
@@ -145,6 +148,13 @@ type guard struct {
 }
 
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// On a loopback listener only this machine's names are served, whether
+	// or not an Origin header came: a page whose DNS name was rebound to
+	// 127.0.0.1 sends its own name as Host, and preflights are no exception.
+	if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && isLoopbackAddr(local) && !isLoopbackHost(hostOnly(r.Host)) {
+		http.Error(w, fmt.Sprintf("forbidden: Host %q does not name this machine; a loopback server answers only localhost, 127.0.0.1 or [::1]", r.Host), http.StatusForbidden)
+		return
+	}
 	// A browser page on another site must not drive the server through the
 	// user's browser (DNS rebinding, cross-site requests).
 	if o := r.Header.Get("Origin"); o != "" {
@@ -243,7 +253,19 @@ func hostOnly(hostport string) string {
 	return hostport
 }
 
+// isLoopbackAddr reports whether a listener's address is on this machine only.
+func isLoopbackAddr(a net.Addr) bool {
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return tcp.IP.IsLoopback()
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	return err == nil && isLoopbackHost(host)
+}
+
+// isLoopbackHost reports whether host (a name or an IP, IPv6 in brackets or
+// not, one trailing dot allowed) names this machine.
 func isLoopbackHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
