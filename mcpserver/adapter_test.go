@@ -595,9 +595,9 @@ func TestDeleteConfirmedByElicitation(t *testing.T) {
 					return
 				}
 				e := errorOf(t, res)
-				if e["category"] != "confirmation_required" || !strings.Contains(fmt.Sprint(e["message"]), tt.wantMessage) ||
+				if e["category"] != "not_confirmed" || !strings.Contains(fmt.Sprint(e["message"]), tt.wantMessage) ||
 					!strings.Contains(fmt.Sprint(e["message"]), "Nothing was changed") {
-					t.Errorf("error %v, want confirmation_required saying %q and that nothing changed", e, tt.wantMessage)
+					t.Errorf("error %v, want not_confirmed saying %q and that nothing changed", e, tt.wantMessage)
 				}
 			})
 		}

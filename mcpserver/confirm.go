@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -41,6 +42,9 @@ const (
 type sealer struct {
 	key []byte
 	now func() time.Time
+
+	mu    sync.Mutex
+	spent map[string]int64 // nonce of each claim used -> its expiry, Unix seconds
 }
 
 func newSealer(now func() time.Time) (*sealer, error) {
@@ -48,7 +52,7 @@ func newSealer(now func() time.Time) (*sealer, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("mcpserver: confirmation key: %w", err)
 	}
-	return &sealer{key: key, now: now}, nil
+	return &sealer{key: key, now: now, spent: map[string]int64{}}, nil
 }
 
 // claim is what a token or an elicitation state says: which call it
@@ -60,6 +64,7 @@ type claim struct {
 	Input      string   `json:"i"` // SHA-256 of the canonical input, hex
 	Expires    int64    `json:"e"` // Unix seconds
 	Answers    []string `json:"a,omitempty"`
+	Nonce      string   `json:"n"` // makes each token unique, so it can be spent once
 }
 
 func inputDigest(canonical []byte) string {
@@ -69,6 +74,9 @@ func inputDigest(canonical []byte) string {
 
 func (s *sealer) seal(c claim) string {
 	c.Expires = s.now().Add(confirmTTL).Unix()
+	nonce := make([]byte, 16)
+	rand.Read(nonce) // crypto/rand.Read never fails
+	c.Nonce = hex.EncodeToString(nonce)
 	payload, _ := json.Marshal(c) // a struct of strings and ints always marshals
 	mac := hmac.New(sha256.New, s.key)
 	mac.Write(payload)
@@ -110,6 +118,27 @@ func (s *sealer) open(sealed, purpose, tool, connection string, canonical []byte
 		return c, errTokenExpired
 	}
 	return c, nil
+}
+
+// spend marks a sealed claim as used, once: it reports false when the claim
+// was spent before. A confirmation authorises exactly one write, whichever
+// session or transport brings it back and however many calls race with it;
+// the check and the mark happen under one lock. Spent claims are forgotten
+// once they have expired, since open refuses them anyway from then on.
+func (s *sealer) spend(c claim) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now().Unix()
+	for n, exp := range s.spent {
+		if exp < now {
+			delete(s.spent, n)
+		}
+	}
+	if _, used := s.spent[c.Nonce]; used {
+		return false
+	}
+	s.spent[c.Nonce] = c.Expires
+	return true
 }
 
 // quoted finds names a preview shows in double or curly quotes.
@@ -172,6 +201,21 @@ func confirmPrompt(preview string, answers []string) string {
 	return b.String()
 }
 
+// Categories of the answers the adapter gives on its own, besides the
+// tools' categories.
+const (
+	// categoryNotConfirmed: the user did not confirm (declined, cancelled,
+	// typed something else, or the dialog failed); nothing was changed.
+	categoryNotConfirmed tools.Category = "not_confirmed"
+	// categoryConfirmationUsed: the confirmation was spent on an earlier call.
+	categoryConfirmationUsed tools.Category = "confirmation_used"
+)
+
+// adapterCategories are the categories only the adapter answers with.
+func adapterCategories() []tools.Category {
+	return []tools.Category{categoryNotConfirmed, categoryConfirmationUsed}
+}
+
 // clientElicits reports whether the caller can show the user a form.
 func clientElicits(req *mcp.CallToolRequest) bool {
 	caps := req.ClientCapabilities()
@@ -183,50 +227,60 @@ func clientElicits(req *mcp.CallToolRequest) bool {
 	return caps.Elicitation.Form != nil || caps.Elicitation.URL == nil
 }
 
+// mrtrVersion is the first protocol revision in which a client answers an
+// input request by calling the tool again (multi round-trip requests).
+const mrtrVersion = "2026-07-28"
+
+// clientRoundTrips reports whether the caller speaks multi round-trip
+// requests; older clients are asked with elicitation/create during the call.
+func clientRoundTrips(req *mcp.CallToolRequest) bool {
+	ss, ok := req.GetSession().(*mcp.ServerSession)
+	if !ok {
+		return true
+	}
+	ip := ss.InitializeParams()
+	return ip == nil || ip.ProtocolVersion >= mrtrVersion
+}
+
 // confirm decides whether a call that needs confirmation may go ahead. It
 // returns ok with a nil result when the user has confirmed; otherwise the
 // result to answer with, and nothing is written.
 //
-// With a client that supports elicitation, the first call answers with an
-// input request (the SDK turns it into elicitation/create for older
-// clients) asking the user to type the record's id or name; the retry
-// carries the answer and the signed state. Without elicitation, the first
-// call answers with the preview and a signed confirmation token that the
-// model passes back unchanged once the user agrees.
+// A client of the 2026 protocol gets an input request on the first call
+// asking the user to type the record's id or name; its retry carries the
+// answer and the signed state, which is spent there and then. An older
+// client that elicits is asked during the call with elicitation/create;
+// whatever goes wrong with that dialog (an error, an accept without the
+// answer) is a not_confirmed result, never a protocol error. A client
+// without elicitation gets the preview and a signed confirmation token that
+// the model passes back unchanged once the user agrees; the token is good
+// for one call.
 func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *servedTool, env *tools.Env,
 	args map[string]any, canonical []byte, token string) (*mcp.CallToolResult, bool) {
 	name := st.spec.name
 	p := req.Params
 	askAgain := "call " + name + " again to ask the user once more"
-	noRetry := "do not retry unless the user asks for it again"
 	if len(p.InputResponses) > 0 || p.RequestState != "" {
 		c, err := s.seal.open(p.RequestState, purposeElicit, name, env.Connection, canonical)
 		if err != nil {
 			return notConfirmed("", "the confirmation could not be checked: "+err.Error()+".", askAgain), false
 		}
+		if !s.seal.spend(c) {
+			return confirmationUsed(name), false
+		}
 		resp, _ := p.InputResponses[elicitKey].(*mcp.ElicitResult)
-		if resp == nil {
-			return notConfirmed("", "the client sent no answer to the confirmation request.", askAgain), false
-		}
-		switch resp.Action {
-		case "accept":
-			typed, _ := resp.Content[elicitProperty].(string)
-			if answerMatches(typed, c.Answers) {
-				return nil, true
-			}
-			return notConfirmed("", fmt.Sprintf("the user typed %q, which does not match %s.", typed, strings.Join(quoteAll(c.Answers), " or ")),
-				"ask the user whether they really want this; call "+name+" again only if they do"), false
-		case "decline":
-			return notConfirmed("", "the user declined.", noRetry), false
-		default:
-			return notConfirmed("", "the user cancelled the confirmation.", noRetry), false
-		}
+		return s.answered(name, resp, c.Answers)
 	}
 	elicit := clientElicits(req)
 	if token != "" && !elicit {
-		if _, err := s.seal.open(token, purposeToken, name, env.Connection, canonical); err != nil {
-			return notConfirmed(argConfirmationToken, err.Error()+".",
-				"call "+name+" again without confirmation_token to get a new preview and token"), false
+		c, err := s.seal.open(token, purposeToken, name, env.Connection, canonical)
+		if err != nil {
+			return errorResult(errorBody{Category: tools.CategoryConfirmationRequired, Field: argConfirmationToken,
+				Message: err.Error() + ". Nothing was changed.",
+				Next:    "call " + name + " again without confirmation_token to get a new preview and token"}), false
+		}
+		if !s.seal.spend(c) {
+			return confirmationUsed(name), false
 		}
 		return nil, true
 	}
@@ -238,21 +292,29 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 	answers := confirmAnswers(name, args, preview)
 	c := claim{Tool: name, Connection: env.Connection, Input: inputDigest(canonical)}
 	if elicit {
+		ask := &mcp.ElicitParams{
+			Mode:    "form",
+			Message: confirmPrompt(preview, answers),
+			RequestedSchema: &jsonschema.Schema{
+				Type: "object",
+				Properties: map[string]*jsonschema.Schema{elicitProperty: {
+					Type: "string", Title: "Confirm",
+					Description: "Type " + strings.Join(quoteAll(answers), " or ") + " to confirm.",
+				}},
+				Required: []string{elicitProperty},
+			},
+		}
+		if !clientRoundTrips(req) {
+			resp, err := req.Session.Elicit(ctx, ask)
+			if err != nil {
+				return notConfirmed("", "the confirmation dialog failed ("+err.Error()+").", askAgain), false
+			}
+			return s.answered(name, resp, answers)
+		}
 		c.Purpose, c.Answers = purposeElicit, answers
 		return &mcp.CallToolResult{
-			InputRequests: mcp.InputRequestMap{elicitKey: &mcp.ElicitParams{
-				Mode:    "form",
-				Message: confirmPrompt(preview, answers),
-				RequestedSchema: &jsonschema.Schema{
-					Type: "object",
-					Properties: map[string]*jsonschema.Schema{elicitProperty: {
-						Type: "string", Title: "Confirm",
-						Description: "Type " + strings.Join(quoteAll(answers), " or ") + " to confirm.",
-					}},
-					Required: []string{elicitProperty},
-				},
-			}},
-			RequestState: s.seal.seal(c),
+			InputRequests: mcp.InputRequestMap{elicitKey: ask},
+			RequestState:  s.seal.seal(c),
 		}, false
 	}
 	c.Purpose = purposeToken
@@ -260,16 +322,49 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 		Category: tools.CategoryConfirmationRequired,
 		Message:  preview + " Nothing has been changed yet.",
 		Next: "show this to the user and ask them to confirm; only if they agree, call " + name +
-			" again with the same arguments plus confirmation_token (valid 5 minutes)",
+			" again with the same arguments plus confirmation_token (valid 5 minutes, for this one call)",
 		ConfirmationToken: s.seal.seal(c),
 	}), false
 }
 
-// notConfirmed answers a call that may not go ahead, saying that nothing was
-// written and what to do next; field names the argument at fault, if any.
+// answered judges the user's answer to the confirmation form.
+func (s *Server) answered(name string, resp *mcp.ElicitResult, answers []string) (*mcp.CallToolResult, bool) {
+	noRetry := "do not retry unless the user asks for it again"
+	if resp == nil {
+		return notConfirmed("", "the client sent no answer to the confirmation request.", "call "+name+" again to ask the user once more"), false
+	}
+	switch resp.Action {
+	case "accept":
+		typed, _ := resp.Content[elicitProperty].(string)
+		if strings.TrimSpace(typed) == "" {
+			return notConfirmed("", "the confirmation came back accepted but empty: the user typed nothing.",
+				"call "+name+" again to ask the user once more"), false
+		}
+		if answerMatches(typed, answers) {
+			return nil, true
+		}
+		return notConfirmed("", fmt.Sprintf("the user typed %q, which does not match %s.", typed, strings.Join(quoteAll(answers), " or ")),
+			"ask the user whether they really want this; call "+name+" again only if they do"), false
+	case "decline":
+		return notConfirmed("", "the user declined.", noRetry), false
+	default:
+		return notConfirmed("", "the user cancelled the confirmation.", noRetry), false
+	}
+}
+
+// notConfirmed answers a call the user did not confirm, saying that nothing
+// was written and what to do next; field names the argument at fault, if any.
 func notConfirmed(field, message, next string) *mcp.CallToolResult {
-	return errorResult(errorBody{Category: tools.CategoryConfirmationRequired, Field: field,
+	return errorResult(errorBody{Category: categoryNotConfirmed, Field: field,
 		Message: message + " Nothing was changed.", Next: next})
+}
+
+// confirmationUsed answers a call that brings back a confirmation already
+// spent: nothing is sent to the store.
+func confirmationUsed(name string) *mcp.CallToolResult {
+	return errorResult(errorBody{Category: categoryConfirmationUsed, Field: argConfirmationToken,
+		Message: "this confirmation was already used: a confirmation authorises exactly one call. Nothing was changed by this call.",
+		Next:    "if the user wants the change made again, call " + name + " without confirmation_token to get a new preview and ask them"})
 }
 
 func quoteAll(ss []string) []string {

@@ -254,7 +254,7 @@ func TestInstructionsNameErrorCategories(t *testing.T) {
 	t.Parallel()
 	cs := connect(t, registryServer(t, Options{}), nil, nil)
 	instructions := cs.InitializeResult().Instructions
-	for _, c := range errorCategories() {
+	for _, c := range slices.Concat(errorCategories(), adapterCategories()) {
 		if !strings.Contains(instructions, string(c)) {
 			t.Errorf("instructions do not name the error category %s: %q", c, instructions)
 		}

@@ -131,7 +131,7 @@ func (s *Server) HTTPHandler(opts HTTPOptions, requireAuth bool) (http.Handler, 
 			// guard makes the same check for every path and method, preflights
 			// included, and knows that host names ignore letter case.
 			DisableLocalhostProtection: true,
-			SessionTimeout:      30 * time.Minute,
+			SessionTimeout:             30 * time.Minute,
 		})
 	mux := http.NewServeMux()
 	mux.Handle(HTTPPath, streamable)

@@ -334,7 +334,7 @@ func scenarios() []scenario {
 					return
 				}
 				e := errorOf(a.t, res)
-				if e["category"] != "confirmation_required" || !strings.Contains(fmt.Sprint(e["message"]), "Nothing was changed") {
+				if e["category"] != "not_confirmed" || !strings.Contains(fmt.Sprint(e["message"]), "Nothing was changed") {
 					a.t.Errorf("refused delete answered %s", text(res))
 				}
 			},

@@ -95,6 +95,10 @@ func TestStdioSandbox(t *testing.T) {
 		t.Fatalf("unconfirmed delete over stdio: %v", e)
 	}
 	a.call("delete-product", map[string]any{"id": id, "confirmation_token": tok})
+	// The token was spent: passing it again is refused before anything is sent.
+	if e := errorOf(t, a.callRaw("delete-product", map[string]any{"id": id, "confirmation_token": tok})); e["category"] != "confirmation_used" {
+		t.Errorf("the replayed token over stdio: %v, want confirmation_used", e)
+	}
 	gone := errorOf(t, a.callRaw("get-product", map[string]any{"id": id}))
 	if gone["category"] != "not_found" {
 		t.Errorf("get-product after the delete: %v", gone)
@@ -194,6 +198,9 @@ func TestBinaryHTTP(t *testing.T) {
 	}
 	if got := post(t, ready.URL, map[string]string{"Origin": "https://evil.example"}, initializeBody).StatusCode; got != http.StatusForbidden {
 		t.Errorf("foreign Origin: status %d, want 403", got)
+	}
+	if got := post(t, ready.URL, map[string]string{"Host": "evil.example"}, initializeBody).StatusCode; got != http.StatusForbidden {
+		t.Errorf("foreign Host without Origin: status %d, want 403", got)
 	}
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "v0"}, nil).
 		Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: ready.URL}, nil)
