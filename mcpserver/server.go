@@ -89,6 +89,7 @@ type Server struct {
 	connNames []string
 	seal      *sealer
 	maxAnswer int
+	denied    deniedWrites
 }
 
 // toolSpec is what the adapter needs of a tool. It mirrors *tools.Tool so
@@ -344,6 +345,11 @@ func (s *Server) handler(st *servedTool) mcp.ToolHandler {
 		env := &tools.Env{Client: conn.Client, Connection: conn.Name, Production: conn.Production, Agent: true}
 		env.Progress = progressFunc(ctx, req)
 
+		writes := callWrites(st, canonical)
+		kind := writeKind(st.spec.name, args)
+		if scope, ok := s.denied.known(conn.Name, kind); ok && writes {
+			return refusedBefore(st.spec.name, conn.Name, scope), nil
+		}
 		if st.spec.needsConfirmation(env, canonical) {
 			res, ok := s.confirm(ctx, req, st, env, args, canonical, token)
 			if !ok {
@@ -357,7 +363,11 @@ func (s *Server) handler(st *servedTool) mcp.ToolHandler {
 				// The call was cancelled: the SDK sends no answer for it.
 				return nil, ctx.Err()
 			}
-			return errorResult(bodyOf(tools.AsError(err))), nil
+			te := tools.AsError(err)
+			if writes && te.Category == tools.CategoryMissingScope && te.MissingScope != "" {
+				s.denied.learn(conn.Name, kind, te.MissingScope)
+			}
+			return errorResult(bodyOf(te)), nil
 		}
 		return s.answer(st, out, fields, args)
 	}
