@@ -725,26 +725,29 @@ func TestProgressAndCancellation(t *testing.T) {
 
 func TestCutNotePointsAfterTheItemsShown(t *testing.T) {
 	t.Parallel()
-	pageList := &servedTool{list: &listShape{property: "items", fields: []string{"id", "name"}}, paging: pagingArgs{limit: true, page: true}}
-	cursorList := &servedTool{list: &listShape{property: "items"}, paging: pagingArgs{limit: true, cursor: true}}
+	pageList := &servedTool{spec: &toolSpec{name: "list-things"}, list: &listShape{property: "items", fields: []string{"id", "name"}}, paging: pagingArgs{limit: true, page: true}}
+	cursorList := &servedTool{spec: &toolSpec{name: "list-things"}, list: &listShape{property: "items"}, paging: pagingArgs{limit: true, cursor: true}}
+	items := func(kept, total int) fitting {
+		return fitting{arrays: []arrayCut{{path: []string{"items"}, kept: kept, total: total}}}
+	}
 	tests := []struct {
 		name     string
 		st       *servedTool
-		c        cut
+		c        fitting
 		args     map[string]any
 		want     []string
 		wantNext string
 	}{
-		{"first page", pageList, cut{kept: 7, total: 20}, map[string]any{},
-			[]string{"first 7 of the 20", "limit=7 and page=2", "fields"}, "2"},
+		{"first page", pageList, items(7, 20), map[string]any{},
+			[]string{"first 7 of the 20 items of items", "limit=7 and page=2", "fields"}, "2"},
 		// Items 100-119 shown of page 3 at 50: page 7 at 20 starts at item 120.
-		{"third page", pageList, cut{kept: 20, total: 50}, map[string]any{"page": json.Number("3"), "limit": json.Number("50")},
+		{"third page", pageList, items(20, 50), map[string]any{"page": json.Number("3"), "limit": json.Number("50")},
 			[]string{"limit=20 and page=7"}, "7"},
 		// 30 shown from item 100: 25 divides 100, so page 6 at 25 starts at 125 (repeating 5, skipping none).
-		{"uneven", pageList, cut{kept: 30, total: 50}, map[string]any{"page": json.Number("3"), "limit": json.Number("50")},
+		{"uneven", pageList, items(30, 50), map[string]any{"page": json.Number("3"), "limit": json.Number("50")},
 			[]string{"limit=25 and page=6"}, "6"},
-		{"cursor", cursorList, cut{kept: 5, total: 20}, map[string]any{}, []string{"start again with limit=5"}, ""},
-		{"strings", pageList, cut{kept: 3, total: 3, shortened: true}, map[string]any{}, []string{"Long text was shortened"}, ""},
+		{"cursor", cursorList, items(5, 20), map[string]any{}, []string{"start again with limit=5"}, ""},
+		{"strings", pageList, fitting{shortened: 2}, map[string]any{}, []string{"2 long text values were shortened"}, ""},
 	}
 	for _, tt := range tests {
 		out := map[string]any{"next": map[string]any{"page": json.Number("4")}}
@@ -761,7 +764,7 @@ func TestCutNotePointsAfterTheItemsShown(t *testing.T) {
 			t.Errorf("%s: next.page = %v, want %s", tt.name, get(out, "next", "page"), tt.wantNext)
 		}
 	}
-	if note := (cut{kept: 3, total: 3}).note(map[string]any{}, 80_000, pageList, nil); note != "" {
+	if note := (fitting{}).note(map[string]any{}, 80_000, pageList, nil); note != "" {
 		t.Errorf("nothing was cut, yet the note says %q", note)
 	}
 }

@@ -38,11 +38,14 @@ import (
 const DefaultMaxAnswerBytes = 80_000
 
 // noteReserve is room kept for the note that says what was cut.
-const noteReserve = 600
+const noteReserve = 1000
 
-// answerReserve is what budget leaves free of MaxAnswerBytes: the note, in
+// envelopeReserve is room kept for the tool result around the answer.
+const envelopeReserve = 200
+
+// answerReserve is what fit leaves free of MaxAnswerBytes: the note, in
 // both copies of the answer, and the result's envelope around them.
-const answerReserve = 2*noteReserve + 200
+const answerReserve = 2*noteReserve + envelopeReserve
 
 // RawToolName is the escape-hatch tool that is served only when asked for.
 const RawToolName = "raw-api-request"
@@ -504,9 +507,17 @@ func (s *Server) answer(st *servedTool, out any, fields []string, args map[strin
 	if st.list != nil && fields != nil {
 		st.list.trimItems(obj, fields)
 	}
+	// Cleaning only removes characters, so the answer is cut first and only
+	// what is sent is cleaned.
+	f := fit(obj, s.maxAnswer-answerReserve)
 	cleanValue(obj)
-	if note := budget(obj, s.maxAnswer-answerReserve, st.list).note(obj, s.maxAnswer, st, args); note != "" {
+	if note := f.note(obj, s.maxAnswer, st, args); note != "" {
 		obj[outNote] = note
+	}
+	if f.overflow || resultSize(obj) > s.maxAnswer-envelopeReserve {
+		return errorResult(errorBody{Category: tools.CategoryBadInput,
+			Message: fmt.Sprintf("the answer is over %d KB even with its lists and long text cut down", s.maxAnswer/1000),
+			Next:    "ask for less: a smaller limit, narrower filters or fewer sub-resources"}), nil
 	}
 	return &mcp.CallToolResult{
 		Content:           []mcp.Content{&mcp.TextContent{Text: compactJSON(obj)}},

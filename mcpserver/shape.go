@@ -3,8 +3,6 @@ package mcpserver
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,23 +38,6 @@ func compactJSON(v any) string {
 		return "{}"
 	}
 	return strings.TrimSuffix(buf.String(), "\n")
-}
-
-// jsonSize is how many bytes v takes as compact JSON.
-func jsonSize(v any) int { return len(compactJSON(v)) }
-
-// resultSize is how many bytes an answer v takes in a tool result: v as
-// structured content plus its text copy, which the JSON-RPC message carries
-// as a JSON string with every quote escaped. Both are measured as
-// encoding/json writes them (with HTML escaping, as the SDK sends them), so
-// the size is what goes on the wire, give or take the envelope.
-func resultSize(v any) int {
-	structured, err := json.Marshal(v)
-	if err != nil {
-		return jsonSize(v) * 2
-	}
-	text, _ := json.Marshal(compactJSON(v))
-	return len(structured) + len(text)
 }
 
 // cleanText removes the characters a shopper could use to hide or disguise
@@ -144,151 +125,4 @@ func (l *listShape) trimItems(out map[string]any, fields []string) {
 			}
 		}
 	}
-}
-
-// cut records what budget left out of an answer.
-type cut struct {
-	kept, total int  // list items kept, of the page's total; equal when none was cut
-	shortened   bool // long strings were shortened
-}
-
-// budget fits an answer into maxBytes of tool result, structured content and
-// text copy together (see resultSize): the text copy must stay complete for
-// clients that read only text, so each copy gets about half. A list answer
-// loses items from the end; anything still too big has its longest strings
-// cut.
-func budget(out map[string]any, maxBytes int, list *listShape) cut {
-	var c cut
-	size := resultSize(out)
-	if list != nil {
-		if items, ok := out[list.property].([]any); ok {
-			c.kept, c.total = len(items), len(items)
-			// Each step removes the share of items that the excess represents
-			// (at least one), so the loop ends after a few marshals even for
-			// thousands of items.
-			for len(items) > 1 && size > maxBytes {
-				n := max(len(items)*(size-maxBytes)/size, 1)
-				items = items[:len(items)-n]
-				out[list.property] = items
-				size = resultSize(out)
-			}
-			c.kept = len(items)
-		}
-	}
-	if size > maxBytes {
-		cutLongStrings(out, maxBytes)
-		c.shortened = true
-	}
-	return c
-}
-
-// note tells the model what budget cut and how to get the rest. For a page
-// list it also points next.page at the first item left out, at the smaller
-// page size the note names.
-func (c cut) note(out map[string]any, maxBytes int, st *servedTool, args map[string]any) string {
-	var notes []string
-	if c.kept < c.total {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Only the first %d of the %d items on this page are shown, to keep the answer under %d KB.", c.kept, c.total, maxBytes/1000)
-		next, _ := out["next"].(map[string]any)
-		switch {
-		case st.paging.page && st.paging.limit:
-			page, limit := intArg(args, "page", 1), intArg(args, "limit", c.total)
-			start := (page - 1) * limit // index of the page's first item
-			size := c.kept
-			for size > 1 && start%size != 0 {
-				size--
-			}
-			after := start/size + 2 // the page, at that size, just after the items shown
-			fmt.Fprintf(&b, " To continue after them, call again with limit=%d and page=%d", size, after)
-			if next != nil {
-				next["page"] = json.Number(fmt.Sprint(after))
-				b.WriteString(" (next.page says so too)")
-			}
-			b.WriteString(".")
-		case st.paging.limit && st.paging.cursor:
-			fmt.Fprintf(&b, " next.cursor skips the items left out: to see every item, start again with limit=%d and the same filters, and follow next.cursor from there.", c.kept)
-		case st.paging.limit:
-			fmt.Fprintf(&b, " Ask for fewer items with limit=%d.", c.kept)
-		}
-		if st.list != nil && len(st.list.fields) > 0 {
-			b.WriteString(" Passing fields with only the fields you need fits more items.")
-		}
-		notes = append(notes, b.String())
-	}
-	if c.shortened {
-		notes = append(notes, fmt.Sprintf("Long text was shortened (marked with %q) to keep the answer under %d KB.", cutMark, maxBytes/1000))
-	}
-	return strings.Join(notes, " ")
-}
-
-// pagingArgs are the list tool's input properties the size note may name.
-type pagingArgs struct {
-	limit, page, cursor bool
-}
-
-// intArg reads a positive integer argument, or def when it is absent.
-func intArg(args map[string]any, name string, def int) int {
-	if n, ok := args[name].(json.Number); ok {
-		if v, err := n.Int64(); err == nil && v > 0 {
-			return int(v)
-		}
-	}
-	return def
-}
-
-const cutMark = "…[cut]"
-
-// cutLongStrings halves the longest string in v until v's tool result fits
-// in maxBytes or no string is worth cutting.
-func cutLongStrings(out map[string]any, maxBytes int) {
-	for resultSize(out) > maxBytes {
-		ref := longestString(out)
-		if ref == nil || len(*ref.value) < 2*len(cutMark)+16 {
-			return
-		}
-		s := *ref.value
-		keep := len(s) / 2
-		for keep > 0 && !utf8.RuneStart(s[keep]) {
-			keep--
-		}
-		ref.set(strings.TrimSuffix(s[:keep], cutMark) + cutMark)
-	}
-}
-
-type stringRef struct {
-	value *string
-	set   func(string)
-}
-
-func longestString(v any) *stringRef {
-	var best *stringRef
-	var walk func(v any, set func(string))
-	walk = func(v any, set func(string)) {
-		switch x := v.(type) {
-		case string:
-			if best == nil || len(x) > len(*best.value) {
-				s := x
-				best = &stringRef{value: &s, set: set}
-			}
-		case map[string]any:
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				walk(x[k], func(s string) { x[k] = s })
-			}
-		case []any:
-			for i, e := range x {
-				walk(e, func(s string) { x[i] = s })
-			}
-		}
-	}
-	walk(v, nil)
-	if best != nil && best.set == nil {
-		return nil
-	}
-	return best
 }
