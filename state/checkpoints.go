@@ -95,7 +95,13 @@ func (d *DB) Checkpoint(ctx context.Context, key CheckpointKey) (cursor string, 
 // SaveCheckpoint stores the cursor of a key. With synchronous FULL the cursor
 // is on disk when it returns.
 func (d *DB) SaveCheckpoint(ctx context.Context, key CheckpointKey, cursor string) error {
-	_, err := d.sql.ExecContext(ctx, `
+	return saveCheckpoint(ctx, d.sql, key, cursor)
+}
+
+// saveCheckpoint stores a cursor through ex: the pool, or a transaction
+// that also writes what the cursor vouches for (Table.Commit).
+func saveCheckpoint(ctx context.Context, ex execer, key CheckpointKey, cursor string) error {
+	_, err := ex.ExecContext(ctx, `
 INSERT INTO sync_checkpoints (connection, stream, destination, cursor, updated_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (connection, stream, destination) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
 		key.Connection, key.Stream, key.Destination, cursor, time.Now().UTC().Format(time.RFC3339))

@@ -41,6 +41,11 @@ func (c *conn) BeginTx(ctx context.Context, opts *sql.TxOptions) (*tx, error) {
 	return &tx{Tx: t, c: c}, nil
 }
 
+// execer is a conn or a tx: what a write that may share a transaction needs.
+type execer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
 // tx is a transaction on a conn.
 type tx struct {
 	*sql.Tx

@@ -65,7 +65,12 @@ type ChunkScanner interface {
 type Job struct {
 	Source Source
 	Writer *Writer
-	DB     *state.DB
+	// Sink, when set, takes the records instead of Writer, each batch
+	// committed with its checkpoint in one transaction (sink.go).
+	Sink Sink
+	// DB holds the checkpoints: the state, or for a Sink the database the
+	// Sink writes to.
+	DB state.Store
 	// Connection names the store in the checkpoint table ("sandbox" for the
 	// embedded sandbox).
 	Connection string
@@ -112,7 +117,11 @@ type Job struct {
 // none.
 func (j *Job) CheckpointKey() (state.CheckpointKey, bool) {
 	dest := j.Destination
-	if dest == "" && j.Writer != nil {
+	switch {
+	case dest != "":
+	case j.Sink != nil:
+		dest = j.Sink.Destination()
+	case j.Writer != nil:
 		dest = j.Writer.Path()
 	}
 	if j.Preview || dest == "" {
@@ -292,6 +301,9 @@ func (j *Job) startCursor(ctx context.Context) (Cursor, error) {
 
 // write appends a hydrated batch, runs AfterWrite and moves the checkpoint.
 func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
+	if j.Sink != nil {
+		return j.commit(ctx, b, res)
+	}
 	envs := make([]Envelope, 0, len(b.items))
 	for _, it := range b.items {
 		envs = append(envs, Envelope{Stream: j.Source.Stream(), ID: it.ID, DateModified: it.DateModified, Record: it.Record})

@@ -23,7 +23,7 @@ import (
 // processes (a sync and a webhook receiver) can share one file. A stream
 // Writer (stdout) has no ledger: across a crash it may repeat the last batch.
 type Writer struct {
-	db   *state.DB // nil for a stream writer
+	db   state.Store // nil for a stream writer
 	path string    // absolute path of the file; "" for a stream writer
 	f    *os.File
 	w    io.Writer // a stream writer's destination
@@ -57,7 +57,7 @@ func (e *OutputDamagedError) Unwrap() error { return ErrOutputDamaged }
 // must exist. A file that lost data already committed to it (removed, cut
 // short, replaced) is an *OutputDamagedError: checkpoints vouch for that data,
 // so writing on would skip records silently. RepairFile accepts such a file.
-func OpenFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
+func OpenFile(ctx context.Context, db state.Store, path string) (*Writer, error) {
 	return openFile(ctx, db, path, false)
 }
 
@@ -65,11 +65,11 @@ func OpenFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
 // is rebuilt from the lines the file holds and every checkpoint that vouched
 // for the file is forgotten, so the next sync into it re-reads from the
 // beginning and writes back only what is missing.
-func RepairFile(ctx context.Context, db *state.DB, path string) (*Writer, error) {
+func RepairFile(ctx context.Context, db state.Store, path string) (*Writer, error) {
 	return openFile(ctx, db, path, true)
 }
 
-func openFile(ctx context.Context, db *state.DB, path string, repair bool) (*Writer, error) {
+func openFile(ctx context.Context, db state.Store, path string, repair bool) (*Writer, error) {
 	if db == nil {
 		return nil, errors.New("syncer: a file output needs the state database for its ledger")
 	}

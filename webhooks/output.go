@@ -14,12 +14,12 @@ import (
 // restart. A file output (syncer.OpenFile) has its ledger already and needs
 // none. A crash between a write and the ledger's commit can repeat that one
 // batch: unlike a file, a stream cannot be read back to find what it holds.
-func StreamLedger(db *state.DB, name string, out Output) Output {
+func StreamLedger(db state.Store, name string, out Output) Output {
 	return &streamLedger{db: db, name: name, out: out}
 }
 
 type streamLedger struct {
-	db   *state.DB
+	db   state.Store
 	name string
 	out  Output
 }

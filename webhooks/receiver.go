@@ -34,7 +34,7 @@ type ReceiverConfig struct {
 	// and the secret header alone authenticates.
 	SigningKey []byte
 	// Inbox is where accepted events are stored before the answer.
-	Inbox *state.DB
+	Inbox state.Store
 	// Notify, when set, is called after new events are committed (wakes a Worker).
 	Notify func()
 	// Now is the clock for signature timestamps; default time.Now.

@@ -64,7 +64,7 @@ func ParseIncompletePolicy(s string) (IncompletePolicy, error) {
 // WorkerConfig configures a Worker.
 type WorkerConfig struct {
 	Connection string
-	Inbox      *state.DB
+	Inbox      state.Store
 	Fetcher    Fetcher
 	Output     Output
 	Incomplete IncompletePolicy // default IncompleteHold
