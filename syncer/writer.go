@@ -24,7 +24,7 @@ import (
 // Writer (stdout) has no ledger: across a crash it may repeat the last batch.
 type Writer struct {
 	db   state.Store // nil for a stream writer
-	path string    // absolute path of the file; "" for a stream writer
+	path string      // absolute path of the file; "" for a stream writer
 	f    *os.File
 	w    io.Writer // a stream writer's destination
 

@@ -25,11 +25,9 @@ func (a *app) configPath() (string, error) {
 	return filepath.Join(d, "bigc"), nil
 }
 
-// openState opens the embedded database in the configuration directory.
-func (a *app) openState(ctx context.Context) (*state.DB, error) {
-	dir, err := a.configPath()
-	if err != nil {
-		return nil, err
-	}
-	return state.Open(ctx, filepath.Join(dir, "state.db"))
+// openState opens the state of a command without a --state flag:
+// $BIGC_STATE_URL, else state.db in the configuration directory.
+func (a *app) openState(ctx context.Context) (state.Store, error) {
+	s, _, err := a.openStore(ctx, "")
+	return s, err
 }

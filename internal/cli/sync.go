@@ -43,6 +43,8 @@ type syncFlags struct {
 	tag               string
 	lag               time.Duration
 	workers           int
+	table             string
+	lease             leaseFlags
 }
 
 func (a *app) syncCmd() *cobra.Command {
@@ -85,7 +87,7 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 	f.guard.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", `output file, appended to ("-" for stdout; default bigc-sync/STREAM.jsonl in the current directory)`)
-	fl.StringVar(&f.statePath, "state", "", "state database holding the checkpoints (default state.db in the configuration directory)")
+	fl.StringVar(&f.statePath, "state", "", stateHelp)
 	fl.StringVar(&f.since, "since", "", "preview from this time (RFC 3339 or YYYY-MM-DD) instead of the checkpoint; moves no checkpoint unless --checkpoint names one")
 	fl.StringVar(&f.checkpoint, "checkpoint", "", "with --out -: keep a checkpoint under this name, so the next run with it continues")
 	fl.BoolVar(&f.full, "full", false, "re-read every record from the beginning (the output still gets each version once); repairs an output that lost records")
@@ -96,6 +98,8 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 	fl.StringVar(&f.tag, "tag", "", "orders only: mark each exported order with the order metafield NAMESPACE/KEY (idempotent; a write, so --yes on a production connection)")
 	fl.DurationVar(&f.lag, "lag", 2*time.Second, "safety lag taken off the store's clock for the window's upper bound")
 	fl.IntVar(&f.workers, "workers", 8, "records hydrated at once, and list pages read at once when the quota is large")
+	fl.StringVar(&f.table, "table", "", "with --out postgres://...: the table (default bigc_STREAM), created when missing")
+	f.lease.register(fl, "syncing the stream")
 	cmd.AddCommand(a.syncStatusCmd(), a.syncResetCmd())
 	return cmd
 }
@@ -248,25 +252,44 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	if !f.outChanged {
 		outName = filepath.Join("bigc-sync", stream+".jsonl")
 	}
-	if outName != "-" && f.outChanged {
+	toTable := state.IsPostgresURL(outName)
+	switch {
+	case f.table != "" && !toTable:
+		return badInputf("--table applies to --out postgres://... only")
+	case toTable && f.statePath != "":
+		return badInputf("--state with --out postgres://...: a table output keeps its checkpoints in its own database; drop --state")
+	case outName != "-" && f.outChanged && !toTable:
 		if err := checkOutputPath(outName); err != nil {
 			return err
 		}
 	}
-	db, statePath, err := a.openSyncState(ctx, f.statePath)
-	if err != nil {
+	var (
+		db        state.Store
+		statePath string
+		table     *state.Table
+		w         *syncer.Writer
+	)
+	if toTable {
+		var pg *state.Postgres
+		if pg, table, err = a.openSyncTable(ctx, stream, outName, f); err != nil {
+			return err
+		}
+		db, statePath = pg, pg.String()
+		outName = statePath // never the password, in messages and rerun commands
+	} else if db, statePath, err = a.openSyncState(ctx, f.statePath); err != nil {
 		return err
 	}
 	defer db.Close()
 
-	var w *syncer.Writer
-	if outName == "-" {
+	switch {
+	case toTable:
+	case outName == "-":
 		w = syncer.NewStreamWriter(a.stdout)
 		// A reader that goes away makes the next write fail with EPIPE
 		// (rather than killing bigc), so the run stops and says so.
 		stopPipe := catchSIGPIPE()
 		defer stopPipe()
-	} else {
+	default:
 		if w, err = a.openSyncOutput(ctx, db, stream, outName, f); err != nil {
 			return err
 		}
@@ -299,6 +322,31 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	if f.checkpoint != "" {
 		job.Destination = streamDestination(f.checkpoint)
 	}
+	var output string
+	if table != nil {
+		job.Sink = table
+		output = table.Destination() + " in " + statePath
+	} else {
+		output = outputName(w)
+	}
+	// runCtx also ends when the lease is lost: another process may be
+	// syncing the stream by then.
+	runCtx := ctx
+	if _, ok := job.CheckpointKey(); ok {
+		// One writer per stream, on any machine sharing the checkpoints.
+		run, release, err := a.takeLease(ctx, db, state.SyncLeaseName(tgt.Name, stream), "syncing "+tgt.Name+"/"+stream, f.lease)
+		if err != nil {
+			return err
+		}
+		defer release()
+		runCtx = run
+	}
+	leaseLost := func(err error) error {
+		if cause := context.Cause(runCtx); errors.Is(cause, state.ErrLeaseLost) && ctx.Err() == nil {
+			return cause
+		}
+		return err
+	}
 	if f.lag == 0 {
 		job.Lag = time.Nanosecond // Job treats 0 as "default"; a nanosecond is no lag at second granularity
 	}
@@ -311,28 +359,28 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	prog := newSyncProgress(a.stderr, tgt.Client)
 	job.Progress = prog.update
 	rep := &syncReport{a: a, stream: stream, job: job, tagger: tagger, tag: f.tag, statePath: statePath,
-		rerun: syncTargetFlags(&f.target), out: outName}
+		rerun: syncTargetFlags(&f.target), out: outName, output: output}
 
 	if !f.follow {
-		res, err := job.Run(ctx)
+		res, err := job.Run(runCtx)
 		prog.stop()
-		return rep.finish(ctx, res, err)
+		return rep.finish(ctx, res, leaseLost(err))
 	}
 	// A failed run is reported and retried; an interrupt ends --follow cleanly.
-	err = job.Follow(ctx, f.every, func(res syncer.Result, err error) {
+	err = job.Follow(runCtx, f.every, func(res syncer.Result, err error) {
 		prog.stop()
-		_ = rep.finish(ctx, res, err)
+		_ = rep.finish(ctx, res, leaseLost(err))
 		prog.reset()
 	})
 	if err != nil {
 		return badInput(err)
 	}
-	return nil
+	return leaseLost(nil)
 }
 
 // openSyncOutput opens a file output; with --full it accepts a file that lost
 // records, which the full re-read writes back.
-func (a *app) openSyncOutput(ctx context.Context, db *state.DB, stream, outName string, f *syncFlags) (*syncer.Writer, error) {
+func (a *app) openSyncOutput(ctx context.Context, db state.Store, stream, outName string, f *syncFlags) (*syncer.Writer, error) {
 	if !f.outChanged {
 		if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
 			return nil, badInputf("output directory %s: %v", filepath.Dir(outName), err)
@@ -364,7 +412,8 @@ type syncReport struct {
 	tag       string
 	statePath string
 	rerun     string // the target flags the user gave
-	out       string // --out as given
+	out       string // --out as given (a URL without its password)
+	output    string // where the records went, for messages
 }
 
 func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) error {
@@ -412,15 +461,15 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 		from = res.From.String()
 	}
 	msg := fmt.Sprintf("%s, %.1fs, window %s .. %s; output %s; %s",
-		written, res.Elapsed.Seconds(), from, res.To.Format(time.RFC3339), outputName(r.job.Writer), where)
+		written, res.Elapsed.Seconds(), from, res.To.Format(time.RFC3339), r.output, where)
 	fmt.Fprintf(a.stderr, "bigc sync %s: %s\n", stream, msg)
-	if r.job.Writer.Path() == "" {
+	if r.job.Sink == nil && r.job.Writer.Path() == "" {
 		return nil // stdout carries the records
 	}
 	sum := syncSummary{
 		Stream: stream, Connection: r.job.Connection, Records: res.Records, Duplicates: res.Duplicates, Pages: res.Pages,
 		Seconds: res.Elapsed.Seconds(), WindowFrom: rfc3339OrNull(res.From.DateModified), WindowTo: res.To.Format(time.RFC3339),
-		Output: r.job.Writer.Path(), State: r.statePath, Checkpoint: cp, Message: msg,
+		Output: r.output, State: r.statePath, Checkpoint: cp, Message: msg,
 	}
 	if r.tagger != nil {
 		created, already := r.tagger.Counts()
@@ -441,25 +490,10 @@ func (r *syncReport) loadCursor(ctx context.Context, key state.CheckpointKey) (s
 	return c, err == nil, err
 }
 
-// openSyncState opens --state PATH, or the configuration directory's state
-// database, and returns it with its path for the summary.
-func (a *app) openSyncState(ctx context.Context, path string) (*state.DB, string, error) {
-	if path == "" {
-		dir, err := a.configPath()
-		if err != nil {
-			return nil, "", err
-		}
-		path = filepath.Join(dir, "state.db")
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, "", badInputf("--state %q: %v", path, err)
-	}
-	db, err := state.Open(ctx, abs)
-	if err != nil {
-		return nil, "", err
-	}
-	return db, abs, nil
+// openSyncState opens the state (see openStore) and returns it with its name
+// for the summary.
+func (a *app) openSyncState(ctx context.Context, path string) (state.Store, string, error) {
+	return a.openStore(ctx, path)
 }
 
 // syncProgress draws a live status line on a terminal; elsewhere it stays

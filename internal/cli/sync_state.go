@@ -51,13 +51,13 @@ func (a *app) syncStatusCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&statePath, "state", "", "state database (default state.db in the configuration directory)")
+	cmd.Flags().StringVar(&statePath, "state", "", stateHelp)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	return cmd
 }
 
 // checkpointList reads every checkpoint for printing.
-func checkpointList(ctx context.Context, db *state.DB) ([]*checkpointJSON, error) {
+func checkpointList(ctx context.Context, db state.Store) ([]*checkpointJSON, error) {
 	saved, err := db.Checkpoints(ctx)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ it is; the next sync re-reads the store and writes only what it lacks.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&statePath, "state", "", "state database (default state.db in the configuration directory)")
+	fl.StringVar(&statePath, "state", "", stateHelp)
 	fl.StringVar(&connection, "connection", "", "the connection whose checkpoint to forget")
 	fl.BoolVar(&sandbox, "sandbox", false, "the embedded sandbox's checkpoint")
 	fl.StringVar(&out, "out", "", "the output file the checkpoint belongs to (default bigc-sync/STREAM.jsonl)")

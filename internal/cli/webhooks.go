@@ -335,7 +335,7 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 // listenOutput opens where listen writes records: the --out file, whose own
 // ledger keeps each version once, or stdout with a ledger in the state
 // database.
-func (a *app) listenOutput(ctx context.Context, db *state.DB, out, connection string) (*syncer.Writer, webhooks.Output, error) {
+func (a *app) listenOutput(ctx context.Context, db state.Store, out, connection string) (*syncer.Writer, webhooks.Output, error) {
 	if out != "" {
 		w, err := syncer.OpenFile(ctx, db, out)
 		return w, w, err

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bigc-dev/bigc/internal/testservices"
+	"github.com/bigc-dev/bigc/tools"
+)
+
+// pgCount counts the rows of a table in the database at url.
+func pgCount(t *testing.T, url, table string) int {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+type syncSummaryOut struct {
+	Records    int    `json:"records"`
+	Duplicates int    `json:"duplicates"`
+	Output     string `json:"output"`
+	State      string `json:"state"`
+}
+
+// TestSyncToPostgresTable: --out postgres://... writes one row per record
+// into bigc_STREAM (or --table), with its checkpoint beside it: a second run
+// finds nothing new, and status lists the checkpoint from that database.
+func TestSyncToPostgresTable(t *testing.T) {
+	t.Parallel()
+	url := testservices.PostgresURL(t)
+	sb := startSandbox(t)
+	b := newBin(t)
+	b.saveConnection(sb, "shop")
+	first := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "orders", "--connection", "shop", "--out", url, "--lag", "0s"))
+	if first.Records != 5 || pgCount(t, url, "bigc_orders") != 5 {
+		t.Fatalf("first run: %+v, %d rows; want the sandbox's 5 orders", first, pgCount(t, url, "bigc_orders"))
+	}
+	if !strings.Contains(first.Output, "table bigc_orders") {
+		t.Errorf("output = %q, want it to name the table", first.Output)
+	}
+	again := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "orders", "--connection", "shop", "--out", url, "--lag", "0s"))
+	if again.Records != 0 || pgCount(t, url, "bigc_orders") != 5 {
+		t.Errorf("second run: %+v; want nothing new", again)
+	}
+	b.mustRun("", "sync", "customers", "--connection", "shop", "--out", url, "--table", "shop_customers")
+	if n := pgCount(t, url, "shop_customers"); n != 5 {
+		t.Errorf("--table shop_customers holds %d rows, want 5", n)
+	}
+	status := b.mustRun("", "sync", "status", "--state", url)
+	if !strings.Contains(status, "table bigc_orders") || !strings.Contains(status, "table shop_customers") {
+		t.Errorf("sync status --state URL:\n%s", status)
+	}
+	b.wantExit(2, tools.CategoryBadInput, "", "sync", "orders", "--connection", "shop", "--out", url, "--table", "bad name")
+	b.wantExit(2, tools.CategoryBadInput, "", "sync", "orders", "--connection", "shop", "--out", url, "--state", url)
+	b.wantExit(2, tools.CategoryBadInput, "", "sync", "orders", "--connection", "shop", "--table", "x")
+}
+
+// TestSyncLeaseOneWriter: while one sync of a stream runs, another exits 5
+// naming it; with --wait it waits, and when the holder is SIGKILLed it takes
+// over once the lease runs out and resumes from the checkpoint.
+func TestSyncLeaseOneWriter(t *testing.T) {
+	t.Parallel()
+	url := testservices.PostgresURL(t)
+	sb := startSandbox(t)
+	b := newBin(t)
+	b.saveConnection(sb, "shop")
+	b.env = append(b.env, "BIGC_STATE_URL="+url)
+	out := t.TempDir() + "/orders.jsonl"
+	holder := exec.Command(bigcBin, "--config", b.cfg, "sync", "orders", "--connection", "shop", "--out", out,
+		"--follow", "--every", "1h", "--lease-timeout", "2s", "--lag", "0s")
+	holder.Env = append(os.Environ(), b.env...)
+	stderr := &lockedBuffer{}
+	holder.Stderr = stderr
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+	waitForWebhook(t, "the first sync to finish its first run", func() bool { return strings.Contains(stderr.String(), "records written") })
+
+	r := b.wantExit(5, tools.CategoryConflict, "", "sync", "orders", "--connection", "shop", "--out", out)
+	if !strings.Contains(r.stderr, "pid "+strconv.Itoa(holder.Process.Pid)) || !strings.Contains(r.stderr, "--wait") {
+		t.Errorf("the refused sync does not name the holder (pid %d) and --wait:\n%s", holder.Process.Pid, r.stderr)
+	}
+	// Another stream is not held.
+	b.mustRun("", "sync", "products", "--connection", "shop", "--out", t.TempDir()+"/products.jsonl")
+
+	createSandboxOrder(t, sb.URL)
+	holder.Process.Kill() // SIGKILL: no release; the lease runs out after 2s
+	holder.Wait()
+	start := time.Now()
+	sum := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "orders", "--connection", "shop", "--out", out, "--wait", "--lag", "0s"))
+	if sum.Records != 1 || sum.Duplicates != 0 {
+		t.Errorf("the run after the takeover: %+v; want only the new order", sum)
+	}
+	counts := outputCounts(t, out)
+	if len(counts) != 6 {
+		t.Errorf("output holds %d orders, want 6", len(counts))
+	}
+	t.Logf("took over %s after the SIGKILL", time.Since(start).Round(100*time.Millisecond))
+}
