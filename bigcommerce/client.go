@@ -44,6 +44,8 @@ type Client struct {
 	// retryBase is the first backoff step after a 5xx or network failure; tests
 	// in this package shorten it.
 	retryBase time.Duration
+	// retryNotify, when set, hears of every retry (WithRetryNotify).
+	retryNotify func(RetryEvent)
 
 	Products   *ProductsService
 	Variants   *VariantsService

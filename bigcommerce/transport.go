@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -27,7 +28,50 @@ const (
 	maxBackoff = 30 * time.Second
 	// max429Backoff caps the wait after a 429 that carries no rate-limit headers.
 	max429Backoff = 60 * time.Second
+	// maxQuickRetries bounds the retries after a refused connection or a
+	// name that does not resolve: a stopped store or a mistyped host does
+	// not come back within a backoff, and the user should hear so at once.
+	maxQuickRetries = 2
+	// maxQuickBackoff caps the wait before each of those retries.
+	maxQuickBackoff = time.Second
 )
+
+// RetryEvent is a retry the client is about to make, for WithRetryNotify.
+type RetryEvent struct {
+	Method string
+	Path   string // the API path, e.g. /v2/orders
+	// Attempt is the attempt that failed (1-based); MaxAttempts how many
+	// are allowed in all for this failure.
+	Attempt, MaxAttempts int
+	Wait                 time.Duration // before the next attempt
+	Status               int           // the answer's status, or 0 when none arrived
+	// Reason is the failure in a few words: "503 Service Unavailable",
+	// "connection refused".
+	Reason string
+}
+
+// WithRetryNotify calls fn before every retry (after a 429, a retryable 5xx
+// or a network failure), from the goroutine making the request, so that a
+// program can tell its user what it is waiting for. fn must return quickly.
+func WithRetryNotify(fn func(RetryEvent)) Option {
+	return func(c *Client) error {
+		c.retryNotify = fn
+		return nil
+	}
+}
+
+// notifyRetry reports a retry to the WithRetryNotify callback, if any.
+func (c *Client) notifyRetry(method, path string, e *APIError, attempt, maxAttempts int, wait time.Duration) {
+	if c.retryNotify == nil {
+		return
+	}
+	reason := scrub(e.reason(), c.token)
+	if e.Status != 0 {
+		reason = fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	}
+	c.retryNotify(RetryEvent{Method: method, Path: path, Attempt: attempt, MaxAttempts: maxAttempts,
+		Wait: wait, Status: e.Status, Reason: reason})
+}
 
 // do sends r through the store's governor, retries what is safe to retry, and
 // decodes the JSON answer into out (which may be nil). For V3, out is usually a
@@ -95,6 +139,13 @@ func (c *Client) send(ctx context.Context, method, version, path string, q url.V
 		if !out.retry || attempt > c.maxRetries {
 			return out.res, nil, last
 		}
+		maxAttempts := c.maxRetries + 1
+		if out.quick {
+			maxAttempts = min(maxAttempts, maxQuickRetries+1)
+			if attempt >= maxAttempts {
+				return out.res, nil, last
+			}
+		}
 		wait := out.wait
 		if out.governed {
 			// A 429: hold back every request of the store, not just this one.
@@ -103,14 +154,20 @@ func (c *Client) send(ctx context.Context, method, version, path string, q url.V
 			}
 			wait += jitter(max(wait/10, 10*time.Millisecond))
 			c.gov.pause(time.Now().Add(wait))
+			c.notifyRetry(method, shownPath, last, attempt, maxAttempts, wait)
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "bigcommerce: rate limited; waiting",
 				slog.String("method", method), slog.String("path", shownPath),
 				slog.Int("attempt", attempt), slog.Duration("wait", wait))
 			continue // the governor does the waiting
 		}
 		if wait == 0 {
-			wait = backoff(c.retryBase, attempt, maxBackoff)
+			limit := maxBackoff
+			if out.quick {
+				limit = maxQuickBackoff
+			}
+			wait = backoff(c.retryBase, attempt, limit)
 		}
+		c.notifyRetry(method, shownPath, last, attempt, maxAttempts, wait)
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "bigcommerce: retrying",
 			slog.String("method", method), slog.String("path", shownPath),
 			slog.Int("status", last.Status), slog.Int("attempt", attempt),
@@ -132,6 +189,9 @@ type attemptResult struct {
 	ctxErr bool          // the context ended: stop now
 	// governed: the governor's pause does the waiting (after a 429).
 	governed bool
+	// quick: the connection was refused or the host did not resolve, which
+	// gets only maxQuickRetries quick retries.
+	quick bool
 }
 
 // attempt sends the request once. shownPath is the API path for errors and logs;
@@ -182,7 +242,9 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 		if post && !isDialError(err) {
 			return fail(0, "the connection failed after the request may have been sent", cause, ErrOutcomeUnknown, false)
 		}
-		return fail(0, "", cause, ErrUpstream, !isPermanentNetError(err))
+		r := fail(0, "", cause, ErrUpstream, !isPermanentNetError(err))
+		r.quick = isRefusedOrUnresolved(err)
+		return r
 	}
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	resp.Body.Close()
@@ -318,6 +380,13 @@ func isDialError(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
+}
+
+// isRefusedOrUnresolved reports a refused connection (nothing listens at
+// the address) or a host name that does not resolve.
+func isRefusedOrUnresolved(err error) bool {
+	var dns *net.DNSError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns)
 }
 
 // isPermanentNetError reports failures that retrying will not fix.

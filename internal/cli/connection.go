@@ -141,7 +141,7 @@ const verifyMaxRetries = 2
 
 // verifyConnection runs the lightweight credential check and records what it found in c.
 func (a *app) verifyConnection(cmd *cobra.Command, c *connections.Connection) (*connections.Check, error) {
-	opts, err := (&targetFlags{}).clientOptions()
+	opts, err := (&targetFlags{retryNotify: a.retryNotice()}).clientOptions()
 	if err != nil {
 		return nil, err
 	}

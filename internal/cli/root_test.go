@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 )
@@ -81,5 +83,20 @@ func TestAddressInUse(t *testing.T) {
 	r := runBigc(t, t.TempDir(), "", "sandbox", "serve", "--addr", l.Addr().String())
 	if r.code != exitBadInput || !strings.Contains(r.stderr, l.Addr().String()) {
 		t.Errorf("exit %d, stderr %q; want 2 naming %s", r.code, r.stderr, l.Addr())
+	}
+}
+
+// TestRetryNotice is the line a terminal shows for each retry.
+func TestRetryNotice(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	notice := retryNoticeTo(&b, "")
+	notice(bigcommerce.RetryEvent{Method: "GET", Path: "/v2/orders", Attempt: 2, MaxAttempts: 10, Wait: 4 * time.Second,
+		Status: 503, Reason: "503 Service Unavailable"})
+	if want := "bigc: retrying in 4.0 s (3/10): 503 Service Unavailable (GET /v2/orders)\n"; b.String() != want {
+		t.Errorf("notice = %q, want %q", b.String(), want)
+	}
+	if (&app{stderr: &b}).retryNotice() != nil {
+		t.Error("retries are reported to a stderr that is not a terminal")
 	}
 }

@@ -3,11 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/internal/connections"
@@ -22,6 +26,9 @@ type targetFlags struct {
 	// concurrency, when set by a command, caps the requests in flight to
 	// the store (bigcommerce.WithConcurrency); zero keeps the client's default.
 	concurrency int
+	// retryNotify, when set, hears of the client's retries
+	// (bigcommerce.WithRetryNotify); openTarget sets it.
+	retryNotify func(bigcommerce.RetryEvent)
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
@@ -49,6 +56,9 @@ var sandboxOptions = sandbox.Options{Seed: 1, Live: 0.2}
 // --sandbox must be given, except that with neither, a sole saved connection
 // is used.
 func (a *app) openTarget(ctx context.Context, f *targetFlags) (*target, error) {
+	if f.retryNotify == nil {
+		f.retryNotify = a.retryNotice()
+	}
 	switch {
 	case f.connection != "" && f.sandbox:
 		return nil, badInputf("--connection and --sandbox both given: pass one of them")
@@ -137,6 +147,9 @@ func (f *targetFlags) clientOptions() ([]bigcommerce.Option, error) {
 	if f.concurrency > 0 {
 		opts = append(opts, bigcommerce.WithConcurrency(f.concurrency))
 	}
+	if f.retryNotify != nil {
+		opts = append(opts, bigcommerce.WithRetryNotify(f.retryNotify))
+	}
 	if v := os.Getenv(maxRetriesEnv); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 100 {
@@ -145,4 +158,30 @@ func (f *targetFlags) clientOptions() ([]bigcommerce.Option, error) {
 		opts = append(opts, bigcommerce.WithMaxRetries(n))
 	}
 	return opts, nil
+}
+
+// retryNotice returns what reports the client's retries on stderr when it is
+// a terminal, so that a person waiting sees why; nil otherwise (a script
+// reads the final outcome).
+func (a *app) retryNotice() func(bigcommerce.RetryEvent) {
+	f, ok := a.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return retryNoticeTo(a.stderr, "\r\x1b[K") // clears a progress line first
+}
+
+// retryNoticeTo writes each retry as one line to w, after prefix:
+// "bigc: retrying in 4 s (3/10): 503 Service Unavailable (GET /v2/orders)".
+func retryNoticeTo(w io.Writer, prefix string) func(bigcommerce.RetryEvent) {
+	var mu sync.Mutex
+	return func(e bigcommerce.RetryEvent) {
+		wait := fmt.Sprintf("%.1f s", e.Wait.Seconds())
+		if e.Wait >= 10*time.Second {
+			wait = fmt.Sprintf("%.0f s", e.Wait.Seconds())
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%sbigc: retrying in %s (%d/%d): %s (%s %s)\n", prefix, wait, e.Attempt+1, e.MaxAttempts, e.Reason, e.Method, e.Path)
+	}
 }
