@@ -135,24 +135,16 @@ func (s *Store) createChannel(c *call) {
 	c.v3Data(http.StatusOK, ch)
 }
 
-func (c *call) channelOr404() *channel {
-	ch := c.s.chn.get(c.id(0))
-	if ch == nil {
-		c.notFound()
-	}
-	return ch
-}
-
 // getChannel serves GET /v3/channels/{id}.
 func (s *Store) getChannel(c *call) {
-	if ch := c.channelOr404(); ch != nil {
+	if ch := recordOr404(c, &s.chn); ch != nil {
 		c.v3Data(http.StatusOK, ch)
 	}
 }
 
 // updateChannel serves PUT /v3/channels/{id}.
 func (s *Store) updateChannel(c *call) {
-	ch := c.channelOr404()
+	ch := recordOr404(c, &s.chn)
 	var in channelInput
 	if ch == nil || !c.decode(&in) {
 		return

@@ -109,17 +109,9 @@ func (s *Store) countCoupons(c *call) {
 	}
 }
 
-func (c *call) couponOr404() *coupon {
-	cp := c.s.cpn.get(c.id(0))
-	if cp == nil {
-		c.notFound()
-	}
-	return cp
-}
-
 // getCoupon serves GET /v2/coupons/{id}.
 func (s *Store) getCoupon(c *call) {
-	if cp := c.couponOr404(); cp != nil {
+	if cp := recordOr404(c, &s.cpn); cp != nil {
 		c.json(http.StatusOK, s.couponViews([]*coupon{cp})[0])
 	}
 }
@@ -202,7 +194,7 @@ func (s *Store) createCoupon(c *call) {
 
 // updateCoupon serves PUT /v2/coupons/{id}.
 func (s *Store) updateCoupon(c *call) {
-	cp := c.couponOr404()
+	cp := recordOr404(c, &s.cpn)
 	var in couponInput
 	if cp == nil || !c.decode(&in) || !c.writeErr(s.checkCoupon(&in, cp.ID, false)) {
 		return
@@ -214,7 +206,7 @@ func (s *Store) updateCoupon(c *call) {
 // deleteCoupon serves DELETE /v2/coupons/{id} (204); orders keep the
 // coupon lines they were placed with.
 func (s *Store) deleteCoupon(c *call) {
-	if cp := c.couponOr404(); cp != nil {
+	if cp := recordOr404(c, &s.cpn); cp != nil {
 		s.cpn.remove(cp.ID)
 		c.noContent()
 	}

@@ -73,17 +73,9 @@ func (s *Store) countCustomerGroups(c *call) {
 	}
 }
 
-func (c *call) groupOr404() *customerGroup {
-	g := c.s.grp.get(c.id(0))
-	if g == nil {
-		c.notFound()
-	}
-	return g
-}
-
 // getCustomerGroup serves GET /v2/customer_groups/{id}.
 func (s *Store) getCustomerGroup(c *call) {
-	if g := c.groupOr404(); g != nil {
+	if g := recordOr404(c, &s.grp); g != nil {
 		c.json(http.StatusOK, g)
 	}
 }
@@ -145,7 +137,7 @@ func (s *Store) createCustomerGroup(c *call) {
 
 // updateCustomerGroup serves PUT /v2/customer_groups/{id}.
 func (s *Store) updateCustomerGroup(c *call) {
-	g := c.groupOr404()
+	g := recordOr404(c, &s.grp)
 	var in customerGroupInput
 	if g == nil || !c.decode(&in) || !c.writeErr(s.checkGroup(&in, g.ID, false)) {
 		return
@@ -158,7 +150,7 @@ func (s *Store) updateCustomerGroup(c *call) {
 // deleteCustomerGroup serves DELETE /v2/customer_groups/{id} (204); its
 // customers are left in no group.
 func (s *Store) deleteCustomerGroup(c *call) {
-	g := c.groupOr404()
+	g := recordOr404(c, &s.grp)
 	if g == nil {
 		return
 	}

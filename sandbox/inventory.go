@@ -629,14 +629,13 @@ type locationInput struct {
 
 // checkLocation validates one location of a create (create true) or update
 // body; codes are unique across locations.
-func (s *Store) checkLocation(in *locationInput, i int, create bool, codes map[string]int) map[string]string {
-	errs := map[string]string{}
+func (s *Store) checkLocation(in *locationInput, i int, create bool, codes map[string]int, errs map[string]string) {
 	f := func(name string) string { return fmt.Sprintf("%d.%s", i, name) }
 	self := 0
 	if !create {
 		if in.ID == nil || s.inv.locations[*in.ID] == nil {
 			errs[f("id")] = "The field 'id' must name an existing location."
-			return errs
+			return
 		}
 		self = *in.ID
 	}
@@ -666,7 +665,6 @@ func (s *Store) checkLocation(in *locationInput, i int, create bool, codes map[s
 	if !create && self == defaultLocationID && in.Enabled != nil && !*in.Enabled {
 		errs[f("enabled")] = "The default location cannot be disabled."
 	}
-	return errs
 }
 
 func (s *Store) locationCodes() map[string]int {
@@ -692,25 +690,33 @@ func applyLocation(l *location, in *locationInput) {
 	}
 }
 
-// createLocations serves POST /v3/inventory/locations: an array of
-// locations, all checked before any is made; the answer is a transaction
-// id, as on BigCommerce (list the locations to learn the new ids).
-func (s *Store) createLocations(c *call) {
+// decodeLocations reads a create or update body (an array of locations)
+// and checks every location before anything changes, answering 422 itself.
+func (s *Store) decodeLocations(c *call, create bool) ([]locationInput, bool) {
 	var in []locationInput
 	if !c.decode(&in) {
-		return
+		return nil, false
 	}
 	errs, codes := map[string]string{}, s.locationCodes()
 	for i := range in {
-		for k, v := range s.checkLocation(&in[i], i, true, codes) {
-			errs[k] = v
-		}
+		s.checkLocation(&in[i], i, create, codes, errs)
 	}
 	if len(in) == 0 {
 		errs["locations"] = "Give at least one location."
 	}
 	if len(errs) > 0 {
 		c.invalid("Locations are not valid", errs)
+		return nil, false
+	}
+	return in, true
+}
+
+// createLocations serves POST /v3/inventory/locations: an array of
+// locations, all checked before any is made; the answer is a transaction
+// id, as on BigCommerce (list the locations to learn the new ids).
+func (s *Store) createLocations(c *call) {
+	in, ok := s.decodeLocations(c, true)
+	if !ok {
 		return
 	}
 	now := isoTime(c.now.Unix())
@@ -729,18 +735,8 @@ func (s *Store) createLocations(c *call) {
 
 // updateLocations serves PUT /v3/inventory/locations.
 func (s *Store) updateLocations(c *call) {
-	var in []locationInput
-	if !c.decode(&in) {
-		return
-	}
-	errs, codes := map[string]string{}, s.locationCodes()
-	for i := range in {
-		for k, v := range s.checkLocation(&in[i], i, false, codes) {
-			errs[k] = v
-		}
-	}
-	if len(errs) > 0 {
-		c.invalid("Locations are not valid", errs)
+	in, ok := s.decodeLocations(c, false)
+	if !ok {
 		return
 	}
 	for i := range in {

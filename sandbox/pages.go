@@ -272,9 +272,8 @@ func (s *Store) updatePages(c *call) {
 
 // updatePage serves PUT /v3/content/pages/{id}.
 func (s *Store) updatePage(c *call) {
-	p := s.pgs.get(c.id(0))
+	p := recordOr404(c, &s.pgs)
 	if p == nil {
-		c.notFound()
 		return
 	}
 	var in pageInput
@@ -320,8 +319,7 @@ func (s *Store) deletePages(c *call) {
 
 // deletePage serves DELETE /v3/content/pages/{id} (204).
 func (s *Store) deletePage(c *call) {
-	if s.pgs.get(c.id(0)) == nil {
-		c.notFound()
+	if recordOr404(c, &s.pgs) == nil {
 		return
 	}
 	s.pgs.remove(c.id(0))

@@ -42,3 +42,13 @@ func (b *recordBook[T]) list(keep func(*T) bool) []*T {
 	}
 	return out
 }
+
+// recordOr404 is the record of b the path's first {id} names, or nil after
+// answering 404.
+func recordOr404[T any](c *call, b *recordBook[T]) *T {
+	r := b.get(c.id(0))
+	if r == nil {
+		c.notFound()
+	}
+	return r
+}
