@@ -29,7 +29,8 @@
 // /hooks; /inventory/adjustments/absolute and /relative (at most 2,000
 // items, all checked before any applies; 413 above), /inventory/items,
 // /inventory/locations (list, create, update, delete) and
-// /inventory/locations/{id}/items (levels and settings per location: the
+// /inventory/locations/{id}/items (up to 1,000 items a page; levels and
+// settings per location: the
 // catalog's inventory_level is the total over the locations, and an order
 // takes stock from the default location first); /carts (create, get,
 // delete), /carts/{id}/items (add) and /carts/{id}/items/{id} (change,

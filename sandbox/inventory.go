@@ -23,6 +23,19 @@ import (
 // defaultLocationID is the location every store has and cannot delete.
 const defaultLocationID = 1
 
+// maxItemsPage is the Inventory API's documented limit of items a page of
+// the items lists, above the catalog's 250.
+const maxItemsPage = 1000
+
+// itemsPaging is paging with the items lists' larger limit.
+func (c *call) itemsPaging() page {
+	p := c.paging()
+	if n, err := strconv.Atoi(c.q.Get("limit")); err == nil && n > maxLimit && n <= maxItemsPage {
+		p.limit, c.overLimit = n, 0
+	}
+	return p
+}
+
 // maxAdjustmentItems is the documented limit of items in one adjustment
 // or settings payload.
 const maxAdjustmentItems = 2000
@@ -468,7 +481,7 @@ func (s *Store) listInventoryItems(c *call) {
 		return
 	}
 	items := s.matchingItems(f)
-	pg := c.paging()
+	pg := c.itemsPaging()
 	lo, hi := pg.window(len(items))
 	out := make([]itemAnswer, 0, hi-lo)
 	for _, it := range items[lo:hi] {
@@ -502,7 +515,7 @@ func (s *Store) listLocationItems(c *call) {
 		return
 	}
 	items := s.matchingItems(f)
-	pg := c.paging()
+	pg := c.itemsPaging()
 	lo, hi := pg.window(len(items))
 	out := make([]locationItemAnswer, 0, hi-lo)
 	for _, it := range items[lo:hi] {

@@ -199,6 +199,18 @@ func TestLocationsAndItemsPerLocation(t *testing.T) {
 	}
 }
 
+func TestInventoryItemsPageUpTo1000(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 300, Orders: 1})
+	all := must[envelope[[]inventoryItemJSON]](t, c.get("/v3/inventory/items?limit=1000"), 200)
+	if all.Meta.Pagination.PerPage != 1000 || len(all.Data) != all.Meta.Pagination.Total || len(all.Data) <= 250 {
+		t.Errorf("limit=1000: %d items of %d, per_page %d", len(all.Data), all.Meta.Pagination.Total, all.Meta.Pagination.PerPage)
+	}
+	if r := c.get("/v3/inventory/items?limit=1001"); r.status != 413 {
+		t.Errorf("limit=1001 = %d, want 413", r.status)
+	}
+}
+
 func TestInventoryEndpointsTakeFaults(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, Options{Products: 5, Orders: 1, Faults: Faults{ServerErrors: map[int]float64{503: 1}}})
