@@ -30,9 +30,9 @@
 // items, all checked before any applies; 413 above), /inventory/items,
 // /inventory/locations (list, create, update, delete) and
 // /inventory/locations/{id}/items (up to 1,000 items a page; levels and
-// settings per location: the
-// catalog's inventory_level is the total over the locations, and an order
-// takes stock from the default location first); /carts (create, get,
+// settings per location: the catalog's inventory_level is the total over
+// the locations, and an order takes stock from the default location
+// first); /carts (create, get,
 // delete), /carts/{id}/items (add) and /carts/{id}/items/{id} (change,
 // remove; the last line removed deletes the cart), with UUID ids, the
 // same product added again joining its line, 409 on a stale version, 422
