@@ -420,59 +420,6 @@ func TestFieldsTrimItems(t *testing.T) {
 	}
 }
 
-func TestShopperTextIsCleaned(t *testing.T) {
-	t.Parallel()
-	w := newWorld()
-	w.note = "Hello\u200b\u202eworld\x00\x1b[31m\ufeff\u0085 ok\n\tend\U000E0041"
-	s := newTestServer(t, w, Options{})
-	cs := connect(t, s, nil, nil)
-	res := call(t, cs, "list-things", nil)
-	note := structured(t, res)["items"].([]any)[0].(map[string]any)["note"]
-	if want := "Helloworld[31m ok\n\tend"; note != want {
-		t.Errorf("note = %q, want %q", note, want)
-	}
-	if strings.ContainsAny(text(res), "\u200b\u202e\ufeff") {
-		t.Errorf("text copy still holds invisible characters: %q", text(res))
-	}
-}
-
-func TestCleanText(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"plain text", "plain text"},
-		{"keeps\nnew lines\tand tabs", "keeps\nnew lines\tand tabs"},
-		{"drops\r\nCR", "drops\nCR"},
-		{"zero\u200bwidth\u200c\u200d\u2060", "zerowidth"},
-		{"bidi \u202aa\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f", "bidi a"},
-		{"\ufeffBOM", "BOM"},
-		{"C1\u0080\u009f and DEL\x7f", "C1 and DEL"},
-		{"tags\U000E0001\U000E0049\U000E007F", "tags"},
-		{"bad utf8 \xff", "bad utf8 \ufffd"},
-		{"émoji 👍 and 日本", "émoji 👍 and 日本"},
-	}
-	for _, tt := range tests {
-		if got := cleanText(tt.in); got != tt.want {
-			t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func FuzzCleanText(f *testing.F) {
-	f.Add("Hello\u200bworld\x00")
-	f.Add("\xff\xfe")
-	f.Fuzz(func(t *testing.T, s string) {
-		got := cleanText(s)
-		for _, r := range got {
-			if dropRune(r) {
-				t.Fatalf("cleanText(%q) kept %U", s, r)
-			}
-		}
-		if cleanText(got) != got {
-			t.Fatalf("cleanText is not idempotent on %q", s)
-		}
-	})
-}
-
 func TestAnswersAreCutToBudget(t *testing.T) {
 	t.Parallel()
 	w := newWorld()

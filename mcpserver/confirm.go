@@ -288,7 +288,6 @@ func (s *Server) confirm(ctx context.Context, req *mcp.CallToolRequest, st *serv
 	if err != nil {
 		return errorResult(bodyOf(tools.AsError(err))), false
 	}
-	preview = cleanText(preview)
 	answers := confirmAnswers(name, args, preview)
 	c := claim{Tool: name, Connection: env.Connection, Input: inputDigest(canonical)}
 	if elicit {

@@ -30,19 +30,9 @@ func errorCategories() []tools.Category {
 func bodyOf(e *tools.Error) errorBody { return *e }
 
 // errorResult is a failed call as a tool result: isError, the error object
-// as structured content, and a sentence a model can act on as text. Messages
-// may quote what shoppers wrote, so they are cleaned like any answer.
+// as structured content, and a sentence a model can act on as text. A tool's
+// errors come cleaned of hidden characters (tools.CleanText) from Tool.Run.
 func errorResult(e errorBody) *mcp.CallToolResult {
-	e.Message = cleanText(e.Message)
-	e.Field = cleanText(e.Field)
-	e.Next = cleanText(e.Next)
-	if e.Fields != nil {
-		fields := make(map[string]string, len(e.Fields))
-		for k, m := range e.Fields {
-			fields[k] = cleanText(m)
-		}
-		e.Fields = fields
-	}
 	if e.Category == "" {
 		e.Category = tools.CategoryInternal
 	}

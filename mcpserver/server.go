@@ -507,10 +507,8 @@ func (s *Server) answer(st *servedTool, out any, fields []string, args map[strin
 	if st.list != nil && fields != nil {
 		st.list.trimItems(obj, fields)
 	}
-	// Cleaning only removes characters, so the answer is cut first and only
-	// what is sent is cleaned.
+	// The answer comes cleaned of hidden characters from Tool.Run.
 	f := fit(obj, s.maxAnswer-answerReserve)
-	cleanValue(obj)
 	if note := f.note(obj, s.maxAnswer, st, args); note != "" {
 		obj[outNote] = note
 	}

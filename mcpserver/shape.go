@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // toGeneric turns a tool's typed output into plain JSON values (maps, slices,
@@ -38,62 +36,6 @@ func compactJSON(v any) string {
 		return "{}"
 	}
 	return strings.TrimSuffix(buf.String(), "\n")
-}
-
-// cleanText removes the characters a shopper could use to hide or disguise
-// text from a person reading it: C0 and C1 control characters other than
-// newline and tab, DEL, and Unicode format characters (zero-width spaces and
-// joiners, bidirectional overrides and isolates, the byte order mark, tag
-// characters). Invalid UTF-8 becomes U+FFFD. Text that needs no change is
-// returned as is, without allocating.
-func cleanText(s string) string {
-	clean := true
-	for _, r := range s {
-		if dropRune(r) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if !dropRune(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func dropRune(r rune) bool {
-	if r == '\n' || r == '\t' {
-		return false
-	}
-	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)
-}
-
-// cleanValue walks plain JSON values and cleans every string in place (map
-// values and slice elements). Strings are the only place shopper-written text
-// can hide, whatever the field is called.
-func cleanValue(v any) any {
-	switch x := v.(type) {
-	case string:
-		return cleanText(x)
-	case map[string]any:
-		for k, e := range x {
-			x[k] = cleanValue(e)
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = cleanValue(e)
-		}
-		return x
-	default:
-		return v
-	}
 }
 
 // listShape describes a list tool's answer: the top-level property holding

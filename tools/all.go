@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 )
@@ -270,34 +269,6 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// cleanText removes control and invisible characters (keeping newlines and
-// tabs) from text that shoppers or staff wrote, so it reaches a model as data.
-func cleanText(s string) string {
-	clean := true
-	for _, r := range s {
-		if dropRune(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if dropRune(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func dropRune(r rune) bool {
-	if r == '\n' || r == '\t' {
-		return false
-	}
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
 }
 
 // amount is a money or weight argument of an update and the request field

@@ -70,8 +70,8 @@ func listCategories(ctx context.Context, env *Env, in ListCategoriesInput) (List
 	walk = func(ns []*bigcommerce.CategoryNode, treeID int, path string) []any {
 		var kids []any
 		for _, n := range ns {
-			c := CategoryOut{ID: n.ID, ParentID: n.ParentID, TreeID: treeID, Name: cleanText(n.Name), Depth: n.Depth,
-				IsVisible: n.IsVisible, URL: n.URL, Path: joinPath(path, cleanText(n.Name))}
+			c := CategoryOut{ID: n.ID, ParentID: n.ParentID, TreeID: treeID, Name: n.Name, Depth: n.Depth,
+				IsVisible: n.IsVisible, URL: n.URL, Path: joinPath(path, n.Name)}
 			flat = append(flat, c)
 			c.Children = walk(n.Children, treeID, c.Path)
 			kids = append(kids, c)

@@ -48,21 +48,21 @@ type CustomerDetail struct {
 }
 
 func customerSummary(c *bigcommerce.Customer) CustomerSummary {
-	return CustomerSummary{ID: c.ID, Email: c.Email, FirstName: cleanText(c.FirstName), LastName: cleanText(c.LastName),
-		Company: cleanText(c.Company), Phone: cleanText(c.Phone), CustomerGroupID: c.CustomerGroupID,
+	return CustomerSummary{ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		Company: c.Company, Phone: c.Phone, CustomerGroupID: c.CustomerGroupID,
 		DateCreated: formatTime(c.DateCreated.Time), DateModified: formatTime(c.DateModified.Time), AddressCount: c.AddressCount}
 }
 
 func customerDetail(c *bigcommerce.Customer) CustomerDetail {
-	d := CustomerDetail{CustomerSummary: customerSummary(c), Notes: cleanText(c.Notes), Addresses: []CustomerAddressOut{}}
+	d := CustomerDetail{CustomerSummary: customerSummary(c), Notes: c.Notes, Addresses: []CustomerAddressOut{}}
 	for _, a := range c.Addresses {
 		if a == nil {
 			continue
 		}
-		d.Addresses = append(d.Addresses, CustomerAddressOut{ID: a.ID, FirstName: cleanText(a.FirstName), LastName: cleanText(a.LastName),
-			Company: cleanText(a.Company), Address1: cleanText(a.Address1), Address2: cleanText(a.Address2), City: cleanText(a.City),
-			StateOrProvince: cleanText(a.StateOrProvince), PostalCode: cleanText(a.PostalCode), Country: a.Country,
-			CountryCode: a.CountryCode, Phone: cleanText(a.Phone), AddressType: a.AddressType})
+		d.Addresses = append(d.Addresses, CustomerAddressOut{ID: a.ID, FirstName: a.FirstName, LastName: a.LastName,
+			Company: a.Company, Address1: a.Address1, Address2: a.Address2, City: a.City,
+			StateOrProvince: a.StateOrProvince, PostalCode: a.PostalCode, Country: a.Country,
+			CountryCode: a.CountryCode, Phone: a.Phone, AddressType: a.AddressType})
 	}
 	if len(c.Addresses) > d.AddressCount {
 		d.AddressCount = len(c.Addresses)

@@ -170,7 +170,7 @@ func orderSummary(o *bigcommerce.Order) OrderSummary {
 		s.Status = orderStatuses[o.StatusID]
 	}
 	if b := o.BillingAddress; b != nil {
-		s.BillingName = cleanText(strings.TrimSpace(b.FirstName + " " + b.LastName))
+		s.BillingName = strings.TrimSpace(b.FirstName + " " + b.LastName)
 		s.BillingEmail = b.Email
 	}
 	return s
@@ -294,14 +294,14 @@ func getOrder(ctx context.Context, env *Env, in GetOrderInput) (GetOrderOutput, 
 		DiscountAmount: nonZeroDecimal(o.DiscountAmount), CouponDiscount: nonZeroDecimal(o.CouponDiscount),
 		RefundedAmount: nonZeroDecimal(o.RefundedAmount), ItemsShipped: o.ItemsShipped,
 		PaymentMethod: o.PaymentMethod, PaymentStatus: o.PaymentStatus,
-		CustomerMessage: cleanText(o.CustomerMessage), StaffNotes: cleanText(o.StaffNotes),
+		CustomerMessage: o.CustomerMessage, StaffNotes: o.StaffNotes,
 		LineItems: []OrderLineItem{}, ShippingAddresses: []OrderAddress{}, Coupons: []OrderCouponOut{},
 		Shipments: []OrderShipmentOut{}, Tags: []MetafieldOut{},
 	}
 	if b := o.BillingAddress; b != nil {
-		d.BillingAddress = OrderAddress{FirstName: cleanText(b.FirstName), LastName: cleanText(b.LastName), Company: cleanText(b.Company),
-			Street1: cleanText(b.Street1), Street2: cleanText(b.Street2), City: cleanText(b.City), State: cleanText(b.State),
-			Zip: cleanText(b.Zip), Country: b.Country, CountryISO2: b.CountryISO2, Phone: cleanText(b.Phone), Email: b.Email}
+		d.BillingAddress = OrderAddress{FirstName: b.FirstName, LastName: b.LastName, Company: b.Company,
+			Street1: b.Street1, Street2: b.Street2, City: b.City, State: b.State,
+			Zip: b.Zip, Country: b.Country, CountryISO2: b.CountryISO2, Phone: b.Phone, Email: b.Email}
 	}
 
 	// The sub-resources are independent reads; fetch them side by side.
@@ -336,26 +336,26 @@ func getOrder(ctx context.Context, env *Env, in GetOrderInput) (GetOrderOutput, 
 		}
 	}
 	for _, p := range products {
-		li := OrderLineItem{ID: p.ID, ProductID: p.ProductID, VariantID: p.VariantID, SKU: p.SKU, Name: cleanText(p.Name),
+		li := OrderLineItem{ID: p.ID, ProductID: p.ProductID, VariantID: p.VariantID, SKU: p.SKU, Name: p.Name,
 			Quantity: p.Quantity, QuantityShipped: p.QuantityShipped, PriceIncTax: orZero(p.PriceIncTax), TotalIncTax: orZero(p.TotalIncTax)}
 		for _, opt := range p.ProductOptions {
 			if opt != nil {
-				li.Options = append(li.Options, OptionValueOut{Option: cleanText(opt.DisplayName), Value: cleanText(opt.DisplayValue)})
+				li.Options = append(li.Options, OptionValueOut{Option: opt.DisplayName, Value: opt.DisplayValue})
 			}
 		}
 		d.LineItems = append(d.LineItems, li)
 	}
 	for _, a := range addresses {
-		d.ShippingAddresses = append(d.ShippingAddresses, OrderAddress{ID: a.ID, FirstName: cleanText(a.FirstName), LastName: cleanText(a.LastName),
-			Company: cleanText(a.Company), Street1: cleanText(a.Street1), Street2: cleanText(a.Street2), City: cleanText(a.City),
-			State: cleanText(a.State), Zip: cleanText(a.Zip), Country: a.Country, CountryISO2: a.CountryISO2, Phone: cleanText(a.Phone),
-			Email: a.Email, ShippingMethod: cleanText(a.ShippingMethod), CostIncTax: a.CostIncTax})
+		d.ShippingAddresses = append(d.ShippingAddresses, OrderAddress{ID: a.ID, FirstName: a.FirstName, LastName: a.LastName,
+			Company: a.Company, Street1: a.Street1, Street2: a.Street2, City: a.City,
+			State: a.State, Zip: a.Zip, Country: a.Country, CountryISO2: a.CountryISO2, Phone: a.Phone,
+			Email: a.Email, ShippingMethod: a.ShippingMethod, CostIncTax: a.CostIncTax})
 	}
 	for _, c := range coupons {
-		d.Coupons = append(d.Coupons, OrderCouponOut{Code: cleanText(c.Code), Discount: orZero(c.Discount)})
+		d.Coupons = append(d.Coupons, OrderCouponOut{Code: c.Code, Discount: orZero(c.Discount)})
 	}
 	for _, s := range shipments {
-		so := OrderShipmentOut{ID: s.ID, DateCreated: formatTime(s.DateCreated.Time), TrackingNumber: cleanText(s.TrackingNumber),
+		so := OrderShipmentOut{ID: s.ID, DateCreated: formatTime(s.DateCreated.Time), TrackingNumber: s.TrackingNumber,
 			ShippingProvider: s.ShippingProvider, TrackingCarrier: s.TrackingCarrier, Items: []ShipmentItemOut{}}
 		for _, it := range s.Items {
 			if it != nil {
@@ -534,7 +534,7 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 	if m == nil {
 		return MetafieldOut{}
 	}
-	return MetafieldOut{ID: m.ID, Namespace: m.Namespace, Key: m.Key, Value: cleanText(m.Value)}
+	return MetafieldOut{ID: m.ID, Namespace: m.Namespace, Key: m.Key, Value: m.Value}
 }
 
 // ---- update-order
@@ -612,8 +612,8 @@ func previewUpdateOrder(ctx context.Context, env *Env, in UpdateOrderInput) (str
 		}
 		d = append(d, fmt.Sprintf("status %q → %q", cur.Status, next))
 	}
-	d.str("staff_notes", cleanText(o.StaffNotes), req.StaffNotes)
-	d.str("customer_message", cleanText(o.CustomerMessage), req.CustomerMessage)
+	d.str("staff_notes", o.StaffNotes, req.StaffNotes)
+	d.str("customer_message", o.CustomerMessage, req.CustomerMessage)
 	return fmt.Sprintf("would change order %d: %s", in.ID, strings.Join(d, ", ")), nil
 }
 
@@ -626,6 +626,6 @@ func updateOrder(ctx context.Context, env *Env, in UpdateOrderInput) (UpdateOrde
 	if err != nil {
 		return UpdateOrderOutput{}, apiError(err, findOrderHint)
 	}
-	return UpdateOrderOutput{Order: orderSummary(o), StaffNotes: cleanText(o.StaffNotes),
-		CustomerMessage: cleanText(o.CustomerMessage), Changed: changed}, nil
+	return UpdateOrderOutput{Order: orderSummary(o), StaffNotes: o.StaffNotes,
+		CustomerMessage: o.CustomerMessage, Changed: changed}, nil
 }

@@ -88,7 +88,7 @@ func productSummary(p *bigcommerce.Product) ProductSummary {
 		cats = []int{}
 	}
 	return ProductSummary{
-		ID: p.ID, Name: cleanText(p.Name), SKU: p.SKU, Type: p.Type, Price: p.Price, SalePrice: nonZeroDecimal(p.SalePrice),
+		ID: p.ID, Name: p.Name, SKU: p.SKU, Type: p.Type, Price: p.Price, SalePrice: nonZeroDecimal(p.SalePrice),
 		InventoryLevel: p.InventoryLevel, InventoryTracking: p.InventoryTracking, IsVisible: p.IsVisible,
 		Availability: p.Availability, Categories: cats, BrandID: p.BrandID, DateModified: formatTime(p.DateModified.Time),
 	}
@@ -97,7 +97,7 @@ func productSummary(p *bigcommerce.Product) ProductSummary {
 func productDetail(p *bigcommerce.Product) ProductDetail {
 	d := ProductDetail{
 		ProductSummary: productSummary(p),
-		Description:    cleanText(p.Description), Weight: p.Weight,
+		Description:    p.Description, Weight: p.Weight,
 		CostPrice: nonZeroDecimal(p.CostPrice), RetailPrice: nonZeroDecimal(p.RetailPrice), CalculatedPrice: p.CalculatedPrice,
 		InventoryWarningLevel: p.InventoryWarningLevel, TotalSold: p.TotalSold, Condition: p.Condition,
 		UPC: p.UPC, MPN: p.MPN, GTIN: p.GTIN, BaseVariantID: p.BaseVariantID, DateCreated: formatTime(p.DateCreated.Time),
@@ -113,12 +113,12 @@ func productDetail(p *bigcommerce.Product) ProductDetail {
 	}
 	for _, img := range p.Images {
 		if img != nil {
-			d.Images = append(d.Images, ProductImageOut{ID: img.ID, URL: img.URLStandard, IsThumbnail: img.IsThumbnail, Description: cleanText(img.Description)})
+			d.Images = append(d.Images, ProductImageOut{ID: img.ID, URL: img.URLStandard, IsThumbnail: img.IsThumbnail, Description: img.Description})
 		}
 	}
 	for _, cf := range p.CustomFields {
 		if cf != nil {
-			d.CustomFields = append(d.CustomFields, CustomFieldOut{ID: cf.ID, Name: cleanText(cf.Name), Value: cleanText(cf.Value)})
+			d.CustomFields = append(d.CustomFields, CustomFieldOut{ID: cf.ID, Name: cf.Name, Value: cf.Value})
 		}
 	}
 	return d

@@ -191,10 +191,14 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 
 // Run validates input against t's schema and runs t. A destructive call that is
 // not confirmed returns an *Error with CategoryConfirmationRequired and a preview,
-// and changes nothing.
+// and changes nothing. The answer and the error are cleaned (CleanText) and
+// hold no access token, whoever shows them.
 func (t *Tool) Run(ctx context.Context, env *Env, input json.RawMessage) (any, error) {
 	out, err := t.run(ctx, env, input)
-	return out, env.redactError(err)
+	if err != nil {
+		return nil, env.presentError(err)
+	}
+	return cleanOutput(out), nil
 }
 
 // CheckInput validates input against t's input schema without running t, so
@@ -212,32 +216,34 @@ func (t *Tool) Preview(ctx context.Context, env *Env, input json.RawMessage) (st
 		return fmt.Sprintf("%s changes the store", t.Name), nil
 	}
 	p, err := t.preview(ctx, env, input)
-	return env.redact(p), env.redactError(err)
+	return env.present(p), env.presentError(err)
 }
 
-// redact removes the connection's access token from s: a user may paste it
-// into any input, and messages and previews quote inputs.
-func (env *Env) redact(s string) string {
+// present makes s fit to show: cleaned of hidden characters (messages and
+// previews quote store data and inputs) and without the connection's access
+// token (a user may paste it into any input).
+func (env *Env) present(s string) string {
+	s = CleanText(s)
 	if env == nil || env.Client == nil {
 		return s
 	}
 	return env.Client.Redact(s)
 }
 
-// redactError returns err with the access token removed from every text a
-// person or a model reads; err itself when it holds none.
-func (env *Env) redactError(err error) error {
+// presentError returns err with every text a person or a model reads made
+// fit to show (present); err itself when nothing needed a change.
+func (env *Env) presentError(err error) error {
 	e := AsError(err)
 	if e == nil {
 		return nil
 	}
 	c := *e
-	c.Message, c.Field, c.Next = env.redact(e.Message), env.redact(e.Field), env.redact(e.Next)
+	c.Message, c.Field, c.Next = env.present(e.Message), env.present(e.Field), env.present(e.Next)
 	changed := c.Message != e.Message || c.Field != e.Field || c.Next != e.Next
 	if e.Fields != nil {
 		c.Fields = make(map[string]string, len(e.Fields))
 		for k, v := range e.Fields {
-			rk, rv := env.redact(k), env.redact(v)
+			rk, rv := env.present(k), env.present(v)
 			changed = changed || rk != k || rv != v
 			c.Fields[rk] = rv
 		}

@@ -422,3 +422,54 @@ func TestPastedTokenIsRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestRunCleansEveryAnswer: whatever a tool answers passes through
+// CleanText once, in Run, for the command line and the MCP server alike:
+// every string, nested, in maps, behind pointers and interfaces, and the
+// strings inside a raw JSON body (issue 17 item 3).
+func TestRunCleansEveryAnswer(t *testing.T) {
+	t.Parallel()
+	const dirty = "Hello\u200b\u202eworld\x00\x1b[31m\ufeff\u0085 ok\n\tend\U000E0041 \xff"
+	const clean = "Helloworld[31m ok\n\tend \ufffd"
+	type inner struct {
+		Note string `json:"note"`
+	}
+	type answer struct {
+		Name  string            `json:"name"`
+		Tags  []string          `json:"tags"`
+		Meta  map[string]string `json:"meta"`
+		Ptr   *inner            `json:"ptr"`
+		Any   []any             `json:"any"`
+		Body  json.RawMessage   `json:"body"`
+		Plain json.RawMessage   `json:"plain"`
+	}
+	r := &Registry{}
+	add(r, Spec[struct{}, answer]{
+		Name: "dirty", Title: "Dirty", Description: "Answers hidden characters.",
+		Annotations: Annotations{ReadOnly: true},
+		Handler: func(ctx context.Context, env *Env, _ struct{}) (answer, error) {
+			quoted, _ := json.Marshal(dirty)
+			body := []byte(`{"description":` + string(quoted) + `,"n":1.50}`)
+			return answer{Name: dirty, Tags: []string{dirty}, Meta: map[string]string{"k": dirty}, Ptr: &inner{Note: dirty},
+				Any: []any{dirty, inner{Note: dirty}}, Body: body, Plain: json.RawMessage(`{"b": 2, "a": 1.50}`)}, nil
+		},
+	})
+	tool, _ := r.Lookup("dirty")
+	out, err := tool.Run(context.Background(), &Env{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := out.(answer)
+	for name, got := range map[string]string{"name": a.Name, "tags[0]": a.Tags[0], "meta.k": a.Meta["k"], "ptr.note": a.Ptr.Note,
+		"any[0]": a.Any[0].(string), "any[1].note": a.Any[1].(inner).Note} {
+		if got != clean {
+			t.Errorf("%s = %q, want %q", name, got, clean)
+		}
+	}
+	if want := `{"description":"` + strings.ReplaceAll(strings.ReplaceAll(clean, "\n", `\n`), "\t", `\t`) + `","n":1.50}`; string(a.Body) != want {
+		t.Errorf("body = %s, want %s", a.Body, want)
+	}
+	if string(a.Plain) != `{"b": 2, "a": 1.50}` {
+		t.Errorf("a clean raw body was rewritten: %s", a.Plain)
+	}
+}

@@ -138,10 +138,18 @@ func TestCleanText(t *testing.T) {
 		"bell\x07 and esc\x1b[31m":          "bell and esc[31m",
 		"zero\x00width\ufeff":               "zerowidth",
 		"caf\u00e9 \u65e5\u672c \U0001F600": "caf\u00e9 \u65e5\u672c \U0001F600",
+		"drops\r\nCR":                       "drops\nCR",
+		"bidi \u202aa\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f": "bidi a",
+		"C1\u0080\u009f and DEL\x7f":         "C1 and DEL",
+		"tags\U000E0001\U000E0049\U000E007F": "tags",
+		// Invalid UTF-8 shows as U+FFFD, which is kept: a reader sees
+		// something was there (the MCP server and the command line agree).
+		"bad utf8 \xff":     "bad utf8 \ufffd",
+		"kept \ufffd as is": "kept \ufffd as is",
 	}
 	for in, want := range tests {
-		if got := cleanText(in); got != want {
-			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -642,13 +650,13 @@ func FuzzCleanText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := cleanText(s)
+		got := CleanText(s)
 		for _, r := range got {
 			if dropRune(r) {
 				t.Fatalf("cleanText(%q) = %q keeps %U", s, got, r)
 			}
 		}
-		if again := cleanText(got); again != got {
+		if again := CleanText(got); again != got {
 			t.Fatalf("cleanText is not idempotent on %q: %q then %q", s, got, again)
 		}
 	})

@@ -29,6 +29,9 @@ import (
 // when it refuses, explain finds the value at fault and says, naming the
 // field, what would be valid. Only then is the input decoded into its Go type.
 func validateInput(t *Tool, raw json.RawMessage, v any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = json.RawMessage("{}")
+	}
 	tree, err := readInput(t.InputSchema, raw)
 	if err != nil {
 		return err
@@ -55,9 +58,6 @@ var wantObject = "pass one JSON object, e.g. {\"id\": 12}"
 // validates it. s is the schema of raw: it tells which values are decimals
 // or date-times.
 func readInput(s *jsonschema.Schema, raw []byte) (any, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		raw = []byte("{}")
-	}
 	r := &inputReader{dec: json.NewDecoder(bytes.NewReader(raw)), raw: raw}
 	r.dec.UseNumber()
 	tree, err := r.value(s, "")

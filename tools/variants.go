@@ -17,7 +17,7 @@ type ParentProduct struct {
 }
 
 func parentProduct(p *bigcommerce.Product) ParentProduct {
-	return ParentProduct{ID: p.ID, Name: cleanText(p.Name), SKU: p.SKU, InventoryTracking: p.InventoryTracking}
+	return ParentProduct{ID: p.ID, Name: p.Name, SKU: p.SKU, InventoryTracking: p.InventoryTracking}
 }
 
 // ---- find-variant

@@ -1,0 +1,152 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CleanText is bigc's one sanitizer for text that shoppers or staff wrote,
+// so that it reaches a person or a model as data: it removes the characters
+// that could hide or disguise text (C0 and C1 control characters other than
+// newline and tab, DEL, and Unicode format characters: zero-width spaces and
+// joiners, bidirectional overrides and isolates, the byte order mark, tag
+// characters), and writes invalid UTF-8 as U+FFFD, so a reader sees that
+// something was there. Text that needs no change is returned as is, without
+// allocating. Tool.Run and Tool.Preview apply it to everything a tool
+// answers, for the command line and the MCP server alike.
+func CleanText(s string) string {
+	clean := true
+	for _, r := range s {
+		if dropRune(r) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if !dropRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func dropRune(r rune) bool {
+	if r == '\n' || r == '\t' {
+		return false
+	}
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// cleanOutput returns a tool's answer with CleanText applied to every string
+// it holds, whatever the field: an answer is built from store data, and any
+// string may carry what a shopper wrote. A raw JSON value (raw-api-request's
+// body) is cleaned string by string, and rewritten only if one changed.
+func cleanOutput(out any) any {
+	if out == nil {
+		return nil
+	}
+	v := reflect.New(reflect.TypeOf(out)).Elem()
+	v.Set(reflect.ValueOf(out))
+	cleanValue(v)
+	return v.Interface()
+}
+
+// cleanValue cleans the strings of the settable value v in place.
+func cleanValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); CleanText(s) != s {
+			v.SetString(CleanText(s))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			cleanValue(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				cleanValue(f)
+			}
+		}
+	case reflect.Slice:
+		if v.Type() == rawMessageType {
+			if b, ok := cleanJSON(v.Bytes()); ok {
+				v.SetBytes(b)
+			}
+			return
+		}
+		for i := range v.Len() {
+			cleanValue(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			cleanValue(e)
+			v.SetMapIndex(k, e)
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			e := reflect.New(v.Elem().Type()).Elem()
+			e.Set(v.Elem())
+			cleanValue(e)
+			v.Set(e)
+		}
+	}
+}
+
+// cleanJSON cleans the strings of a JSON value; ok is false when none
+// changed (or raw is not JSON), and raw is then kept byte for byte.
+func cleanJSON(raw []byte) ([]byte, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if len(bytes.TrimSpace(raw)) == 0 || dec.Decode(&v) != nil {
+		return nil, false
+	}
+	v, changed := cleanPlain(v)
+	if !changed {
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
+}
+
+// cleanPlain cleans the strings of a decoded JSON value (keys included) and
+// says whether any changed.
+func cleanPlain(v any) (any, bool) {
+	changed := false
+	switch x := v.(type) {
+	case string:
+		c := CleanText(x)
+		return c, c != x
+	case []any:
+		for i, e := range x {
+			var ch bool
+			x[i], ch = cleanPlain(e)
+			changed = changed || ch
+		}
+	case map[string]any:
+		for k, e := range x {
+			c, ch := cleanPlain(e)
+			if ck := CleanText(k); ck != k {
+				delete(x, k)
+				k, ch = ck, true
+			}
+			x[k] = c
+			changed = changed || ch
+		}
+	}
+	return v, changed
+}
