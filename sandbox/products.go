@@ -209,7 +209,9 @@ func (f *productFilter) match(p *product) bool {
 	if f.cats.active() && !slices.ContainsFunc(p.Categories, func(id int) bool { return f.cats.match(int64(id)) }) {
 		return false
 	}
-	if f.sku.active() && !f.sku.match(p.SKU) && !slices.ContainsFunc(p.Variants, func(v *variant) bool { return f.sku.match(v.SKU) }) {
+	// sku and sku:in match the product's own (main) SKU only, as the spec
+	// says; a variant's SKU is found through /v3/catalog/variants.
+	if f.sku.active() && !f.sku.match(p.SKU) {
 		return false
 	}
 	if f.keyword != "" && !strings.Contains(strings.ToLower(p.Name+" "+p.SKU+" "+p.Description+" "+p.SearchKeywords), f.keyword) {

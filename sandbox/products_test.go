@@ -99,7 +99,8 @@ func TestProductFilters(t *testing.T) {
 		{fmt.Sprintf("id:min=%d&id:max=%d", ids[1], ids[4]), nil, 4},
 		{fmt.Sprintf("id:greater=%d&id:less=%d", ids[1], ids[4]), nil, 2},
 		{"name:like=" + qesc(strings.Fields(mustProduct(t, c, ids[5]).Name)[3]), func(p productJSON) bool { return p.ID == ids[5] }, 1},
-		{"sku=" + variantSKU, func(p productJSON) bool { return p.ID == withVariants }, 1},
+		{"sku=" + variantSKU, nil, 0}, // the main SKU only: a variant's SKU finds no product
+		{"sku=" + mustProduct(t, c, withVariants).SKU, func(p productJSON) bool { return p.ID == withVariants }, 1},
 		{"sku:in=" + mustProduct(t, c, ids[6]).SKU + "," + mustProduct(t, c, ids[7]).SKU, nil, 2},
 		{"price=12.5", func(p productJSON) bool { return p.ID == changed }, 1},
 		{"price:max=100", func(p productJSON) bool { return p.Price <= 100 }, -1},
