@@ -2,7 +2,7 @@ package mcpserver
 
 import (
 	"fmt"
-	"reflect"
+	"regexp"
 	"slices"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -119,103 +119,74 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 			Type:        "array",
 			Items:       &jsonschema.Schema{Type: "string", Enum: enum},
 			UniqueItems: true,
-			Description: "Only these item fields (id is always kept), to fit more items; leave out for all.",
+			Description: "Item fields to return (id always); default all.",
 		}, false)
 	}
 	if confirmable {
 		addProperty(in, argConfirmationToken, &jsonschema.Schema{
 			Type: "string",
-			Description: "Leave out at first. After a confirmation_required error, show its message to the user; only if " +
-				"they agree, repeat the call with the same arguments plus this token, unchanged.",
+			Description: "Only to repeat a call that answered confirmation_required, once the user agreed: that answer's token.",
 		}, false)
 	}
 	return in, nil
 }
 
-// errorSchema describes the error object of a failed call. Every tool's
-// output schema carries it, so it is one line naming the keys; the server's
-// instructions list the categories once, and the text copy of a failed
-// answer spells the error out.
-func errorSchema() *jsonschema.Schema {
-	return &jsonschema.Schema{
-		Type: "object",
-		Description: "Set alone on failure (isError): category, message, and as they apply field, fields, next, " +
-			"missing_scope, retry_after_seconds, confirmation_token.",
-		Required: []string{"category", "message"},
-	}
-}
+// outputDepth is how deep an output schema names properties: the answer's
+// own, and those of the objects (and list items) directly in it.
+const outputDepth = 2
 
-// outputSchema is the tool's output schema as the adapter answers it:
-//   - an answer that is not a JSON object is wrapped in {"result": ...};
-//   - "note" says what was cut to keep the answer small;
-//   - "error" carries a failure, and a failed answer carries nothing else, so
-//     the tool's required properties move into an anyOf with {"required":
-//     ["error"]}: clients that validate every structured answer against the
-//     output schema (as the TypeScript SDK does, even for isError results)
-//     accept both;
-//   - list items lose their required properties, since "fields" trims them;
-//   - objects accept properties the schema does not list, so that a client
-//     holding this schema keeps accepting answers after a field is added.
+// outputSchema is the tool's output schema as the adapter publishes it: the
+// answer's skeleton, property names and JSON types to outputDepth, without
+// descriptions (the tool's description and the input schema describe each
+// field once) and without required properties, so that every answer the
+// adapter gives validates against it: a trimmed list item, an answer cut to
+// fit with its "note", and a failure carrying only "error" (the server's
+// instructions describe both once for all tools). An answer that is not a
+// JSON object is wrapped in {"result": ...}. A list tool's items are only
+// typed: the fields argument's enum names their properties.
 func outputSchema(t *toolSpec, list *listShape) (*jsonschema.Schema, bool, error) {
 	if t.output == nil {
 		return nil, false, fmt.Errorf("mcpserver: tool %s has no output schema", t.name)
 	}
-	var out *jsonschema.Schema
+	src := t.output
 	wrapped := !hasType(t.output, "object") || len(t.output.Types) > 0
 	if wrapped {
-		out = &jsonschema.Schema{
-			Type:                 "object",
-			Properties:           map[string]*jsonschema.Schema{outResult: t.output.CloneSchemas()},
-			Required:             []string{outResult},
-			AdditionalProperties: &jsonschema.Schema{Not: &jsonschema.Schema{}},
-		}
-		if out.Properties[outResult].Description == "" {
-			out.Properties[outResult].Description = "The tool's answer."
-		}
-	} else {
-		out = t.output.CloneSchemas()
+		src = &jsonschema.Schema{Type: "object", Properties: map[string]*jsonschema.Schema{outResult: t.output}}
 	}
 	for _, name := range []string{outError, outNote} {
-		if _, clash := out.Properties[name]; clash {
+		if _, clash := src.Properties[name]; clash {
 			return nil, false, fmt.Errorf("mcpserver: tool %s: output property %q is reserved for the MCP adapter", t.name, name)
 		}
 	}
+	out := skeleton(src, 0)
 	if list != nil {
-		items := out.Properties[list.property].Items
-		items.Required = nil
-	}
-	openObjects(out)
-	required := out.Required
-	out.Required = nil
-	addProperty(out, outNote, &jsonschema.Schema{
-		Type:        "string",
-		Description: "Set when the answer was cut to fit: what was left out, how to get it.",
-	}, false)
-	addProperty(out, outError, errorSchema(), false)
-	if len(required) > 0 {
-		out.AnyOf = []*jsonschema.Schema{{Required: required}, {Required: []string{outError}}}
+		out.Properties[list.property].Items = &jsonschema.Schema{Type: "object"}
 	}
 	return out, wrapped, nil
 }
 
-// openObjects removes "additionalProperties": false from s and its
-// sub-schemas.
-func openObjects(s *jsonschema.Schema) {
-	if s == nil {
-		return
+// chainKey matches the names of the fields a model passes from one call to
+// the next or reasons with: ids and keys, money, status, stock, paging.
+var chainKey = regexp.MustCompile(`^(id|.+_ids?|key|sku|email|name|status|price|.+_price|total.*|.+_inc_tax|quantity.*|inventory_level|next|page|cursor|deleted|created)$`)
+
+// skeleton is s reduced to its JSON types, with the properties of objects
+// (and of list items) above outputDepth: all of the answer's own, and the
+// chain keys of the objects in it (the answer itself shows the rest).
+func skeleton(s *jsonschema.Schema, depth int) *jsonschema.Schema {
+	k := &jsonschema.Schema{Type: s.Type, Types: slices.Clone(s.Types)}
+	if depth >= outputDepth {
+		return k
 	}
-	if ap := s.AdditionalProperties; ap != nil && ap.Not != nil && reflect.ValueOf(*ap.Not).IsZero() {
-		s.AdditionalProperties = nil
+	if hasType(s, "object") && len(s.Properties) > 0 {
+		k.Properties = make(map[string]*jsonschema.Schema, len(s.Properties))
+		for name, p := range s.Properties {
+			if depth == 0 || chainKey.MatchString(name) {
+				k.Properties[name] = skeleton(p, depth+1)
+			}
+		}
 	}
-	openObjects(s.AdditionalProperties)
-	openObjects(s.Items)
-	for _, p := range s.Properties {
-		openObjects(p)
+	if hasType(s, "array") && s.Items != nil {
+		k.Items = skeleton(s.Items, depth)
 	}
-	for _, sub := range slices.Concat(s.AnyOf, s.OneOf, s.AllOf, s.PrefixItems) {
-		openObjects(sub)
-	}
-	for _, d := range s.Defs {
-		openObjects(d)
-	}
+	return k
 }

@@ -23,6 +23,7 @@ type mcpFlags struct {
 	http           string
 	readOnly       bool
 	tools          []string
+	toolsets       []string
 	allowRaw       bool
 	allowedOrigins []string
 	authTokenEnv   string
@@ -46,6 +47,7 @@ to confirm, through the agent host's form (elicitation) or a confirmation token.
 		Example: `  bigc mcp --sandbox
   bigc mcp --connection us-store --read-only
   bigc mcp --connection us --connection eu --tools list-orders,get-order,tag-order
+  bigc mcp --connection us --toolsets orders,fulfilment
   BIGC_MCP_TOKEN=... bigc mcp --connection us --http 0.0.0.0:8808 --auth-token-env BIGC_MCP_TOKEN`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runMCP(cmd, &f) },
@@ -56,6 +58,7 @@ to confirm, through the agent host's form (elicitation) or a confirmation token.
 	fl.StringVar(&f.http, "http", "", "serve Streamable HTTP on this host:port instead of stdio (\":8808\" binds 127.0.0.1)")
 	fl.BoolVar(&f.readOnly, "read-only", false, "serve only the tools that change nothing")
 	fl.StringSliceVar(&f.tools, "tools", nil, "serve only these tools (comma-separated names; see bigc tools)")
+	fl.StringSliceVar(&f.toolsets, "toolsets", nil, "serve only these toolsets (comma-separated): "+strings.Join(mcpserver.Toolsets, ", ")+"; default all")
 	fl.BoolVar(&f.allowRaw, "allow-raw", false, "also serve raw-api-request, which can call any endpoint")
 	fl.StringSliceVar(&f.allowedOrigins, "allowed-origins", nil, "browser origins allowed besides http://localhost:* and http://127.0.0.1:* (e.g. https://app.example.com, http://devbox:*)")
 	fl.StringVar(&f.authTokenEnv, "auth-token-env", "", "environment variable holding the bearer token HTTP clients must send (required off loopback)")
@@ -114,16 +117,12 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		conns = append(conns, mcpserver.Connection{Name: t.Name, Client: t.Client, Production: t.Production})
 	}
 
-	var toolNames []string
-	for _, n := range f.tools {
-		if n = strings.TrimSpace(n); n != "" {
-			toolNames = append(toolNames, n)
-		}
-	}
+	toolNames := trimmed(f.tools)
 	srv, err := mcpserver.New(tools.NewRegistry(), mcpserver.Options{
 		Connections: conns,
 		ReadOnly:    f.readOnly,
 		Tools:       toolNames,
+		Toolsets:    trimmed(f.toolsets),
 		AllowRaw:    f.allowRaw,
 	})
 	if err != nil {
@@ -154,6 +153,17 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		return badInput(err)
 	}
 	return err
+}
+
+// trimmed drops the spaces around each of a list flag's values, and empty ones.
+func trimmed(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // readCloser adapts stdin to the transport; a reader that cannot be closed
