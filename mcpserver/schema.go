@@ -124,7 +124,7 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 	}
 	if confirmable {
 		addProperty(in, argConfirmationToken, &jsonschema.Schema{
-			Type: "string",
+			Type:        "string",
 			Description: "Only to repeat a call that answered confirmation_required, once the user agreed: that answer's token.",
 		}, false)
 	}
