@@ -56,6 +56,7 @@ type Client struct {
 	Metafields *MetafieldsService
 	Webhooks   *WebhooksService
 	Store      *StoreService
+	Inventory  *InventoryService
 }
 
 // Option configures a Client.
@@ -210,6 +211,7 @@ func NewClient(storeHash, token string, opts ...Option) (*Client, error) {
 	c.Metafields = &MetafieldsService{c}
 	c.Webhooks = &WebhooksService{c}
 	c.Store = &StoreService{c}
+	c.Inventory = &InventoryService{c}
 	return c, nil
 }
 

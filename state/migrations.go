@@ -24,6 +24,8 @@ CREATE TABLE leases (
 );
 ALTER TABLE inbox ADD COLUMN claimed_by  TEXT    NOT NULL DEFAULT '';
 ALTER TABLE inbox ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;`,
+	// 3: the import journal (imports.go).
+	importsSchemaSQLite,
 }
 
 // postgresMigrations is the PostgreSQL history. The tables are those of the
@@ -81,4 +83,6 @@ CREATE TABLE leases (
 	renewed_at  BIGINT NOT NULL,
 	expires_at  BIGINT NOT NULL
 );`,
+	// 2: the import journal (imports.go).
+	importsSchemaPostgres,
 }

@@ -37,6 +37,10 @@ type Store interface {
 	InboxCounts(ctx context.Context, connection string) (map[InboxStatus]int, error)
 	InboxPrune(ctx context.Context, connection string, before time.Time) (int64, error)
 
+	// The import journal (imports.go).
+	ImportedRows(ctx context.Context, importID string, from, to int) (map[int]ImportRow, error)
+	RecordImportRows(ctx context.Context, importID string, rows []ImportRow) error
+
 	// Leases (leases.go).
 	Leaser
 	Leases(ctx context.Context) ([]LeaseInfo, error)

@@ -1,0 +1,108 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/sandbox"
+)
+
+const shirtsJSONL = `{"name":"Import Tee","sku":"TEE","price":"20","categories":["Import/Shirts"],"variants":[{"sku":"TEE-S","options":[{"option":"Size","value":"S"}],"price":"20","inventory_level":3},{"sku":"TEE-M","options":[{"option":"Size","value":"M"}],"price":"21","inventory_level":4}],"images":[{"url":"https://img.example/tee.jpg"}],"custom_fields":[{"name":"Material","value":"Cotton"}]}
+{"name":"Import Mug","sku":"MUG","price":"9.5","inventory_level":7}
+{"name":"","sku":"BAD"}
+`
+
+func productBySKU(t *testing.T, c *bigcommerce.Client, sku string) []*bigcommerce.Product {
+	t.Helper()
+	ps, err := c.Products.BySKUs(context.Background(), []string{sku}, []string{"variants", "images", "custom_fields"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func TestImportProductsCreatesUpdatesAndRerunsWithoutWrites(t *testing.T) {
+	t.Parallel()
+	c, srv := testStore(t, sandbox.Options{Seed: 3, Products: -1, Customers: -1, Orders: -1})
+	db := testJournal(t)
+
+	// Without --create-categories the tee is rejected, naming the path.
+	sum, _, rej := runProducts(t, c, db, FormatJSONL, shirtsJSONL, nil)
+	if sum.Created != 1 || sum.Rejected != 2 {
+		t.Fatalf("first run: %+v\nrejected: %s", sum, rej)
+	}
+	if !strings.Contains(rej, `"line":1`) || !strings.Contains(rej, "Import/Shirts") || !strings.Contains(rej, `"field":"categories[0]"`) {
+		t.Errorf("rejected file does not name the category path of line 1:\n%s", rej)
+	}
+	if !strings.Contains(rej, `"line":3`) || !strings.Contains(rej, `"field":"name"`) {
+		t.Errorf("rejected file does not name line 3's name:\n%s", rej)
+	}
+
+	// With it, the tee is created with its variants; the mug is already done.
+	sum, _, _ = runProducts(t, c, db, FormatJSONL, shirtsJSONL, func(j *Job) { j.CreateCategories = true })
+	if sum.Created != 1 || sum.Done != 1 || sum.Rejected != 1 {
+		t.Fatalf("second run: %+v", sum)
+	}
+	tee := productBySKU(t, c, "TEE")
+	if len(tee) != 1 || len(tee[0].Variants) != 2 || len(tee[0].Images) != 1 || len(tee[0].CustomFields) != 1 || len(tee[0].Categories) != 1 {
+		t.Fatalf("tee in the store: %+v", tee)
+	}
+	for _, v := range tee[0].Variants {
+		want := map[string]int{"TEE-S": 3, "TEE-M": 4}[v.SKU]
+		if v.InventoryLevel != want {
+			t.Errorf("variant %s stock %d, want %d", v.SKU, v.InventoryLevel, want)
+		}
+	}
+
+	// A rerun of the same file sends no write, and no read either.
+	before := srv.Store.Stats().Requests
+	sum, _, _ = runProducts(t, c, db, FormatJSONL, shirtsJSONL, func(j *Job) { j.CreateCategories = true })
+	if sum.Writes != 0 || sum.Done != 2 {
+		t.Errorf("rerun: %+v", sum)
+	}
+	// Only the bad row is read again (not at all: it fails before any look-up).
+	if got := srv.Store.Stats().Requests - before; got != 0 {
+		t.Errorf("rerun sent %d requests, want 0", got)
+	}
+
+	// A changed file updates only what differs: the mug's price and the
+	// tee's M stock; the dry run says so and writes nothing.
+	changed := strings.Replace(strings.Replace(shirtsJSONL, `"price":"9.5"`, `"price":"11"`, 1), `"inventory_level":4`, `"inventory_level":9`, 1)
+	before = srv.Store.Stats().Requests
+	sum, plan, _ := runProducts(t, c, db, FormatJSONL, changed, func(j *Job) { j.CreateCategories = true; j.DryRun = true })
+	if sum.Updated != 2 || sum.Writes != 0 {
+		t.Errorf("dry run: %+v", sum)
+	}
+	var lines []PlanLine
+	for _, l := range strings.Split(strings.TrimSpace(plan), "\n") {
+		var pl PlanLine
+		if err := json.Unmarshal([]byte(l), &pl); err != nil {
+			t.Fatalf("plan line %q: %v", l, err)
+		}
+		lines = append(lines, pl)
+	}
+	if len(lines) != 3 || lines[0].Action != "update" || lines[0].Changes["variants[TEE-M].inventory_level"] != [2]any{4.0, 9.0} ||
+		lines[1].Changes["price"] != [2]any{9.5, 11.0} || lines[2].Action != "rejected" {
+		t.Errorf("plan:\n%s", plan)
+	}
+	if p := productBySKU(t, c, "MUG")[0]; p.Price != "9.5" {
+		t.Errorf("dry run changed the mug: price %s", p.Price)
+	}
+	_ = before
+
+	sum, _, _ = runProducts(t, c, db, FormatJSONL, changed, func(j *Job) { j.CreateCategories = true })
+	if sum.Updated != 2 || sum.Created != 0 {
+		t.Errorf("update run: %+v", sum)
+	}
+	if p := productBySKU(t, c, "MUG")[0]; !amountEqual(p.Price, "11") {
+		t.Errorf("mug price %s, want 11", p.Price)
+	}
+	for _, v := range productBySKU(t, c, "TEE")[0].Variants {
+		if v.SKU == "TEE-M" && v.InventoryLevel != 9 {
+			t.Errorf("TEE-M stock %d, want 9", v.InventoryLevel)
+		}
+	}
+}
