@@ -17,11 +17,11 @@ type names struct {
 	client *bigcommerce.Client
 	stats  *counter
 
-	mu       sync.Mutex
-	loaded   bool
-	treeID   int
-	paths    map[string]int // "A/B" -> category id, in the default tree
-	brands   map[string]int // lower-cased name -> id; 0 when known to be absent
+	mu     sync.Mutex
+	loaded bool
+	treeID int
+	paths  map[string]int // "A/B" -> category id, in the default tree
+	brands map[string]int // lower-cased name -> id; 0 when known to be absent
 }
 
 func newNames(c *bigcommerce.Client, stats *counter) *names {

@@ -119,6 +119,10 @@ func (a *app) report(err error) int {
 	if err == nil {
 		return exitOK
 	}
+	if code, ok := importExitCode(err); ok {
+		fmt.Fprintln(a.stderr, "bigc:", err)
+		return code
+	}
 	te, code := classifyError(err)
 	fmt.Fprintln(a.stderr, "bigc:", te.Error())
 	enc := json.NewEncoder(a.stderr) // Encode ends the line

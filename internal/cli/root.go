@@ -56,6 +56,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.toolsCmd(),
 		a.callCmd(),
 		a.syncCmd(),
+		a.importCmd(),
 		a.mcpCmd(),
 		a.webhooksCmd(),
 		a.versionCmd(),

@@ -1,0 +1,335 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/state"
+)
+
+// Stock is one row of an inventory file: an absolute level for a SKU (a
+// product's or a variant's) at a location (default: the job's LocationID).
+type Stock struct {
+	SKU        string `json:"sku"`
+	Quantity   *int   `json:"quantity"`
+	LocationID int    `json:"location_id,omitempty"`
+}
+
+// StockReader opens an inventory file: JSON Lines of Stock, or CSV with the
+// columns sku, quantity and optionally location_id.
+func StockReader(format string, r io.Reader) (Reader[Stock], error) {
+	switch format {
+	case FormatJSONL:
+		return newJSONLReader[Stock](r), nil
+	case FormatCSV:
+		t, err := newCSVTable(r)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range t.head {
+			switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
+			case "sku", "quantity", "location_id":
+			default:
+				return nil, rowErr(h, "is not a column of an inventory CSV; want sku, quantity and optionally location_id")
+			}
+		}
+		if !t.has("sku") || !t.has("quantity") {
+			return nil, rowErr("sku", "the header needs sku and quantity (and optionally location_id)")
+		}
+		return &grouper[Stock]{t: t,
+			start: func(r csvRow, rec *Record[Stock]) {
+				c := &cell{r: r}
+				rec.Item = Stock{SKU: c.str("sku"), Quantity: c.intPtr("quantity")}
+				if loc := c.intPtr("location_id"); loc != nil {
+					rec.Item.LocationID = *loc
+				}
+				rec.Err = c.err
+			},
+			add: func(csvRow, *Record[Stock]) bool { return false },
+		}, nil
+	}
+	return nil, rowErr("--format", "%q: want jsonl or csv", format)
+}
+
+func (s *Stock) normalize(defaultLocation int) *RowError {
+	s.SKU = strings.TrimSpace(s.SKU)
+	switch {
+	case s.SKU == "":
+		return rowErr("sku", "is required")
+	case s.Quantity == nil:
+		return rowErr("quantity", "is required: the absolute stock level, a whole number of 0 or more")
+	case *s.Quantity < 0:
+		return rowErr("quantity", "%d: an absolute level cannot be negative", *s.Quantity)
+	case s.LocationID < 0:
+		return rowErr("location_id", "%d is not a location id", s.LocationID)
+	}
+	if s.LocationID == 0 {
+		s.LocationID = defaultLocation
+	}
+	return nil
+}
+
+// stockRow is one inventory row on its way through a batch.
+type stockRow struct {
+	line int
+	s    *Stock
+	item bigcommerce.InventoryAdjustmentItem
+	cur  int
+	done bool
+	ref  string
+	err  *RowError
+}
+
+// ImportInventory sets every row's absolute stock level through the
+// Inventory API: PUT /v3/inventory/adjustments/absolute, 2,000 items per
+// request, after looking the SKUs up (batched sku:in reads) to reject unknown
+// ones and to address each item the way its product tracks stock (by
+// product_id or by variant_id).
+func (j *Job) ImportInventory(ctx context.Context, rd Reader[Stock]) (Summary, error) {
+	started := j.start("inventory")
+	loc := j.LocationID
+	if loc == 0 {
+		loc = bigcommerce.DefaultLocationID
+	}
+	var carry *Record[Stock]
+	for eof := false; !eof; {
+		var batch []Record[Stock]
+		seen := map[string]bool{}
+		take := func(rec Record[Stock]) bool {
+			if rec.Err == nil {
+				k := fmt.Sprintf("%s@%d", rec.Item.SKU, rec.Item.LocationID)
+				if seen[k] {
+					return false // the later row wins: it goes in the next request
+				}
+				seen[k] = true
+			}
+			batch = append(batch, rec)
+			return true
+		}
+		if carry != nil {
+			take(*carry)
+			carry = nil
+		}
+		for len(batch) < bigcommerce.MaxInventoryAdjustment {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				return j.snapshot(started), err
+			}
+			j.mu.Lock()
+			j.sum.Rows++
+			j.mu.Unlock()
+			if rec.Err == nil {
+				rec.Err = rec.Item.normalize(loc)
+			}
+			if !take(rec) {
+				carry = &rec
+				break
+			}
+		}
+		if len(batch) > 0 {
+			if err := j.stockBatch(ctx, batch); err != nil {
+				return j.snapshot(started), err
+			}
+		}
+		j.progress(started)
+	}
+	return j.snapshot(started), nil
+}
+
+func (j *Job) stockBatch(ctx context.Context, batch []Record[Stock]) error {
+	done, err := j.journaled(ctx, batch[0].Line, batch[len(batch)-1].Line)
+	if err != nil {
+		return err
+	}
+	var rows, todo []*stockRow
+	var skus []string
+	for i := range batch {
+		rec := &batch[i]
+		r := &stockRow{line: rec.Line, s: &rec.Item, err: rec.Err}
+		if d, ok := done[rec.Line]; ok {
+			r.done, r.err, r.ref = true, nil, d.Ref
+		} else if r.err == nil {
+			todo = append(todo, r)
+			skus = append(skus, r.s.SKU)
+		}
+		rows = append(rows, r)
+	}
+	if len(todo) > 0 {
+		if err := j.addressStock(ctx, skus, todo); err != nil {
+			return err
+		}
+	}
+	var send []*stockRow
+	for _, r := range todo {
+		if r.err == nil {
+			send = append(send, r)
+		}
+	}
+	var stop error
+	if !j.DryRun && len(send) > 0 {
+		stop = j.setLevels(ctx, send)
+	}
+	var journal []state.ImportRow
+	for _, r := range rows {
+		switch {
+		case r.err != nil:
+			if err := j.reject(r.line, r.s.SKU, r.err); err != nil {
+				return err
+			}
+		case r.done:
+			j.count(actionDone)
+			if j.DryRun {
+				if err := j.writeLine(j.Plan, PlanLine{Line: r.line, Action: actionDone, Key: r.ref}); err != nil {
+					return err
+				}
+			}
+		case j.DryRun:
+			action := actionUpdate
+			pl := PlanLine{Line: r.line, Key: r.s.SKU}
+			if r.cur == *r.s.Quantity && r.s.LocationID == bigcommerce.DefaultLocationID {
+				action = actionUnchanged
+			} else {
+				pl.Changes = changes{"quantity": {r.cur, *r.s.Quantity}}
+			}
+			pl.Action = action
+			j.count(action)
+			if err := j.writeLine(j.Plan, pl); err != nil {
+				return err
+			}
+		case stop == nil:
+			j.count(actionUpdate)
+			journal = append(journal, state.ImportRow{Line: r.line, Outcome: actionUpdate, Ref: fmt.Sprintf("sku %s", r.s.SKU)})
+		}
+	}
+	if stop != nil {
+		return stop
+	}
+	return j.record(ctx, journal)
+}
+
+// addressStock finds each row's item: GET /v3/catalog/variants?sku:in=...
+// for the SKUs, then GET /v3/catalog/products?id:in=... for how their
+// products track stock. A product tracked per product is adjusted by
+// product_id (its own SKU, or a product without options); one tracked per
+// variant by variant_id. Unknown SKUs and untracked products are rejected.
+func (j *Job) addressStock(ctx context.Context, skus []string, rows []*stockRow) error {
+	vs, err := j.Client.Variants.BySKUs(ctx, skus)
+	j.countLookups(len(skus))
+	if err != nil {
+		return err
+	}
+	bySKU := map[string]*bigcommerce.Variant{}
+	ids := map[int]bool{}
+	for _, v := range vs {
+		bySKU[v.SKU] = v
+		ids[v.ProductID] = true
+	}
+	// Products with options carry a SKU of their own that is no variant's.
+	var rest []string
+	for _, s := range skus {
+		if bySKU[s] == nil {
+			rest = append(rest, s)
+		}
+	}
+	products := map[int]*bigcommerce.Product{}
+	ownSKU := map[string]*bigcommerce.Product{}
+	if len(rest) > 0 {
+		ps, err := j.Client.Products.BySKUs(ctx, rest, nil)
+		j.countLookups(len(rest))
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			ownSKU[p.SKU] = p
+			products[p.ID] = p
+		}
+	}
+	var list []int
+	for id := range ids {
+		if products[id] == nil {
+			list = append(list, id)
+		}
+	}
+	for i := 0; i < len(list); i += 250 {
+		chunk := list[i:min(i+250, len(list))]
+		j.stats.read()
+		for p, err := range j.Client.Products.All(ctx, &bigcommerce.ProductListOptions{IDs: chunk, IncludeFields: []string{"sku", "inventory_tracking", "inventory_level"}}) {
+			if err != nil {
+				return err
+			}
+			products[p.ID] = p
+		}
+	}
+	for _, r := range rows {
+		it := bigcommerce.InventoryAdjustmentItem{LocationID: r.s.LocationID, Quantity: *r.s.Quantity}
+		if p := ownSKU[r.s.SKU]; p != nil {
+			r.cur = p.InventoryLevel
+			switch p.InventoryTracking {
+			case "product":
+				it.ProductID = p.ID
+			case "variant":
+				r.err = rowErr("sku", "%q is product %d's own SKU, but it tracks stock per variant: give each variant's SKU", r.s.SKU, p.ID)
+			default:
+				r.err = rowErr("sku", "product %d (SKU %q) does not track inventory; set its inventory_tracking first", p.ID, r.s.SKU)
+			}
+			r.item = it
+			continue
+		}
+		v := bySKU[r.s.SKU]
+		if v == nil {
+			r.err = rowErr("sku", "no product or variant in the store has SKU %q", r.s.SKU)
+			continue
+		}
+		p := products[v.ProductID]
+		if p == nil {
+			r.err = rowErr("sku", "variant %q's product %d was not found (deleted meanwhile?)", r.s.SKU, v.ProductID)
+			continue
+		}
+		switch {
+		case p.InventoryTracking == "variant":
+			it.VariantID, r.cur = v.ID, v.InventoryLevel
+		case p.InventoryTracking == "product" && (p.SKU == v.SKU || len(v.OptionValues) == 0):
+			it.ProductID, r.cur = p.ID, p.InventoryLevel
+		case p.InventoryTracking == "product":
+			r.err = rowErr("sku", "%q is a variant of product %d, which tracks stock for the whole product: give the product's SKU %q", r.s.SKU, p.ID, p.SKU)
+		default:
+			r.err = rowErr("sku", "product %d (SKU %q) does not track inventory; set its inventory_tracking first", p.ID, r.s.SKU)
+		}
+		r.item = it
+	}
+	return nil
+}
+
+// setLevels sends the rows' absolute levels, 2,000 per request. When the
+// store refuses a request (one bad item fails it), it is split in halves
+// until the refused rows are found and rejected; the rest are applied.
+func (j *Job) setLevels(ctx context.Context, rows []*stockRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	items := make([]bigcommerce.InventoryAdjustmentItem, len(rows))
+	for i, r := range rows {
+		items[i] = r.item
+	}
+	_, _, err := j.Client.Inventory.SetAbsolute(ctx, &bigcommerce.InventoryAdjustment{Reason: "bigc import", Items: items})
+	j.stats.write()
+	if !refused(err) {
+		return err
+	}
+	if len(rows) == 1 {
+		rows[0].err = apiRowError(err)
+		return nil
+	}
+	half := len(rows) / 2
+	if err := j.setLevels(ctx, rows[:half]); err != nil {
+		return err
+	}
+	return j.setLevels(ctx, rows[half:])
+}
