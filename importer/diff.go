@@ -21,7 +21,7 @@ func (c changes) str(field, cur string, want *string, dst **string) {
 }
 
 func (c changes) amount(field string, cur, want bigcommerce.Decimal, dst **bigcommerce.Decimal) {
-	if !want.IsZero() && !amountEqual(cur, want) {
+	if !want.IsZero() && cur.Cmp(want) != 0 {
 		c[field] = [2]any{cur, want}
 		*dst = &want
 	}

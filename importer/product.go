@@ -2,7 +2,6 @@ package importer
 
 import (
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -217,11 +216,10 @@ func checkAmount(field string, d bigcommerce.Decimal) *RowError {
 	if d.IsZero() {
 		return nil
 	}
-	r, ok := new(big.Rat).SetString(string(d))
-	if !ok {
-		return rowErr(field, "%q is not a decimal number such as 19.99", string(d))
+	if _, err := bigcommerce.ParseDecimal(string(d)); err != nil {
+		return rowErr(field, "%v", err)
 	}
-	if r.Sign() < 0 {
+	if d.Sign() < 0 {
 		return rowErr(field, "%s: cannot be negative", d)
 	}
 	return nil
@@ -237,17 +235,4 @@ func cleanPath(p string) string {
 		}
 	}
 	return strings.Join(out, "/")
-}
-
-// amountEqual compares decimals by value ("19.9" equals "19.90").
-func amountEqual(a, b bigcommerce.Decimal) bool {
-	if a == b {
-		return true
-	}
-	ra, oka := new(big.Rat).SetString(string(a))
-	rb, okb := new(big.Rat).SetString(string(b))
-	if !oka || !okb {
-		return false
-	}
-	return ra.Cmp(rb) == 0
 }

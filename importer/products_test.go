@@ -97,7 +97,7 @@ func TestImportProductsCreatesUpdatesAndRerunsWithoutWrites(t *testing.T) {
 	if sum.Updated != 2 || sum.Created != 0 {
 		t.Errorf("update run: %+v", sum)
 	}
-	if p := productBySKU(t, c, "MUG")[0]; !amountEqual(p.Price, "11") {
+	if p := productBySKU(t, c, "MUG")[0]; p.Price.Cmp("11") != 0 {
 		t.Errorf("mug price %s, want 11", p.Price)
 	}
 	for _, v := range productBySKU(t, c, "TEE")[0].Variants {

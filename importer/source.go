@@ -57,6 +57,9 @@ func (r *jsonlReader[T]) Next() (Record[T], error) {
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&rec.Item); err != nil {
 			rec.Err = jsonRowError(err)
+			if rec.Err.Field == "" {
+				rec.Err.Field = badJSONField[T](b)
+			}
 		} else if dec.More() {
 			rec.Err = rowErr("", "more than one JSON value on the line")
 		}
@@ -79,6 +82,23 @@ func jsonRowError(err error) *RowError {
 		return rowErr(strings.Trim(f, `"`), "is not a field of this import (see docs/imports.md)")
 	}
 	return rowErr("", "not a JSON object: %s", strings.TrimPrefix(msg, "json: "))
+}
+
+// badJSONField finds the top-level field of line that fails to decode into a
+// T on its own: a type's own decoder (a decimal, say) reports no field name.
+func badJSONField[T any](line []byte) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(line, &fields) != nil {
+		return ""
+	}
+	for k, v := range fields {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: v})
+		var item T
+		if json.Unmarshal(one, &item) != nil {
+			return k
+		}
+	}
+	return ""
 }
 
 // csvTable reads a CSV file with a header row, by column name.
