@@ -21,7 +21,7 @@ type Job struct {
 	Client *bigcommerce.Client
 	// Journal holds the rows already applied; nil runs without one (every
 	// row is looked up again, which is still safe).
-	Journal *state.DB
+	Journal Journal
 	// ImportID names the file's import in the journal (see Identity).
 	ImportID string
 	// DryRun writes the plan to Plan and sends no write.
@@ -43,6 +43,12 @@ type Job struct {
 	names *names
 	sum   Summary
 	mu    sync.Mutex // guards sum and the writers
+}
+
+// Journal is where applied rows are recorded: a state.Store.
+type Journal interface {
+	ImportedRows(ctx context.Context, importID string, from, to int) (map[int]state.ImportRow, error)
+	RecordImportRows(ctx context.Context, importID string, rows []state.ImportRow) error
 }
 
 // Summary is what a run did, printed as JSON for scripts.

@@ -65,15 +65,6 @@ func (d *DB) ImportedRows(ctx context.Context, importID string, from, to int) (m
 	return out, nil
 }
 
-// CountImportedRows returns how many rows of an import are journaled.
-func (d *DB) CountImportedRows(ctx context.Context, importID string) (int, error) {
-	var n int
-	if err := d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM import_rows WHERE import = ?`, importID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("state: reading the import journal: %w", err)
-	}
-	return n, nil
-}
-
 // RecordImportRows journals rows of an import in one transaction; with
 // synchronous FULL they are on disk when it returns. Recording a line again
 // keeps the first outcome.

@@ -27,6 +27,9 @@ const (
 	// exitLocalDamage: the state database or an output file is damaged;
 	// the message names the file and the command that rebuilds it.
 	exitLocalDamage = 7
+	// exitRejected: bigc import finished but rejected some rows (listed in
+	// FILE.rejected.jsonl); every other row was applied.
+	exitRejected = 8
 	// exitInterrupted: SIGINT or SIGTERM, as shells report 128+SIGINT.
 	exitInterrupted = 130
 )

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +40,7 @@ func TestEveryWriteCommandNeedsYesOnProduction(t *testing.T) {
 		"bigc webhooks subscribe":  {"webhooks", "subscribe", "--connection", "prod", "--scope", "store/order/created", "--destination", "https://example.com/hooks"},
 		"bigc webhooks delete":     {"webhooks", "delete", "1", "--connection", "prod"},
 		"bigc webhooks reactivate": {"webhooks", "reactivate", "1", "--connection", "prod"},
+		"bigc import":              {"import", "products", "IN", "--connection", "prod"},
 	}
 	var writers []string
 	var walk func(c *cobra.Command)
@@ -71,6 +73,12 @@ func TestEveryWriteCommandNeedsYesOnProduction(t *testing.T) {
 			for i, a := range args {
 				if a == "OUT" {
 					args[i] = t.TempDir() + "/out.jsonl"
+				}
+				if a == "IN" {
+					args[i] = t.TempDir() + "/in.jsonl"
+					if err := os.WriteFile(args[i], []byte(`{"name":"A","sku":"A","price":"1"}`+"\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			r := runBigc(t, cfg, "", args...)

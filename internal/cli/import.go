@@ -16,12 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bigc-dev/bigc/importer"
-	"github.com/bigc-dev/bigc/tools"
 )
-
-// exitRejected is bigc import's exit code when the run finished but some rows
-// were rejected (listed in FILE.rejected.jsonl); every other row was applied.
-const exitRejected = 7
 
 // rowsRejected ends an import that rejected rows.
 type rowsRejected struct {
@@ -39,7 +34,7 @@ type importFlags struct {
 	from             string
 	format           string
 	dryRun           bool
-	yes              bool
+	guard            writeGuard
 	createCategories bool
 	statePath        string
 	locationID       int
@@ -65,7 +60,7 @@ The columns and the WooCommerce and Shopify mappings are in docs/imports.md.
 Each applied row is journaled in the state database; killed and run again, the
 import carries on, and a finished import run again sends no write. Rows that
 cannot be applied go to FILE.rejected.jsonl with their line, field and reason;
-the run then exits 7. --dry-run prints the plan (one JSON line per row) and
+the run then exits 8. --dry-run prints the plan (one JSON line per row) and
 writes nothing. On a --production connection, an import needs --yes.`,
 		Example: `  bigc import products catalog.jsonl --sandbox --dry-run
   bigc import products wc-product-export.csv --from woocommerce --connection shop --create-categories
@@ -77,11 +72,11 @@ writes nothing. On a --production connection, an import needs --yes.`,
 		},
 	}
 	f.target.register(cmd)
+	f.guard.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.from, "from", "", "products only: the file is a woocommerce or shopify product CSV export")
 	fl.StringVar(&f.format, "format", "", "jsonl or csv (default from the file's extension)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan, one JSON line per row, and write nothing")
-	fl.BoolVar(&f.yes, "yes", false, "confirm the writes on a production connection")
 	fl.BoolVar(&f.createCategories, "create-categories", false, "products only: create category paths that do not exist (else such rows are rejected)")
 	fl.StringVar(&f.statePath, "state", "", "state database holding the import journal (default state.db in the configuration directory)")
 	fl.IntVar(&f.locationID, "location-id", 1, "inventory only: the location of rows without a location_id")
@@ -128,10 +123,8 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 		return err
 	}
 	defer tgt.Close()
-	if tgt.Production && !f.dryRun && !f.yes {
-		return &tools.Error{Category: tools.CategoryConfirmationRequired,
-			Message: fmt.Sprintf("connection %q is marked production: an import writes to it", tgt.Name),
-			Next:    "run with --dry-run to see the plan, then again with --yes"}
+	if err := f.guard.allow(tgt, "bigc import "+kind, !f.dryRun); err != nil {
+		return err
 	}
 	id, err := importer.Identity(kind, format, tgt.Client.StoreHash(), path)
 	if err != nil {
