@@ -6,10 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 )
+
+// orderFetches bounds how many of an order's sub-resources get-order reads
+// at once; the governor paces them against the store's quota either way.
+const orderFetches = 5
 
 // orderStatuses are BigCommerce's fixed order status ids and system names.
 var orderStatuses = []string{
@@ -304,36 +309,36 @@ func getOrder(ctx context.Context, env *Env, in GetOrderInput) (GetOrderOutput, 
 			Zip: b.Zip, Country: b.Country, CountryISO2: b.CountryISO2, Phone: b.Phone, Email: b.Email}
 	}
 
-	// The sub-resources are independent reads; fetch them side by side.
+	// The sub-resources are independent reads; fetch them side by side, the
+	// first failure stopping the rest.
 	var (
-		wg        sync.WaitGroup
 		products  []*bigcommerce.OrderProduct
 		addresses []*bigcommerce.OrderShippingAddress
 		coupons   []*bigcommerce.OrderCoupon
 		shipments []*bigcommerce.Shipment
 		tags      []*bigcommerce.Metafield
-		errs      [5]error
 	)
-	fetch := func(i int, get func() error) {
-		wg.Go(func() {
-			if errs[i] = get(); errs[i] == nil {
-				p.step()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(orderFetches)
+	fetch := func(get func() error) {
+		g.Go(func() error {
+			if err := get(); err != nil {
+				return err
 			}
+			p.step()
+			return nil
 		})
 	}
-	fetch(0, func() (err error) { products, err = env.Client.Orders.Products(ctx, in.ID); return })
-	fetch(1, func() (err error) { addresses, err = env.Client.Orders.ShippingAddresses(ctx, in.ID); return })
-	fetch(2, func() (err error) { coupons, err = env.Client.Orders.Coupons(ctx, in.ID); return })
-	fetch(3, func() (err error) { shipments, err = env.Client.Orders.Shipments(ctx, in.ID); return })
-	fetch(4, func() (err error) {
-		tags, err = allMetafields(ctx, env, orderOwner(in.ID), "", "")
+	fetch(func() (err error) { products, err = env.Client.Orders.Products(gctx, in.ID); return })
+	fetch(func() (err error) { addresses, err = env.Client.Orders.ShippingAddresses(gctx, in.ID); return })
+	fetch(func() (err error) { coupons, err = env.Client.Orders.Coupons(gctx, in.ID); return })
+	fetch(func() (err error) { shipments, err = env.Client.Orders.Shipments(gctx, in.ID); return })
+	fetch(func() (err error) {
+		tags, err = allMetafields(gctx, env, orderOwner(in.ID), "", "")
 		return
 	})
-	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			return out, apiError(e, "")
-		}
+	if err := g.Wait(); err != nil {
+		return out, apiError(err, "")
 	}
 	for _, p := range products {
 		li := OrderLineItem{ID: p.ID, ProductID: p.ProductID, VariantID: p.VariantID, SKU: p.SKU, Name: p.Name,
