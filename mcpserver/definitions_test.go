@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,10 +14,9 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/bigc-dev/bigc/internal/golden"
 	"github.com/bigc-dev/bigc/tools"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // registryServer serves the real registry, every tool included.
 func registryServer(t testing.TB, opts Options) *Server {
@@ -69,35 +66,9 @@ func TestToolDefinitionSnapshots(t *testing.T) {
 		var pretty bytes.Buffer
 		json.Indent(&pretty, raw, "", "  ")
 		pretty.WriteByte('\n')
-		path := filepath.Join(dir, head.Name+".json")
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Errorf("%s: no snapshot (run with -update): %v", head.Name, err)
-			continue
-		}
-		if !bytes.Equal(want, pretty.Bytes()) {
-			t.Errorf("%s: definition differs from %s (run with -update and review the diff):\n%s", head.Name, path, pretty.Bytes())
-		}
+		golden.Check(t, filepath.Join(dir, head.Name+".json"), pretty.Bytes())
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	for _, f := range files {
-		if !seen[filepath.Base(f)] {
-			if *update {
-				os.Remove(f)
-			} else {
-				t.Errorf("snapshot %s belongs to no tool", f)
-			}
-		}
-	}
+	golden.Prune(t, dir, "*.json", seen)
 }
 
 var toolName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

@@ -3,21 +3,17 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // toolDefinition is what a golden file holds for one tool: everything a
 // caller (a person, the CLI, an MCP client) sees of it.
@@ -42,27 +38,6 @@ func definitionJSON(t *testing.T, tool *Tool) []byte {
 	return append(b, '\n')
 }
 
-// checkGolden compares got with the golden file at path, or rewrites it with -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tools -run %s -update to create it)", err, t.Name())
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-golden +got); if the change is intended, run go test ./tools -update:\n%s", path, diff)
-	}
-}
-
 // TestToolSchemasGolden pins every registered tool's schemas, annotations and
 // description: a change to a tool's contract shows up in review as a diff.
 func TestToolSchemasGolden(t *testing.T) {
@@ -72,20 +47,10 @@ func TestToolSchemasGolden(t *testing.T) {
 	for _, tool := range reg.Tools() {
 		name := tool.Name + ".json"
 		want[name] = true
-		checkGolden(t, filepath.Join(dir, name), definitionJSON(t, tool))
+		golden.Check(t, filepath.Join(dir, name), definitionJSON(t, tool))
 	}
 	// A golden file of a tool that no longer exists is stale.
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if want[e.Name()] {
-			continue
-		}
-		if *update {
-			os.Remove(filepath.Join(dir, e.Name()))
-			continue
-		}
-		t.Errorf("%s: golden file of an unregistered tool (run with -update to remove it)", e.Name())
-	}
+	golden.Prune(t, dir, "*.json", want)
 }
 
 // TestFrameworkSchemaGolden pins the schema the framework derives for each kind
@@ -93,7 +58,7 @@ func TestToolSchemasGolden(t *testing.T) {
 func TestFrameworkSchemaGolden(t *testing.T) {
 	t.Parallel()
 	tool, _ := newTestRegistry(&testCalls{}).Lookup("get-thing")
-	checkGolden(t, filepath.Join("testdata", "framework", "get-thing.json"), definitionJSON(t, tool))
+	golden.Check(t, filepath.Join("testdata", "framework", "get-thing.json"), definitionJSON(t, tool))
 }
 
 var kebabName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

@@ -3,18 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/bigc-dev/bigc/internal/golden"
 	"github.com/bigc-dev/bigc/tools"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // result is one in-process run of bigc.
 type result struct {
@@ -50,18 +45,5 @@ func (r result) errorObject(t *testing.T) *tools.Error {
 // checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-golden +got); if intended, run go test ./internal/cli -update:\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
