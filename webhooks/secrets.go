@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/bigc-dev/bigc/internal/connections"
 )
 
 // HookSecret is what bigc keeps about a hook it registered: which hook, and
@@ -31,26 +33,13 @@ type SecretStore struct {
 }
 
 func (s SecretStore) path(connection string) (string, error) {
-	if !validConnectionName(connection) {
-		return "", fmt.Errorf("webhooks: connection name %q is not valid (want letters, digits, '.', '_' or '-', not starting with '.')", connection)
+	if err := connections.CheckName(connection); err != nil {
+		return "", fmt.Errorf("webhooks: %w", err)
 	}
 	if s.Dir == "" {
 		return "", errors.New("webhooks: secret store has no directory")
 	}
 	return filepath.Join(s.Dir, connection+".json"), nil
-}
-
-func validConnectionName(n string) bool {
-	if n == "" || len(n) > 100 || n[0] == '.' {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // Load returns the secrets kept for connection; none is not an error.

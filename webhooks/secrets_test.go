@@ -73,7 +73,8 @@ func TestSecretStore(t *testing.T) {
 func TestSecretStoreRefusesBadNames(t *testing.T) {
 	t.Parallel()
 	store := SecretStore{Dir: t.TempDir()}
-	for _, name := range []string{"", "../x", "a/b", ".hidden", "a b"} {
+	// The one rule for connection names (internal/connections.CheckName).
+	for _, name := range []string{"", "../x", "a/b", ".hidden", "a b", "Shop", "a_b", "a.b", "-a"} {
 		if err := store.Save(name, nil); err == nil {
 			t.Errorf("Save(%q) succeeded", name)
 		}

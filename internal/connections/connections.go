@@ -90,10 +90,24 @@ var (
 // maxNameLen bounds a connection name, which is also a file name.
 const maxNameLen = 64
 
-// ValidateName checks a connection name: 1 to 64 lowercase letters, digits and
-// single hyphens, such as "us-production". Names are file names, and lower case
-// keeps "Prod" and "prod" from meaning the same file on some systems.
+// ValidateName checks the name of a connection to save: CheckName, and not
+// the name the embedded sandbox goes by.
 func ValidateName(name string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if name == SandboxName {
+		return fmt.Errorf("%w: the name %q is reserved for the embedded store (use --sandbox)", ErrInvalid, name)
+	}
+	return nil
+}
+
+// CheckName is the one rule for a connection name, wherever one is used (a
+// saved connection, a webhook secret file, a checkpoint): 1 to 64 lowercase
+// letters, digits and single hyphens, such as "us-production" or "sandbox".
+// Names are file names, and lower case keeps "Prod" and "prod" from meaning
+// the same file on some systems.
+func CheckName(name string) error {
 	switch {
 	case name == "":
 		return fmt.Errorf("%w: the connection name is empty: want lowercase letters, digits and hyphens, e.g. us-production", ErrInvalid)
@@ -101,8 +115,6 @@ func ValidateName(name string) error {
 		return fmt.Errorf("%w: the connection name is %d characters long: want at most %d", ErrInvalid, len(name), maxNameLen)
 	case !nameRE.MatchString(name):
 		return fmt.Errorf("%w: connection name %q: want lowercase letters, digits and single hyphens, e.g. us-production", ErrInvalid, name)
-	case name == SandboxName:
-		return fmt.Errorf("%w: the name %q is reserved for the embedded store (use --sandbox)", ErrInvalid, name)
 	}
 	return nil
 }

@@ -337,3 +337,18 @@ func TestConcurrentSavesOfOneNameOneWins(t *testing.T) {
 		t.Errorf("%d saves of the same name succeeded, want 1", won)
 	}
 }
+
+// TestOneNameRule: CheckName is the rule every package applies; only a saved
+// connection may not take the sandbox's name.
+func TestOneNameRule(t *testing.T) {
+	t.Parallel()
+	for name, ok := range map[string]bool{"us-production": true, "sandbox": true, "a1": true, "Prod": false, "a_b": false,
+		"a--b": false, "-a": false, "": false, strings.Repeat("a", 65): false} {
+		if err := CheckName(name); (err == nil) != ok {
+			t.Errorf("CheckName(%q) = %v, want ok=%v", name, err, ok)
+		}
+	}
+	if err := ValidateName(SandboxName); err == nil {
+		t.Error("ValidateName accepted the sandbox's name for a saved connection")
+	}
+}
