@@ -204,14 +204,7 @@ func TestToolsListBudget(t *testing.T) {
 		fmt.Fprintf(&table, "%-20s %6d %6d %6d %6d\n", tool.Name, len(all), len(tool.Description), len(in), len(out))
 	}
 	fmt.Fprintf(&table, "%-20s %6d  (%d tools, the whole tools/list result)\n", "total", len(raw), len(res.Tools))
-	path := filepath.Join("testdata", "tools_list_bytes.txt")
-	if *update {
-		if err := os.WriteFile(path, []byte(table.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else if want, err := os.ReadFile(path); err != nil || string(want) != table.String() {
-		t.Errorf("the sizes differ from %s (run with -update and review the diff):\n%s", path, table.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "tools_list_bytes.txt"), []byte(table.String()))
 	if len(raw) > toolsListBudget {
 		t.Errorf("tools/list is %d bytes, over the %d budget:\n%s", len(raw), toolsListBudget, table.String())
 	}
