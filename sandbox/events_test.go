@@ -83,7 +83,7 @@ func TestInventoryEventsFollowTheTrackingLevel(t *testing.T) {
 	}
 
 	got = events(t, c, func() {
-		must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"sku": "EV-S", "quantity": 2}}}), 200)
+		must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"product_id": byVariant.ID, "variant_id": v.ID, "quantity": 2}}}), 200)
 	})
 	ord := got["store/sku/inventory/order/updated"]
 	if len(ord) != 1 || len(got["store/product/inventory/order/updated"]) != 0 {
@@ -97,7 +97,7 @@ func TestInventoryEventsFollowTheTrackingLevel(t *testing.T) {
 		"weight": 1, "price": 3, "sku": "PLAIN", "inventory_tracking": "product", "inventory_level": 4}), 200).Data
 	got = events(t, c, func() {
 		must[envelope[productJSON]](t, c.do("PUT", fmt.Sprintf("/v3/catalog/products/%d", simple.ID), obj{"inventory_level": 6}), 200)
-		must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"sku": "PLAIN", "quantity": 1}}}), 200)
+		must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"product_id": simple.ID, "quantity": 1}}}), 200)
 	})
 	if len(got["store/product/inventory/updated"]) != 1 || len(got["store/product/inventory/order/updated"]) != 1 || len(got["store/sku/inventory/updated"]) != 0 {
 		t.Fatalf("a product-tracked product fired %v", scopes(got))

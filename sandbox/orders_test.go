@@ -259,7 +259,7 @@ func TestCreateOrderTakesStockAndReferencesVariants(t *testing.T) {
 	body := obj{"customer_id": 0, "billing_address": billing(), "products": []obj{
 		{"product_id": p.ID, "quantity": 2, "product_options": chosen},
 		{"variant_id": p.Variants[0].ID, "quantity": 1},
-		{"sku": "STK", "quantity": 3},
+		{"product_id": tracked.ID, "quantity": 3},
 		{"name": "Gift wrap", "quantity": 1, "price_inc_tax": "2.50", "price_ex_tax": "2.50"},
 	}}
 	o := must[orderJSON](t, c.do("POST", "/v2/orders", body), 200)
@@ -274,7 +274,7 @@ func TestCreateOrderTakesStockAndReferencesVariants(t *testing.T) {
 		t.Errorf("line by product_options = %+v, want variant %d %s", lines[0], v.ID, v.SKU)
 	}
 	if lines[1].VariantID != p.Variants[0].ID || lines[2].ProductID != tracked.ID || lines[2].VariantID != *tracked.BaseVariantID {
-		t.Errorf("lines by variant_id and sku = %+v %+v", lines[1], lines[2])
+		t.Errorf("lines by variant_id and by product_id = %+v %+v", lines[1], lines[2])
 	}
 	if lines[3].ProductID != 0 || lines[3].PriceExTax != "2.5000" {
 		t.Errorf("custom line = %+v", lines[3])
@@ -294,6 +294,7 @@ func TestCreateOrderTakesStockAndReferencesVariants(t *testing.T) {
 		{obj{"billing_address": billing()}, "products"},
 		{obj{"billing_address": billing(), "products": []obj{{"product_id": 999999}}}, "product_id"},
 		{obj{"billing_address": billing(), "products": []obj{{"product_id": p.ID}}}, "product_options"},
+		{obj{"billing_address": billing(), "products": []obj{{"sku": "STK", "quantity": 1}}}, "product_id"}, // a SKU alone names no product
 		{obj{"billing_address": billing(), "products": []obj{{"variant_id": v.ID}}, "status_id": 15}, "status_id"},
 		{obj{"billing_address": billing(), "products": []obj{{"name": "x", "price_ex_tax": "abc"}}}, "price_ex_tax"},
 		{obj{"billing_address": billing(), "products": []obj{{"variant_id": v.ID}}, "discount_amount": "1.2.3"}, "discount_amount"},
@@ -483,7 +484,7 @@ func TestUpdateOrderProductsPatch(t *testing.T) {
 	c := newClient(t, Options{Orders: 2, Products: 3, Customers: 1})
 	stocked := must[envelope[productJSON]](t, c.do("POST", "/v3/catalog/products",
 		obj{"name": "Patch", "type": "physical", "weight": 1, "price": 4, "sku": "PATCH", "inventory_tracking": "product", "inventory_level": 10}), 200).Data
-	o := must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"sku": "PATCH", "quantity": 2}}}), 200)
+	o := must[orderJSON](t, c.do("POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"product_id": stocked.ID, "quantity": 2}}}), 200)
 	stock := func() int { p, _ := c.srv.Store.Product(stocked.ID); return p.InventoryLevel }
 	if stock() != 8 {
 		t.Fatalf("stock after order = %d, want 8", stock())

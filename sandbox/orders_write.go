@@ -10,8 +10,9 @@ import (
 
 // OrderInput is a V2 order create body, also taken by POST /_sandbox/orders
 // and Store.CreateOrder. Lines name a product by product_id (with
-// product_options or variant_id for a product with options), by variant_id,
-// or by sku; a line with only name and price is a custom product.
+// product_options or variant_id for a product with options) or by
+// variant_id alone; a line with name and price is a custom product (its
+// sku only a label). A SKU alone names nothing, as on BigCommerce.
 type OrderInput struct {
 	CustomerID        *int                `json:"customer_id"`
 	StatusID          *int                `json:"status_id"`
@@ -235,6 +236,10 @@ func (s *Store) checkLine(in *OrderProductInput, i int) (*variant, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v == nil && in.SKU != nil && in.Name == nil {
+		// BigCommerce takes a line's sku only as a custom product's label.
+		return bad("product_id", "The required field 'product_id' was not supplied: a line names a catalog product by product_id (with variant_id or product_options), never by SKU; find a SKU's variant through /v3/catalog/variants?sku=.")
+	}
 	if v == nil && (in.Name == nil || !priced) {
 		return bad("product_id", requiredV2("product_id"))
 	}
@@ -282,12 +287,6 @@ func (s *Store) lineVariant(in *OrderProductInput) (*variant, *lineError) {
 			return nil, &lineError{"product_id", fmt.Sprintf("The field 'product_id' is invalid: product %d does not exist.", *in.ProductID)}
 		}
 		return variantForOptions(p, in.ProductOptions)
-	case in.SKU != nil && in.Name == nil:
-		v := s.cat.variantBySKU(*in.SKU)
-		if v == nil {
-			return nil, &lineError{"sku", fmt.Sprintf("The field 'sku' is invalid: no variant has SKU %q.", *in.SKU)}
-		}
-		return v, nil
 	}
 	return nil, nil
 }
