@@ -83,8 +83,9 @@ type Governor struct {
 // between them. The client defines only what it needs; an implementation
 // (such as package quota's Redis budget) keys the budget by store.
 type SharedQuota interface {
-	// Reserve takes one request from the budget. It returns 0 when the request
-	// may start now, or how long to wait before asking again. When the shared
+	// Reserve books a start time for one request from the budget and returns
+	// how long to wait for it (0: start now); the request then starts without
+	// asking again, so that waiting processes do not poll. When the shared
 	// store is unreachable it paces on its own rather than fail: an error is
 	// only the context's.
 	Reserve(ctx context.Context) (time.Duration, error)
@@ -138,27 +139,39 @@ func (g *Governor) acquire(ctx context.Context, onWait func(time.Duration, strin
 		g.mu.Lock()
 		wait, why := g.delay(time.Now())
 		g.mu.Unlock()
-		if wait <= 0 && g.shared != nil {
-			// Asked only once the local pacing allows, so that a request
-			// held back here does not hold a share of the budget meanwhile.
-			var err error
-			if wait, err = g.shared.Reserve(ctx); err != nil {
-				g.release()
-				return ticket{}, err
-			}
-			why = "sharing the store's quota with its other processes"
-		}
 		if wait <= 0 {
-			return g.start(), nil
+			break
 		}
-		if onWait != nil && wait >= 100*time.Millisecond {
-			onWait(wait, why)
-		}
-		if err := sleepCtx(ctx, wait); err != nil {
-			g.release()
+		if err := g.wait(ctx, wait, why, onWait); err != nil {
 			return ticket{}, err
 		}
 	}
+	if g.shared != nil {
+		// Booked only once the local pacing allows, so that a request held
+		// back here does not hold a share of the budget meanwhile.
+		wait, err := g.shared.Reserve(ctx)
+		if err != nil {
+			g.release()
+			return ticket{}, err
+		}
+		if err := g.wait(ctx, wait, "sharing the store's quota with its other processes", onWait); err != nil {
+			return ticket{}, err
+		}
+	}
+	return g.start(), nil
+}
+
+// wait sleeps d for a request that holds a concurrency slot, telling onWait
+// about a long wait; when ctx ends first it frees the slot.
+func (g *Governor) wait(ctx context.Context, d time.Duration, why string, onWait func(time.Duration, string)) error {
+	if onWait != nil && d >= 100*time.Millisecond {
+		onWait(d, why)
+	}
+	if err := sleepCtx(ctx, d); err != nil {
+		g.release()
+		return err
+	}
+	return nil
 }
 
 // start counts one request as started and returns its ticket.

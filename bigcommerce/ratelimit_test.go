@@ -348,8 +348,8 @@ func TestRetryAfterHeaders(t *testing.T) {
 	}
 }
 
-// spacedBudget is a SharedQuota that lets one request start every gap, as a
-// budget shared with other processes would when they spend the rest.
+// spacedBudget is a SharedQuota that books one start every gap, as a budget
+// shared with other processes would when they spend the rest.
 type spacedBudget struct {
 	gap time.Duration
 
@@ -364,11 +364,12 @@ func (b *spacedBudget) Reserve(ctx context.Context) (time.Duration, error) {
 	defer b.mu.Unlock()
 	b.reserves++
 	now := time.Now()
-	if now.Before(b.next) {
-		return b.next.Sub(now), nil
+	start := b.next
+	if start.Before(now) {
+		start = now
 	}
-	b.next = now.Add(b.gap)
-	return 0, ctx.Err()
+	b.next = start.Add(b.gap)
+	return start.Sub(now), ctx.Err()
 }
 
 func (b *spacedBudget) Observe(rl RateLimit) {

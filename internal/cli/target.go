@@ -29,11 +29,14 @@ type targetFlags struct {
 	// retryNotify, when set, hears of the client's retries
 	// (bigcommerce.WithRetryNotify); openTarget sets it.
 	retryNotify func(bigcommerce.RetryEvent)
+	// quotaRedis names the Redis that shares the store's quota (see sharedQuota).
+	quotaRedis string
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.connection, "connection", "", "the named connection to use (see bigc connection list)")
 	cmd.Flags().BoolVar(&f.sandbox, "sandbox", false, "use an embedded sandbox store started in this process")
+	cmd.Flags().StringVar(&f.quotaRedis, "quota-redis", "", "share the store's request quota with every process using this Redis, e.g. redis://127.0.0.1:6379/0 (default $"+redisURLEnv+")")
 }
 
 // target is an open store: its client and how to release it.
@@ -97,12 +100,18 @@ func (a *app) openSandbox(f *targetFlags) (*target, error) {
 		srv.Close()
 		return nil, err
 	}
-	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, append(opts, bigcommerce.WithBaseURL(srv.URL))...)
+	shared, unshare, err := a.sharedQuota(f, srv.URL, srv.StoreHash)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	return &target{Name: connections.SandboxName, Client: client, SigningKey: []byte(srv.ClientSecret), Close: func() { srv.Close() }}, nil
+	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, append(append(opts, shared...), bigcommerce.WithBaseURL(srv.URL))...)
+	if err != nil {
+		unshare()
+		srv.Close()
+		return nil, err
+	}
+	return &target{Name: connections.SandboxName, Client: client, SigningKey: []byte(srv.ClientSecret), Close: func() { unshare(); srv.Close() }}, nil
 }
 
 // openConnection loads a saved connection and builds its client; the token
@@ -120,11 +129,16 @@ func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := c.NewClient(os.Getenv, opts...)
+	shared, unshare, err := a.sharedQuota(f, c.BaseURL, c.StoreHash)
 	if err != nil {
 		return nil, err
 	}
-	return &target{Name: c.Name, Client: client, Production: c.Production, Close: func() {}}, nil
+	client, err := c.NewClient(os.Getenv, append(opts, shared...)...)
+	if err != nil {
+		unshare()
+		return nil, err
+	}
+	return &target{Name: c.Name, Client: client, Production: c.Production, Close: unshare}, nil
 }
 
 // connectionDir is where named connections are kept, under the configuration directory.
