@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // V2 order shipments (/v2/orders/{id}/shipments). A shipment exists only
@@ -83,6 +84,17 @@ func (s *Store) getShipment(c *call) {
 	}
 }
 
+// shippingProviders are the shipping_provider values the V2 spec lists,
+// besides "" and carrier_{id} for a third-party shipping provider.
+var shippingProviders = []string{"auspost", "canadapost", "endicia", "usps", "fedex", "royalmail", "ups", "upsready", "shipperhq"}
+
+// checkProvider refuses a shipping_provider the spec does not list.
+func checkProvider(in *shipmentInput, errs map[string]string) {
+	if p := in.ShippingProvider; p != nil && *p != "" && !slices.Contains(shippingProviders, *p) && !strings.HasPrefix(*p, "carrier_") {
+		errs["shipping_provider"] = fmt.Sprintf("The field 'shipping_provider' is invalid: %q is not one of %s or carrier_{id}.", *p, strings.Join(shippingProviders, ", "))
+	}
+}
+
 type shipmentInput struct {
 	OrderAddressID   *int           `json:"order_address_id"`
 	TrackingNumber   *string        `json:"tracking_number"`
@@ -110,6 +122,7 @@ func (s *Store) createShipment(c *call) {
 	if len(in.Items) == 0 {
 		errs["items"] = requiredV2("items")
 	}
+	checkProvider(&in, errs)
 	asked := map[int]int{} // order product id -> quantity asked by earlier items
 	for i, it := range in.Items {
 		idx := slices.IndexFunc(o.lines, func(l orderLine) bool { return l.id == it.OrderProductID })
@@ -171,8 +184,12 @@ func (s *Store) updateShipment(c *call) {
 	if sh == nil || !c.decode(&in) {
 		return
 	}
+	errs := map[string]string{}
 	if in.Items != nil {
-		c.invalid("Invalid shipment", map[string]string{"items": "The field 'items' cannot be changed: delete the shipment and create another."})
+		errs["items"] = "The field 'items' cannot be changed: delete the shipment and create another."
+	}
+	if checkProvider(&in, errs); len(errs) > 0 {
+		c.invalid("Invalid shipment", errs)
 		return
 	}
 	s.ownShipments(o)

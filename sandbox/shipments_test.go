@@ -59,8 +59,12 @@ func TestShipmentsMoveStatusAndItemsShipped(t *testing.T) {
 		"items": []obj{{"order_product_id": lines[1].ID, "quantity": 1}, {"order_product_id": lines[1].ID, "quantity": 2}}}); r.status != 400 {
 		t.Errorf("shipping 3 more of a line with 2 left = %d, want 400", r.status)
 	}
+	if r := c.do("POST", base+"/shipments", obj{"order_address_id": addrID, "shipping_provider": "pigeon",
+		"items": []obj{{"order_product_id": lines[1].ID, "quantity": 1}}}); r.status != 400 || !containsAll(string(r.body), "shipping_provider") {
+		t.Errorf("unknown shipping_provider = %d %s, want 400 naming it", r.status, r.body)
+	}
 	second := must[obj](t, c.do("POST", base+"/shipments", obj{"order_address_id": addrID,
-		"items": []obj{{"order_product_id": lines[1].ID, "quantity": 2}}}), 201)
+		"shipping_provider": "carrier_7", "items": []obj{{"order_product_id": lines[1].ID, "quantity": 2}}}), 201)
 	if got := must[shippedJSON](t, c.get(base), 200); got.StatusID != 2 || got.ItemsShipped != 5 {
 		t.Errorf("after shipping the rest: %+v, want status 2, 5 shipped", got)
 	}
