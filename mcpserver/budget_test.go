@@ -211,3 +211,23 @@ func BenchmarkShapeMegabyteRawAnswer(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRawMegabyteCall is the whole call as an agent makes it, through
+// the in-memory transport: the request to the sandbox, the tool's reading
+// and cleaning of the 1 MB body, the adapter's fitting, and the result on
+// the wire. Figures go in BENCHMARKS.md.
+func BenchmarkRawMegabyteCall(b *testing.B) {
+	f := megabyteStore(b, 20)
+	s, err := New(tools.NewRegistry(), Options{Connections: []Connection{{Name: "sandbox", Client: f.client()}}, AllowRaw: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := connect(b, s, nil, nil)
+	args := map[string]any{"method": "GET", "path": "/v2/orders", "query": map[string]any{"limit": "250"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := call(b, cs, RawToolName, args); res.IsError {
+			b.Fatal(text(res))
+		}
+	}
+}
