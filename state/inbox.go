@@ -166,7 +166,7 @@ func (d *DB) InboxDue(ctx context.Context, connection string, now time.Time, lim
 
 // InboxClaim claims up to limit of connection's events that are due at now
 // and not claimed by another worker, oldest first, for claimant until
-// now+hold. Workers sharing one inbox (several receivers behind a load
+// now+hold (a claimant may take its own claimed events again). Workers sharing one inbox (several receivers behind a load
 // balancer) each get different events; an event whose worker died is
 // claimable again once its claim has run out. Finishing or deferring an
 // event ends its claim.
@@ -176,10 +176,10 @@ func (d *DB) InboxClaim(ctx context.Context, connection, claimant string, now ti
 	}
 	rows, err := d.sql.QueryContext(ctx, `UPDATE inbox SET claimed_by = ?, claim_until = ?
 		WHERE seq IN (SELECT seq FROM inbox
-			WHERE connection = ? AND status IN ('pending', 'held') AND next_attempt_at <= ? AND claim_until <= ?
+			WHERE connection = ? AND status IN ('pending', 'held') AND next_attempt_at <= ? AND (claim_until <= ? OR claimed_by = ?)
 			ORDER BY next_attempt_at, seq LIMIT ?`+d.sql.skipLocked()+`)
 		RETURNING `+inboxColumns,
-		claimant, now.Add(hold).UnixMilli(), connection, now.UnixMilli(), now.UnixMilli(), limit)
+		claimant, now.Add(hold).UnixMilli(), connection, now.UnixMilli(), now.UnixMilli(), claimant, limit)
 	if err != nil {
 		return nil, fmt.Errorf("state: inbox claim: %w", err)
 	}

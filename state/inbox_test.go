@@ -168,6 +168,10 @@ func TestInboxClaim(t *testing.T) {
 		if diff := cmp.Diff([]string{"4", "5"}, keys(y)); diff != "" {
 			t.Errorf("y claimed (-want +got):\n%s", diff)
 		}
+		// A worker takes its own claimed events again (a pass cut short).
+		if again, err := db.InboxClaim(ctx, "c", "y", now, 10, time.Minute); err != nil || !cmp.Equal([]string{"4", "5"}, keys(again)) {
+			t.Errorf("y's second claim = %v, %v; want its own events again", keys(again), err)
+		}
 		if next, ok, err := db.InboxNextDue(ctx, "c"); err != nil || !ok || !next.Equal(now.Add(time.Minute)) {
 			t.Errorf("InboxNextDue while all are claimed = %v, %v, %v; want the claims' end", next, ok, err)
 		}
@@ -190,8 +194,8 @@ func TestInboxClaim(t *testing.T) {
 	})
 }
 
-// TestInboxClaimConcurrent: workers claiming at once from one inbox each get
-// every event at most once, and together all of them.
+// TestInboxClaimConcurrent: workers claiming and finishing at once from one
+// inbox each get every event at most once, and together all of them.
 func TestInboxClaimConcurrent(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, target string) {
@@ -221,13 +225,19 @@ func TestInboxClaimConcurrent(t *testing.T) {
 						return
 					}
 					mu.Lock()
+					var seqs []int64
 					for _, e := range got {
 						if other, dup := seen[e.Seq]; dup {
 							t.Errorf("event %d claimed by %s and %s", e.Seq, other, me)
 						}
 						seen[e.Seq] = me
+						seqs = append(seqs, e.Seq)
 					}
 					mu.Unlock()
+					if err := db.InboxFinishMany(ctx, seqs, InboxDone, "", time.Now()); err != nil {
+						t.Error(err)
+						return
+					}
 				}
 			})
 		}

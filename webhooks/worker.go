@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -93,8 +94,19 @@ type WorkerConfig struct {
 	BatchSize int
 	// Grace is how long a pass in flight when Run's context ends may go on,
 	// so that a record it has written is also marked done. Default 5s.
-	Grace  time.Duration
-	Logger *slog.Logger
+	Grace time.Duration
+	// ClaimHold is how long the events a pass takes stay this worker's:
+	// workers sharing one inbox (receivers behind a load balancer) each take
+	// other events, and the events of a worker that died are taken by the
+	// others once its claim runs out. Default 1m.
+	ClaimHold time.Duration
+	// Claimant names this worker in the inbox's claims. A worker restarted
+	// under the same name takes its own unfinished events back at once, so
+	// it should outlive restarts but differ between workers that run at the
+	// same time; default the host name and the connection (one worker per
+	// connection per host: give each its own name to run several).
+	Claimant string
+	Logger   *slog.Logger
 }
 
 // Worker turns inbox events into output records: it fetches the record each
@@ -139,6 +151,11 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	def(&cfg.Poll, 5*time.Second)
 	def(&cfg.Retention, 7*24*time.Hour)
 	def(&cfg.Grace, 5*time.Second)
+	def(&cfg.ClaimHold, time.Minute)
+	if cfg.Claimant == "" {
+		host, _ := os.Hostname()
+		cfg.Claimant = host + " " + cfg.Connection
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -243,7 +260,7 @@ type resourceKey struct {
 // write failure is recorded on the events, which are retried later.
 func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	now := w.cfg.Now()
-	due, err := w.cfg.Inbox.InboxDue(ctx, w.cfg.Connection, now, w.cfg.BatchSize)
+	due, err := w.cfg.Inbox.InboxClaim(ctx, w.cfg.Connection, w.cfg.Claimant, now, w.cfg.BatchSize, w.cfg.ClaimHold)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}

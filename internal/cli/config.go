@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/bigc-dev/bigc/state"
 )
 
 // configPath returns the configuration directory: --config, else
@@ -23,11 +20,4 @@ func (a *app) configPath() (string, error) {
 		return "", fmt.Errorf("no configuration directory: pass --config DIR or set BIGC_CONFIG_DIR (%v)", err)
 	}
 	return filepath.Join(d, "bigc"), nil
-}
-
-// openState opens the state of a command without a --state flag:
-// $BIGC_STATE_URL, else state.db in the configuration directory.
-func (a *app) openState(ctx context.Context) (state.Store, error) {
-	s, _, err := a.openStore(ctx, "")
-	return s, err
 }

@@ -96,3 +96,16 @@ func (a *app) takeLease(ctx context.Context, s state.Store, name, what string, l
 	}
 	return run, release, nil
 }
+
+// claimant names this machine's webhook worker for a connection in a shared
+// inbox's claims: the host and the configuration directory, which holds the
+// one-listener-per-connection lock, so a restarted listener takes its own
+// unfinished events back at once and two listeners never share a name.
+func (a *app) claimant(connection string) string {
+	host, _ := os.Hostname()
+	dir, err := a.configPath()
+	if err != nil {
+		dir = "?"
+	}
+	return host + ":" + dir + " " + connection
+}

@@ -168,7 +168,8 @@ func (a *app) webhooksReactivateCmd() *cobra.Command {
 
 func (a *app) webhooksListenCmd() *cobra.Command {
 	var tf targetFlags
-	var addr, out, tlsCert, tlsKey, incomplete, signingEnv string
+	var addr, out, tlsCert, tlsKey, incomplete, signingEnv, statePath string
+	var claimHold time.Duration
 	cmd := &cobra.Command{
 		Use:   "listen --connection NAME [--addr 127.0.0.1:PORT] [--out FILE]",
 		Short: "Receive callbacks, store them durably, and write each record as a JSON line",
@@ -227,7 +228,8 @@ POST /_sandbox/orders creates an order on demand.`,
 				signingKey = []byte(v)
 			}
 			return a.listen(cmd.Context(), &tf, listenOptions{addr: addr, host: host, out: out,
-				tlsCert: tlsCert, tlsKey: tlsKey, incomplete: policy, signingKey: signingKey, subscribeSelf: tf.sandbox})
+				tlsCert: tlsCert, tlsKey: tlsKey, incomplete: policy, signingKey: signingKey, subscribeSelf: tf.sandbox,
+				state: statePath, claimHold: claimHold})
 		},
 	}
 	tf.register(cmd)
@@ -236,6 +238,8 @@ POST /_sandbox/orders creates an order on demand.`,
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "serve https with this certificate file (PEM)")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the private key file (PEM) for --tls-cert")
 	cmd.Flags().StringVar(&incomplete, "incomplete", "hold", "orders created incomplete (status 0): hold until they become real, or drop")
+	cmd.Flags().StringVar(&statePath, "state", "", stateHelp+"; receivers sharing a PostgreSQL state share its inbox")
+	cmd.Flags().DurationVar(&claimHold, "lease-timeout", time.Minute, "with receivers sharing a PostgreSQL state: how long one that died keeps the events it took from the others")
 	cmd.Flags().StringVar(&signingEnv, "signing-secret-env", "", "require Standard Webhooks signatures made with the client secret in this environment variable (BigCommerce signs callbacks with it)")
 	return cmd
 }
@@ -244,6 +248,8 @@ type listenOptions struct {
 	addr, host, out, tlsCert, tlsKey string
 	incomplete                       webhooks.IncompletePolicy
 	signingKey                       []byte
+	state                            string        // --state
+	claimHold                        time.Duration // --lease-timeout
 	// subscribeSelf subscribes sandboxScopes to the receiver's own address
 	// once it listens (the embedded sandbox delivers to loopback).
 	subscribeSelf bool
@@ -258,7 +264,7 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 		return err
 	}
 	defer t.Close()
-	db, err := a.openState(ctx)
+	db, _, err := a.openStore(ctx, o.state)
 	if err != nil {
 		return err
 	}
@@ -300,7 +306,7 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 		Receiver: webhooks.ReceiverConfig{Connection: t.Name, StoreHash: t.Client.StoreHash(), StoreID: a.storeID(ctx, t),
 			SigningKey: o.signingKey, Secrets: secrets, Inbox: db, Logger: logger},
 		Worker: webhooks.WorkerConfig{Connection: t.Name, Inbox: db, Fetcher: webhooks.NewClientFetcher(t.Client),
-			Output: sink, Incomplete: o.incomplete, Logger: logger},
+			Output: sink, Incomplete: o.incomplete, Logger: logger, ClaimHold: o.claimHold, Claimant: a.claimant(t.Name)},
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		Ready: func(ctx context.Context, addr net.Addr) error {
 			scheme := "http"
