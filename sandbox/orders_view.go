@@ -250,7 +250,7 @@ func (c *call) orderLine(o *order, l *orderLine) orderLineView {
 			Name: ov.OptionDisplayName, DisplayStyle: "Rectangle"})
 	}
 	zero := decimal(0).v2()
-	return orderLineView{
+	v := orderLineView{
 		ID: l.id, OrderID: o.id, ProductID: l.productID, VariantID: l.variantID, OrderAddressID: o.shippingAddrID,
 		Name: l.name, NameCustomer: l.name, NameMerchant: l.name, SKU: l.sku, Type: "physical",
 		BasePrice: l.price.v2(), PriceExTax: l.price.v2(), PriceIncTax: (l.price + tax).v2(), PriceTax: tax.v2(),
@@ -258,6 +258,10 @@ func (c *call) orderLine(o *order, l *orderLine) orderLineView {
 		Quantity: l.qty, BaseCostPrice: zero, RefundAmount: zero, QuantityShipped: l.qtyShipped, FixedShippingCost: zero,
 		AppliedDiscounts: []any{}, ProductOptions: opts, ConfigurableField: []any{},
 	}
+	if n := c.s.refundedQty(o, l.id); n > 0 { // refunds by quantity (payments.go)
+		v.QuantityRefunded, v.IsRefunded, v.RefundAmount = n, n >= l.qty, ((l.price + tax) * decimal(n)).v2()
+	}
+	return v
 }
 
 func (c *call) orderLines(o *order) []orderLineView {

@@ -210,6 +210,22 @@ func (s *Store) refundsOf(o *order) []*refund {
 	return append(out, s.pay.byOrder[o.id]...)
 }
 
+// refundedQty is how many units of order line lineID o's refunds returned.
+func (s *Store) refundedQty(o *order, lineID int) int {
+	if o.refunded == 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range s.refundsOf(o) {
+		for _, it := range r.Items {
+			if it.ItemType == "PRODUCT" && it.ItemID == lineID && it.Quantity != nil {
+				n += *it.Quantity
+			}
+		}
+	}
+	return n
+}
+
 // transactionsOf lists o's transactions: the purchase, then one refund
 // transaction per refund.
 func (s *Store) transactionsOf(o *order) []*transaction {

@@ -70,6 +70,17 @@ func TestSeededRefundsAndTransactions(t *testing.T) {
 			if o.StatusID == 4 && refunds[0].TotalAmount != money(t, o.TotalIncTax) {
 				t.Errorf("fully refunded order %d: refund %v of total %s", o.ID, refunds[0].TotalAmount, o.TotalIncTax)
 			}
+			if o.StatusID == 4 {
+				for _, l := range must[[]struct {
+					Quantity         int  `json:"quantity"`
+					QuantityRefunded int  `json:"quantity_refunded"`
+					IsRefunded       bool `json:"is_refunded"`
+				}](t, c.get(fmt.Sprintf("/v2/orders/%d/products", o.ID)), 200) {
+					if l.QuantityRefunded != l.Quantity || !l.IsRefunded {
+						t.Errorf("fully refunded order %d has line %+v", o.ID, l)
+					}
+				}
+			}
 			ts := must[envelope[[]transactionJSON]](t, r, 200).Data
 			if len(ts) != 2 || ts[0].Event != "purchase" || ts[1].Event != "refund" || ts[1].ReferenceTransactionID == nil || *ts[1].ReferenceTransactionID != ts[0].ID {
 				t.Errorf("order %d transactions = %+v", o.ID, ts)
@@ -145,6 +156,12 @@ func TestCreateRefundMovesStatus(t *testing.T) {
 	}
 	if v := must[seededOrder](t, c.get(fmt.Sprintf("/v2/orders/%d", o.ID)), 200); v.StatusID != 14 || money(t, v.RefundedAmount) != 10 {
 		t.Errorf("after a partial refund: status %d refunded %s", v.StatusID, v.RefundedAmount)
+	}
+	if l := must[[]struct {
+		QuantityRefunded int  `json:"quantity_refunded"`
+		IsRefunded       bool `json:"is_refunded"`
+	}](t, c.get(fmt.Sprintf("/v2/orders/%d/products", o.ID)), 200)[0]; l.QuantityRefunded != 1 || l.IsRefunded {
+		t.Errorf("line after refunding 1 of 2 = %+v", l)
 	}
 	rest := total - 10
 	must[envelope[refundJSON]](t, c.do("POST", base+"/payment_actions/refunds", obj{"items": []obj{{"item_type": "ORDER", "item_id": o.ID, "amount": rest}},
