@@ -41,11 +41,18 @@ type Delivery struct {
 
 const maxDeliveryLog = 10000
 
+// maxDeliveriesInFlight bounds the delivery attempts on the wire at once. A
+// burst of events (live orders, a bulk update under a store/* hook) queues
+// for a slot instead of dialling a connection per event, which under load
+// starved the store's own API of CPU and sockets.
+const maxDeliveriesInFlight = 32
+
 // deliverer runs every delivery in its own goroutine, retries on
 // BigCommerce's schedule (scaled) and stops when the store closes.
 type deliverer struct {
 	s      *Store
 	client *http.Client
+	slots  chan struct{} // maxDeliveriesInFlight tokens
 	seq    atomic.Int64 // numbers the messages for webhook-id
 	mu     sync.Mutex
 	closed bool
@@ -54,7 +61,11 @@ type deliverer struct {
 }
 
 func newDeliverer(s *Store) *deliverer {
-	return &deliverer{s: s, client: &http.Client{Timeout: 10 * time.Second}}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = maxDeliveriesInFlight
+	return &deliverer{s: s,
+		client: &http.Client{Timeout: 10 * time.Second, Transport: transport},
+		slots:  make(chan struct{}, maxDeliveriesInFlight)}
 }
 
 func (d *deliverer) enqueue(j job) {
@@ -73,6 +84,7 @@ func (d *deliverer) close() {
 	d.closed = true
 	d.mu.Unlock()
 	d.wg.Wait()
+	d.client.CloseIdleConnections()
 }
 
 func (d *deliverer) run(j job) {
@@ -113,6 +125,12 @@ func (d *deliverer) wait(attempt int) bool {
 
 // send makes one attempt and reports whether it got a 2xx.
 func (d *deliverer) send(j job, attempt int, dup bool) bool {
+	select {
+	case d.slots <- struct{}{}:
+		defer func() { <-d.slots }()
+	case <-d.s.done:
+		return false
+	}
 	ctx, cancel := d.s.untilClosed()
 	defer cancel()
 	rec := Delivery{HookID: j.hookID, Scope: j.scope, Destination: j.destination, Attempt: attempt, Duplicate: dup,
