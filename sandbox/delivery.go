@@ -53,7 +53,7 @@ type deliverer struct {
 	s      *Store
 	client *http.Client
 	slots  chan struct{} // maxDeliveriesInFlight tokens
-	seq    atomic.Int64 // numbers the messages for webhook-id
+	seq    atomic.Int64  // numbers the messages for webhook-id
 	mu     sync.Mutex
 	closed bool
 	wg     sync.WaitGroup
