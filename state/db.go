@@ -1,6 +1,9 @@
-// Package state is bigc's embedded local database (SQLite, WAL): sync
-// checkpoints, the webhook inbox and the emitted-record ledger. Several
-// processes may share one file: a sync, the MCP server and a webhook receiver.
+// Package state is where bigc keeps what must survive a process: sync
+// checkpoints, the emitted-record ledger, the webhook inbox, the import
+// journal and leases. Store is the interface; DB is the embedded default
+// (SQLite, WAL; several processes of one machine may share the file) and
+// Postgres the shared one (processes on many machines). Each backend has its
+// own versioned migrations, applied on open.
 package state
 
 import (
