@@ -15,7 +15,7 @@ import (
 	"github.com/bigc-dev/bigc/tools"
 )
 
-// Exit codes, as design.md fixes them.
+// Exit codes, as the README's "Exit codes" table documents them.
 const (
 	exitOK          = 0
 	exitOther       = 1
