@@ -128,25 +128,25 @@ func FuzzCheckRawPath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := CheckRawPath(s)
+		got, err := checkRawPath(s)
 		if err != nil {
 			return
 		}
 		if !strings.HasPrefix(got, "/v2/") && !strings.HasPrefix(got, "/v3/") {
-			t.Errorf("CheckRawPath(%q) = %q: not below /v2/ or /v3/", s, got)
+			t.Errorf("checkRawPath(%q) = %q: not below /v2/ or /v3/", s, got)
 		}
 		for _, bad := range []string{"..", "//", `\`, "?", "#", "%", "://"} {
 			if strings.Contains(got, bad) {
-				t.Errorf("CheckRawPath(%q) = %q holds %q", s, got, bad)
+				t.Errorf("checkRawPath(%q) = %q holds %q", s, got, bad)
 			}
 		}
 		for _, r := range got {
 			if unicode.IsControl(r) || unicode.IsSpace(r) {
-				t.Errorf("CheckRawPath(%q) = %q holds %U", s, got, r)
+				t.Errorf("checkRawPath(%q) = %q holds %U", s, got, r)
 			}
 		}
-		if again, err := CheckRawPath(got); err != nil || again != got {
-			t.Errorf("CheckRawPath is not stable on %q: %q, %v", got, again, err)
+		if again, err := checkRawPath(got); err != nil || again != got {
+			t.Errorf("checkRawPath is not stable on %q: %q, %v", got, again, err)
 		}
 	})
 }

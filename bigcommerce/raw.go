@@ -109,7 +109,7 @@ func safeHeaders(h http.Header) http.Header {
 const maxDecodeRounds = 4
 
 // CheckRawRequest makes the checks Do makes before sending anything: the
-// method, the path rules of CheckRawPath, and the deletes Do never sends
+// method, the path rules of checkRawPath, and the deletes Do never sends
 // (DELETE /v2/orders, a collection delete without a filter). A refusal
 // satisfies errors.Is(err, ErrBadRequest) and names the field.
 func CheckRawRequest(r RawRequest) error {
@@ -128,7 +128,7 @@ func checkRawRequest(r RawRequest) (method, version, path string, err error) {
 	default:
 		return "", "", "", badInput("method", fmt.Sprintf("%q is not allowed: want GET, POST, PUT or DELETE (the BigCommerce REST API uses no other)", shortText(r.Method)))
 	}
-	p, err := CheckRawPath(r.Path)
+	p, err := checkRawPath(r.Path)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -149,7 +149,7 @@ func checkRawRequest(r RawRequest) (method, version, path string, err error) {
 	return method, version, path, nil
 }
 
-// CheckRawPath validates a raw-request path and returns it percent-decoded, with
+// checkRawPath validates a raw-request path and returns it percent-decoded, with
 // any trailing slash removed (a trailing slash makes V3 answer 403). It must
 // start with /v2/ or /v3/ and may not hold anything that could leave the store's
 // API: a scheme or host, "..", "//", a backslash, control characters (CR, LF,
@@ -158,7 +158,7 @@ func checkRawRequest(r RawRequest) (method, version, path string, err error) {
 // plain ASCII path characters only (letters, digits, "-", ".", "_", "~", ":"
 // and "/"), so look-alikes (U+FF0E, U+2025, overlong UTF-8) and direction
 // overrides never reach a server, and a "/" may not be percent-encoded.
-func CheckRawPath(raw string) (string, error) {
+func checkRawPath(raw string) (string, error) {
 	const want = "want a path below the store such as /v3/catalog/products or /v2/orders/12"
 	bad := func(why string) (string, error) {
 		return "", badInput("path", fmt.Sprintf("%q %s: %s", shortText(raw), why, want))

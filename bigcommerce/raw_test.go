@@ -74,18 +74,18 @@ func TestCheckRawPath(t *testing.T) {
 		{in: "/v3/catalog/products~1", want: "/v3/catalog/products~1"},
 	}
 	for _, tc := range tests {
-		got, err := CheckRawPath(tc.in)
+		got, err := checkRawPath(tc.in)
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrBadRequest) {
-				t.Errorf("CheckRawPath(%q) = %q, %v; want ErrBadRequest containing %q", tc.in, got, err, tc.wantErr)
+				t.Errorf("checkRawPath(%q) = %q, %v; want ErrBadRequest containing %q", tc.in, got, err, tc.wantErr)
 			}
 			if err != nil && strings.ContainsAny(err.Error(), "\r\n\x00") {
-				t.Errorf("CheckRawPath(%q) error carries control characters: %q", tc.in, err)
+				t.Errorf("checkRawPath(%q) error carries control characters: %q", tc.in, err)
 			}
 			continue
 		}
 		if err != nil || got != tc.want {
-			t.Errorf("CheckRawPath(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			t.Errorf("checkRawPath(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
 }

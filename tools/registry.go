@@ -207,8 +207,8 @@ func (t *Tool) CheckInput(input json.RawMessage) error {
 	return validateInput(t, input, reflect.New(t.inputType).Interface())
 }
 
-// HasPreview reports whether t describes its changes before making them.
-func (t *Tool) HasPreview() bool { return t.preview != nil }
+// hasPreview reports whether t describes its changes before making them.
+func (t *Tool) hasPreview() bool { return t.preview != nil }
 
 // Preview describes what a destructive call would change, without changing it.
 func (t *Tool) Preview(ctx context.Context, env *Env, input json.RawMessage) (string, error) {

@@ -270,7 +270,7 @@ func TestRunConfirmation(t *testing.T) {
 			if len(calls.handled) != 0 {
 				t.Errorf("%s on %+v: the handler ran without confirmation", tc.tool, tc.env)
 			}
-			if tool.HasPreview() && !strings.Contains(te.Message, "would delete thing 7") {
+			if tool.hasPreview() && !strings.Contains(te.Message, "would delete thing 7") {
 				t.Errorf("%s: message %q lacks the preview", tc.tool, te.Message)
 			}
 			if tc.env.Production && !strings.Contains(te.Message, "production connection") {

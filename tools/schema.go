@@ -208,9 +208,3 @@ func setBound(s *jsonschema.Schema, key, val string) bool {
 	}
 	return ok
 }
-
-// SchemaFor returns the JSON Schema bigc derives for T, with the same options
-// the registry uses for tool inputs and outputs.
-func SchemaFor[T any]() (*jsonschema.Schema, error) {
-	return jsonschema.For[T](schemaOptions())
-}

@@ -82,7 +82,7 @@ func TestRegistryConventions(t *testing.T) {
 			if a.ReadOnly && a.Destructive {
 				t.Error("annotated both read-only and destructive")
 			}
-			if a.Destructive && !tool.HasPreview() {
+			if a.Destructive && !tool.hasPreview() {
 				t.Error("destructive without a Preview: an unconfirmed call could not say what it would delete")
 			}
 			in := tool.InputSchema
@@ -115,9 +115,9 @@ func TestDecimalSchemaMatchesTheClient(t *testing.T) {
 	}
 }
 
-func TestSchemaFor(t *testing.T) {
+func TestSchemaOptionsDecimal(t *testing.T) {
 	t.Parallel()
-	s, err := SchemaFor[testVariant]()
+	s, err := jsonschema.For[testVariant](schemaOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
