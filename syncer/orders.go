@@ -135,8 +135,8 @@ func isZeroDecimal(d bigcommerce.Decimal) bool {
 	if s == "" {
 		return true
 	}
-	f, err := strconv.ParseFloat(s, 64) // a sign test only; no arithmetic on money
-	return err == nil && f == 0
+	v, err := bigcommerce.ParseDecimal(s)
+	return err == nil && v.Sign() == 0
 }
 
 // OrderFilter selects the orders a sync emits.
