@@ -155,7 +155,8 @@
 // slot n of the live schedule falls at anchor + n/Live seconds and creates
 // order 100000000 + n, its lines and contents drawn from (Seed, n) alone;
 // every other slot also moves one of the previous 50 slots' orders one
-// status along. A slot always maps to the same id and contents, so a
+// status along (an order reaching Shipped ships all its items in one
+// shipment, whose id is the order's). A slot always maps to the same id and contents, so a
 // process started later with the same seed and rate serves the earlier
 // live orders plus those that have arrived since, under the same ids, as
 // long as nobody writes to them. To bound the work of a start (or a clock

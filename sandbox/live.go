@@ -97,6 +97,9 @@ func (l *liveSchedule) slot(n int64) {
 	}
 	if next, ok := nextStatus[o.status]; ok {
 		st := int(next)
+		if next == 2 {
+			s.shipWhole(o, at) // a store ships before it says Shipped (shipments.go)
+		}
 		s.updateOrder(o, &orderUpdate{StatusID: &st}, at)
 	}
 }

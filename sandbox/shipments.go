@@ -39,6 +39,24 @@ func (s *Store) shipments(o *order) []*shipment {
 		ShippingProvider: "ups", TrackingCarrier: "ups", BillingAddress: o.billing, ShippingAddress: o.shippingAddress(), Items: items}}
 }
 
+// shipWhole ships every unshipped item of a live order in one shipment, as
+// the merchant of a live store does before the order reads Shipped. The
+// shipment is derived (id the order's, like a seeded order's) so that a
+// slot makes the same shipment in every process; an order whose shipments
+// were changed through the API is left to them. The caller holds s.mu.
+func (s *Store) shipWhole(o *order, at int64) {
+	if o.extra != nil && o.extra.shipmentsSet {
+		return
+	}
+	for i := range o.lines {
+		o.lines[i].qtyShipped = o.lines[i].qty
+	}
+	if o.shipped == 0 {
+		o.shipped = at
+	}
+	s.emitShipment("created", o.id, o.id)
+}
+
 // ownShipments makes the seeded shipments real records before a change.
 func (s *Store) ownShipments(o *order) *orderExtra {
 	if o.extra == nil || !o.extra.shipmentsSet {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // shippingOrder creates an order of two lines (2 and 3 units) through the API.
@@ -130,4 +131,44 @@ func TestSeededShipmentsMatchItemsShipped(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no seeded order has shipped items")
 	}
+}
+
+// A live order the schedule moves to Shipped has shipped its items, in
+// the same shipment in every process.
+func TestLiveOrdersShipBeforeShipped(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 26, 10, 0, 30, 0, time.UTC)
+	opts := Options{Seed: 3, Products: 10, Customers: 5, Orders: 2, Live: 0.5}
+	c := newClient(t, withClock(opts, newFakeClock(start)))
+	shipped := 0
+	for _, o := range must[[]struct {
+		ID           int `json:"id"`
+		StatusID     int `json:"status_id"`
+		ItemsTotal   int `json:"items_total"`
+		ItemsShipped int `json:"items_shipped"`
+	}](t, c.get(fmt.Sprintf("/v2/orders?min_id=%d&status_id=2&limit=250", liveFirstOrderID)), 200) {
+		shipped++
+		if o.ItemsShipped != o.ItemsTotal {
+			t.Errorf("live order %d reads Shipped with %d of %d items shipped", o.ID, o.ItemsShipped, o.ItemsTotal)
+		}
+		list := must[[]obj](t, c.get(fmt.Sprintf("/v2/orders/%d/shipments", o.ID)), 200)
+		if len(list) != 1 || num(list[0]["id"]) != o.ID {
+			t.Errorf("live order %d shipments = %v", o.ID, list)
+		}
+	}
+	if shipped == 0 {
+		t.Fatal("no live order reached Shipped in the backlog")
+	}
+	d := newClient(t, withClock(opts, newFakeClock(start)))
+	path := fmt.Sprintf("/v2/orders/%d/shipments", lowestShipped(t, c))
+	ra, rb := c.get(path), d.get(path)
+	if string(ra.body) != string(rb.body) {
+		t.Errorf("the same slot shipped differently:\n%s\n%s", ra.body, rb.body)
+	}
+}
+
+func lowestShipped(t *testing.T, c *client) int {
+	t.Helper()
+	list := must[[]obj](t, c.get(fmt.Sprintf("/v2/orders?min_id=%d&status_id=2&limit=1", liveFirstOrderID)), 200)
+	return num(list[0]["id"])
 }
