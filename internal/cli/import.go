@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bigc-dev/bigc/importer"
+	"github.com/bigc-dev/bigc/state"
 )
 
 // rowsRejected ends an import that rejected rows.
@@ -39,6 +40,7 @@ type importFlags struct {
 	statePath        string
 	locationID       int
 	workers          int
+	lease            leaseFlags
 }
 
 func (a *app) importCmd() *cobra.Command {
@@ -81,6 +83,7 @@ writes nothing. On a --production connection, an import needs --yes.`,
 	fl.StringVar(&f.statePath, "state", "", "state database holding the import journal (default state.db in the configuration directory)")
 	fl.IntVar(&f.locationID, "location-id", 1, "inventory only: the location of rows without a location_id")
 	fl.IntVar(&f.workers, "workers", 4, "creates in flight at once (the governor still keeps the store's quota)")
+	f.lease.register(fl, "importing the same file into the store")
 	return cmd
 }
 
@@ -130,6 +133,15 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	if err != nil {
 		return badInput(err)
 	}
+	if !f.dryRun {
+		// One writer per import, on any machine sharing the journal.
+		run, release, err := a.takeLease(ctx, db, "import/"+id, "importing "+path+" into "+tgt.Name, f.lease)
+		if err != nil {
+			return err
+		}
+		defer release()
+		ctx = run
+	}
 	in, err := os.Open(path)
 	if err != nil {
 		return badInput(err)
@@ -174,6 +186,9 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 		sum, err = job.ImportCustomers(ctx, rd)
 	}
 	prog.stop()
+	if cause := context.Cause(ctx); errors.Is(cause, state.ErrLeaseLost) {
+		err = cause // another process may be importing the file now
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "bigc import %s: stopped after %d rows (%d created, %d updated, %d unchanged, %d rejected): %v\n",
 			kind, sum.Rows, sum.Created, sum.Updated, sum.Unchanged, sum.Rejected, err)

@@ -11,7 +11,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/bigc-dev/bigc/importer"
 	"github.com/bigc-dev/bigc/internal/testservices"
+	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -112,4 +114,44 @@ func TestSyncLeaseOneWriter(t *testing.T) {
 		t.Errorf("output holds %d orders, want 6", len(counts))
 	}
 	t.Logf("took over %s after the SIGKILL", time.Since(start).Round(100*time.Millisecond))
+}
+
+// TestImportLease: while another process (here: another machine's lease in
+// the shared state) imports the same file, bigc import exits 5 naming it; a
+// dry run, which writes nothing, needs no lease.
+func TestImportLease(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t)
+	b := newBin(t)
+	b.saveConnection(sb, "shop")
+	dir := t.TempDir()
+	levels, statePath := dir+"/levels.csv", dir+"/state.db"
+	if err := os.WriteFile(levels, []byte("sku,quantity\nNOPE-1,3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id, err := importer.Identity("inventory", "csv", sb.StoreHash, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := state.Open(t.Context(), statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, ok, err := db.TryLease(t.Context(), "import/"+id, "machine-b pid 42", "tok", time.Minute); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	r := b.wantExit(5, tools.CategoryConflict, "", "import", "inventory", levels, "--connection", "shop", "--state", statePath)
+	if !strings.Contains(r.stderr, "machine-b pid 42") {
+		t.Errorf("the refused import does not name the holder:\n%s", r.stderr)
+	}
+	if r := b.run("", "import", "inventory", levels, "--connection", "shop", "--state", statePath, "--dry-run"); r.code == 5 {
+		t.Errorf("a dry run was refused the lease:\n%s", r.stderr)
+	}
+	if err := db.ReleaseLease(t.Context(), "import/"+id, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.run("", "import", "inventory", levels, "--connection", "shop", "--state", statePath); r.code == 5 {
+		t.Errorf("import after the lease was released: exit 5\n%s", r.stderr)
+	}
 }
