@@ -59,6 +59,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.importCmd(),
 		a.mcpCmd(),
 		a.webhooksCmd(),
+		a.workerCmd(),
 		a.versionCmd(),
 	)
 	markUsageErrors(root)

@@ -31,6 +31,8 @@ type targetFlags struct {
 	retryNotify func(bigcommerce.RetryEvent)
 	// quotaRedis names the Redis that shares the store's quota (see sharedQuota).
 	quotaRedis string
+	// extra are client options a command adds (bigc worker's counting transport).
+	extra []bigcommerce.Option
 }
 
 func (f *targetFlags) register(cmd *cobra.Command) {
@@ -157,7 +159,7 @@ const maxRetriesEnv = "BIGC_MAX_RETRIES"
 
 // clientOptions are the client options the command and the environment ask for.
 func (f *targetFlags) clientOptions() ([]bigcommerce.Option, error) {
-	opts := []bigcommerce.Option{bigcommerce.WithUserAgent("bigc")}
+	opts := append([]bigcommerce.Option{bigcommerce.WithUserAgent("bigc")}, f.extra...)
 	if f.concurrency > 0 {
 		opts = append(opts, bigcommerce.WithConcurrency(f.concurrency))
 	}

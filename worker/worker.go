@@ -1,0 +1,304 @@
+// Package worker keeps configured (connection, stream) syncs in step from a
+// long-running process: each stream is synced on its own schedule into
+// OutDir/CONNECTION/STREAM.jsonl, and several workers, on one machine or
+// many, share the work through the state's leases, so that a stream is
+// synced by one worker at a time and a killed worker's streams go to the
+// others once its leases run out.
+//
+// When a stream is due comes from its checkpoint, which every worker sharing
+// the state sees: a stream synced a moment ago by another worker is not
+// synced again until its interval has passed. Each run is one log line and
+// updates the metrics (metrics.go).
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/syncer"
+)
+
+// Stream is one (connection, stream) a worker keeps in step.
+type Stream struct {
+	// Connection names the store, as in the checkpoints and leases.
+	Connection string
+	// Client talks to the store; every Stream of one connection must share
+	// one (its governor keeps the store's quota).
+	Client *bigcommerce.Client
+	// Stream is orders, products or customers.
+	Stream string
+	// Every is the interval between two syncs of the stream.
+	Every time.Duration
+}
+
+// Config configures a Worker.
+type Config struct {
+	// State holds the checkpoints, the output ledgers and the leases; a
+	// PostgreSQL state is what several machines share.
+	State state.Store
+	// OutDir holds the outputs, OutDir/CONNECTION/STREAM.jsonl.
+	OutDir  string
+	Streams []Stream
+	// Lag is taken off the store's clock for each window's upper bound
+	// (syncer.Job.Lag); default 2s.
+	Lag time.Duration
+	// Workers bounds the records one sync hydrates at once; default 8.
+	Workers int
+	// Parallel bounds the streams synced at once; default 4.
+	Parallel int
+	// LeaseTTL is how long a stream's lease outlives a worker that died;
+	// default state.DefaultLeaseTTL.
+	LeaseTTL time.Duration
+	// Logger gets one line per run; default discards.
+	Logger *slog.Logger
+	// Metrics, when set, is updated after every run.
+	Metrics *Metrics
+	// Now is the clock for schedules; default time.Now.
+	Now func() time.Time
+}
+
+// Worker runs the configured syncs.
+type Worker struct {
+	cfg Config
+	// running marks the streams this process is syncing, so that a round
+	// does not start a stream whose previous run is still going.
+	mu      sync.Mutex
+	running map[string]bool
+}
+
+// Outcome is what one round did with a stream.
+type Outcome string
+
+// The outcomes of a stream in a round.
+const (
+	Synced    Outcome = "synced"    // ran and succeeded
+	Failed    Outcome = "failed"    // ran and failed; retried when due again
+	NotDue    Outcome = "not_due"   // synced less than Every ago, here or elsewhere
+	Elsewhere Outcome = "elsewhere" // another worker holds its lease
+)
+
+// New checks cfg and fills in defaults.
+func New(cfg Config) (*Worker, error) {
+	switch {
+	case cfg.State == nil:
+		return nil, errors.New("worker: no state to keep checkpoints and leases in")
+	case cfg.OutDir == "":
+		return nil, errors.New("worker: no output directory")
+	case len(cfg.Streams) == 0:
+		return nil, errors.New("worker: no streams to keep in step")
+	}
+	for _, s := range cfg.Streams {
+		if s.Client == nil || s.Connection == "" || s.Every <= 0 {
+			return nil, fmt.Errorf("worker: stream %s/%s needs a client, a connection name and a positive interval", s.Connection, s.Stream)
+		}
+		if _, err := syncer.NewSource(s.Stream, s.Client, syncer.OrderFilter{}); err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+	}
+	dir, err := filepath.Abs(cfg.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("worker: output directory: %w", err)
+	}
+	cfg.OutDir = dir
+	if cfg.Lag <= 0 {
+		cfg.Lag = 2 * time.Second
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 4
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = state.DefaultLeaseTTL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Metrics != nil {
+		if err := cfg.Metrics.reg.Register(quotaLeft(cfg.Streams)); err != nil {
+			return nil, fmt.Errorf("worker: metrics: %w", err)
+		}
+	}
+	return &Worker{cfg: cfg, running: map[string]bool{}}, nil
+}
+
+// OutputPath is where a stream's records go.
+func (w *Worker) OutputPath(connection, stream string) string {
+	return filepath.Join(w.cfg.OutDir, connection, stream+".jsonl")
+}
+
+// RunOnce syncs, Parallel at a time, every stream that is due and whose
+// lease is free, and returns what it did with each, in the order of
+// Config.Streams. The error joins the failed runs' errors.
+func (w *Worker) RunOnce(ctx context.Context) ([]Outcome, error) {
+	out := make([]Outcome, len(w.cfg.Streams))
+	errs := make([]error, len(w.cfg.Streams))
+	var g errgroup.Group
+	g.SetLimit(w.cfg.Parallel)
+	for i, s := range w.cfg.Streams {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			out[i], errs[i] = w.runStream(ctx, s)
+			return nil
+		})
+	}
+	g.Wait()
+	return out, errors.Join(errs...)
+}
+
+// Run runs rounds until ctx is done: every second it starts the streams that
+// have become due. A failed run is logged and tried again when due.
+func (w *Worker) Run(ctx context.Context) error {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	var g errgroup.Group
+	g.SetLimit(w.cfg.Parallel)
+	defer g.Wait()
+	for {
+		for _, s := range w.cfg.Streams {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !w.claim(s) {
+				continue // still running from an earlier round
+			}
+			started := g.TryGo(func() error {
+				defer w.unclaim(s)
+				w.runStream(ctx, s)
+				return nil
+			})
+			if !started {
+				w.unclaim(s) // Parallel streams are running: next round
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func key(s Stream) string { return s.Connection + "/" + s.Stream }
+
+func (w *Worker) claim(s Stream) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running[key(s)] {
+		return false
+	}
+	w.running[key(s)] = true
+	return true
+}
+
+func (w *Worker) unclaim(s Stream) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.running, key(s))
+}
+
+// due reports whether the stream's checkpoint into its output is older than
+// its interval (a tenth of it early, so that a cron round at the same
+// interval does not miss it by a moment), or missing.
+func (w *Worker) due(ctx context.Context, s Stream) (bool, error) {
+	dest := w.OutputPath(s.Connection, s.Stream)
+	saved, err := w.cfg.State.Checkpoints(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range saved {
+		if c.Key.Connection == s.Connection && c.Key.Stream == s.Stream && c.Key.Destination == dest {
+			return !w.cfg.Now().Before(c.UpdatedAt.Add(s.Every - s.Every/10)), nil
+		}
+	}
+	return true, nil
+}
+
+// runStream syncs one stream if it is due and its lease is free.
+func (w *Worker) runStream(ctx context.Context, s Stream) (Outcome, error) {
+	if due, err := w.due(ctx, s); err != nil || !due {
+		return NotDue, err
+	}
+	lease, err := state.AcquireLease(ctx, w.cfg.State, state.SyncLeaseName(s.Connection, s.Stream), state.LeaseOptions{TTL: w.cfg.LeaseTTL})
+	if errors.Is(err, state.ErrLeaseHeld) {
+		return Elsewhere, nil
+	}
+	if err != nil {
+		return Failed, err
+	}
+	defer lease.Release(context.WithoutCancel(ctx))
+	// Another worker may have synced it between the check and the lease.
+	if due, err := w.due(ctx, s); err != nil || !due {
+		return NotDue, err
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(lease.Context(), func() { cancel(context.Cause(lease.Context())) })
+	defer stop()
+
+	start := time.Now()
+	res, err := w.sync(runCtx, s)
+	if cause := context.Cause(runCtx); err != nil && errors.Is(cause, state.ErrLeaseLost) {
+		err = cause
+	}
+	w.report(s, res, err, time.Since(start))
+	if err != nil {
+		return Failed, err
+	}
+	return Synced, nil
+}
+
+// sync runs one sync of the stream into its file.
+func (w *Worker) sync(ctx context.Context, s Stream) (syncer.Result, error) {
+	src, err := syncer.NewSource(s.Stream, s.Client, syncer.OrderFilter{})
+	if err != nil {
+		return syncer.Result{}, err
+	}
+	path := w.OutputPath(s.Connection, s.Stream)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return syncer.Result{}, err
+	}
+	out, err := syncer.OpenFile(ctx, w.cfg.State, path)
+	if err != nil {
+		return syncer.Result{}, err
+	}
+	defer out.Close()
+	job := &syncer.Job{Source: src, Writer: out, DB: w.cfg.State, Connection: s.Connection,
+		StoreTime: s.Client.Store.Time, Lag: w.cfg.Lag, Workers: w.cfg.Workers, Parallel: w.cfg.Workers}
+	return job.Run(ctx)
+}
+
+// report writes the run's one log line and updates the metrics.
+func (w *Worker) report(s Stream, res syncer.Result, err error, took time.Duration) {
+	attrs := []slog.Attr{slog.String("connection", s.Connection), slog.String("stream", s.Stream),
+		slog.Int("records", res.Records), slog.Int("duplicates", res.Duplicates), slog.Int("pages", res.Pages),
+		slog.Float64("seconds", took.Seconds())}
+	if !res.To.IsZero() {
+		attrs = append(attrs, slog.Time("window_to", res.To.UTC()))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		w.cfg.Logger.LogAttrs(context.Background(), slog.LevelError, "sync failed", attrs...)
+	} else {
+		w.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "sync", attrs...)
+	}
+	if w.cfg.Metrics != nil {
+		w.cfg.Metrics.observeRun(s, res, err, w.cfg.Now())
+	}
+}

@@ -1,0 +1,244 @@
+package worker
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
+	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/syncer"
+)
+
+// rig is two sandbox stores, a SQLite state and a worker keeping their
+// orders and customers in step.
+type rig struct {
+	stores  map[string]*sandbox.Server
+	state   *state.DB
+	metrics *Metrics
+	worker  *Worker
+	log     *lockedBuffer
+	clock   *clock
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	db, err := state.Open(t.Context(), filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r := &rig{stores: map[string]*sandbox.Server{}, state: db, log: &lockedBuffer{}, clock: &clock{t: time.Now()}}
+	r.metrics = NewMetrics()
+	var streams []Stream
+	for i, name := range []string{"east", "west"} {
+		srv := sandboxtest.NewServer(t, sandbox.Options{Seed: int64(11 + i), Orders: 30, Customers: 12, Products: 5, Now: r.clock.now})
+		r.stores[name] = srv
+		client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL),
+			bigcommerce.WithHTTPClient(&http.Client{Transport: r.metrics.Transport(name, nil)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams = append(streams,
+			Stream{Connection: name, Client: client, Stream: syncer.StreamOrders, Every: time.Minute},
+			Stream{Connection: name, Client: client, Stream: syncer.StreamCustomers, Every: 15 * time.Minute})
+	}
+	r.worker, err = New(Config{State: db, OutDir: t.TempDir(), Streams: streams, Lag: time.Nanosecond,
+		Logger: slog.New(slog.NewJSONHandler(r.log, nil)), Metrics: r.metrics, Now: r.clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// lines returns the output's record keys.
+func (r *rig) lines(t *testing.T, connection, stream string) []state.EmittedKey {
+	t.Helper()
+	f, err := os.Open(r.worker.OutputPath(connection, stream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []state.EmittedKey
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		k, err := syncer.ParseLine(sc.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func (r *rig) scrape(t *testing.T, path string) string {
+	t.Helper()
+	srv := httptest.NewServer(r.metrics.Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, res.StatusCode, b)
+	}
+	return string(b)
+}
+
+// TestRunOnceKeepsEveryStreamInStep: one round syncs every stream into its
+// own file, each record once (every customer of each store is there); a
+// round right after syncs nothing, as nothing is due; once an interval has
+// passed the stream runs again and writes only what changed.
+func TestRunOnceKeepsEveryStreamInStep(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	outcomes, err := r.worker.RunOnce(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Outcome{Synced, Synced, Synced, Synced}; !slices.Equal(outcomes, want) {
+		t.Fatalf("first round: %v, want %v", outcomes, want)
+	}
+	for name, srv := range r.stores {
+		var got []int
+		for _, k := range r.lines(t, name, syncer.StreamCustomers) {
+			got = append(got, int(k.ID))
+		}
+		slices.Sort(got)
+		if want := srv.Store.CustomerIDs(); !slices.Equal(got, want) {
+			t.Errorf("%s customers in the output %v, want each of %v once", name, got, want)
+		}
+		if len(r.lines(t, name, syncer.StreamOrders)) == 0 {
+			t.Errorf("%s: no orders written", name)
+		}
+	}
+	if outcomes, _ := r.worker.RunOnce(t.Context()); !slices.Equal(outcomes, []Outcome{NotDue, NotDue, NotDue, NotDue}) {
+		t.Errorf("second round at once: %v, want nothing due", outcomes)
+	}
+	// A minute later the orders are due again, the customers not yet.
+	before := r.lines(t, "east", syncer.StreamOrders)
+	east := r.stores["east"].Store
+	o, _ := east.Order(int(before[0].ID))
+	if err := east.UpdateOrderStatus(o.ID, map[bool]int{true: 10, false: 11}[o.StatusID == 11]); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.add(time.Minute)
+	outcomes, err = r.worker.RunOnce(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Outcome{Synced, NotDue, Synced, NotDue}; !slices.Equal(outcomes, want) {
+		t.Errorf("round a minute later: %v, want %v", outcomes, want)
+	}
+	if after := r.lines(t, "east", syncer.StreamOrders); len(after) != len(before)+1 || after[len(before)].ID != int64(o.ID) {
+		t.Errorf("east orders: %d lines after order %d changed, want %d, the last one that order", len(after), o.ID, len(before)+1)
+	}
+	// One log line per run, JSON, without the token.
+	lines := strings.Split(strings.TrimSpace(r.log.String()), "\n")
+	if len(lines) != 6 {
+		t.Errorf("%d log lines for 6 runs:\n%s", len(lines), r.log.String())
+	}
+	for _, srv := range r.stores {
+		if strings.Contains(r.log.String(), srv.Tokens.Full) {
+			t.Error("the log holds an access token")
+		}
+	}
+	if !strings.Contains(lines[0], `"msg":"sync"`) || !strings.Contains(lines[0], `"records":`) {
+		t.Errorf("log line %s: want a JSON sync line with the records", lines[0])
+	}
+}
+
+// TestMetricsAndHealth: /metrics has the per-store requests, quota left,
+// records (matching the output), runs and last success; /healthz answers.
+func TestMetricsAndHealth(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	if _, err := r.worker.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	text := r.scrape(t, "/metrics")
+	customers := len(r.lines(t, "west", syncer.StreamCustomers))
+	for _, want := range []string{
+		`bigc_records_total{connection="west",stream="customers"} ` + strconv.Itoa(customers),
+		`bigc_sync_runs_total{connection="east",result="ok",stream="orders"} 1`,
+		`bigc_requests_total{connection="east"} `,
+		`bigc_rate_limited_total{connection="east"} 0`,
+		`bigc_quota_left{connection="west",quota=`,
+		`bigc_sync_last_success_timestamp_seconds{connection="east",stream="orders"} `,
+		`bigc_sync_lag_seconds{connection="west",stream="orders"} `,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, text)
+		}
+	}
+	if got := r.scrape(t, "/healthz"); got != "ok\n" {
+		t.Errorf("/healthz = %q", got)
+	}
+}
+
+// TestStreamLeasedElsewhereIsLeftAlone: a stream whose lease another process
+// holds is not synced here.
+func TestStreamLeasedElsewhereIsLeftAlone(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	l, err := state.AcquireLease(t.Context(), r.state, state.SyncLeaseName("west", syncer.StreamOrders), state.LeaseOptions{Holder: "another worker"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release(context.Background())
+	outcomes, err := r.worker.RunOnce(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Outcome{Synced, Synced, Elsewhere, Synced}; !slices.Equal(outcomes, want) {
+		t.Errorf("outcomes %v, want %v", outcomes, want)
+	}
+	if _, err := os.Stat(r.worker.OutputPath("west", syncer.StreamOrders)); !os.IsNotExist(err) {
+		t.Errorf("the leased stream's output exists (%v): it was synced here too", err)
+	}
+}
