@@ -54,7 +54,7 @@ func diffProduct(p *Product, cur *bigcommerce.Product, categories []int, brandID
 	var u bigcommerce.ProductUpdateRequest
 	before := len(c)
 	c.str("name", cur.Name, &p.Name, &u.Name)
-	c.str("type", cur.Type, &p.Type, &u.Type)
+	c.str("type", cur.Type, strIf(p.Type), &u.Type)
 	c.str("sku", cur.SKU, strIf(p.SKU), &u.SKU)
 	c.str("description", cur.Description, p.Description, &u.Description)
 	c.amount("price", cur.Price, p.Price, &u.Price)

@@ -93,9 +93,10 @@ func (p *Product) SKUs() []string {
 	return out
 }
 
-// Normalize checks p and fills the defaults BigCommerce needs to create it:
-// type physical, weight 0, the price of the first variant when the product
-// has none, and inventory tracking from where stock levels are given.
+// Normalize checks p and trims it, and sets inventory tracking from where
+// stock levels are given. What only a create needs (a price, defaults for
+// type and weight) is checked by createRequest: an update leaves out what the
+// row leaves out.
 func (p *Product) Normalize() *RowError {
 	p.Name = strings.TrimSpace(p.Name)
 	p.SKU = strings.TrimSpace(p.SKU)
@@ -110,20 +111,8 @@ func (p *Product) Normalize() *RowError {
 	if p.SKU == "" && len(p.Variants) == 0 {
 		return rowErr("sku", "is required: products are matched to the store by SKU (the product's or its variants')")
 	}
-	if p.Type == "" {
-		p.Type = "physical"
-	}
-	if p.Type != "physical" && p.Type != "digital" {
+	if p.Type != "" && p.Type != "physical" && p.Type != "digital" {
 		return rowErr("type", "%q: want physical or digital", p.Type)
-	}
-	if p.Price.IsZero() && len(p.Variants) > 0 {
-		p.Price = p.Variants[0].Price
-	}
-	if p.Price.IsZero() {
-		return rowErr("price", "is required, e.g. 19.99 (or a price on the first variant)")
-	}
-	if p.Weight.IsZero() {
-		p.Weight = "0"
 	}
 	for _, d := range []struct {
 		field string

@@ -292,7 +292,9 @@ func (j *Job) planProduct(ctx context.Context, n *names, r *productRow, found ma
 	}
 	if r.cur == nil {
 		r.action = actionCreate
-		r.create = createRequest(p, cats)
+		if r.create, r.err = createRequest(p, cats); r.err != nil {
+			return nil
+		}
 		if p.Brand != "" {
 			id, err := n.brand(ctx, p.Brand)
 			if err != nil {
@@ -396,10 +398,25 @@ func (j *Job) categoryIDs(ctx context.Context, n *names, p *Product) (ids []int,
 }
 
 // createRequest is the one request that creates p with its variants, images
-// and custom fields.
-func createRequest(p *Product, cats []int) *bigcommerce.ProductCreateRequest {
+// and custom fields. A new product needs a price (the first variant's when
+// the product has none); its type defaults to physical and its weight to 0.
+func createRequest(p *Product, cats []int) (*bigcommerce.ProductCreateRequest, *RowError) {
+	price := p.Price
+	if price.IsZero() && len(p.Variants) > 0 {
+		price = p.Variants[0].Price
+	}
+	if price.IsZero() {
+		return nil, rowErr("price", "is required to create the product, e.g. 19.99 (or a price on the first variant)")
+	}
+	typ, weight := p.Type, p.Weight
+	if typ == "" {
+		typ = "physical"
+	}
+	if weight.IsZero() {
+		weight = "0"
+	}
 	req := &bigcommerce.ProductCreateRequest{
-		Name: p.Name, Type: p.Type, Weight: p.Weight, Price: p.Price, SKU: p.SKU, SalePrice: p.SalePrice,
+		Name: p.Name, Type: typ, Weight: weight, Price: price, SKU: p.SKU, SalePrice: p.SalePrice,
 		CostPrice: p.CostPrice, RetailPrice: p.RetailPrice, Categories: cats, BrandName: p.Brand,
 		InventoryTracking: p.InventoryTracking, IsVisible: p.IsVisible,
 	}
@@ -426,7 +443,7 @@ func createRequest(p *Product, cats []int) *bigcommerce.ProductCreateRequest {
 	for _, img := range p.Images {
 		req.Images = append(req.Images, &bigcommerce.ProductImageRequest{ImageURL: img.URL, IsThumbnail: img.IsThumbnail, Description: img.Description})
 	}
-	return req
+	return req, nil
 }
 
 // applyProducts sends a batch's writes: product updates 10 at a time,

@@ -106,3 +106,21 @@ func TestImportProductsCreatesUpdatesAndRerunsWithoutWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateLeavesOutWhatTheRowLeavesOut: a row without type, weight or
+// price does not reset the product's to the defaults a create would use.
+func TestUpdateLeavesOutWhatTheRowLeavesOut(t *testing.T) {
+	t.Parallel()
+	c, _ := testStore(t, sandbox.Options{Seed: 8, Products: -1, Customers: -1, Orders: -1})
+	if _, _, err := c.Products.Create(context.Background(), &bigcommerce.ProductCreateRequest{Name: "Ebook", Type: "digital", SKU: "EB", Weight: "2", Price: "7"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := UpsertProduct(context.Background(), c, Product{Name: "Ebook", SKU: "EB"}, false, false)
+	if err != nil || res.Action != actionUnchanged || len(res.Changes) != 0 {
+		t.Fatalf("upsert: %+v %v", res, err)
+	}
+	p := productBySKU(t, c, "EB")[0]
+	if p.Type != "digital" || p.Weight.Cmp("2") != 0 || p.Price.Cmp("7") != 0 {
+		t.Errorf("product after: type %s weight %s price %s", p.Type, p.Weight, p.Price)
+	}
+}

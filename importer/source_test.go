@@ -57,8 +57,11 @@ func TestWooCommerceMapping(t *testing.T) {
 	if tee.Err != nil || tee.Line != 3 || len(tee.Item.Variants) != 2 || *tee.Item.IsVisible {
 		t.Fatalf("variable product: %+v", tee)
 	}
-	if err := tee.Item.Normalize(); err != nil || tee.Item.Price != "10" || tee.Item.InventoryTracking != "variant" {
+	if err := tee.Item.Normalize(); err != nil || tee.Item.InventoryTracking != "variant" {
 		t.Errorf("variable product after Normalize: %v %+v", err, tee.Item)
+	}
+	if req, err := createRequest(&tee.Item, nil); err != nil || req.Price != "10" || req.Type != "physical" || req.Weight != "0" {
+		t.Errorf("variable product's create: %v %+v", err, req)
 	}
 	wantV := Variant{SKU: "TEE-M", Options: []OptionValue{{"Size", "M"}}, Price: "11", InventoryLevel: ptr(4)}
 	if !cmp.Equal(tee.Item.Variants[1], wantV) {

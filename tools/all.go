@@ -28,6 +28,8 @@ func NewRegistry() *Registry {
 	addDeleteProduct(r)
 	addFindVariant(r)
 	addUpdateVariant(r)
+	addUpsertProduct(r)
+	addSetInventory(r)
 	addListCategories(r)
 	addListCustomers(r)
 	addGetCustomer(r)

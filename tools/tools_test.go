@@ -26,7 +26,7 @@ import (
 func TestNewRegistryOrder(t *testing.T) {
 	t.Parallel()
 	want := []string{"list-orders", "get-order", "tag-order", "update-order", "list-products", "get-product", "create-product",
-		"update-product", "delete-product", "find-variant", "update-variant", "list-categories", "list-customers",
+		"update-product", "delete-product", "find-variant", "update-variant", "upsert-product", "set-inventory", "list-categories", "list-customers",
 		"get-customer", "create-customer", "raw-api-request"}
 	if got := NewRegistry().Names(); !slices.Equal(got, want) {
 		t.Errorf("tools = %v\nwant %v", got, want)
@@ -47,6 +47,8 @@ func TestToolContracts(t *testing.T) {
 		"create-product":  {Idempotent: true, OpenWorld: true},
 		"update-product":  {Idempotent: true, OpenWorld: true},
 		"update-variant":  {Idempotent: true, OpenWorld: true},
+		"upsert-product":  {Idempotent: true, OpenWorld: true},
+		"set-inventory":   {Idempotent: true, OpenWorld: true},
 		"create-customer": {Idempotent: true, OpenWorld: true},
 	}
 	for _, tool := range NewRegistry().Tools() {
@@ -359,6 +361,10 @@ func TestEveryToolUnderTinyQuota(t *testing.T) {
 		{"update-product", func() in { return in{"id": productID, "price": 21} }, nil},
 		{"find-variant", func() in { return in{"sku": "QT-S"} }, nil},
 		{"update-variant", func() in { return in{"sku": "QT-S", "inventory_level": 8} }, nil},
+		{"upsert-product", func() in {
+			return in{"name": "Quota Mug", "sku": "QM", "price": "4", "inventory_level": 3, "categories": []string{"Quota/Mugs"}, "create_categories": true}
+		}, nil},
+		{"set-inventory", func() in { return in{"items": []in{{"sku": "QT-S", "quantity": 9}, {"sku": "QM", "quantity": 5}}} }, nil},
 		{"list-categories", func() in { return in{} }, nil},
 		{"list-customers", func() in { return in{"limit": 2} }, nil},
 		{"create-customer", func() in { return newCustomer("quota@quay.example") }, func(o any) { customerID = o.(CreateCustomerOutput).Customer.ID }},
