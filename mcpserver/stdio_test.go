@@ -80,8 +80,8 @@ func TestStdioSandbox(t *testing.T) {
 	config := t.TempDir()
 	cs := stdioSession(t, nil, nil, "mcp", "--sandbox", "--config", config)
 	a := newAgent(t, cs, "List three products, then delete the second one.", "")
-	if _, ok := a.defs[RawToolName]; ok || len(a.defs) != 15 {
-		t.Errorf("bigc mcp --sandbox serves %d tools (raw-api-request included: %v), want the 15 others", len(a.defs), ok)
+	if _, ok := a.defs[RawToolName]; ok || len(a.defs) != 17 {
+		t.Errorf("bigc mcp --sandbox serves %d tools (raw-api-request included: %v), want the 17 others", len(a.defs), ok)
 	}
 	list := a.call("list-products", map[string]any{"limit": 3, "fields": []string{"name"}})
 	if n := len(get(list, "items").([]any)); n != 3 {

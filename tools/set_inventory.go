@@ -10,14 +10,14 @@ import (
 
 // SetInventoryInput is many absolute stock levels by SKU.
 type SetInventoryInput struct {
-	Items []StockArg `json:"items" jsonschema:"absolute levels, at most 2000; each SKU once per location" bigc:"minItems=1;maxItems=2000"`
+	Items []StockArg `json:"items" jsonschema:"absolute levels, each SKU once per location" bigc:"minItems=1;maxItems=2000"`
 }
 
 // StockArg is one SKU's absolute level at a location.
 type StockArg struct {
-	SKU        string `json:"sku" jsonschema:"a product's SKU (stock tracked for the whole product) or a variant's (tracked per variant)" bigc:"pattern=nonblank;maxLength=255"`
-	Quantity   int    `json:"quantity" jsonschema:"the new stock level, not a difference" bigc:"minimum=0"`
-	LocationID int    `json:"location_id,omitempty" jsonschema:"inventory location (default 1, the default location)" bigc:"minimum=1"`
+	SKU        string `json:"sku" jsonschema:"a product's or a variant's SKU" bigc:"pattern=nonblank;maxLength=255"`
+	Quantity   int    `json:"quantity" jsonschema:"new stock level (not a difference)" bigc:"minimum=0"`
+	LocationID int    `json:"location_id,omitempty" jsonschema:"location (default 1)" bigc:"minimum=1"`
 }
 
 // StockLevel is one level as set.
@@ -39,9 +39,8 @@ func addSetInventory(r *Registry) {
 	add(r, Spec[SetInventoryInput, SetInventoryOutput]{
 		Name:  "set-inventory",
 		Title: "Set stock levels by SKU",
-		Description: "Set many items' absolute stock levels at once, by SKU (a product's or a variant's), through the Inventory API's " +
-			"absolute adjustments, 2,000 per request. Every SKU is checked first: an unknown SKU, or a variant SKU of a product that " +
-			"tracks stock as a whole, refuses the call naming the item, and nothing is written. Setting the same levels again changes nothing.",
+		Description: "Set absolute stock levels of many SKUs at once (Inventory API). Every SKU is checked first: an unknown one, or a " +
+			"variant SKU of a product tracking stock as a whole, refuses the call naming the item, and nothing is written.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in SetInventoryInput) (string, error) {
 			levels, err := importer.SetLevels(ctx, env.Client, stocks(in), true)

@@ -14,38 +14,31 @@ import (
 // UpsertProductInput is a product to create or bring up to date, found by
 // its SKU or any of its variants' SKUs: bigc import's logic for one product.
 type UpsertProductInput struct {
-	Name              string              `json:"name" jsonschema:"product name (1 to 250 characters); changed if the product exists under another name" bigc:"pattern=nonblank;maxLength=250"`
-	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU; the product is found by it or by any variant's SKU (give at least one)" bigc:"maxLength=255"`
+	Name              string              `json:"name" jsonschema:"product name" bigc:"pattern=nonblank;maxLength=250"`
+	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU; the product is found by it or a variant's SKU" bigc:"maxLength=255"`
 	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital" bigc:"enum=physical|digital"`
-	Description       *string             `json:"description,omitempty" jsonschema:"description, may be HTML"`
-	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"list price, e.g. 19.99 (default: the first variant's)" bigc:"minimum=0"`
+	Description       *string             `json:"description,omitempty" jsonschema:"HTML description"`
+	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"list price (default: the first variant's)" bigc:"minimum=0"`
 	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"sale price" bigc:"minimum=0"`
-	CostPrice         bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"cost price" bigc:"minimum=0"`
-	RetailPrice       bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"retail price (RRP)" bigc:"minimum=0"`
-	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight in the store's unit" bigc:"minimum=0"`
-	Categories        []string            `json:"categories,omitempty" jsonschema:"category name paths, levels separated by /, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
-	CreateCategories  bool                `json:"create_categories,omitempty" jsonschema:"create category paths that do not exist (else the call is refused naming the path)"`
-	Brand             string              `json:"brand,omitempty" jsonschema:"brand name; created if missing"`
-	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=product" bigc:"minimum=0"`
-	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant (default: where stock levels are given)" bigc:"enum=none|product|variant"`
-	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"whether shoppers can see it"`
-	Variants          []UpsertVariantArg  `json:"variants,omitempty" jsonschema:"variants by SKU; missing ones are added, existing ones updated where they differ"`
-	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"storefront name/value pairs, set by name"`
-	Images            []ImageArg          `json:"images,omitempty" jsonschema:"images by URL; added when no image of that file name is there (none is removed)"`
+	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight" bigc:"minimum=0"`
+	Categories        []string            `json:"categories,omitempty" jsonschema:"category paths, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
+	CreateCategories  bool                `json:"create_categories,omitempty" jsonschema:"create missing category paths"`
+	Brand             string              `json:"brand,omitempty" jsonschema:"brand name"`
+	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
+	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"shown to shoppers"`
+	Variants          []UpsertVariantArg  `json:"variants,omitempty" jsonschema:"variants by SKU"`
+	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"name/value pairs, set by name"`
+	Images            []ImageArg          `json:"images,omitempty" jsonschema:"images by URL, added when missing"`
 }
 
 // UpsertVariantArg is one variant of an upserted product.
 type UpsertVariantArg struct {
 	SKU            string              `json:"sku" jsonschema:"variant SKU" bigc:"pattern=nonblank;maxLength=255"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"the option values it stands for, e.g. [{option: Size, value: L}]; the same options for every variant" bigc:"minItems=1"`
+	Options        []OptionValueOut    `json:"options" jsonschema:"option values, e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
 	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"variant price" bigc:"minimum=0"`
 	SalePrice      bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"variant sale price" bigc:"minimum=0"`
-	RetailPrice    bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"variant retail price" bigc:"minimum=0"`
-	CostPrice      bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"variant cost price" bigc:"minimum=0"`
-	Weight         bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"variant weight" bigc:"minimum=0"`
-	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=variant" bigc:"minimum=0"`
-	UPC            string              `json:"upc,omitempty" jsonschema:"UPC"`
-	ImageURL       string              `json:"image_url,omitempty" jsonschema:"variant image URL" bigc:"pattern=url"`
+	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=variant" bigc:"minimum=0"`
 }
 
 // FieldChange is one field an upsert changed (or would change).
@@ -67,10 +60,9 @@ func addUpsertProduct(r *Registry) {
 	add(r, Spec[UpsertProductInput, UpsertProductOutput]{
 		Name:  "upsert-product",
 		Title: "Create or update a product by SKU",
-		Description: "Create a product, or bring an existing one up to date, found by its SKU or any variant's SKU (what bigc import does " +
-			"for each row). A new product is created with its variants, images and custom fields in one request; an existing one is " +
-			"changed only in the fields given that differ, and gets the variants, images and custom fields it lacks. Categories are " +
-			"name paths (Apparel/Shirts). Safe to retry: a repeated call finds the product and changes nothing.",
+		Description: "Create a product, or update one found by its SKU or a variant's SKU (bigc import's logic for one row): a new " +
+			"product is created with its variants in one request; an existing one changes only in the given fields that differ and " +
+			"gets the variants, images and custom fields it lacks. Safe to retry: a repeat changes nothing.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpsertProduct,
 		Handler:     upsertProduct,
@@ -79,11 +71,10 @@ func addUpsertProduct(r *Registry) {
 
 func (in *UpsertProductInput) product() importer.Product {
 	p := importer.Product{Name: in.Name, SKU: in.SKU, Type: in.Type, Description: in.Description, Price: in.Price, SalePrice: in.SalePrice,
-		CostPrice: in.CostPrice, RetailPrice: in.RetailPrice, Weight: in.Weight, Categories: append([]string(nil), in.Categories...),
+		Weight: in.Weight, Categories: append([]string(nil), in.Categories...),
 		Brand: in.Brand, InventoryLevel: in.InventoryLevel, InventoryTracking: in.InventoryTracking, IsVisible: in.IsVisible}
 	for _, v := range in.Variants {
-		iv := importer.Variant{SKU: v.SKU, Price: v.Price, SalePrice: v.SalePrice, RetailPrice: v.RetailPrice, CostPrice: v.CostPrice,
-			Weight: v.Weight, InventoryLevel: v.InventoryLevel, UPC: v.UPC, ImageURL: v.ImageURL}
+		iv := importer.Variant{SKU: v.SKU, Price: v.Price, SalePrice: v.SalePrice, InventoryLevel: v.InventoryLevel}
 		for _, o := range v.Options {
 			iv.Options = append(iv.Options, importer.OptionValue{Option: o.Option, Value: o.Value})
 		}
