@@ -18,7 +18,14 @@ import (
 // the rest of the total, so the catalog, orders and the Inventory API never
 // disagree: an order, or a catalog write, changes the default location's
 // stock. When the total falls below what the other locations hold, the
-// shortfall is taken from them in id order (see levelsAt).
+// shortfall is taken from them in id order (see levelsAt); the stock
+// recorded at those locations is kept as it was, so a later rise of the
+// total through the catalog can bring it back (BigCommerce's docs do not
+// say how a catalog write splits over locations).
+//
+// An item whose product tracks no stock takes adjustments too: the level
+// is kept, as the catalog keeps inventory_level for such a product, and the
+// webhook is the one a catalog stock change of that item fires (emitStock).
 
 // defaultLocationID is the location every store has and cannot delete.
 const defaultLocationID = 1
