@@ -155,6 +155,9 @@ func writeShopifyExport(t *testing.T, path string, n int) map[string]wantProduct
 // run's summary.
 func killedImport(t *testing.T, b *bin, rng *rand.Rand, kills int, args ...string) map[string]any {
 	t.Helper()
+	// A killed run keeps its lease until --lease-timeout runs out; the next
+	// run waits for it.
+	args = append(args[:len(args):len(args)], "--wait", "--lease-timeout", "1s")
 	for k := 0; k < kills; k++ {
 		cmd := exec.Command(bigcBin, append([]string{"--config", b.cfg}, args...)...)
 		cmd.Env = append(os.Environ(), b.env...)
