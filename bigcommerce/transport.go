@@ -150,7 +150,7 @@ func (c *Client) send(ctx context.Context, method, version, path string, q url.V
 		if out.governed {
 			// A 429: hold back every request of the store, not just this one.
 			if wait <= 0 {
-				wait = backoff(c.retryBase, attempt, max429Backoff)
+				wait = Backoff(c.retryBase, attempt, max429Backoff)
 			}
 			wait += jitter(max(wait/10, 10*time.Millisecond))
 			c.gov.pause(time.Now().Add(wait))
@@ -165,7 +165,7 @@ func (c *Client) send(ctx context.Context, method, version, path string, q url.V
 			if out.quick {
 				limit = maxQuickBackoff
 			}
-			wait = backoff(c.retryBase, attempt, limit)
+			wait = Backoff(c.retryBase, attempt, limit)
 		}
 		c.notifyRetry(method, shownPath, last, attempt, maxAttempts, wait)
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "bigcommerce: retrying",
@@ -398,9 +398,11 @@ func isPermanentNetError(err error) bool {
 	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
-// backoff returns the wait before retry n (1-based): base doubled n-1 times,
-// capped, with equal jitter so that it is never near zero.
-func backoff(base time.Duration, n int, limit time.Duration) time.Duration {
+// Backoff returns the wait before retry n (1-based): base doubled n-1 times,
+// capped at limit, with equal jitter so that it is never near zero. It is the
+// client's own schedule, for callers that retry a whole operation (a read
+// and then a write) the way the client retries a request.
+func Backoff(base time.Duration, n int, limit time.Duration) time.Duration {
 	if base <= 0 {
 		base = time.Millisecond
 	}

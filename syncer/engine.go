@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"slices"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bigc-dev/bigc/state"
 )
@@ -92,8 +93,8 @@ type Job struct {
 	Lag time.Duration
 	// PageSize is the list page size (default and maximum 250).
 	PageSize int
-	// Workers bounds records hydrated at once (default 8); the client's
-	// governor paces the requests they make.
+	// Workers bounds the records of a batch hydrated at once (default 8);
+	// the client's governor paces the requests they make.
 	Workers int
 	// Parallel is how many list pages a ChunkScanner source may read at once
 	// (default 8; 1 reads page by page).
@@ -219,14 +220,13 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	sem := make(chan struct{}, workers)
 	batches := make(chan *batch, 1)
 	var scanErr error
 	go func() {
 		defer close(batches)
 		scanErr = j.scan(ctx, cur, hi, pageSize, func(b *batch) bool {
 			b.done = make(chan struct{})
-			go j.hydrate(ctx, b, sem)
+			go j.hydrate(ctx, b, workers)
 			select {
 			case batches <- b:
 				return true
@@ -331,42 +331,22 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 	return nil
 }
 
-// hydrate completes every record of a batch, at most cap(sem) at a time
-// across all batches in flight.
-func (j *Job) hydrate(ctx context.Context, b *batch, sem chan struct{}) {
+// hydrate completes every record of a batch, at most workers at a time.
+// A few batches are in flight at once (one written, one read ahead); the
+// client's cap on requests in flight bounds the requests they make together.
+func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	defer close(b.done)
-	b.err = forEachItem(ctx, b.items, sem, func(it *Item) error {
-		if err := j.Source.Hydrate(ctx, it); err != nil {
-			return fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
-		}
-		return nil
-	})
-}
-
-// forEachItem runs fn on every item, at most cap(sem) at once, and returns
-// the first error, or the context's cause when it ends before every item has
-// started.
-func forEachItem(ctx context.Context, items []*Item, sem chan struct{}, fn func(*Item) error) error {
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, it := range items {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			once.Do(func() { first = context.Cause(ctx) })
-			return first
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := fn(it); err != nil {
-				once.Do(func() { first = err })
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, it := range b.items {
+		g.Go(func() error {
+			if err := j.Source.Hydrate(gctx, it); err != nil {
+				return fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	return first
+	b.err = g.Wait()
 }
 
 // scan walks the window from cur to hi with keyset queries and hands each

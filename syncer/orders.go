@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 )
@@ -58,34 +59,18 @@ func HydrateOrder(ctx context.Context, c *bigcommerce.Client, o *bigcommerce.Ord
 	needAddresses := len(ship) < o.ShippingAddressCount
 	needCoupons := !isZeroDecimal(o.CouponDiscount)
 
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	run := func(fn func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := fn(); err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		}()
-	}
+	g, gctx := errgroup.WithContext(ctx)
 	if needLines {
-		run(func() (err error) { rec.Products, err = c.Orders.Products(ctx, o.ID); return })
+		g.Go(func() (err error) { rec.Products, err = c.Orders.Products(gctx, o.ID); return })
 	}
 	if needAddresses {
-		run(func() (err error) { rec.ShippingAddresses, err = c.Orders.ShippingAddresses(ctx, o.ID); return })
+		g.Go(func() (err error) { rec.ShippingAddresses, err = c.Orders.ShippingAddresses(gctx, o.ID); return })
 	}
 	if needCoupons {
-		run(func() (err error) { rec.Coupons, err = c.Orders.Coupons(ctx, o.ID); return })
+		g.Go(func() (err error) { rec.Coupons, err = c.Orders.Coupons(gctx, o.ID); return })
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	// Empty lists are written as [] rather than null: "none" is known.
 	if rec.Products == nil {
@@ -215,22 +200,18 @@ func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, 
 		return nil, 0, false, nil
 	}
 	lists := make([][]*bigcommerce.Order, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n) // n is at most pages, the caller's bound
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() (err error) {
 			o := s.listOptions(limit)
 			o.MinDateModified, o.MaxDateModified, o.Sort, o.Page = from, to, "date_modified:asc", i+1
-			lists[i], _, errs[i] = s.Client.Orders.List(ctx, o)
-		}()
+			lists[i], _, err = s.Client.Orders.List(gctx, o)
+			return err
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, 0, false, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, 0, false, err
 	}
 	after, err := s.Count(ctx, from, to)
 	if err != nil {

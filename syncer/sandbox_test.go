@@ -1,8 +1,10 @@
 package syncer
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -20,14 +22,19 @@ import (
 )
 
 // hookTransport calls before ahead of every request, so a test can change
-// the store between the pages of a run.
+// the store between the pages of a run; after, when set, decides the answer,
+// given the way to send the request on.
 type hookTransport struct {
 	before func(r *http.Request)
+	after  func(r *http.Request, send func() (*http.Response, error)) (*http.Response, error)
 }
 
 func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if h.before != nil {
 		h.before(r)
+	}
+	if h.after != nil {
+		return h.after(r, func() (*http.Response, error) { return http.DefaultTransport.RoundTrip(r) })
 	}
 	return http.DefaultTransport.RoundTrip(r)
 }
@@ -449,4 +456,73 @@ func TestSyncCatalogSharingOneSecond(t *testing.T) {
 			t.Errorf("%s = %v, want %v", stream, got[stream], want)
 		}
 	}
+}
+
+// TestSyncTagSettlesA503 answers half the tag POSTs with a 503, half of
+// those after applying the write: tagging reads again and finishes, each
+// order tagged once, every tag counted as created (issue 10 section 2:
+// "--tag exits 6 every time" under 503 faults).
+func TestSyncTagSettlesA503(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 7, Orders: 30})
+	var posts atomic.Int64
+	r.hook.after = func(req *http.Request, applied func() (*http.Response, error)) (*http.Response, error) {
+		if req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/metafields") {
+			return applied()
+		}
+		switch posts.Add(1) % 4 {
+		case 1: // refused before it ran
+			return fault503(req), nil
+		case 2: // applied, and the answer says it failed
+			if res, err := applied(); err == nil {
+				res.Body.Close()
+			}
+			return fault503(req), nil
+		}
+		return applied()
+	}
+	tagger := &Tagger{Client: r.client, Namespace: "bigc", Key: "synced", Value: "v", RetryBase: time.Millisecond}
+	res, err := r.run(t, "orders", 50, func(j *Job) { j.AfterWrite = tagger.AfterWrite })
+	if err != nil {
+		t.Fatalf("run under 503s on tag POSTs: %v", err)
+	}
+	keys := readOutput(t, r.out)
+	for _, k := range keys {
+		n := 0
+		for _, m := range r.srv.Store.OrderMetafields(int(k.ID)) {
+			if m.Namespace == "bigc" && m.Key == "synced" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("order %d has %d tags, want 1", k.ID, n)
+		}
+	}
+	if created, already := tagger.Counts(); created != int64(len(keys)) || already != 0 || res.Records != len(keys) {
+		t.Errorf("counts: %d created, %d already, %d records; the file holds %d", created, already, res.Records, len(keys))
+	}
+}
+
+// TestRunCountsWhatWasWritten: a batch written and then refused by
+// AfterWrite is counted in the result, which says what the output holds.
+func TestRunCountsWhatWasWritten(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 8, Orders: 20})
+	boom := errors.New("tagging failed")
+	res, err := r.run(t, "orders", 50, func(j *Job) {
+		j.AfterWrite = func(context.Context, []*Item) error { return boom }
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(readOutput(t, r.out)); res.Records != n || n == 0 {
+		t.Errorf("result counts %d records; the output holds %d", res.Records, n)
+	}
+}
+
+func fault503(req *http.Request) *http.Response {
+	body := `{"status":503,"title":"injected"}`
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 }

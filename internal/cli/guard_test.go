@@ -17,9 +17,16 @@ import (
 // "prod" in a fresh configuration directory.
 func productionStore(t *testing.T, opts sandbox.Options) (cfg string, srv *sandbox.Server) {
 	t.Helper()
+	return savedStore(t, opts, "prod", true)
+}
+
+// savedStore is a sandbox saved as the connection name in a fresh
+// configuration directory.
+func savedStore(t *testing.T, opts sandbox.Options, name string, production bool) (cfg string, srv *sandbox.Server) {
+	t.Helper()
 	srv = sandboxtest.NewServer(t, opts)
 	cfg = t.TempDir()
-	c := &connections.Connection{Name: "prod", StoreHash: srv.StoreHash, BaseURL: srv.URL, Token: srv.Tokens.Full, Production: true}
+	c := &connections.Connection{Name: name, StoreHash: srv.StoreHash, BaseURL: srv.URL, Token: srv.Tokens.Full, Production: production}
 	if err := connections.Open(cfg).Save(c, false); err != nil {
 		t.Fatal(err)
 	}

@@ -353,7 +353,8 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	var tagger *syncer.Tagger
 	if f.tag != "" {
 		ns, key, _ := syncer.ParseTag(f.tag) // checked by checkSyncFlags
-		tagger = &syncer.Tagger{Client: tgt.Client, Namespace: ns, Key: key, Value: time.Now().UTC().Format(time.RFC3339), Workers: f.workers}
+		tagger = &syncer.Tagger{Client: tgt.Client, Namespace: ns, Key: key, Value: time.Now().UTC().Format(time.RFC3339),
+			Workers: f.workers, RetryNotify: a.retryNotice()}
 		job.AfterWrite = tagger.AfterWrite
 	}
 	prog := newSyncProgress(a.stderr, tgt.Client)
@@ -454,6 +455,13 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 		}
 		fmt.Fprintf(a.stderr, "bigc sync %s: stopped after %s: %v\n", stream, written, err)
 		fmt.Fprintf(a.stderr, "bigc sync %s: %s; %s\n", stream, where, next)
+		if errors.Is(err, syncer.ErrTagging) {
+			// The client's advice is about a lone write; this one is safe to repeat.
+			te := *tools.AsError(err)
+			te.Next = "the records are written and the checkpoint stays before the untagged orders; tagging reads before it writes, so " +
+				next + " tags what is left and writes no record twice"
+			return &te
+		}
 		return err
 	}
 	from := "the beginning"
