@@ -102,3 +102,14 @@ func BenchmarkProductsModifiedSincePage250(b *testing.B) {
 	since := anchor.AddDate(0, -1, 0).Format(time.RFC3339)
 	benchPages(b, largeStore(b), "/v3/catalog/products?limit=250&sort=date_modified&direction=asc&date_modified:min="+since, 10)
 }
+
+// BenchmarkRefundsPage250 is the store-wide refunds list (the refunds
+// stream's query), which scans every order for its derived refund.
+func BenchmarkRefundsPage250(b *testing.B) {
+	benchPages(b, largeStore(b), "/v3/orders/payment_actions/refunds?limit=250", 20)
+}
+
+// BenchmarkInventoryItemsPage250 is the inventory levels list.
+func BenchmarkInventoryItemsPage250(b *testing.B) {
+	benchPages(b, largeStore(b), "/v3/inventory/items?limit=250", 400)
+}

@@ -133,21 +133,34 @@ type invItem struct {
 	v   *variant // nil for a product with options tracked as a whole
 }
 
-// items lists p's inventory items: the product itself when it is tracked as
-// a whole or has no options, else one per variant.
-func (p *product) inventoryItems() []invItem {
+// eachItem yields p's inventory items: the product itself when it is
+// tracked as a whole or has no options, else one per variant.
+func (p *product) eachItem(yield func(invItem) bool) {
 	if bv := p.baseVariant(); bv != nil {
-		return []invItem{{itemKey{p.ID, 0}, p, bv}}
+		yield(invItem{itemKey{p.ID, 0}, p, bv})
+		return
 	}
 	if p.InventoryTracking == "product" {
-		return []invItem{{itemKey{p.ID, 0}, p, nil}}
+		yield(invItem{itemKey{p.ID, 0}, p, nil})
+		return
 	}
-	out := make([]invItem, 0, len(p.Variants))
 	for _, v := range p.Variants {
-		out = append(out, invItem{itemKey{p.ID, v.ID}, p, v})
+		if !yield(invItem{itemKey{p.ID, v.ID}, p, v}) {
+			return
+		}
 	}
-	return out
 }
+
+// itemCount is how many items eachItem yields.
+func (p *product) itemCount() int {
+	if p.baseVariant() != nil || p.InventoryTracking == "product" {
+		return 1
+	}
+	return len(p.Variants)
+}
+
+// inventoryItems lists p's inventory items (eachItem).
+func (p *product) inventoryItems() []invItem { return slices.Collect(p.eachItem) }
 
 // total is the item's stock over every location, as the catalog holds it.
 func (it invItem) total() int {
@@ -452,21 +465,32 @@ func (f itemFilter) match(it invItem) bool {
 	return f.skus.match(it.sku()) && f.productIDs.match(int64(it.p.ID)) && (!f.variants.active() || it.v != nil && f.variants.match(vid))
 }
 
-// matchingItems lists the catalog's inventory items that pass f, by product
-// then variant id.
-func (s *Store) matchingItems(f itemFilter) []invItem {
+// itemsPage is page pg of the catalog's inventory items that pass f, by
+// product then variant id, and how many pass in all. Only the page's items
+// are kept, so a page costs a walk of the catalog and no more.
+func (s *Store) itemsPage(f itemFilter, pg page) ([]invItem, int) {
+	from, to := pg.offset(), pg.offset()+pg.limit
 	var out []invItem
+	total := 0
+	all := !f.skus.active() && !f.variants.active() && !f.productIDs.active()
 	for _, p := range s.cat.productList {
 		if !f.productIDs.match(int64(p.ID)) {
 			continue
 		}
-		for _, it := range p.inventoryItems() {
+		if n := p.itemCount(); all && (total+n <= from || total >= to) {
+			total += n // a product wholly outside the page: counted, not walked
+			continue
+		}
+		for it := range p.eachItem {
 			if f.match(it) {
-				out = append(out, it)
+				if total >= from && total < to {
+					out = append(out, it)
+				}
+				total++
 			}
 		}
 	}
-	return out
+	return out, total
 }
 
 // itemAnswer is one element of GET /v3/inventory/items.
@@ -487,11 +511,10 @@ func (s *Store) listInventoryItems(c *call) {
 	if !ok {
 		return
 	}
-	items := s.matchingItems(f)
 	pg := c.itemsPaging()
-	lo, hi := pg.window(len(items))
-	out := make([]itemAnswer, 0, hi-lo)
-	for _, it := range items[lo:hi] {
+	items, total := s.itemsPage(f, pg)
+	out := make([]itemAnswer, 0, len(items))
+	for _, it := range items {
 		levels := s.inv.levelsAt(it)
 		a := itemAnswer{Identity: it.identity(), Locations: make([]itemLocation, 0, len(locs))}
 		for _, l := range locs {
@@ -499,7 +522,7 @@ func (s *Store) listInventoryItems(c *call) {
 		}
 		out = append(out, a)
 	}
-	c.v3Page(out, pg, len(items), len(out))
+	c.v3Page(out, pg, total, len(out))
 }
 
 // locationItemAnswer is one element of GET /v3/inventory/locations/{id}/items.
@@ -521,16 +544,15 @@ func (s *Store) listLocationItems(c *call) {
 	if !ok {
 		return
 	}
-	items := s.matchingItems(f)
 	pg := c.itemsPaging()
-	lo, hi := pg.window(len(items))
-	out := make([]locationItemAnswer, 0, hi-lo)
-	for _, it := range items[lo:hi] {
+	items, total := s.itemsPage(f, pg)
+	out := make([]locationItemAnswer, 0, len(items))
+	for _, it := range items {
 		at := s.inv.itemAt(it, loc, s.inv.levelsAt(it)[loc.ID])
 		out = append(out, locationItemAnswer{Identity: it.identity(), AvailableToSell: at.AvailableToSell,
 			TotalInventoryOnhand: at.TotalInventoryOnhand, Settings: at.Settings})
 	}
-	c.v3Page(out, pg, len(items), len(out))
+	c.v3Page(out, pg, total, len(out))
 }
 
 // settingsInput is PUT /v3/inventory/locations/{id}/items's body.

@@ -206,6 +206,15 @@ func TestInventoryItemsPageUpTo1000(t *testing.T) {
 	if all.Meta.Pagination.PerPage != 1000 || len(all.Data) != all.Meta.Pagination.Total || len(all.Data) <= 250 {
 		t.Errorf("limit=1000: %d items of %d, per_page %d", len(all.Data), all.Meta.Pagination.Total, all.Meta.Pagination.PerPage)
 	}
+	second := must[envelope[[]inventoryItemJSON]](t, c.get("/v3/inventory/items?limit=100&page=2"), 200)
+	if second.Meta.Pagination.Total != all.Meta.Pagination.Total || len(second.Data) != 100 {
+		t.Fatalf("page 2 of 100: %d items, total %d", len(second.Data), second.Meta.Pagination.Total)
+	}
+	for i, it := range second.Data {
+		if want := all.Data[100+i].Identity; it.Identity.SKU != want.SKU || it.Identity.ProductID != want.ProductID {
+			t.Fatalf("page 2 item %d = %+v, want %+v", i, it.Identity, want)
+		}
+	}
 	if r := c.get("/v3/inventory/items?limit=1001"); r.status != 413 {
 		t.Errorf("limit=1001 = %d, want 413", r.status)
 	}

@@ -176,17 +176,10 @@ type refundItem struct {
 // seededRefundOf is the refund the seed made of o, or nil: what
 // refunded_amount holds beyond the refunds made through the API.
 func (s *Store) seededRefundOf(o *order) *refund {
-	if o.refunded == 0 || o.id >= s.pay.seededTop {
-		return nil // the usual case, checked first: the store-wide list scans every order
-	}
-	amount := o.refunded
-	for _, r := range s.pay.byOrder[o.id] {
-		amount -= r.TotalAmount
-	}
-	if amount <= 0 {
+	amount, at, ok := s.seededRefundKey(o)
+	if !ok {
 		return nil
 	}
-	at := min(o.created+86400*int64(1+o.id%refundDelayMaxDays), max(o.created, anchor.Unix()))
 	r := &refund{ID: o.id, OrderID: o.id, Created: isoTime(at), Reason: "Seeded refund", TotalAmount: amount,
 		Payments: []refundPayment{{ID: o.id, ProviderID: gateways[o.payment].provider, Amount: amount, Offline: gateways[o.payment].method == "offline"}}}
 	if amount == o.total {
@@ -199,6 +192,20 @@ func (s *Store) seededRefundOf(o *order) *refund {
 		r.Items = []refundItem{{ItemType: "ORDER", ItemID: o.id, RequestedAmount: &amount, Reason: "Partial refund"}}
 	}
 	return r
+}
+
+// seededRefundKey is the amount and date of o's seeded refund, and whether
+// it has one, without building it (the store-wide list scans every order).
+func (s *Store) seededRefundKey(o *order) (decimal, int64, bool) {
+	if o.refunded == 0 || o.id >= s.pay.seededTop {
+		return 0, 0, false
+	}
+	amount := o.refunded
+	for _, r := range s.pay.byOrder[o.id] {
+		amount -= r.TotalAmount
+	}
+	at := min(o.created+86400*int64(1+o.id%refundDelayMaxDays), max(o.created, anchor.Unix()))
+	return amount, at, amount > 0
 }
 
 // refundsOf lists o's refunds by id.
@@ -287,27 +294,33 @@ func (s *Store) listRefunds(c *call) {
 		c.badFilter(err)
 		return
 	}
+	// Seeded refunds take their order's id, below every refund made through
+	// the API, so walking the orders and then the API's refunds lists them
+	// by id; only the requested page's refunds are built.
+	pg := c.paging()
+	from, to := pg.offset(), pg.offset()+pg.limit
 	var out []*refund
-	keep := func(r *refund) {
-		if ids.match(int64(r.ID)) && created.match(int64(r.Created)) {
-			out = append(out, r)
+	total := 0
+	take := func(id int, at isoTime, build func() *refund) {
+		if ids.match(int64(id)) && created.match(int64(at)) {
+			if total >= from && total < to {
+				out = append(out, build())
+			}
+			total++
 		}
 	}
 	lo, hi := s.ord.span(orders.lo, min(orders.hi, int64(s.pay.seededTop-1)))
 	for _, o := range s.ord.orders[lo:hi] {
-		if orders.match(int64(o.id)) {
-			if r := s.seededRefundOf(o); r != nil {
-				keep(r)
-			}
+		if _, at, ok := s.seededRefundKey(o); ok && orders.match(int64(o.id)) {
+			take(o.id, isoTime(at), func() *refund { return s.seededRefundOf(o) })
 		}
 	}
 	for _, r := range s.pay.refunds {
 		if orders.match(int64(r.OrderID)) {
-			keep(r)
+			take(r.ID, r.Created, func() *refund { return r })
 		}
 	}
-	slices.SortFunc(out, func(a, b *refund) int { return cmp.Compare(a.ID, b.ID) })
-	v3List(c, out)
+	c.v3Page(nonNil(out), pg, total, len(out))
 }
 
 // getRefund serves GET /v3/orders/payment_actions/refunds/{id}.
