@@ -145,17 +145,11 @@ func (c *Customer) normalize() *RowError {
 
 // customerRow is one customer row on its way through a batch.
 type customerRow struct {
-	line    int
-	c       *Customer
-	cur     *bigcommerce.Customer
-	action  string
-	changes changes
-	update  *bigcommerce.CustomerUpdate
-	addrs   []*bigcommerce.AddressCreateRequest
-	id      int
-	done    bool
-	ref     string
-	err     *RowError
+	outcome
+	c      *Customer
+	cur    *bigcommerce.Customer
+	update *bigcommerce.CustomerUpdate
+	addrs  []*bigcommerce.AddressCreateRequest
 }
 
 // customerBatch is how many customers are looked up together (email:in) and
@@ -166,54 +160,11 @@ const customerBatch = 50
 // addresses: GET /v3/customers?email:in=..., then POST and PUT /v3/customers
 // and POST /v3/customers/addresses, 10 per request.
 func (j *Job) ImportCustomers(ctx context.Context, rd Reader[Customer]) (Summary, error) {
-	started := j.start("customers")
-	var carry *Record[Customer]
-	for eof := false; !eof; {
-		var batch []Record[Customer]
-		seen := map[string]bool{}
-		take := func(rec Record[Customer]) bool {
-			if rec.Err == nil {
-				k := strings.ToLower(rec.Item.Email)
-				if seen[k] {
-					return false
-				}
-				seen[k] = true
-			}
-			batch = append(batch, rec)
-			return true
-		}
-		if carry != nil {
-			take(*carry)
-			carry = nil
-		}
-		for len(batch) < customerBatch {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				eof = true
-				break
-			}
-			if err != nil {
-				return j.snapshot(started), err
-			}
-			j.mu.Lock()
-			j.sum.Rows++
-			j.mu.Unlock()
-			if rec.Err == nil {
-				rec.Err = rec.Item.normalize()
-			}
-			if !take(rec) {
-				carry = &rec
-				break
-			}
-		}
-		if len(batch) > 0 {
-			if err := j.customerBatch(ctx, batch); err != nil {
-				return j.snapshot(started), err
-			}
-		}
-		j.progress(started)
-	}
-	return j.snapshot(started), nil
+	j.start("customers")
+	err := readBatches(ctx, j, rd, customerBatch, (*Customer).normalize,
+		func(c *Customer) []string { return []string{strings.ToLower(c.Email)} },
+		func(batch []Record[Customer], done map[int]state.ImportRow) error { return j.customerBatch(ctx, batch, done) })
+	return j.snapshot(), err
 }
 
 // findCustomers returns the store's customers with these emails, by
@@ -230,72 +181,42 @@ func (j *Job) findCustomers(ctx context.Context, emails []string) (map[string]*b
 	return out, nil
 }
 
-func (j *Job) customerBatch(ctx context.Context, batch []Record[Customer]) error {
-	done, err := j.journaled(ctx, batch[0].Line, batch[len(batch)-1].Line)
-	if err != nil {
-		return err
-	}
+func (j *Job) customerBatch(ctx context.Context, batch []Record[Customer], done map[int]state.ImportRow) error {
 	var rows, todo []*customerRow
 	var emails []string
 	for i := range batch {
 		rec := &batch[i]
-		r := &customerRow{line: rec.Line, c: &rec.Item, err: rec.Err}
-		if d, ok := done[rec.Line]; ok {
-			r.done, r.err, r.ref = true, nil, d.Ref
-		} else if r.err == nil {
+		o, ok := newOutcome(rec.Line, rec.Item.Email, rec.Err, done)
+		r := &customerRow{outcome: o, c: &rec.Item}
+		if ok {
 			todo = append(todo, r)
 			emails = append(emails, r.c.Email)
 		}
 		rows = append(rows, r)
 	}
-	var stop error
-	if len(todo) > 0 {
-		found, err := j.findCustomers(ctx, emails)
-		if err != nil {
-			return err
-		}
-		for _, r := range todo {
-			planCustomer(r, found[strings.ToLower(r.c.Email)])
-		}
-		if !j.DryRun {
-			stop = j.applyCustomers(ctx, todo)
+	if len(todo) == 0 {
+		return finish(ctx, j, rows, nil)
+	}
+	found, err := j.findCustomers(ctx, emails)
+	if err != nil {
+		return err
+	}
+	for _, r := range todo {
+		planCustomer(r, found[strings.ToLower(r.c.Email)])
+		for _, a := range r.addrs {
+			r.completes = append(r.completes, "address "+a.Address1+", "+a.City)
 		}
 	}
-	var journal []state.ImportRow
-	for _, r := range rows {
-		switch {
-		case r.err != nil:
-			if err := j.reject(r.line, r.c.Email, r.err); err != nil {
-				return err
-			}
-		case r.done:
-			j.count(actionDone)
-			if j.DryRun {
-				if err := j.writeLine(j.Plan, PlanLine{Line: r.line, Action: actionDone, Key: r.ref}); err != nil {
-					return err
-				}
-			}
-		case j.DryRun:
-			j.count(r.action)
-			pl := PlanLine{Line: r.line, Action: r.action, Key: r.c.Email, ID: r.id}
-			if len(r.changes) > 0 {
-				pl.Changes = r.changes
-			}
-			for _, a := range r.addrs {
-				pl.Completes = append(pl.Completes, "address "+a.Address1+", "+a.City)
-			}
-			if err := j.writeLine(j.Plan, pl); err != nil {
-				return err
-			}
-		case stop == nil && r.id != 0:
-			j.count(r.action)
-			journal = append(journal, state.ImportRow{Line: r.line, Outcome: r.action, Ref: "customer " + strconv.Itoa(r.id)})
+	if j.DryRun {
+		return finish(ctx, j, rows, nil)
+	}
+	stop := j.applyCustomers(ctx, todo)
+	for _, r := range todo {
+		if r.err == nil && r.id != 0 {
+			r.ref = "customer " + strconv.Itoa(r.id)
 		}
 	}
-	if stop != nil {
-		return stop
-	}
-	return j.record(ctx, journal)
+	return finish(ctx, j, rows, stop)
 }
 
 func addressRequest(a Address, customerID int) *bigcommerce.AddressCreateRequest {

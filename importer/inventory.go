@@ -74,88 +74,39 @@ func (s *Stock) normalize(defaultLocation int) *RowError {
 
 // stockRow is one inventory row on its way through a batch.
 type stockRow struct {
-	line int
+	outcome
 	s    *Stock
 	item bigcommerce.InventoryAdjustmentItem
-	cur  int
-	done bool
-	ref  string
-	err  *RowError
+	cur  int // the catalog's level (all locations)
 }
 
 // ImportInventory sets every row's absolute stock level through the
 // Inventory API: PUT /v3/inventory/adjustments/absolute, 2,000 items per
 // request, after looking the SKUs up (batched sku:in reads) to reject unknown
 // ones and to address each item the way its product tracks stock (by
-// product_id or by variant_id).
+// product_id or by variant_id). When a SKU repeats for one location, the
+// later row goes in a later request, so it wins.
 func (j *Job) ImportInventory(ctx context.Context, rd Reader[Stock]) (Summary, error) {
-	started := j.start("inventory")
+	j.start("inventory")
 	loc := j.LocationID
 	if loc == 0 {
 		loc = bigcommerce.DefaultLocationID
 	}
-	var carry *Record[Stock]
-	for eof := false; !eof; {
-		var batch []Record[Stock]
-		seen := map[string]bool{}
-		take := func(rec Record[Stock]) bool {
-			if rec.Err == nil {
-				k := fmt.Sprintf("%s@%d", rec.Item.SKU, rec.Item.LocationID)
-				if seen[k] {
-					return false // the later row wins: it goes in the next request
-				}
-				seen[k] = true
-			}
-			batch = append(batch, rec)
-			return true
-		}
-		if carry != nil {
-			take(*carry)
-			carry = nil
-		}
-		for len(batch) < bigcommerce.MaxInventoryAdjustment {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				eof = true
-				break
-			}
-			if err != nil {
-				return j.snapshot(started), err
-			}
-			j.mu.Lock()
-			j.sum.Rows++
-			j.mu.Unlock()
-			if rec.Err == nil {
-				rec.Err = rec.Item.normalize(loc)
-			}
-			if !take(rec) {
-				carry = &rec
-				break
-			}
-		}
-		if len(batch) > 0 {
-			if err := j.stockBatch(ctx, batch); err != nil {
-				return j.snapshot(started), err
-			}
-		}
-		j.progress(started)
-	}
-	return j.snapshot(started), nil
+	err := readBatches(ctx, j, rd, bigcommerce.MaxInventoryAdjustment,
+		func(s *Stock) *RowError { return s.normalize(loc) },
+		func(s *Stock) []string { return []string{fmt.Sprintf("%s@%d", s.SKU, s.LocationID)} },
+		func(batch []Record[Stock], done map[int]state.ImportRow) error { return j.stockBatch(ctx, batch, done) })
+	return j.snapshot(), err
 }
 
-func (j *Job) stockBatch(ctx context.Context, batch []Record[Stock]) error {
-	done, err := j.journaled(ctx, batch[0].Line, batch[len(batch)-1].Line)
-	if err != nil {
-		return err
-	}
+func (j *Job) stockBatch(ctx context.Context, batch []Record[Stock], done map[int]state.ImportRow) error {
 	var rows, todo []*stockRow
 	var skus []string
 	for i := range batch {
 		rec := &batch[i]
-		r := &stockRow{line: rec.Line, s: &rec.Item, err: rec.Err}
-		if d, ok := done[rec.Line]; ok {
-			r.done, r.err, r.ref = true, nil, d.Ref
-		} else if r.err == nil {
+		o, ok := newOutcome(rec.Line, rec.Item.SKU, rec.Err, done)
+		r := &stockRow{outcome: o, s: &rec.Item}
+		if ok {
 			todo = append(todo, r)
 			skus = append(skus, r.s.SKU)
 		}
@@ -168,50 +119,28 @@ func (j *Job) stockBatch(ctx context.Context, batch []Record[Stock]) error {
 	}
 	var send []*stockRow
 	for _, r := range todo {
+		if r.err != nil {
+			continue
+		}
+		send = append(send, r)
+		r.action = actionUpdate
+		if r.cur == *r.s.Quantity && r.s.LocationID == bigcommerce.DefaultLocationID {
+			r.action = actionUnchanged // in the plan; the level is sent all the same
+		}
+		if j.DryRun && r.action == actionUpdate {
+			r.changes = changes{"quantity": {r.cur, *r.s.Quantity}}
+		}
+	}
+	if j.DryRun || len(send) == 0 {
+		return finish(ctx, j, rows, nil)
+	}
+	stop := j.setLevels(ctx, send)
+	for _, r := range send {
 		if r.err == nil {
-			send = append(send, r)
+			r.action, r.ref = actionUpdate, "sku "+r.s.SKU
 		}
 	}
-	var stop error
-	if !j.DryRun && len(send) > 0 {
-		stop = j.setLevels(ctx, send)
-	}
-	var journal []state.ImportRow
-	for _, r := range rows {
-		switch {
-		case r.err != nil:
-			if err := j.reject(r.line, r.s.SKU, r.err); err != nil {
-				return err
-			}
-		case r.done:
-			j.count(actionDone)
-			if j.DryRun {
-				if err := j.writeLine(j.Plan, PlanLine{Line: r.line, Action: actionDone, Key: r.ref}); err != nil {
-					return err
-				}
-			}
-		case j.DryRun:
-			action := actionUpdate
-			pl := PlanLine{Line: r.line, Key: r.s.SKU}
-			if r.cur == *r.s.Quantity && r.s.LocationID == bigcommerce.DefaultLocationID {
-				action = actionUnchanged
-			} else {
-				pl.Changes = changes{"quantity": {r.cur, *r.s.Quantity}}
-			}
-			pl.Action = action
-			j.count(action)
-			if err := j.writeLine(j.Plan, pl); err != nil {
-				return err
-			}
-		case stop == nil:
-			j.count(actionUpdate)
-			journal = append(journal, state.ImportRow{Line: r.line, Outcome: actionUpdate, Ref: fmt.Sprintf("sku %s", r.s.SKU)})
-		}
-	}
-	if stop != nil {
-		return stop
-	}
-	return j.record(ctx, journal)
+	return finish(ctx, j, rows, stop)
 }
 
 // addressStock finds each row's item: GET /v3/catalog/variants?sku:in=...

@@ -39,9 +39,10 @@ type Job struct {
 	// Progress, when set, is told how far the run has got after every batch.
 	Progress func(Summary)
 
-	stats counter
-	names *names
-	sum   Summary
+	stats   counter
+	names   *names
+	started time.Time
+	sum     Summary
 	mu    sync.Mutex // guards sum and the writers
 }
 
@@ -186,23 +187,23 @@ func (j *Job) workers() int {
 	return j.Workers
 }
 
-func (j *Job) start(kind string) time.Time {
+func (j *Job) start(kind string) {
 	j.sum = Summary{Kind: kind, DryRun: j.DryRun}
-	return time.Now()
+	j.started = time.Now()
 }
 
 // snapshot returns the summary so far.
-func (j *Job) snapshot(started time.Time) Summary {
+func (j *Job) snapshot() Summary {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	s := j.sum
 	s.Reads, s.Writes = j.stats.reads.Load(), j.stats.writes.Load()
-	s.Seconds = time.Since(started).Seconds()
+	s.Seconds = time.Since(j.started).Seconds()
 	return s
 }
 
-func (j *Job) progress(started time.Time) {
+func (j *Job) progress() {
 	if j.Progress != nil {
-		j.Progress(j.snapshot(started))
+		j.Progress(j.snapshot())
 	}
 }

@@ -30,7 +30,7 @@ func UpsertProduct(ctx context.Context, c *bigcommerce.Client, p Product, create
 	if err != nil {
 		return Outcome{}, err
 	}
-	r := &productRow{line: 1, p: &p}
+	r := &productRow{outcome: outcome{line: 1, key: productKey(&p)}, p: &p}
 	if err := j.planProduct(ctx, j.names, r, found); err != nil {
 		return Outcome{}, err
 	}
@@ -75,7 +75,7 @@ func SetLevels(ctx context.Context, c *bigcommerce.Client, items []Stock, dryRun
 			return nil, rowErr(fmt.Sprintf("items[%d].sku", i), "%q at location %d is also items[%d]; give each SKU once per location", s.SKU, s.LocationID, first)
 		}
 		seen[k] = i
-		rows[i] = &stockRow{line: i, s: &s}
+		rows[i] = &stockRow{outcome: outcome{line: i, key: s.SKU}, s: &s}
 		skus[i] = s.SKU
 	}
 	if err := j.addressStock(ctx, skus, rows); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -22,111 +21,52 @@ var productIncludes = []string{"variants", "images", "custom_fields"}
 
 // productRow is one product row on its way through a batch.
 type productRow struct {
-	line    int
-	p       *Product
-	cur     *bigcommerce.Product // the store's product with these SKUs; nil: create
-	action  string
-	changes changes
-	create  *bigcommerce.ProductCreateRequest
-	update  *bigcommerce.ProductUpdateRequest
-	vars    []bigcommerce.VariantBatchUpdate
+	outcome
+	p      *Product
+	cur    *bigcommerce.Product // the store's product with these SKUs; nil: create
+	create *bigcommerce.ProductCreateRequest
+	update *bigcommerce.ProductUpdateRequest
+	vars   []bigcommerce.VariantBatchUpdate
 	// what the product lacks: variants, images and custom fields to add or set
 	missingVariants []Variant
 	missingImages   []Image
 	fieldSets       []CustomField
-	completes       []string
-	id              int
-	ref             string    // a done row's journaled record
-	err             *RowError // rejected
 }
 
-func (r *productRow) key() string {
-	if r.p.SKU != "" {
-		return r.p.SKU
+// productKey is what a product row is reported by: its SKU, or its first
+// variant's.
+func productKey(p *Product) string {
+	if p.SKU != "" {
+		return p.SKU
 	}
-	if len(r.p.Variants) > 0 {
-		return r.p.Variants[0].SKU
+	if len(p.Variants) > 0 {
+		return p.Variants[0].SKU
 	}
 	return ""
 }
 
 // ImportProducts upserts every product rd yields, by SKU.
 func (j *Job) ImportProducts(ctx context.Context, rd Reader[Product]) (Summary, error) {
-	started := j.start("products")
-	n := newNames(j.Client, &j.stats)
-	j.names = n
-	var carry *Record[Product]
-	for eof := false; !eof; {
-		var batch []Record[Product]
-		inBatch := map[string]bool{}
-		take := func(rec Record[Product]) bool {
-			if rec.Err == nil {
-				for _, s := range rec.Item.SKUs() {
-					if inBatch[s] {
-						return false // the same SKU again: after this batch is applied
-					}
-				}
-				for _, s := range rec.Item.SKUs() {
-					inBatch[s] = true
-				}
-			}
-			batch = append(batch, rec)
-			return true
-		}
-		if carry != nil {
-			take(*carry)
-			carry = nil
-		}
-		for len(batch) < productBatch {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				eof = true
-				break
-			}
-			if err != nil {
-				return j.snapshot(started), err
-			}
-			j.mu.Lock()
-			j.sum.Rows++
-			j.mu.Unlock()
-			if rec.Err == nil {
-				rec.Err = rec.Item.Normalize()
-			}
-			if !take(rec) {
-				carry = &rec
-				break
-			}
-		}
-		if len(batch) > 0 {
-			if err := j.productBatch(ctx, n, batch); err != nil {
-				return j.snapshot(started), err
-			}
-		}
-		j.progress(started)
-	}
-	return j.snapshot(started), nil
+	j.start("products")
+	j.names = newNames(j.Client, &j.stats)
+	err := readBatches(ctx, j, rd, productBatch, (*Product).Normalize, (*Product).SKUs,
+		func(batch []Record[Product], done map[int]state.ImportRow) error { return j.productBatch(ctx, batch, done) })
+	return j.snapshot(), err
 }
 
-func (j *Job) productBatch(ctx context.Context, n *names, batch []Record[Product]) error {
-	done, err := j.journaled(ctx, batch[0].Line, batch[len(batch)-1].Line)
-	if err != nil {
-		return err
-	}
-	// Every row stays in the batch, in line order, so the plan and the
-	// rejected file follow the input; done and broken rows are only reported.
+func (j *Job) productBatch(ctx context.Context, batch []Record[Product], done map[int]state.ImportRow) error {
 	var rows, todo []*productRow
 	for i := range batch {
 		rec := &batch[i]
-		r := &productRow{line: rec.Line, p: &rec.Item, err: rec.Err}
-		if d, ok := done[rec.Line]; ok {
-			r.action, r.err, r.ref = actionDone, nil, d.Ref
-		} else if r.err == nil {
+		o, ok := newOutcome(rec.Line, productKey(&rec.Item), rec.Err, done)
+		r := &productRow{outcome: o, p: &rec.Item}
+		if ok {
 			todo = append(todo, r)
 		}
 		rows = append(rows, r)
 	}
 	if len(todo) == 0 {
-		return j.report(ctx, rows, nil)
+		return finish(ctx, j, rows, nil)
 	}
 	var skus []string
 	for _, r := range todo {
@@ -137,57 +77,20 @@ func (j *Job) productBatch(ctx context.Context, n *names, batch []Record[Product
 		return err
 	}
 	for _, r := range todo {
-		if err := j.planProduct(ctx, n, r, found); err != nil {
+		if err := j.planProduct(ctx, j.names, r, found); err != nil {
 			return err
 		}
 	}
 	if j.DryRun {
-		return j.report(ctx, rows, nil)
+		return finish(ctx, j, rows, nil)
 	}
-	return j.report(ctx, rows, j.applyProducts(ctx, todo))
-}
-
-// report ends a batch, in line order: rejected rows go to the rejected file,
-// a dry run's rows to the plan, applied rows to the summary and the journal.
-// After a failure (stop) that is not a row's, nothing is journaled: which
-// rows were wholly applied is not known row by row, and the rerun looks them
-// up and finds nothing left to write.
-func (j *Job) report(ctx context.Context, rows []*productRow, stop error) error {
-	var journal []state.ImportRow
-	for _, r := range rows {
-		switch {
-		case r.err != nil:
-			if err := j.reject(r.line, r.key(), r.err); err != nil {
-				return err
-			}
-		case r.action == actionDone:
-			j.count(actionDone)
-			if j.DryRun {
-				if err := j.writeLine(j.Plan, PlanLine{Line: r.line, Action: actionDone, Key: r.ref}); err != nil {
-					return err
-				}
-			}
-		case j.DryRun:
-			j.count(r.action)
-			pl := PlanLine{Line: r.line, Action: r.action, Key: r.key(), ID: r.id, Completes: r.completes}
-			if r.action == actionCreate {
-				pl.Variants = len(r.p.Variants)
-			}
-			if len(r.changes) > 0 {
-				pl.Changes = r.changes
-			}
-			if err := j.writeLine(j.Plan, pl); err != nil {
-				return err
-			}
-		case stop == nil && r.id != 0:
-			j.count(r.action)
-			journal = append(journal, state.ImportRow{Line: r.line, Outcome: r.action, Ref: fmt.Sprintf("product %d", r.id)})
+	stop := j.applyProducts(ctx, todo)
+	for _, r := range todo {
+		if r.err == nil && r.id != 0 {
+			r.ref = fmt.Sprintf("product %d", r.id)
 		}
 	}
-	if stop != nil {
-		return stop
-	}
-	return j.record(ctx, journal)
+	return finish(ctx, j, rows, stop)
 }
 
 // findProducts returns the store's products that hold any of skus, by SKU,
@@ -291,7 +194,7 @@ func (j *Job) planProduct(ctx context.Context, n *names, r *productRow, found ma
 		r.cur = cur
 	}
 	if r.cur == nil {
-		r.action = actionCreate
+		r.action, r.variants = actionCreate, len(p.Variants)
 		if r.create, r.err = createRequest(p, cats); r.err != nil {
 			return nil
 		}
