@@ -163,7 +163,9 @@ func (j *Job) ImportCustomers(ctx context.Context, rd Reader[Customer]) (Summary
 	j.start("customers")
 	err := readBatches(ctx, j, rd, customerBatch, (*Customer).normalize,
 		func(c *Customer) []string { return []string{strings.ToLower(c.Email)} },
-		func(batch []Record[Customer], done map[int]state.ImportRow) error { return j.customerBatch(ctx, batch, done) })
+		func(batch []Record[Customer], done map[int]state.ImportRow) error {
+			return j.customerBatch(ctx, batch, done)
+		})
 	return j.snapshot(), err
 }
 

@@ -43,7 +43,7 @@ type Job struct {
 	names   *names
 	started time.Time
 	sum     Summary
-	mu    sync.Mutex // guards sum and the writers
+	mu      sync.Mutex // guards sum and the writers
 }
 
 // Journal is where applied rows are recorded: a state.Store.

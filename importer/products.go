@@ -50,7 +50,9 @@ func (j *Job) ImportProducts(ctx context.Context, rd Reader[Product]) (Summary, 
 	j.start("products")
 	j.names = newNames(j.Client, &j.stats)
 	err := readBatches(ctx, j, rd, productBatch, (*Product).Normalize, (*Product).SKUs,
-		func(batch []Record[Product], done map[int]state.ImportRow) error { return j.productBatch(ctx, batch, done) })
+		func(batch []Record[Product], done map[int]state.ImportRow) error {
+			return j.productBatch(ctx, batch, done)
+		})
 	return j.snapshot(), err
 }
 
