@@ -39,13 +39,9 @@ var uuidForm = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 // untrackedSimple is a seeded product without options that tracks no stock.
 func untrackedSimple(t *testing.T, c *client) ProductSnapshot {
 	t.Helper()
-	for _, id := range c.srv.Store.ProductIDs() {
-		if p, _ := c.srv.Store.Product(id); p.InventoryTracking == "none" && len(p.Variants) == 1 {
-			return p
-		}
-	}
-	t.Fatal("no seeded product without options tracks no stock")
-	return ProductSnapshot{}
+	return seededProduct(t, c, "untracked without options", func(p ProductSnapshot) bool {
+		return p.InventoryTracking == "none" && len(p.Variants) == 1
+	})
 }
 
 func TestCartLifecycle(t *testing.T) {

@@ -23,17 +23,26 @@ type inventoryItemJSON struct {
 	} `json:"locations"`
 }
 
-// productTrackedWhole returns a seeded product without options whose stock
-// is tracked per product.
-func productTrackedWhole(t *testing.T, c *client) ProductSnapshot {
+// seededProduct returns the first seeded product keep accepts; what says
+// what was looked for.
+func seededProduct(t *testing.T, c *client, what string, keep func(ProductSnapshot) bool) ProductSnapshot {
 	t.Helper()
 	for _, id := range c.srv.Store.ProductIDs() {
-		if p, _ := c.srv.Store.Product(id); p.InventoryTracking == "product" && len(p.Variants) == 1 {
+		if p, _ := c.srv.Store.Product(id); keep(p) {
 			return p
 		}
 	}
-	t.Fatal("no seeded product tracks stock per product")
+	t.Fatalf("no seeded product is %s", what)
 	return ProductSnapshot{}
+}
+
+// productTrackedWhole is a seeded product without options whose stock is
+// tracked per product.
+func productTrackedWhole(t *testing.T, c *client) ProductSnapshot {
+	t.Helper()
+	return seededProduct(t, c, "tracked per product without options", func(p ProductSnapshot) bool {
+		return p.InventoryTracking == "product" && len(p.Variants) == 1
+	})
 }
 
 func TestAbsoluteAdjustmentSetsCatalogStock(t *testing.T) {
