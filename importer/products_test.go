@@ -124,3 +124,48 @@ func TestUpdateLeavesOutWhatTheRowLeavesOut(t *testing.T) {
 		t.Errorf("product after: type %s weight %s price %s", p.Type, p.Weight, p.Price)
 	}
 }
+
+// TestHalfMadeProductIsCompleted: a product that exists without the
+// variant, image and custom field its row names (created, then the process
+// died before the rest) gets exactly those on the next run, and nothing twice.
+func TestHalfMadeProductIsCompleted(t *testing.T) {
+	t.Parallel()
+	c, _ := testStore(t, sandbox.Options{Seed: 10, Products: -1, Customers: -1, Orders: -1})
+	db := testJournal(t)
+	if _, _, err := c.Products.Create(context.Background(), &bigcommerce.ProductCreateRequest{Name: "Half Tee", Type: "physical", Weight: "0", Price: "20",
+		SKU: "HT", InventoryTracking: "variant", Variants: []*bigcommerce.VariantCreateRequest{
+			{SKU: "HT-S", InventoryLevel: 3, OptionValues: []*bigcommerce.VariantOptionValue{{OptionDisplayName: "Size", Label: "S"}}},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	row := `{"name":"Half Tee","sku":"HT","price":"20","variants":[{"sku":"HT-S","options":[{"option":"Size","value":"S"}],"inventory_level":3},` +
+		`{"sku":"HT-RED","options":[{"option":"Size","value":"S"},{"option":"Colour","value":"Red"}],"inventory_level":2}],` +
+		`"images":[{"url":"https://img.example/half-tee.jpg"}],"custom_fields":[{"name":"Fit","value":"Slim"}]}` + "\n"
+	// HT-RED's options differ from HT-S's: the row is rejected, naming it.
+	sum, _, rej := runProducts(t, c, db, FormatJSONL, row, nil)
+	if sum.Rejected != 1 || !strings.Contains(rej, "variants[1].options") {
+		t.Fatalf("mismatched options: %+v %s", sum, rej)
+	}
+	row = strings.Replace(row, `{"option":"Size","value":"S"},{"option":"Colour","value":"Red"}`, `{"option":"Size","value":"M"}`, 1)
+	row = strings.Replace(row, "HT-RED", "HT-M", 1)
+	// Size M is not a value of the product's Size option yet: rejected, named.
+	sum, _, rej = runProducts(t, c, db, FormatJSONL, row, nil)
+	if sum.Rejected != 1 || !strings.Contains(rej, `no value \"M\"`) {
+		t.Fatalf("missing option value: %+v %s", sum, rej)
+	}
+	// Without the new variant, the image and the custom field are added.
+	row = strings.Replace(row, `,{"sku":"HT-M","options":[{"option":"Size","value":"M"}],"inventory_level":2}`, "", 1)
+	sum, _, rej = runProducts(t, c, db, FormatJSONL, row, nil)
+	if sum.Updated != 1 || sum.Rejected != 0 {
+		t.Fatalf("completion: %+v %s", sum, rej)
+	}
+	p := productBySKU(t, c, "HT")[0]
+	if len(p.Images) != 1 || len(p.CustomFields) != 1 || p.CustomFields[0].Value != "Slim" || len(p.Variants) != 1 {
+		t.Errorf("after completion: %d images, custom fields %+v, %d variants", len(p.Images), p.CustomFields, len(p.Variants))
+	}
+	// The same row in a new file (so not journaled) finds nothing to add.
+	sum, _, _ = runProducts(t, c, db, FormatJSONL, row+"\n", nil)
+	if sum.Unchanged != 1 || sum.Writes != 0 {
+		t.Errorf("second completion: %+v", sum)
+	}
+}
