@@ -12,6 +12,7 @@ import (
 
 	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/syncer"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -99,6 +100,10 @@ func classifyError(err error) (*tools.Error, int) {
 		te = &tools.Error{Category: categoryStateCorrupt, Message: err.Error(),
 			Next: fmt.Sprintf("the checkpoints in it cannot be trusted; move it aside (mv %s %s.damaged) and run each sync again with the same --out: "+
 				"it re-reads the store and writes only what the outputs do not already hold (the outputs are kept)", shellQuote(corrupt.Path), shellQuote(corrupt.Path))}
+	case errors.Is(err, syncer.ErrOutputDamaged):
+		// The sync names the exact command; a receiver writing the file ends here.
+		te = &tools.Error{Category: categoryOutputDamaged, Message: err.Error(),
+			Next: "the checkpoints into that file would skip the records it lost; re-read them with bigc sync STREAM --out FILE --full (the file keeps what it holds)"}
 	case errors.Is(err, syscall.EADDRINUSE):
 		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error(),
 			Next: "another program listens on that address; stop it or pick another port"}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/internal/connections"
+	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/syncer"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -30,6 +32,8 @@ func TestClassifyErrorExitCodes(t *testing.T) {
 		{&tools.Error{Category: tools.CategoryCanceled}, exitInterrupted},
 		{&tools.Error{Category: categoryStateCorrupt}, exitLocalDamage},
 		{&tools.Error{Category: categoryOutputDamaged}, exitLocalDamage},
+		{&syncer.OutputDamagedError{Path: "/o.jsonl", Reason: "is 0 bytes"}, exitLocalDamage},
+		{fmt.Errorf("state: %w", &state.CorruptError{Path: "/s.db"}), exitLocalDamage},
 		{&tools.Error{Category: tools.CategoryInternal}, exitOther},
 		{fmt.Errorf("x: %w", bigcommerce.ErrBadRequest), exitBadInput},
 		{fmt.Errorf("x: %w", bigcommerce.ErrValidation), exitBadInput},

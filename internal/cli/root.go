@@ -96,10 +96,9 @@ func rejectUnknownSubcommands(cmd *cobra.Command) {
 
 // nearestCommand is the subcommand of c most like name: one whose name holds
 // name's letters in order from the same first letter ("rm" -> "remove"),
-// else the one fewest edits away, if that is at most half its length.
+// else cobra's own suggestion (a few edits away, or name as a prefix).
 func nearestCommand(c *cobra.Command, name string) string {
 	name = strings.ToLower(name)
-	best, bestDist := "", -1
 	for _, sub := range c.Commands() {
 		if !sub.IsAvailableCommand() {
 			continue
@@ -108,12 +107,15 @@ func nearestCommand(c *cobra.Command, name string) string {
 			if name != "" && cand[0] == name[0] && subsequence(name, cand) {
 				return sub.Name()
 			}
-			if d := editDistance(name, cand); d <= len(cand)/2 && (bestDist < 0 || d < bestDist) {
-				best, bestDist = sub.Name(), d
-			}
 		}
 	}
-	return best
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2 // what cobra uses for the root
+	}
+	if near := c.SuggestionsFor(name); len(near) > 0 {
+		return near[0]
+	}
+	return ""
 }
 
 // subsequence reports whether the letters of s appear in t in order.
@@ -125,25 +127,4 @@ func subsequence(s, t string) bool {
 		}
 	}
 	return i == len(s)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
