@@ -94,6 +94,7 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 		return nil, fmt.Errorf("mcpserver: tool %s: input schema is not an object", t.name)
 	}
 	in := t.input.CloneSchemas()
+	compactInput(in, true)
 	for _, name := range []string{argConnection, argFields, argConfirmationToken} {
 		if _, clash := in.Properties[name]; clash {
 			return nil, fmt.Errorf("mcpserver: tool %s: input property %q is reserved for the MCP adapter", t.name, name)
@@ -129,6 +130,32 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 		}, false)
 	}
 	return in, nil
+}
+
+// compactInput trims an input schema to what a model needs to call the
+// tool, since every byte of tools/list is paid for in tokens: patterns and
+// minimum lengths go (the tool checks them and names the field at fault),
+// "null" leaves the types of optional fields (a model leaves such a field
+// out), and only the top-level object keeps additionalProperties false.
+// Enums, numeric bounds, maximum lengths and required lists stay.
+func compactInput(s *jsonschema.Schema, root bool) {
+	if s == nil {
+		return
+	}
+	s.Pattern, s.MinLength = "", nil
+	if i := slices.Index(s.Types, "null"); i >= 0 && len(s.Types) == 2 {
+		s.Type, s.Types = s.Types[1-i], nil
+	}
+	if !root && hasType(s, "object") {
+		s.AdditionalProperties = nil
+	}
+	for _, p := range s.Properties {
+		compactInput(p, false)
+	}
+	compactInput(s.Items, false)
+	for _, sub := range slices.Concat(s.AnyOf, s.OneOf, s.AllOf) {
+		compactInput(sub, false)
+	}
 }
 
 // outputDepth is how deep an output schema names properties: the answer's

@@ -21,6 +21,9 @@ func NewRegistry() *Registry {
 	addGetOrder(r)
 	addTagOrder(r)
 	addUpdateOrder(r)
+	addCreateOrder(r)
+	addListShipments(r)
+	addCreateShipment(r)
 	addListProducts(r)
 	addGetProduct(r)
 	addCreateProduct(r)
@@ -34,7 +37,9 @@ func NewRegistry() *Registry {
 	addListCustomers(r)
 	addGetCustomer(r)
 	addCreateCustomer(r)
+	addUpdateCustomer(r)
 	addRawAPIRequest(r)
+	addDescribeEndpoint(r)
 	return r
 }
 

@@ -21,7 +21,7 @@ type CategoryOut struct {
 	ID        int    `json:"id" jsonschema:"category id"`
 	ParentID  int    `json:"parent_id" jsonschema:"0 at the top"`
 	TreeID    int    `json:"tree_id" jsonschema:"category tree id"`
-	Name      string `json:"name" jsonschema:"name"`
+	Name      string `json:"name"`
 	Depth     int    `json:"depth" jsonschema:"0 at the top"`
 	Path      string `json:"path" jsonschema:"e.g. Garden > Tools"`
 	IsVisible bool   `json:"is_visible" jsonschema:"shown to shoppers"`

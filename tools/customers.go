@@ -12,11 +12,11 @@ import (
 // CustomerSummary is one customer in a list.
 type CustomerSummary struct {
 	ID              int    `json:"id" jsonschema:"customer id"`
-	Email           string `json:"email" jsonschema:"email"`
-	FirstName       string `json:"first_name" jsonschema:"first name"`
-	LastName        string `json:"last_name" jsonschema:"last name"`
-	Company         string `json:"company,omitempty" jsonschema:"company"`
-	Phone           string `json:"phone,omitempty" jsonschema:"phone"`
+	Email           string `json:"email"`
+	FirstName       string `json:"first_name"`
+	LastName        string `json:"last_name"`
+	Company         string `json:"company,omitempty"`
+	Phone           string `json:"phone,omitempty"`
 	CustomerGroupID int    `json:"customer_group_id" jsonschema:"group id; 0 for none"`
 	DateCreated     string `json:"date_created,omitempty" jsonschema:"created"`
 	DateModified    string `json:"date_modified,omitempty" jsonschema:"last change"`
@@ -26,17 +26,17 @@ type CustomerSummary struct {
 // CustomerAddressOut is one saved address of a customer.
 type CustomerAddressOut struct {
 	ID              int    `json:"id" jsonschema:"address id"`
-	FirstName       string `json:"first_name" jsonschema:"first name"`
-	LastName        string `json:"last_name" jsonschema:"last name"`
-	Company         string `json:"company,omitempty" jsonschema:"company"`
+	FirstName       string `json:"first_name"`
+	LastName        string `json:"last_name"`
+	Company         string `json:"company,omitempty"`
 	Address1        string `json:"address1" jsonschema:"street"`
 	Address2        string `json:"address2,omitempty" jsonschema:"street, line 2"`
-	City            string `json:"city" jsonschema:"city"`
-	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province"`
-	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
+	City            string `json:"city"`
+	StateOrProvince string `json:"state_or_province,omitempty"`
+	PostalCode      string `json:"postal_code,omitempty"`
 	Country         string `json:"country,omitempty" jsonschema:"country name"`
 	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 code"`
-	Phone           string `json:"phone,omitempty" jsonschema:"phone"`
+	Phone           string `json:"phone,omitempty"`
 	AddressType     string `json:"address_type,omitempty" jsonschema:"residential or commercial"`
 }
 
@@ -182,22 +182,22 @@ type CreateCustomerInput struct {
 	FirstName       string       `json:"first_name" jsonschema:"first name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
 	LastName        string       `json:"last_name" jsonschema:"last name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
 	Phone           string       `json:"phone,omitempty" jsonschema:"phone number"`
-	Company         string       `json:"company,omitempty" jsonschema:"company"`
-	CustomerGroupID int          `json:"customer_group_id,omitempty" jsonschema:"customer group id" bigc:"minimum=0"`
+	Company         string       `json:"company,omitempty"`
+	CustomerGroupID int          `json:"customer_group_id,omitempty" bigc:"minimum=0"`
 	Notes           string       `json:"notes,omitempty" jsonschema:"staff notes"`
 	Addresses       []NewAddress `json:"addresses,omitempty" jsonschema:"addresses to save"`
 }
 
 // NewAddress is an address of a new customer.
 type NewAddress struct {
-	FirstName       string `json:"first_name" jsonschema:"first name" bigc:"pattern=nonblank"`
-	LastName        string `json:"last_name" jsonschema:"last name" bigc:"pattern=nonblank"`
-	Company         string `json:"company,omitempty" jsonschema:"company"`
+	FirstName       string `json:"first_name" bigc:"pattern=nonblank"`
+	LastName        string `json:"last_name" bigc:"pattern=nonblank"`
+	Company         string `json:"company,omitempty"`
 	Address1        string `json:"address1" jsonschema:"street address" bigc:"pattern=nonblank"`
 	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
-	City            string `json:"city" jsonschema:"city" bigc:"pattern=nonblank"`
+	City            string `json:"city" bigc:"pattern=nonblank"`
 	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province (required by the store for some countries)"`
-	PostalCode      string `json:"postal_code,omitempty" jsonschema:"postal code"`
+	PostalCode      string `json:"postal_code,omitempty"`
 	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code, e.g. US" bigc:"pattern=country"`
 	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
 	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial" bigc:"enum=residential|commercial"`

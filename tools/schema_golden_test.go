@@ -89,8 +89,12 @@ func TestRegistryConventions(t *testing.T) {
 			if in.Type != "object" || !isFalseSchema(in.AdditionalProperties) {
 				t.Errorf("input schema is not a closed object: type %q", in.Type)
 			}
+			// A field whose name says it all goes undescribed (tools/list is
+			// paid for in tokens); one whose name does not needs a
+			// jsonschema:"..." tag. TestToolContracts refuses descriptions that
+			// only repeat the name.
 			for name, p := range in.Properties {
-				if strings.TrimSpace(p.Description) == "" {
+				if strings.TrimSpace(p.Description) == "" && len(p.Enum) == 0 && !selfExplanatory(name) {
 					t.Errorf("input field %q has no description (add a jsonschema:\"...\" tag)", name)
 				}
 			}
@@ -142,4 +146,15 @@ func toStrings(v any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// selfExplanatory are input names that say what they hold: an entity's id,
+// names, contact fields and paging.
+func selfExplanatory(name string) bool {
+	switch name {
+	case "id", "first_name", "last_name", "email", "phone", "company", "name", "sku", "quantity", "tracking_number",
+		"street_1", "city", "state", "zip", "limit", "page", "cursor":
+		return true
+	}
+	return strings.HasSuffix(name, "_id")
 }

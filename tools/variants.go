@@ -11,7 +11,7 @@ import (
 // ParentProduct is the product a variant belongs to.
 type ParentProduct struct {
 	ID                int    `json:"id" jsonschema:"product id"`
-	Name              string `json:"name" jsonschema:"name"`
+	Name              string `json:"name"`
 	SKU               string `json:"sku,omitempty" jsonschema:"product SKU"`
 	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant"`
 }
