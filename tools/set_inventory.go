@@ -22,7 +22,7 @@ type StockArg struct {
 
 // StockLevel is one level as set.
 type StockLevel struct {
-	SKU        string `json:"sku" jsonschema:"SKU"`
+	SKU        string `json:"sku"`
 	LocationID int    `json:"location_id" jsonschema:"location"`
 	ProductID  int    `json:"product_id,omitempty" jsonschema:"product, when it tracks stock as a whole"`
 	VariantID  int    `json:"variant_id,omitempty" jsonschema:"variant, when its product tracks stock per variant"`

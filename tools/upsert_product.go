@@ -19,8 +19,8 @@ type UpsertProductInput struct {
 	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital" bigc:"enum=physical|digital"`
 	Description       *string             `json:"description,omitempty" jsonschema:"HTML description"`
 	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"list price (default: the first variant's)" bigc:"minimum=0"`
-	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"sale price" bigc:"minimum=0"`
-	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight" bigc:"minimum=0"`
+	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" bigc:"minimum=0"`
+	Weight            bigcommerce.Decimal `json:"weight,omitempty" bigc:"minimum=0"`
 	Categories        []string            `json:"categories,omitempty" jsonschema:"category paths, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
 	CreateCategories  bool                `json:"create_categories,omitempty" jsonschema:"create missing category paths"`
 	Brand             string              `json:"brand,omitempty" jsonschema:"brand name"`
