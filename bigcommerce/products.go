@@ -99,9 +99,7 @@ var (
 	productSorts         = []string{"id", "name", "sku", "price", "date_modified", "date_last_imported", "inventory_level", "is_visible", "total_sold", "calculated_price"}
 	productTypes         = []string{"physical", "digital"}
 	productAvailability  = []string{"available", "disabled", "preorder"}
-	inventoryTrackings   = []string{"none", "product", "variant"}
 	sortDirections       = []string{"asc", "desc"}
-	productConditions    = []string{"New", "Used", "Refurbished"}
 	maxProductBatch      = 10
 	maxProductDeleteByID = 250
 )
@@ -298,9 +296,6 @@ func (r *ProductCreateRequest) validate() error {
 	if r.Name == "" {
 		return invalid("name", "is required")
 	}
-	if len(r.Name) > 250 {
-		return invalid("name", "is %d characters; at most 250 are allowed", len(r.Name))
-	}
 	if r.Type == "" {
 		return invalid("type", "is required; want physical or digital")
 	}
@@ -310,17 +305,12 @@ func (r *ProductCreateRequest) validate() error {
 	if r.Price == "" {
 		return invalid("price", "is required (a decimal such as 19.99)")
 	}
-	for _, err := range []error{
-		checkOneOf("type", r.Type, productTypes...),
-		checkOneOf("inventory_tracking", r.InventoryTracking, inventoryTrackings...),
-		checkOneOf("availability", r.Availability, productAvailability...),
-		checkOneOf("condition", r.Condition, productConditions...),
-		checkDecimals(df("weight", r.Weight), df("price", r.Price), df("cost_price", r.CostPrice),
-			df("retail_price", r.RetailPrice), df("sale_price", r.SalePrice), df("width", r.Width), df("depth", r.Depth), df("height", r.Height)),
-	} {
-		if err != nil {
-			return err
-		}
+	// The wire format needs the decimals in plain notation; the values the
+	// API allows (type, lengths, ...) are the API's to check, and a tool's
+	// schema declares them for its callers.
+	if err := checkDecimals(df("weight", r.Weight), df("price", r.Price), df("cost_price", r.CostPrice),
+		df("retail_price", r.RetailPrice), df("sale_price", r.SalePrice), df("width", r.Width), df("depth", r.Depth), df("height", r.Height)); err != nil {
+		return err
 	}
 	for i, img := range r.Images {
 		if img == nil || img.ImageURL == "" {
@@ -390,22 +380,8 @@ func (r *ProductUpdateRequest) validate(prefix string) error {
 	if r == nil {
 		return invalid(strings.TrimSuffix(prefix, "."), "a request body is required")
 	}
-	if r.Name != nil && (*r.Name == "" || len(*r.Name) > 250) {
-		return invalid(prefix+"name", "must be 1 to 250 characters")
-	}
-	for _, err := range []error{
-		checkDecimalPtrs(dp(prefix+"weight", r.Weight), dp(prefix+"width", r.Width), dp(prefix+"depth", r.Depth), dp(prefix+"height", r.Height),
-			dp(prefix+"price", r.Price), dp(prefix+"cost_price", r.CostPrice), dp(prefix+"retail_price", r.RetailPrice), dp(prefix+"sale_price", r.SalePrice)),
-		checkOneOf(prefix+"type", deref(r.Type), productTypes...),
-		checkOneOf(prefix+"inventory_tracking", deref(r.InventoryTracking), inventoryTrackings...),
-		checkOneOf(prefix+"availability", deref(r.Availability), productAvailability...),
-		checkOneOf(prefix+"condition", deref(r.Condition), productConditions...),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkDecimalPtrs(dp(prefix+"weight", r.Weight), dp(prefix+"width", r.Width), dp(prefix+"depth", r.Depth), dp(prefix+"height", r.Height),
+		dp(prefix+"price", r.Price), dp(prefix+"cost_price", r.CostPrice), dp(prefix+"retail_price", r.RetailPrice), dp(prefix+"sale_price", r.SalePrice))
 }
 
 func deref[T any](p *T) T {

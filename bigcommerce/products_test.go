@@ -171,14 +171,11 @@ func TestProductsCreateRefused(t *testing.T) {
 		field string
 	}{
 		{"no name", func(r *ProductCreateRequest) { r.Name = "" }, "name"},
-		{"long name", func(r *ProductCreateRequest) { r.Name = strings.Repeat("x", 251) }, "name"},
 		{"no type", func(r *ProductCreateRequest) { r.Type = "" }, "type"},
-		{"bad type", func(r *ProductCreateRequest) { r.Type = "service" }, "type"},
 		{"no weight", func(r *ProductCreateRequest) { r.Weight = "" }, "weight"},
 		{"no price", func(r *ProductCreateRequest) { r.Price = "" }, "price"},
 		{"float-ish price", func(r *ProductCreateRequest) { r.Price = "1e3" }, "price"},
 		{"bad sale price", func(r *ProductCreateRequest) { r.SalePrice = "$5" }, "sale_price"},
-		{"bad tracking", func(r *ProductCreateRequest) { r.InventoryTracking = "sku" }, "inventory_tracking"},
 		{"image without url", func(r *ProductCreateRequest) { r.Images = []*ProductImageRequest{{}} }, "images[0].image_url"},
 		{"variant without sku", func(r *ProductCreateRequest) { r.Variants = []*VariantCreateRequest{{Price: "1"}} }, "variants[0].sku"},
 	}
@@ -383,5 +380,24 @@ func TestTimeFilterEncoding(t *testing.T) {
 	cet := time.FixedZone("CET", 3600)
 	if _, _, err := c.Products.List(context.Background(), &ProductListOptions{DateModifiedMin: time.Date(2025, 3, 9, 8, 0, 0, 0, cet)}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestProductsCreateLeavesValuesToTheAPI: the client checks what the wire
+// format needs (required fields, plain decimals); which types, lengths and
+// states a product may have is the API's to say, and its 422 comes back as
+// ErrValidation with the field (issue 17 item 1).
+func TestProductsCreateLeavesValuesToTheAPI(t *testing.T) {
+	t.Parallel()
+	mux, c := setupResources(t)
+	var sent int
+	mux.handle("POST /v3/catalog/products", func(w http.ResponseWriter, r *http.Request) {
+		sent++
+		writeJSON(w, 422, `{"status":422,"title":"Invalid","errors":{"type":"The field 'type' must be one of: physical, digital."}}`)
+	})
+	_, _, err := c.Products.Create(context.Background(), &ProductCreateRequest{Name: strings.Repeat("x", 300), Type: "service", Weight: "1", Price: "2"})
+	var ae *APIError
+	if !errors.Is(err, ErrValidation) || !errors.As(err, &ae) || ae.FieldErrors["type"] == "" || sent != 1 {
+		t.Errorf("Create = %v after %d requests; want the API's 422 naming type", err, sent)
 	}
 }
