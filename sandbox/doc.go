@@ -68,7 +68,9 @@
 // product name or SKU and for a metafield namespace and key; 422 for a
 // duplicate customer email and for a second hook with the same scope and
 // destination (the hooks spec lists no 409); 413 above the batch
-// limits (10 products, 50 variants, 10 customers); DELETE
+// limits (10 products, 50 variants, 10 customers), and a batch update
+// refused for any item (two items setting one SKU or name included)
+// changing nothing; DELETE
 // /v3/catalog/products without a filter refused (422); DELETE /v3/customers
 // without id:in answering 204 and deleting nothing; DELETE /v2/orders/{id}
 // archiving (is_deleted) so the order leaves lists (is_deleted=true lists

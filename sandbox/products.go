@@ -685,9 +685,14 @@ func (s *Store) batchUpdateProducts(c *call) {
 	if !decodeBatch(c, &in, 10) {
 		return
 	}
+	claims := batchClaims{} // a name or SKU two items set (batch.go)
 	for i := range in {
 		if in[i].ID == nil {
 			c.invalid("Missing Required Fields", map[string]string{fmt.Sprintf("[%d].id", i): "Please provide an id."})
+			return
+		}
+		if err := claims.claimProduct(&in[i], i); err != nil {
+			c.writeErr(err)
 			return
 		}
 		if s.cat.products[*in[i].ID] == nil {

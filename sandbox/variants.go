@@ -227,20 +227,7 @@ func (s *Store) createVariant(c *call) {
 }
 
 func (s *Store) addVariant(p *product, in *variantInput) (*variant, error) {
-	errs := map[string]string{}
-	if in.SKU == nil || *in.SKU == "" {
-		errs["sku"] = "Please provide a sku."
-	}
-	if len(in.OptionValues) == 0 {
-		errs["option_values"] = "Please provide option_values."
-	}
-	if len(errs) > 0 {
-		return nil, &validationError{"Missing Required Fields", errs}
-	}
-	if holder := s.cat.skuHolder(*in.SKU, p.ID, -1); holder != "" {
-		return nil, skuConflict(*in.SKU, holder)
-	}
-	refs, err := resolveOptionValues(p, in.OptionValues)
+	refs, err := s.checkNewVariant(p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -270,16 +257,8 @@ func (s *Store) touchProduct(p *product) {
 
 // updateVariant applies in to v. The caller holds s.mu.
 func (s *Store) updateVariant(p *product, v *variant, in *variantInput) error {
-	if in.SKU != nil && *in.SKU != v.SKU {
-		if *in.SKU == "" {
-			return &validationError{"Invalid fields", map[string]string{"sku": "The field 'sku' cannot be empty."}}
-		}
-		if holder := s.cat.skuHolder(*in.SKU, p.ID, v.ID); holder != "" {
-			return skuConflict(*in.SKU, holder)
-		}
-	}
-	if in.InventoryLevel != nil && *in.InventoryLevel < 0 {
-		return &validationError{"Invalid fields", map[string]string{"inventory_level": "The field 'inventory_level' must be 0 or more."}}
+	if err := s.checkVariantUpdate(p, v, in); err != nil {
+		return err
 	}
 	oldSKU, oldStock := v.SKU, v.InventoryLevel
 	applyVariant(v, in)
@@ -379,11 +358,9 @@ func (s *Store) batchUpdateVariants(c *call) {
 	if !decodeBatch(c, &in, 50) {
 		return
 	}
-	for i := range in {
-		if err := s.checkVariantItem(&in[i], i); err != nil {
-			c.writeErr(err)
-			return
-		}
+	if err := s.checkVariantBatch(in); err != nil { // all or nothing (batch.go)
+		c.writeErr(err)
+		return
 	}
 	out := make([]*variant, 0, len(in))
 	for i := range in {
