@@ -3,7 +3,10 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
@@ -167,5 +170,66 @@ func TestHalfMadeProductIsCompleted(t *testing.T) {
 	sum, _, _ = runProducts(t, c, db, FormatJSONL, row+"\n", nil)
 	if sum.Unchanged != 1 || sum.Writes != 0 {
 		t.Errorf("second completion: %+v", sum)
+	}
+}
+
+// countingTransport counts requests by method and path.
+type countingTransport struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.n[r.Method+" "+r.URL.Path[strings.Index(r.URL.Path, "/v3/"):]]++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestUpdatesAreBatched: changing 25 products and their 75 variants takes
+// three product batch updates (10 per request) and two variant batch updates
+// (50 per request), and no single-record write.
+func TestUpdatesAreBatched(t *testing.T) {
+	t.Parallel()
+	_, srv := testStore(t, sandbox.Options{Seed: 11, Products: -1, Customers: -1, Orders: -1})
+	ct := &countingTransport{n: map[string]int{}}
+	c, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL), bigcommerce.WithHTTPClient(&http.Client{Transport: ct}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := testJournal(t)
+	catalog := func(bump int) string {
+		var b strings.Builder
+		for i := range 25 {
+			fmt.Fprintf(&b, `{"name":"Batch %d","sku":"BT-%d","price":"%d","variants":[`, i, i, 10+bump)
+			for k, size := range []string{"S", "M", "L"} {
+				if k > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, `{"sku":"BT-%d-%s","options":[{"option":"Size","value":"%s"}],"inventory_level":%d}`, i, size, size, bump+k)
+			}
+			b.WriteString("]}\n")
+		}
+		return b.String()
+	}
+	if sum, _, _ := runProducts(t, c, db, FormatJSONL, catalog(0), nil); sum.Created != 25 {
+		t.Fatalf("create: %+v", sum)
+	}
+	ct.mu.Lock()
+	ct.n = map[string]int{}
+	ct.mu.Unlock()
+	if sum, _, _ := runProducts(t, c, db, FormatJSONL, catalog(1), nil); sum.Updated != 25 {
+		t.Fatalf("update: %+v", sum)
+	}
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	writes := 0
+	for k, n := range ct.n {
+		if !strings.HasPrefix(k, "GET ") {
+			writes += n
+		}
+	}
+	if ct.n["PUT /v3/catalog/products"] != 3 || ct.n["PUT /v3/catalog/variants"] != 2 || writes != 5 {
+		t.Errorf("requests: %v", ct.n)
 	}
 }
