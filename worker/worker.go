@@ -5,14 +5,16 @@
 // synced by one worker at a time and a killed worker's streams go to the
 // others once its leases run out.
 //
-// When a stream is due comes from its checkpoint, which every worker sharing
-// the state sees: a stream synced a moment ago by another worker is not
-// synced again until its interval has passed. Each run is one log line and
+// When a stream is due is kept in the state, which every worker sharing it
+// sees: a stream synced a moment ago by another worker is not synced again
+// until its interval has passed. Each run is one log line and
 // updates the metrics (metrics.go).
 package worker
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,7 +65,7 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics, when set, is updated after every run.
 	Metrics *Metrics
-	// Now is the clock for schedules; default time.Now.
+	// Now is the clock of the metrics' timestamps; default time.Now.
 	Now func() time.Time
 }
 
@@ -178,14 +180,14 @@ func (w *Worker) Run(ctx context.Context) error {
 			if !w.claim(s) {
 				continue // still running from an earlier round
 			}
-			started := g.TryGo(func() error {
+			// Waits for one of the Parallel slots, so that every stream gets
+			// its turn in order rather than the first ones taking every slot
+			// that frees.
+			g.Go(func() error {
 				defer w.unclaim(s)
 				w.runStream(ctx, s)
 				return nil
 			})
-			if !started {
-				w.unclaim(s) // Parallel streams are running: next round
-			}
 		}
 		select {
 		case <-ctx.Done():
@@ -213,39 +215,35 @@ func (w *Worker) unclaim(s Stream) {
 	delete(w.running, key(s))
 }
 
-// due reports whether the stream's checkpoint into its output is older than
-// its interval (a tenth of it early, so that a cron round at the same
-// interval does not miss it by a moment), or missing.
-func (w *Worker) due(ctx context.Context, s Stream) (bool, error) {
-	dest := w.OutputPath(s.Connection, s.Stream)
-	saved, err := w.cfg.State.Checkpoints(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range saved {
-		if c.Key.Connection == s.Connection && c.Key.Stream == s.Stream && c.Key.Destination == dest {
-			return !w.cfg.Now().Before(c.UpdatedAt.Add(s.Every - s.Every/10)), nil
-		}
-	}
-	return true, nil
+// ScheduleLeaseName names the lease that marks a stream as synced recently:
+// a successful run holds it for the stream's interval, wherever it ran.
+func ScheduleLeaseName(connection, stream string) string {
+	return "schedule/" + connection + "/" + stream
 }
 
-// runStream syncs one stream if it is due and its lease is free.
+// runStream syncs one stream if its lease is free and it is due. When a
+// stream is due is kept in the state as a lease too (ScheduleLeaseName): a
+// run takes it for as long as the sync lease lasts and, once it succeeds,
+// holds it for the interval (a tenth of it less, so that a cron round at
+// the same interval does not miss it by a moment). A run that fails gives
+// it back, and one whose worker dies loses it with the sync lease, so the
+// stream is due again at once rather than an interval later.
 func (w *Worker) runStream(ctx context.Context, s Stream) (Outcome, error) {
-	if due, err := w.due(ctx, s); err != nil || !due {
-		return NotDue, err
-	}
 	lease, err := state.AcquireLease(ctx, w.cfg.State, state.SyncLeaseName(s.Connection, s.Stream), state.LeaseOptions{TTL: w.cfg.LeaseTTL})
 	if errors.Is(err, state.ErrLeaseHeld) {
 		return Elsewhere, nil
 	}
 	if err != nil {
-		return Failed, err
+		return Failed, w.notStarted(s, err)
 	}
 	defer lease.Release(context.WithoutCancel(ctx))
-	// Another worker may have synced it between the check and the lease.
-	if due, err := w.due(ctx, s); err != nil || !due {
-		return NotDue, err
+	schedule, token := ScheduleLeaseName(s.Connection, s.Stream), newToken()
+	_, due, err := w.cfg.State.TryLease(ctx, schedule, state.DefaultHolder(), token, w.cfg.LeaseTTL)
+	if err != nil {
+		return Failed, w.notStarted(s, err)
+	}
+	if !due {
+		return NotDue, nil
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -257,11 +255,23 @@ func (w *Worker) runStream(ctx context.Context, s Stream) (Outcome, error) {
 	if cause := context.Cause(runCtx); err != nil && errors.Is(cause, state.ErrLeaseLost) {
 		err = cause
 	}
+	bg := context.WithoutCancel(ctx)
+	if err == nil {
+		_, err = w.cfg.State.RenewLease(bg, schedule, token, s.Every-s.Every/10)
+	} else {
+		w.cfg.State.ReleaseLease(bg, schedule, token)
+	}
 	w.report(s, res, err, time.Since(start))
 	if err != nil {
 		return Failed, err
 	}
 	return Synced, nil
+}
+
+func newToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // sync runs one sync of the stream into its file.
@@ -282,6 +292,15 @@ func (w *Worker) sync(ctx context.Context, s Stream) (syncer.Result, error) {
 	job := &syncer.Job{Source: src, Writer: out, DB: w.cfg.State, Connection: s.Connection,
 		StoreTime: s.Client.Store.Time, Lag: w.cfg.Lag, Workers: w.cfg.Workers, Parallel: w.cfg.Workers}
 	return job.Run(ctx)
+}
+
+// notStarted logs a run that could not start (the state failed) and
+// returns err.
+func (w *Worker) notStarted(s Stream, err error) error {
+	if !errors.Is(err, context.Canceled) {
+		w.cfg.Logger.Error("sync not started", "connection", s.Connection, "stream", s.Stream, "error", err.Error())
+	}
+	return err
 }
 
 // report writes the run's one log line and updates the metrics.
