@@ -87,12 +87,58 @@ func (j *Job) productBatch(ctx context.Context, batch []Record[Product], done ma
 		return finish(ctx, j, rows, nil)
 	}
 	stop := j.applyProducts(ctx, todo)
+	if stop == nil {
+		stop = j.verifyCreated(ctx, todo)
+	}
 	for _, r := range todo {
-		if r.err == nil && r.id != 0 {
+		if r.err == nil && r.id != 0 && r.ref == "" {
 			r.ref = fmt.Sprintf("product %d", r.id)
 		}
 	}
 	return finish(ctx, j, rows, stop)
+}
+
+// verifyCreated reads the batch's new products back (one read per 50) and
+// completes any that the store saved only in part (BigCommerce answers 207
+// when the product is saved but, say, a variant or an image is not), so a
+// row is journaled only once the store holds all of it.
+func (j *Job) verifyCreated(ctx context.Context, rows []*productRow) error {
+	var made []*productRow
+	var ids []int
+	for _, r := range rows {
+		if r.err == nil && r.id != 0 && r.action == actionCreate && r.cur == nil {
+			made = append(made, r)
+			ids = append(ids, r.id)
+		}
+	}
+	if len(made) == 0 {
+		return nil
+	}
+	ps, err := j.Client.Products.ByIDs(ctx, ids, productIncludes)
+	j.stats.read()
+	if err != nil {
+		return err
+	}
+	byID := map[int]*bigcommerce.Product{}
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	for _, r := range made {
+		if r.cur = byID[r.id]; r.cur == nil {
+			r.id = 0 // gone already: not journaled, so the rerun creates it again
+			continue
+		}
+		if err := j.diffExisting(ctx, j.names, r, r.create.Categories); err != nil {
+			return err
+		}
+		if r.action == actionUpdate {
+			if err := j.applyOne(ctx, r); err != nil {
+				return err
+			}
+		}
+		r.action = actionCreate
+	}
+	return nil
 }
 
 // findProducts returns the store's products that hold any of skus, by SKU,

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -231,5 +233,44 @@ func TestUpdatesAreBatched(t *testing.T) {
 	}
 	if ct.n["PUT /v3/catalog/products"] != 3 || ct.n["PUT /v3/catalog/variants"] != 2 || writes != 5 {
 		t.Errorf("requests: %v", ct.n)
+	}
+}
+
+// partialStore makes the store save new products without their images and
+// custom fields, as BigCommerce does when it answers a create with 207.
+type partialStore struct{}
+
+func (partialStore) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/v3/catalog/products") {
+		var body map[string]json.RawMessage
+		b, _ := io.ReadAll(r.Body)
+		if json.Unmarshal(b, &body) == nil {
+			delete(body, "images")
+			delete(body, "custom_fields")
+			b, _ = json.Marshal(body)
+		}
+		r = r.Clone(r.Context())
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestCreateSavedInPartIsCompleted: a create the store saved only in part is
+// completed in the same run before the row is journaled.
+func TestCreateSavedInPartIsCompleted(t *testing.T) {
+	t.Parallel()
+	_, srv := testStore(t, sandbox.Options{Seed: 12, Products: -1, Customers: -1, Orders: -1})
+	c, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL), bigcommerce.WithHTTPClient(&http.Client{Transport: partialStore{}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, rej := runProducts(t, c, testJournal(t), FormatJSONL,
+		`{"name":"Part Lamp","sku":"PL","price":"30","images":[{"url":"https://img.example/part-lamp.jpg"}],"custom_fields":[{"name":"Bulb","value":"E27"}]}`+"\n", nil)
+	if sum.Created != 1 || sum.Rejected != 0 {
+		t.Fatalf("%+v %s", sum, rej)
+	}
+	p := productBySKU(t, c, "PL")[0]
+	if len(p.Images) != 1 || len(p.CustomFields) != 1 {
+		t.Errorf("after the run: %d images, %d custom fields; want 1 and 1", len(p.Images), len(p.CustomFields))
 	}
 }
