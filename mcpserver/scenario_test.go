@@ -296,6 +296,10 @@ type scenario struct {
 }
 
 func scenarios() []scenario {
+	return append(baseScenarios(), agentScenarios()...)
+}
+
+func baseScenarios() []scenario {
 	accept := func(typed func(string) string) func() *scriptedUser {
 		return func() *scriptedUser { return &scriptedUser{action: "accept", typed: typed} }
 	}

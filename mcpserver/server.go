@@ -185,7 +185,7 @@ func newServer(specs []*toolSpec, opts Options) (*Server, error) {
 		&mcp.ServerOptions{
 			Instructions: s.instructions(),
 			Logger:       logger,
-			Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
+			Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}, Resources: &mcp.ResourceCapabilities{}},
 		})
 	for _, spec := range chosen {
 		st, err := s.serve(spec, anyProduction)
@@ -196,6 +196,7 @@ func newServer(specs []*toolSpec, opts Options) (*Server, error) {
 		s.served = append(s.served, st)
 		s.mcp.AddTool(st.def, s.handler(st))
 	}
+	s.addGuideResources()
 	s.mcp.AddReceivingMiddleware(s.registryOrder)
 	return s, nil
 }
