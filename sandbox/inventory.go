@@ -240,6 +240,9 @@ func (s *Store) resolveItem(sku *string, variantID, productID *int) (invItem, st
 	switch {
 	case sku != nil:
 		v = s.cat.variantBySKU(*sku)
+		if pid, ok := s.cat.productSKUs[*sku]; v == nil && ok {
+			return s.resolveItem(nil, nil, &pid) // a product's own SKU names the product
+		}
 		if v == nil {
 			return invItem{}, fmt.Sprintf("No item has SKU %q.", *sku)
 		}

@@ -126,6 +126,25 @@ func TestAdjustmentRefusesWholePayload(t *testing.T) {
 	}
 }
 
+// A product with options tracked as a whole is adjusted by its own SKU or
+// id, and refused by a variant's.
+func TestAdjustProductWithOptionsTrackedWhole(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 5, Orders: 1})
+	p := must[envelope[productJSON]](t, c.do("POST", "/v3/catalog/products", obj{"name": "Whole", "type": "physical", "weight": 1, "price": 5,
+		"sku": "WHOLE", "inventory_tracking": "product", "variants": []obj{
+			{"sku": "WHOLE-S", "option_values": []obj{{"option_display_name": "Size", "label": "S"}}},
+			{"sku": "WHOLE-M", "option_values": []obj{{"option_display_name": "Size", "label": "M"}}}}}), 200).Data
+	must[obj](t, c.do("PUT", "/v3/inventory/adjustments/absolute", obj{"items": []obj{{"location_id": 1, "sku": "WHOLE", "quantity": 12}}}), 200)
+	if got, _ := c.srv.Store.Product(p.ID); got.InventoryLevel != 12 {
+		t.Errorf("level by the product's SKU = %d, want 12", got.InventoryLevel)
+	}
+	e := must[v3Err](t, c.do("PUT", "/v3/inventory/adjustments/absolute", obj{"items": []obj{{"location_id": 1, "sku": "WHOLE-S", "quantity": 1}}}), 422)
+	if !strings.Contains(e.Errors["items.0.identity"], "tracked by product") {
+		t.Errorf("a variant of a product tracked whole: %v", e.Errors)
+	}
+}
+
 func TestRelativeAdjustment(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, Options{Products: 40, Orders: 1})
