@@ -562,6 +562,10 @@ func (c *Client) Redact(s string) string {
 	return scrub(s, c.token)
 }
 
+// RedactSecret returns s with every occurrence of secret (ignoring case)
+// replaced by "[redacted]", for a caller that holds a token without a client.
+func RedactSecret(s, secret string) string { return scrub(s, secret) }
+
 // scrub removes every occurrence of secret from s, ignoring case (a hash or a
 // name may have been lower-cased on the way). The token never goes into a URL,
 // so this is a second line of defence for text that quotes input back.

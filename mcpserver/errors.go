@@ -78,3 +78,12 @@ func errorText(e errorBody) string {
 	}
 	return b.String()
 }
+
+// redact removes the access token of every connection the server serves from
+// text: a model may paste any of them into any tool's input.
+func (s *Server) redact(text string) string {
+	for _, c := range s.conns {
+		text = c.Client.Redact(text)
+	}
+	return text
+}

@@ -353,7 +353,7 @@ func (s *Server) handler(st *servedTool) mcp.ToolHandler {
 		if err != nil {
 			return errorResult(errorBody{Category: tools.CategoryBadInput, Message: err.Error()}), nil
 		}
-		env := &tools.Env{Client: conn.Client, Connection: conn.Name, Production: conn.Production, Agent: true}
+		env := &tools.Env{Client: conn.Client, Connection: conn.Name, Production: conn.Production, Agent: true, Redact: s.redact}
 		env.Progress = progressFunc(ctx, req)
 
 		writes := callWrites(st, canonical)

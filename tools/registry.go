@@ -37,6 +37,10 @@ type Env struct {
 	Agent bool
 	// Progress, when set, is told how far multi-page work has got.
 	Progress func(done, total int)
+	// Redact, when set, removes every configured access token from a text
+	// (a server with several connections removes all of theirs); unset,
+	// Client's own token is removed.
+	Redact func(string) string
 }
 
 // Tool is one registered tool.
@@ -224,26 +228,38 @@ func (t *Tool) Preview(ctx context.Context, env *Env, input json.RawMessage) (st
 // token (a user may paste it into any input).
 func (env *Env) present(s string) string {
 	s = CleanText(s)
-	if env == nil || env.Client == nil {
+	switch {
+	case env == nil:
 		return s
+	case env.Redact != nil:
+		return env.Redact(s)
+	case env.Client != nil:
+		return env.Client.Redact(s)
 	}
-	return env.Client.Redact(s)
+	return s
 }
 
 // presentError returns err with every text a person or a model reads made
-// fit to show (present); err itself when nothing needed a change.
-func (env *Env) presentError(err error) error {
+// fit to show (present).
+func (env *Env) presentError(err error) error { return RedactError(err, env.present) }
+
+// RedactError returns err as an *Error whose texts (message, field, next
+// step, the API's field messages) have passed through redact, for a caller
+// that shows an error of a tool before a connection is open (the command
+// line's input check) and must remove the access tokens it knows; err itself
+// when redact changed nothing.
+func RedactError(err error, redact func(string) string) error {
 	e := AsError(err)
 	if e == nil {
 		return nil
 	}
 	c := *e
-	c.Message, c.Field, c.Next = env.present(e.Message), env.present(e.Field), env.present(e.Next)
+	c.Message, c.Field, c.Next = redact(e.Message), redact(e.Field), redact(e.Next)
 	changed := c.Message != e.Message || c.Field != e.Field || c.Next != e.Next
 	if e.Fields != nil {
 		c.Fields = make(map[string]string, len(e.Fields))
 		for k, v := range e.Fields {
-			rk, rv := env.present(k), env.present(v)
+			rk, rv := redact(k), redact(v)
 			changed = changed || rk != k || rv != v
 			c.Fields[rk] = rv
 		}

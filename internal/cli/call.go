@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -46,7 +47,7 @@ and the exit code is 2.`,
 			}
 			// Refuse bad input before starting a sandbox or touching a store.
 			if err := tool.CheckInput(raw); err != nil {
-				return err
+				return tools.RedactError(err, a.redactSavedTokens)
 			}
 			t, err := a.openTarget(cmd.Context(), &tf)
 			if err != nil {
@@ -104,4 +105,22 @@ func (a *app) readCallInput(cmd *cobra.Command, input, inputFile string) (json.R
 		return nil, badInputf("--input-file: the input is larger than %d MiB", maxInputBytes>>20)
 	}
 	return json.RawMessage(b), nil
+}
+
+// redactSavedTokens removes the access token of every saved connection from
+// s, read from the local configuration only: an input error is shown before
+// any connection is opened, and a user may have pasted a token into the
+// input.
+func (a *app) redactSavedTokens(s string) string {
+	dir, err := a.connectionDir()
+	if err != nil {
+		return s
+	}
+	saved, _ := dir.List()
+	for _, c := range saved {
+		if token, err := c.ResolveToken(os.Getenv); err == nil && token != "" {
+			s = bigcommerce.RedactSecret(s, token)
+		}
+	}
+	return s
 }

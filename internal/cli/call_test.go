@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -107,6 +108,40 @@ func TestMaxRetriesEnv(t *testing.T) {
 			if te, code := classifyError(err); code != exitBadInput || !strings.Contains(te.Message, maxRetriesEnv) {
 				t.Errorf("%s=%q: %v (exit %d), want bad input naming the variable", maxRetriesEnv, tc.value, err, code)
 			}
+		}
+	}
+}
+
+// TestCallRedactsAPastedToken: an access token pasted into a tool's input is
+// not echoed by the input check, which runs before any connection is opened
+// (issue 10 §6); every saved connection's token counts, not only the one the
+// call names.
+func TestCallRedactsAPastedToken(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	const token = "abcdefghijklmnopqrstuvwxyz01234"
+	dir := connections.Open(cfg)
+	for _, c := range []*connections.Connection{
+		{Name: "shop", StoreHash: "abc123", Token: token},
+		{Name: "other", StoreHash: "def456", Token: "zyxwvutsrqponmlkjihgfedcba98765"},
+	} {
+		if err := dir.Save(c, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, input := range []string{
+		`{"name": "Mug", "price": "` + token + `"}`,
+		`{"name": "Mug", "price": 5, "` + token + `": 1}`,
+	} {
+		r := runBigc(t, cfg, "", "call", "create-product", "--connection", "other", "--input", input)
+		if r.code != exitBadInput {
+			t.Fatalf("exit %d, want %d:\n%s", r.code, exitBadInput, r.stderr)
+		}
+		if strings.Contains(r.stderr, token) || strings.Contains(r.stdout, token) {
+			t.Errorf("the input error echoes the token:\n%s", r.stderr)
+		}
+		if !strings.Contains(r.stderr, "[redacted]") {
+			t.Errorf("the input error does not say what it left out:\n%s", r.stderr)
 		}
 	}
 }
