@@ -102,3 +102,23 @@ func TestCategoriesListCreateUpdateDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCategoriesDeleteAcceptsAcceptedAndNoContent: the spec documents 202
+// with the write meta for DELETE /v3/catalog/trees/categories; stores have
+// answered 204 too. Both are a success.
+func TestCategoriesDeleteAcceptsAcceptedAndNoContent(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{202, 204} {
+		mux, c := setupResources(t)
+		mux.handle("DELETE /v3/catalog/trees/categories", func(w http.ResponseWriter, r *http.Request) {
+			if status == 204 {
+				w.WriteHeader(204)
+				return
+			}
+			writeJSON(w, status, `{"meta":{"total":2,"success":2,"failed":0}}`)
+		})
+		if resp, err := c.Categories.Delete(context.Background(), []int{9, 10}); err != nil || resp.StatusCode != status {
+			t.Errorf("DELETE answered %d: %v, %v", status, resp, err)
+		}
+	}
+}

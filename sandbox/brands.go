@@ -48,7 +48,7 @@ func (s *Store) listBrands(c *call) {
 			out = append(out, b)
 		}
 	}
-	v3List(c, out)
+	v3FieldList(c, out, "id")
 }
 
 func (c *call) brandOr404() *brand {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -100,11 +101,12 @@ func (s *Store) upsertTrees(c *call) {
 	c.v3Data(200, out)
 }
 
-// deleteTrees serves DELETE /v3/catalog/trees?id:in=... (the filter is required; 400 without).
+// deleteTrees serves DELETE /v3/catalog/trees?id:in=... (the filter is
+// required; 422 without, in the wrapped shape the spec gives).
 func (s *Store) deleteTrees(c *call) {
 	ids, err := c.v3Num("id", intParser())
 	if err != nil || ids.in == nil {
-		c.fail(http.StatusBadRequest, "A filter is required", map[string]string{"id:in": "Give id:in with the trees to delete."})
+		c.treeErrors(http.StatusUnprocessableEntity, "A filter is required", map[string]string{"id:in": "Give id:in with the trees to delete."}, 0)
 		return
 	}
 	for _, id := range ids.in {
@@ -142,11 +144,47 @@ func (c *call) categoryFilter() (func(*category) bool, error) {
 	}, nil
 }
 
-// listCategories serves GET /v3/catalog/trees/categories.
+// The category-tree endpoints shape their errors unlike the rest of V3
+// (category-trees spec: ErrorRequest, ErrorResponse, GeneralErrorWithErrors):
+// a 400 is {"errors": [{status, title, type}]}, an array; a 422 wraps the
+// usual error object in "errors" beside the batch's "meta".
+
+// treeBadRequest answers 400 as {"errors": [{status, title, type}]}.
+func (c *call) treeBadRequest(title string) {
+	c.json(http.StatusBadRequest, map[string]any{"errors": []v3ErrorBasic{{Status: http.StatusBadRequest, Title: title, Type: statusCodesURL}}})
+}
+
+// treeErrors answers {"errors": {status, title, type, errors}, "meta":
+// {total, success: 0, failed: total}} for a batch of total items refused.
+func (c *call) treeErrors(status int, title string, fields map[string]string, total int) {
+	c.json(status, map[string]any{"errors": v3Error{Status: status, Title: title, Type: statusCodesURL, Errors: fields},
+		"meta": map[string]int{"total": total, "success": 0, "failed": total}})
+}
+
+// v3ErrorBasic is one element of the category-tree 400's errors array.
+type v3ErrorBasic struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Type   string `json:"type"`
+}
+
+// decodeCategories reads a category batch body; a body that is not one
+// answers the category-tree 400.
+func (c *call) decodeCategories(in *[]categoryInput) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, c.r.Body, 8<<20))
+	if err := dec.Decode(in); err != nil {
+		c.treeBadRequest("The request body is not a JSON array of categories: " + err.Error())
+		return false
+	}
+	return true
+}
+
+// listCategories serves GET /v3/catalog/trees/categories, with
+// include_fields and exclude_fields.
 func (s *Store) listCategories(c *call) {
 	match, err := c.categoryFilter()
 	if err != nil {
-		c.badFilter(err)
+		c.treeErrors(http.StatusUnprocessableEntity, "Invalid filter", map[string]string{"filter": err.Error()}, 0)
 		return
 	}
 	var out []*category
@@ -155,7 +193,32 @@ func (s *Store) listCategories(c *call) {
 			out = append(out, cg)
 		}
 	}
-	v3List(c, out)
+	v3FieldList(c, out, "category_id")
+}
+
+// siblingNamed finds a category other than self under the same parent of
+// the same tree with the given name: names are unique among siblings
+// (category-trees spec, "name").
+func (cat *catalog) siblingNamed(treeID, parentID int, name string, self int) *category {
+	for _, id := range cat.catIDs {
+		if cg := cat.categories[id]; cg.ID != self && cg.TreeID == treeID && cg.ParentID == parentID && cg.Name == name {
+			return cg
+		}
+	}
+	return nil
+}
+
+// placeOf is the tree and parent a new category goes under.
+func (cat *catalog) placeOf(in *categoryInput) (treeID, parentID int) {
+	if in.ParentID != nil && *in.ParentID != 0 {
+		if p := cat.categories[*in.ParentID]; p != nil {
+			return p.TreeID, p.ID
+		}
+	}
+	if in.TreeID != nil {
+		return *in.TreeID, 0
+	}
+	return 0, 0
 }
 
 type categoryInput struct {
@@ -209,20 +272,38 @@ func (cat *catalog) checkNewCategory(in *categoryInput, i int) map[string]string
 	return errs
 }
 
-// createCategories serves POST /v3/catalog/trees/categories (201).
+// createCategories serves POST /v3/catalog/trees/categories (201). A name
+// a sibling already has, in the store or earlier in the batch, is refused
+// (422).
 func (s *Store) createCategories(c *call) {
 	var in []categoryInput
-	if !c.decode(&in) {
+	if !c.decodeCategories(&in) {
 		return
 	}
 	errs := map[string]string{}
+	type place struct {
+		tree, parent int
+		name         string
+	}
+	batch := map[place]int{}
 	for i := range in {
 		for k, v := range s.cat.checkNewCategory(&in[i], i) {
 			errs[k] = v
 		}
+		if in[i].Name == nil {
+			continue
+		}
+		t, p := s.cat.placeOf(&in[i])
+		key := fmt.Sprintf("[%d].name", i)
+		if d := s.cat.siblingNamed(t, p, *in[i].Name, 0); d != nil {
+			errs[key] = fmt.Sprintf("Category %d under the same parent is already named %q.", d.ID, *in[i].Name)
+		} else if j, ok := batch[place{t, p, *in[i].Name}]; ok {
+			errs[key] = fmt.Sprintf("Item %d of this batch has the same parent and name %q.", j, *in[i].Name)
+		}
+		batch[place{t, p, *in[i].Name}] = i
 	}
 	if len(errs) > 0 {
-		c.invalid("Invalid categories", errs)
+		c.treeErrors(http.StatusUnprocessableEntity, "Invalid categories", errs, len(in))
 		return
 	}
 	out := make([]*category, 0, len(in))
@@ -253,12 +334,24 @@ func writeMeta(n int) map[string]int {
 // category_id); the answer carries only the write meta, as the spec says.
 func (s *Store) updateCategories(c *call) {
 	var in []categoryInput
-	if !c.decode(&in) {
+	if !c.decodeCategories(&in) {
 		return
 	}
 	for i := range in {
 		if in[i].CategoryID == nil || s.cat.categories[*in[i].CategoryID] == nil {
-			c.invalid("Invalid categories", map[string]string{fmt.Sprintf("[%d].category_id", i): "Give the category_id of an existing category."})
+			c.treeErrors(http.StatusUnprocessableEntity, "Invalid categories", map[string]string{fmt.Sprintf("[%d].category_id", i): "Give the category_id of an existing category."}, len(in))
+			return
+		}
+		cg := s.cat.categories[*in[i].CategoryID]
+		if in[i].Name == nil {
+			continue
+		}
+		if len(*in[i].Name) < 1 || len(*in[i].Name) > 50 {
+			c.treeErrors(http.StatusUnprocessableEntity, "Invalid categories", map[string]string{fmt.Sprintf("[%d].name", i): "The field 'name' must be between 1 and 50 characters."}, len(in))
+			return
+		}
+		if d := s.cat.siblingNamed(cg.TreeID, cg.ParentID, *in[i].Name, cg.ID); d != nil {
+			c.treeErrors(http.StatusUnprocessableEntity, "Invalid categories", map[string]string{fmt.Sprintf("[%d].name", i): fmt.Sprintf("Category %d under the same parent is already named %q.", d.ID, *in[i].Name)}, len(in))
 			return
 		}
 	}
@@ -274,31 +367,35 @@ func (s *Store) updateCategories(c *call) {
 
 // deleteCategories serves DELETE /v3/catalog/trees/categories with a
 // filter (category_id:in, tree_id:in or parent_id:in); children go with
-// their parent. Without a filter it is refused (400).
+// their parent. It answers 202 with the write meta, as the spec documents;
+// without a filter it is refused (400).
 func (s *Store) deleteCategories(c *call) {
 	if !c.q.Has("category_id:in") && !c.q.Has("tree_id:in") && !c.q.Has("parent_id:in") && !c.q.Has("category_uuid:in") {
-		c.fail(http.StatusBadRequest, "A filter is required", map[string]string{"category_id:in": "Give category_id:in, tree_id:in or parent_id:in."})
+		c.treeBadRequest("A filter is required: give category_id:in, tree_id:in or parent_id:in.")
 		return
 	}
 	match, err := c.categoryFilter()
 	if err != nil {
-		c.badFilter(err)
+		c.treeErrors(http.StatusUnprocessableEntity, "Invalid filter", map[string]string{"filter": err.Error()}, 0)
 		return
 	}
+	n := 0
 	for _, id := range slices.Clone(s.cat.catIDs) {
 		if cg := s.cat.categories[id]; cg != nil && match(cg) {
-			s.cat.removeCategory(cg)
+			n += s.cat.removeCategory(cg)
 			s.emit("store/category/deleted", "category", cg.ID, nil)
 		}
 	}
-	c.noContent()
+	c.json(http.StatusAccepted, map[string]any{"meta": writeMeta(n)})
 }
 
-// removeCategory drops cg, its descendants and the products' references to them.
-func (cat *catalog) removeCategory(cg *category) {
+// removeCategory drops cg, its descendants and the products' references to
+// them, and says how many categories went.
+func (cat *catalog) removeCategory(cg *category) int {
+	n := 1
 	for _, id := range slices.Clone(cat.catIDs) {
 		if child := cat.categories[id]; child != nil && child.ParentID == cg.ID {
-			cat.removeCategory(child)
+			n += cat.removeCategory(child)
 		}
 	}
 	delete(cat.categories, cg.ID)
@@ -308,6 +405,7 @@ func (cat *catalog) removeCategory(cg *category) {
 	for _, p := range cat.products {
 		p.Categories = slices.DeleteFunc(p.Categories, func(id int) bool { return id == cg.ID })
 	}
+	return n
 }
 
 // treeNode is one node of GET /v3/catalog/trees/{id}/categories.

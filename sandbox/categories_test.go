@@ -63,15 +63,24 @@ func TestCategoryTrees(t *testing.T) {
 	if got := must[envelope[[]catJSON]](t, c.get(fmt.Sprintf("/v3/catalog/trees/categories?category_id:in=%d", created[0].CategoryID)), 200).Data; got[0].Name != "Sale" {
 		t.Errorf("after update = %+v", got)
 	}
-	if r := c.do("DELETE", "/v3/catalog/trees/categories", nil); r.status != 400 {
-		t.Errorf("DELETE without a filter = %d, want 400", r.status)
+	// A 400 from the category-tree endpoints carries errors as an array.
+	bad := must[struct {
+		Errors []struct {
+			Status int    `json:"status"`
+			Title  string `json:"title"`
+		} `json:"errors"`
+	}](t, c.do("DELETE", "/v3/catalog/trees/categories", nil), 400)
+	if len(bad.Errors) != 1 || bad.Errors[0].Status != 400 || bad.Errors[0].Title == "" {
+		t.Errorf("DELETE without a filter = %+v, want errors [{status 400, title}]", bad)
 	}
 	before := c.srv.Store.Counts().Categories
-	if r := c.do("DELETE", fmt.Sprintf("/v3/catalog/trees/categories?category_id:in=%d", top[0].CategoryID), nil); r.status != 204 {
-		t.Fatalf("DELETE = %d", r.status)
-	}
-	if after := c.srv.Store.Counts().Categories; after >= before-2 {
+	del := must[obj](t, c.do("DELETE", fmt.Sprintf("/v3/catalog/trees/categories?category_id:in=%d", top[0].CategoryID), nil), 202)
+	after := c.srv.Store.Counts().Categories
+	if after >= before-2 {
 		t.Errorf("categories %d -> %d: the children should go with their parent", before, after)
+	}
+	if m := del["meta"].(obj); num(m["total"]) != before-after || num(m["success"]) != before-after || num(m["failed"]) != 0 {
+		t.Errorf("DELETE answer = %v, want 202 with meta {total, success, failed} counting %d", del, before-after)
 	}
 	if r := c.get("/v3/catalog/trees/99/categories"); r.status != 404 {
 		t.Errorf("unknown tree = %d", r.status)
@@ -101,5 +110,70 @@ func TestBrands(t *testing.T) {
 	}
 	if r := c.get(path); r.status != 404 {
 		t.Errorf("deleted brand = %d", r.status)
+	}
+}
+
+// TestCategoryNamesUniqueAmongSiblings: the spec's "Name is unique with
+// respect to the category's siblings"; the 422 is the category-tree shape.
+func TestCategoryNamesUniqueAmongSiblings(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 1, Orders: 1})
+	top := must[envelope[[]catJSON]](t, c.get("/v3/catalog/trees/categories?parent_id:in=0&tree_id:in=1"), 200).Data
+	for _, body := range [][]obj{
+		{{"name": top[0].Name, "tree_id": 1}},
+		{{"name": "Twin", "tree_id": 1}, {"name": "Twin", "tree_id": 1}},
+	} {
+		e := must[struct {
+			Errors struct {
+				Status int               `json:"status"`
+				Errors map[string]string `json:"errors"`
+			} `json:"errors"`
+			Meta struct {
+				Total, Failed int
+			} `json:"meta"`
+		}](t, c.do("POST", "/v3/catalog/trees/categories", body), 422)
+		if e.Errors.Status != 422 || len(e.Errors.Errors) != 1 || e.Meta.Total != len(body) || e.Meta.Failed != len(body) {
+			t.Errorf("sibling with the same name %v = %+v", body, e)
+		}
+	}
+	// The same name under another parent, or in another place, is fine.
+	must[envelope[[]catJSON]](t, c.do("POST", "/v3/catalog/trees/categories", []obj{{"name": top[0].Name, "parent_id": top[1].CategoryID}}), 201)
+	if r := c.do("PUT", "/v3/catalog/trees/categories", []obj{{"category_id": top[1].CategoryID, "name": top[0].Name}}); r.status != 422 {
+		t.Errorf("renaming to a sibling's name = %d %s, want 422", r.status, r.body)
+	}
+	if r := c.do("POST", "/v3/catalog/trees/categories", obj{"name": "not an array"}); r.status != 400 {
+		t.Errorf("a body that is not an array = %d, want 400", r.status)
+	}
+}
+
+func TestIncludeAndExcludeFields(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 3, Orders: 1})
+	for _, tt := range []struct {
+		path, idKey, gone, kept string
+	}{
+		{"/v3/catalog/products?exclude_fields=description,price", "id", "price", "name"},
+		{"/v3/catalog/products?exclude_fields=id,name", "id", "name", "sku"},
+		{"/v3/catalog/trees/categories?exclude_fields=description", "category_id", "description", "name"},
+		{"/v3/catalog/brands?exclude_fields=page_title", "id", "page_title", "name"},
+		{"/v3/catalog/variants?exclude_fields=sku", "id", "sku", "price"},
+		{"/v3/catalog/products?include_fields=name&exclude_fields=name", "id", "name", "id"},
+	} {
+		list := must[envelope[[]obj]](t, c.get(tt.path), 200).Data
+		if len(list) == 0 {
+			t.Fatalf("%s: empty", tt.path)
+		}
+		for _, item := range list {
+			_, gone := item[tt.gone]
+			_, kept := item[tt.kept]
+			if gone || !kept || item[tt.idKey] == nil {
+				t.Errorf("%s: item %v", tt.path, item)
+				break
+			}
+		}
+	}
+	one := must[envelope[obj]](t, c.get(fmt.Sprintf("/v3/catalog/products/%d?exclude_fields=variants,weight&include=variants", c.srv.Store.ProductIDs()[0])), 200).Data
+	if _, ok := one["weight"]; ok {
+		t.Errorf("single product with exclude_fields=weight: %v", one)
 	}
 }

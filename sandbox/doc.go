@@ -59,27 +59,47 @@
 // Behaviour reproduced from the real API: V3 {data, meta} envelopes whose
 // pagination links are relative query strings; V2 bare arrays and 204 with
 // no body for an empty page; limit default 50, maximum 250 (a larger limit
-// is answered 413, as the status-codes page documents); the filter operators :in, :not_in, :min, :max, :like,
-// :greater, :less; date filters in RFC-2822, ISO-8601 or Unix seconds, a
-// bare date getting the current time of day; V2 money as decimal strings
-// and dates in RFC-2822, V3 numbers and ISO dates; 200 (not 201) for V3
-// product, customer and hook creation and V2 order creation; 422 (V3) or
-// 400 (V2) with field messages for invalid input; 409 for a duplicate
-// product name or SKU and for a metafield namespace and key; 422 for a
-// duplicate customer email and for a second hook with the same scope and
-// destination (the hooks spec lists no 409); 413 above the batch
-// limits (10 products, 50 variants, 10 customers), and a batch update
-// refused for any item (two items setting one SKU or name included)
-// changing nothing; DELETE
+// is answered 413, as the status-codes page documents); the filter
+// operators :in, :not_in, :min, :max, :like, :greater, :less; date filters
+// in RFC-2822, ISO-8601 or Unix seconds, a bare date getting the current
+// time of day; include_fields and exclude_fields (the id is never
+// excluded) on products, variants, brands and categories; V2 money as
+// decimal strings and dates in RFC-2822, V3 numbers and ISO dates; 200
+// (not 201) for V3 product, customer and hook creation and V2 order
+// creation; 422 (V3) or 400 (V2) with field messages for invalid input;
+// 409 for a duplicate product name, for a SKU any other product or variant
+// holds (SKUs are unique across both, a product's own SKU included once it
+// has variants) and for a metafield namespace and key; 422 for a duplicate
+// customer email, for a category name a sibling has, and for a second hook
+// with the same scope and destination (the hooks spec lists no 409); 413
+// above the batch limits (10 products, 50 variants, 10 customers), and a
+// batch update refused for any item (two items setting one SKU or name
+// included) changing nothing; DELETE
 // /v3/catalog/products without a filter refused (422); DELETE /v3/customers
-// without id:in answering 204 and deleting nothing; DELETE /v2/orders/{id}
-// archiving (is_deleted) so the order leaves lists (is_deleted=true lists
-// archived ones); PUT /v2/orders/{id} patching status, notes, addresses and
-// products (a line with id changes, quantity 0 removes, one without id
-// adds); include=options capping a product page at 10. DELETE /v2/orders (archive everything) is refused with
-// 400. Every change moves date_modified; order lines reference real
-// variants and SKUs; an order takes stock where the product tracks it
-// (inventory_tracking product or variant).
+// without id:in answering 204 and deleting nothing; DELETE
+// /v3/catalog/trees/categories answering 202 with {meta: {total, success,
+// failed}}, and the category-tree endpoints' own error shapes (a 400 as
+// {"errors": [{status, title, type}]}, a 422 as {"errors": {status, title,
+// type, errors}, "meta"}); DELETE /v2/orders/{id} archiving (is_deleted) so
+// the order leaves lists (is_deleted=true lists archived ones); PUT
+// /v2/orders/{id} patching status, notes, addresses and products (a line
+// with id changes, quantity 0 removes, one without id adds);
+// include=options capping a product page at 10. DELETE /v2/orders (archive
+// everything) is refused with 400. Every change moves date_modified; order
+// lines reference real variants and SKUs; an order takes stock where the
+// product tracks it (inventory_tracking product or variant). A product
+// tracking stock by variant takes each variant's inventory_level and
+// reports their sum; a product-level inventory_level given to it is
+// ignored, as the spec's prose says ("Simple inventory tracking must be
+// enabled ... for this to take any effect").
+//
+// # Where the documentation is silent
+//
+// An order for more units than are in stock is accepted: the stock goes to
+// 0, never below, and total_sold counts every unit. BigCommerce's
+// documentation does not say whether the real API refuses such an order.
+// Enterprise quotas are not published, so no plan default stands for them
+// (PlanQuota).
 //
 // # Auth, quota and faults
 //

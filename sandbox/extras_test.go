@@ -116,8 +116,8 @@ func TestTreesUpsertAndDelete(t *testing.T) {
 	}
 	id := num(trees[0]["id"])
 	must[envelope[[]catJSON]](t, c.do("POST", "/v3/catalog/trees/categories", []obj{{"name": "Only", "tree_id": id}}), 201)
-	if r := c.do("DELETE", "/v3/catalog/trees", nil); r.status != 400 {
-		t.Errorf("DELETE without id:in = %d, want 400", r.status)
+	if r := must[obj](t, c.do("DELETE", "/v3/catalog/trees", nil), 422); r["errors"].(obj)["errors"].(obj)["id:in"] == nil || r["meta"] == nil {
+		t.Errorf("DELETE without id:in = %v, want the spec's {errors: {status, title, type, errors}, meta}", r)
 	}
 	if r := c.do("DELETE", fmt.Sprintf("/v3/catalog/trees?id:in=%d", id), nil); r.status != 204 {
 		t.Errorf("delete tree = %d", r.status)

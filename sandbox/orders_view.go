@@ -44,7 +44,7 @@ type orderView struct {
 	ItemsTotal             int          `json:"items_total"`
 	ItemsShipped           int          `json:"items_shipped"`
 	PaymentMethod          string       `json:"payment_method"`
-	PaymentProviderID      *string      `json:"payment_provider_id"`
+	PaymentProviderID      string       `json:"payment_provider_id"`
 	PaymentStatus          string       `json:"payment_status"`
 	RefundedAmount         string       `json:"refunded_amount"`
 	OrderIsDigital         bool         `json:"order_is_digital"`

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -50,23 +51,21 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// renderProducts applies include and include_fields to a list of products.
+// renderProducts applies include, include_fields and exclude_fields to a
+// list of products.
 func (c *call) renderProducts(ps []*product) (any, error) {
 	inc := c.includes()
 	views := make([]productView, len(ps))
 	for i, p := range ps {
 		views[i] = p.view(inc)
 	}
-	fields := split(c.q.Get("include_fields"))
-	if len(fields) == 0 {
+	shape := c.fieldShape("id", slices.Collect(maps.Keys(inc))...)
+	if shape == nil {
 		return views, nil
-	}
-	for k := range inc {
-		fields = append(fields, k)
 	}
 	out := make([]map[string]json.RawMessage, len(views))
 	for i := range views {
-		m, err := pickFields(views[i], fields)
+		m, err := shape(views[i])
 		if err != nil {
 			return nil, err
 		}
@@ -75,23 +74,65 @@ func (c *call) renderProducts(ps []*product) (any, error) {
 	return out, nil
 }
 
-// pickFields keeps only the named fields of v's JSON object, and always "id".
-func pickFields(v any, fields []string) (map[string]json.RawMessage, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+// fieldShape reads include_fields and exclude_fields (a comma-separated
+// list each) and returns what keeps only the fields asked for and drops the
+// ones excluded; idKey is always kept (the spec: "The ID cannot be
+// excluded"), and so are the keys of also (sub-resources asked for with
+// include). It returns nil when the request asks for neither.
+func (c *call) fieldShape(idKey string, also ...string) func(v any) (map[string]json.RawMessage, error) {
+	include, exclude := split(c.q.Get("include_fields")), split(c.q.Get("exclude_fields"))
+	if len(include) == 0 && len(exclude) == 0 {
+		return nil
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, err
+	if len(include) > 0 {
+		include = append(include, also...)
 	}
-	out := map[string]json.RawMessage{"id": all["id"]}
-	for _, f := range fields {
-		if raw, ok := all[f]; ok {
-			out[f] = raw
+	return func(v any) (map[string]json.RawMessage, error) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
 		}
+		var all map[string]json.RawMessage
+		if err := json.Unmarshal(b, &all); err != nil {
+			return nil, err
+		}
+		out := all
+		if len(include) > 0 {
+			out = map[string]json.RawMessage{idKey: all[idKey]}
+			for _, f := range include {
+				if raw, ok := all[f]; ok {
+					out[f] = raw
+				}
+			}
+		}
+		for _, f := range exclude {
+			if f != idKey {
+				delete(out, f)
+			}
+		}
+		return out, nil
 	}
-	return out, nil
+}
+
+// v3FieldList is v3List with include_fields and exclude_fields applied.
+func v3FieldList[T any](c *call, items []T, idKey string) {
+	shape := c.fieldShape(idKey)
+	if shape == nil {
+		v3List(c, items)
+		return
+	}
+	pg := c.paging()
+	lo, hi := pg.window(len(items))
+	out := make([]map[string]json.RawMessage, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		m, err := shape(it)
+		if err != nil {
+			c.fail(http.StatusInternalServerError, err.Error(), nil)
+			return
+		}
+		out = append(out, m)
+	}
+	c.v3Page(out, pg, len(items), hi-lo)
 }
 
 // productFilter is the parsed filter set of GET /v3/catalog/products.

@@ -185,7 +185,7 @@ func (s *Store) listProductVariants(c *call) {
 	if p == nil {
 		return
 	}
-	v3List(c, p.Variants)
+	v3FieldList(c, p.Variants, "id")
 }
 
 // variantOr404 finds variant {id 1} of product {id 0}.
@@ -347,7 +347,7 @@ func (s *Store) listAllVariants(c *call) {
 			}
 		}
 	}
-	v3List(c, out)
+	v3FieldList(c, out, "id")
 }
 
 // batchUpdateVariants serves PUT /v3/catalog/variants: at most 50 items;
