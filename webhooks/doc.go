@@ -20,9 +20,12 @@
 // timestamp must be within 5 minutes, so an old callback cannot be
 // replayed), a body that is not a callback (400), and a callback from another
 // store (403). None of these stores anything. An accepted event is committed
-// to the inbox (state.DB, SQLite) before the 200; concurrent callbacks share
-// one commit. A redelivered event (same hash, scope, record and created_at)
-// is answered 200 and stored once.
+// to the inbox (a state.Store: SQLite, or PostgreSQL shared by receivers
+// behind a load balancer) before the 200; concurrent callbacks share one
+// commit. A redelivered event (same hash, scope, record and created_at) is
+// answered 200 and stored once, whichever receiver it reaches. Workers claim
+// the events they work on (WorkerConfig.ClaimHold), so workers sharing an
+// inbox never work on one event at once.
 //
 // # Emitting
 //

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -66,6 +67,16 @@ func TestSyncToPostgresTable(t *testing.T) {
 	status := b.mustRun("", "sync", "status", "--state", url)
 	if !strings.Contains(status, "table bigc_orders") || !strings.Contains(status, "table shop_customers") {
 		t.Errorf("sync status --state URL:\n%s", status)
+	}
+	// A password in the URL (the test server ignores it) never shows.
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = neturl.UserPassword(u.User.Username(), "sekrit-pw")
+	r := b.run("", "sync", "products", "--connection", "shop", "--out", u.String())
+	if r.code != 0 || strings.Contains(r.stdout+r.stderr, "sekrit-pw") || !strings.Contains(r.stdout, "xxxxx") {
+		t.Errorf("sync --out with a password: exit %d, the password shown or the URL not named:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	b.wantExit(2, tools.CategoryBadInput, "", "sync", "orders", "--connection", "shop", "--out", url, "--table", "bad name")
 	b.wantExit(2, tools.CategoryBadInput, "", "sync", "orders", "--connection", "shop", "--out", url, "--state", url)
