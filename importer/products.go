@@ -539,6 +539,11 @@ func retryable(err error) bool {
 		errors.Is(err, bigcommerce.ErrConflict) || errors.Is(err, bigcommerce.ErrRateLimited)
 }
 
+// createAttempts bounds how often one product's create is sent when its
+// outcome stays unknown and the look-up finds nothing (the store failed
+// before applying it): a run then stops, and the rerun carries on.
+const createAttempts = 6
+
 // createProduct creates r's product with its variants, images and custom
 // fields in one request: POST /v3/catalog/products. BigCommerce has no
 // idempotency key, so when the answer is lost (or the SKU is taken) the
@@ -547,7 +552,7 @@ func retryable(err error) bool {
 // is tried again.
 func (j *Job) createProduct(ctx context.Context, r *productRow) error {
 	var last error
-	for attempt := 0; attempt < 4; attempt++ {
+	for attempt := 0; attempt < createAttempts; attempt++ {
 		got, _, err := j.Client.Products.Create(ctx, r.create)
 		j.stats.write()
 		if err == nil {
