@@ -151,9 +151,8 @@ func writeShopifyExport(t *testing.T, path string, n int) map[string]wantProduct
 }
 
 // killedImport runs `bigc import ARGS` kills times, each SIGKILLed after a
-// random moment (up to maxDelay), then until it finishes (exit 0), and returns the last
-// run's summary. ARGS carry --wait and a short --lease-timeout: a killed
-// run's lease on the import outlives it by that much.
+// random moment (up to maxDelay), then until it finishes (exit 0), and
+// returns the last run's summary.
 func killedImport(t *testing.T, b *bin, rng *rand.Rand, kills int, maxDelay time.Duration, args ...string) map[string]any {
 	t.Helper()
 	// A killed run keeps its lease until --lease-timeout runs out; the next
@@ -302,13 +301,13 @@ func TestE2EImportUnderFaultsAndKills(t *testing.T) {
 	wooFile := filepath.Join(dir, "wc-product-export.csv")
 	wantWoo := writeWooExport(t, wooFile, woo)
 	sum := killedImport(t, b, rng, 5, 5*time.Second, "import", "products", wooFile, "--from", "woocommerce", "--connection", "shop",
-		"--state", statePath, "--create-categories", "--wait", "--lease-timeout", "2s")
+		"--state", statePath, "--create-categories")
 	t.Logf("woocommerce: last run %v", sum)
 
 	shopFile := filepath.Join(dir, "products_export.csv")
 	wantShop := writeShopifyExport(t, shopFile, shop)
 	sum = killedImport(t, b, rng, 5, 1500*time.Millisecond, "import", "products", shopFile, "--from", "shopify", "--connection", "shop",
-		"--state", statePath, "--create-categories", "--wait", "--lease-timeout", "2s")
+		"--state", statePath, "--create-categories")
 	t.Logf("shopify: last run %v", sum)
 
 	checkStore(t, sb, wantWoo, wantShop)
