@@ -189,7 +189,7 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // toolsListBudget bounds tools/list, every tool served (raw-api-request
 // included) on one connection, as minified JSON: what a model pays for
 // before its first call.
-const toolsListBudget = 43_000
+const toolsListBudget = 31_000
 
 // TestToolsListBudget holds tools/list to its budget, and keeps the bytes
 // each tool takes in testdata/tools_list_bytes.txt (refresh with -update),

@@ -133,16 +133,17 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 }
 
 // compactInput trims an input schema to what a model needs to call the
-// tool, since every byte of tools/list is paid for in tokens: patterns and
-// minimum lengths go (the tool checks them and names the field at fault),
+// tool, since every byte of tools/list is paid for in tokens: patterns,
+// lengths and item counts go (the tool checks them and names the field at
+// fault),
 // "null" leaves the types of optional fields (a model leaves such a field
 // out), and only the top-level object keeps additionalProperties false.
-// Enums, numeric bounds, maximum lengths and required lists stay.
+// Enums, numeric bounds and required lists stay.
 func compactInput(s *jsonschema.Schema, root bool) {
 	if s == nil {
 		return
 	}
-	s.Pattern, s.MinLength = "", nil
+	s.Pattern, s.MinLength, s.MaxLength, s.MinItems, s.MaxItems, s.UniqueItems = "", nil, nil, nil, nil, false
 	if i := slices.Index(s.Types, "null"); i >= 0 && len(s.Types) == 2 {
 		s.Type, s.Types = s.Types[1-i], nil
 	}
@@ -193,8 +194,8 @@ func outputSchema(t *toolSpec, list *listShape) (*jsonschema.Schema, bool, error
 }
 
 // chainKey matches the names of the fields a model passes from one call to
-// the next or reasons with: ids and keys, money, status, stock, paging.
-var chainKey = regexp.MustCompile(`^(id|.+_ids?|key|sku|email|name|status|price|.+_price|total.*|.+_inc_tax|quantity.*|inventory_level|next|page|cursor|deleted|created)$`)
+// the next: ids, SKUs, status, paging.
+var chainKey = regexp.MustCompile(`^(id|.+_id|sku|status|next|page|cursor)$`)
 
 // skeleton is s reduced to its JSON types, with the properties of objects
 // (and of list items) above outputDepth: all of the answer's own, and the

@@ -10,9 +10,9 @@ import (
 
 // ListCategoriesInput selects the tree and its shape.
 type ListCategoriesInput struct {
-	TreeID int  `json:"tree_id,omitempty" jsonschema:"only this category tree (a store has one per channel); default every tree" bigc:"minimum=1"`
-	Flat   bool `json:"flat,omitempty" jsonschema:"true: one flat list with parent_id and depth instead of nested children"`
-	Limit  int  `json:"limit,omitempty" jsonschema:"flat list only: items per page, 1 to 250 (default 50, 20 in Agent mode)"`
+	TreeID int  `json:"tree_id,omitempty" jsonschema:"default every tree" bigc:"minimum=1"`
+	Flat   bool `json:"flat,omitempty" jsonschema:"list with parent_id and depth"`
+	Limit  int  `json:"limit,omitempty" jsonschema:"flat only; default 20 (agents), 50"`
 	Page   int  `json:"page,omitempty" jsonschema:"flat list only: page number, from 1"`
 }
 
@@ -41,11 +41,9 @@ type ListCategoriesOutput struct {
 
 func addListCategories(r *Registry) {
 	add(r, Spec[ListCategoriesInput, ListCategoriesOutput]{
-		Name:  "list-categories",
-		Title: "List categories",
-		Description: "List the store's category tree, nested by default or as a flat list (flat=true) with parent ids, depth and path. " +
-			"Use it to turn a category name into the id that list-products, create-product and update-product take; " +
-			"names are not unique across branches, so check the path.",
+		Name:        "list-categories",
+		Title:       "List categories",
+		Description: "The category tree (nested, or flat=true with parent ids and paths): turns a category name into the id other tools take.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listCategories,
 	})

@@ -12,8 +12,8 @@ import (
 
 // UpdateCustomerInput changes a customer; fields left out stay as they are.
 type UpdateCustomerInput struct {
-	ID              int     `json:"id" jsonschema:"customer id" bigc:"minimum=1"`
-	Email           *string `json:"email,omitempty" jsonschema:"new email; refused if another customer has it" bigc:"pattern=email;maxLength=250"`
+	ID              int     `json:"id" bigc:"minimum=1"`
+	Email           *string `json:"email,omitempty" jsonschema:"must be free" bigc:"pattern=email;maxLength=250"`
 	FirstName       *string `json:"first_name,omitempty" bigc:"pattern=nonblank;maxLength=100"`
 	LastName        *string `json:"last_name,omitempty" bigc:"pattern=nonblank;maxLength=100"`
 	Phone           *string `json:"phone,omitempty" bigc:"maxLength=50"`
@@ -30,10 +30,9 @@ type UpdateCustomerOutput struct {
 
 func addUpdateCustomer(r *Registry) {
 	add(r, Spec[UpdateCustomerInput, UpdateCustomerOutput]{
-		Name:  "update-customer",
-		Title: "Update a customer",
-		Description: "Change a customer's names, email, phone, company, customer group or staff notes; fields left out stay. " +
-			"A new email that another customer has is a conflict naming them.",
+		Name:        "update-customer",
+		Title:       "Update a customer",
+		Description: "Change a customer's names, email, phone, company, group or notes; fields left out stay. An email another customer has is a conflict.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateCustomer,
 		Handler:     updateCustomer,

@@ -11,7 +11,7 @@ import (
 
 // CustomerSummary is one customer in a list.
 type CustomerSummary struct {
-	ID              int    `json:"id" jsonschema:"customer id"`
+	ID              int    `json:"id"`
 	Email           string `json:"email"`
 	FirstName       string `json:"first_name"`
 	LastName        string `json:"last_name"`
@@ -43,7 +43,7 @@ type CustomerAddressOut struct {
 // CustomerDetail is one customer with addresses.
 type CustomerDetail struct {
 	CustomerSummary
-	Notes     string               `json:"notes,omitempty" jsonschema:"staff notes"`
+	Notes     string               `json:"notes,omitempty"`
 	Addresses []CustomerAddressOut `json:"addresses" jsonschema:"saved addresses"`
 }
 
@@ -74,16 +74,16 @@ func customerDetail(c *bigcommerce.Customer) CustomerDetail {
 
 // ListCustomersInput filters list-customers.
 type ListCustomersInput struct {
-	Email           string `json:"email,omitempty" jsonschema:"exact email address" bigc:"pattern=email"`
-	Name            string `json:"name,omitempty" jsonschema:"part of the customer's first or last name"`
+	Email           string `json:"email,omitempty" jsonschema:"exact" bigc:"pattern=email"`
+	Name            string `json:"name,omitempty" jsonschema:"part of a name"`
 	CustomerGroupID *int   `json:"customer_group_id,omitempty" jsonschema:"only customers in this group" bigc:"minimum=0"`
-	CreatedFrom     string `json:"created_from,omitempty" jsonschema:"only customers created at or after this time (RFC 3339)"`
-	CreatedTo       string `json:"created_to,omitempty" jsonschema:"only customers created at or before this time (RFC 3339)"`
-	ModifiedFrom    string `json:"modified_from,omitempty" jsonschema:"only customers changed at or after this time (RFC 3339)"`
-	ModifiedTo      string `json:"modified_to,omitempty" jsonschema:"only customers changed at or before this time (RFC 3339)"`
-	Sort            string `json:"sort,omitempty" jsonschema:"date_created:asc|desc, date_modified:asc|desc or last_name:asc|desc" bigc:"enum=date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|last_name:asc|last_name:desc"`
-	Limit           int    `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
-	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor of the previous answer, to get the next page (keep the same filters)"`
+	CreatedFrom     string `json:"created_from,omitempty" jsonschema:"RFC 3339"`
+	CreatedTo       string `json:"created_to,omitempty" jsonschema:"RFC 3339"`
+	ModifiedFrom    string `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
+	ModifiedTo      string `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
+	Sort            string `json:"sort,omitempty" jsonschema:"date_created, date_modified or last_name, with :asc or :desc" bigc:"enum=date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|last_name:asc|last_name:desc"`
+	Limit           int    `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
+	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor (same filters)"`
 }
 
 // ListCustomersOutput is one page of customers.
@@ -95,11 +95,9 @@ type ListCustomersOutput struct {
 
 func addListCustomers(r *Registry) {
 	add(r, Spec[ListCustomersInput, ListCustomersOutput]{
-		Name:  "list-customers",
-		Title: "List customers",
-		Description: "List customers one page at a time, filtered by exact email, part of the name, customer group or creation and " +
-			"modification dates. Pages follow a cursor: pass next.cursor back with the same filters. To find a customer's orders, " +
-			"call list-orders with customer set to the id or email.",
+		Name:        "list-customers",
+		Title:       "List customers",
+		Description: "Page through customers by email, name, group or dates; follow next.cursor with the same filters.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listCustomers,
 	})
@@ -146,7 +144,7 @@ func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCu
 
 // GetCustomerInput names a customer.
 type GetCustomerInput struct {
-	ID int `json:"id" jsonschema:"customer id (from list-customers, or customer_id of an order)" bigc:"minimum=0"`
+	ID int `json:"id" bigc:"minimum=0"`
 }
 
 // GetCustomerOutput is one customer.
@@ -156,10 +154,9 @@ type GetCustomerOutput struct {
 
 func addGetCustomer(r *Registry) {
 	add(r, Spec[GetCustomerInput, GetCustomerOutput]{
-		Name:  "get-customer",
-		Title: "Get a customer",
-		Description: "Fetch one customer by id with their saved addresses. If you only have an email or a name, call list-customers " +
-			"first to find the id. A guest order's customer_id is 0 and has no customer record.",
+		Name:        "get-customer",
+		Title:       "Get a customer",
+		Description: "One customer with saved addresses. Guests (customer_id 0) have no record.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in GetCustomerInput) (GetCustomerOutput, error) {
 			if in.ID == 0 {
@@ -178,13 +175,13 @@ func addGetCustomer(r *Registry) {
 
 // CreateCustomerInput is a new customer.
 type CreateCustomerInput struct {
-	Email           string       `json:"email" jsonschema:"email address, unique in the store" bigc:"pattern=email;maxLength=250"`
-	FirstName       string       `json:"first_name" jsonschema:"first name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
-	LastName        string       `json:"last_name" jsonschema:"last name (1 to 100 characters)" bigc:"pattern=nonblank;maxLength=100"`
-	Phone           string       `json:"phone,omitempty" jsonschema:"phone number"`
+	Email           string       `json:"email" jsonschema:"unique" bigc:"pattern=email;maxLength=250"`
+	FirstName       string       `json:"first_name" bigc:"pattern=nonblank;maxLength=100"`
+	LastName        string       `json:"last_name" bigc:"pattern=nonblank;maxLength=100"`
+	Phone           string       `json:"phone,omitempty"`
 	Company         string       `json:"company,omitempty"`
 	CustomerGroupID int          `json:"customer_group_id,omitempty" bigc:"minimum=0"`
-	Notes           string       `json:"notes,omitempty" jsonschema:"staff notes"`
+	Notes           string       `json:"notes,omitempty"`
 	Addresses       []NewAddress `json:"addresses,omitempty" jsonschema:"addresses to save"`
 }
 
@@ -193,13 +190,13 @@ type NewAddress struct {
 	FirstName       string `json:"first_name" bigc:"pattern=nonblank"`
 	LastName        string `json:"last_name" bigc:"pattern=nonblank"`
 	Company         string `json:"company,omitempty"`
-	Address1        string `json:"address1" jsonschema:"street address" bigc:"pattern=nonblank"`
-	Address2        string `json:"address2,omitempty" jsonschema:"street address, second line"`
+	Address1        string `json:"address1" bigc:"pattern=nonblank"`
+	Address2        string `json:"address2,omitempty"`
 	City            string `json:"city" bigc:"pattern=nonblank"`
-	StateOrProvince string `json:"state_or_province,omitempty" jsonschema:"state or province (required by the store for some countries)"`
+	StateOrProvince string `json:"state_or_province,omitempty"`
 	PostalCode      string `json:"postal_code,omitempty"`
-	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 two-letter country code, e.g. US" bigc:"pattern=country"`
-	Phone           string `json:"phone,omitempty" jsonschema:"phone number"`
+	CountryCode     string `json:"country_code" jsonschema:"e.g. US" bigc:"pattern=country"`
+	Phone           string `json:"phone,omitempty"`
 	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial" bigc:"enum=residential|commercial"`
 }
 
@@ -211,11 +208,9 @@ type CreateCustomerOutput struct {
 
 func addCreateCustomer(r *Registry) {
 	add(r, Spec[CreateCustomerInput, CreateCustomerOutput]{
-		Name:  "create-customer",
-		Title: "Create a customer",
-		Description: "Create a customer account with names, email, phone, company, customer group and addresses. An email that " +
-			"already has an account is a conflict naming that customer's id (use get-customer instead). If the answer is lost, the " +
-			"customer is found by email and returned with reconciled=true; it is never created twice.",
+		Name:        "create-customer",
+		Title:       "Create a customer",
+		Description: "Create a customer with addresses. An email in use is a conflict naming its customer. A lost answer is reconciled by email, never duplicated.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewCreateCustomer,
 		Handler:     createCustomer,

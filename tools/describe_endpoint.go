@@ -20,10 +20,9 @@ type DescribeEndpointOutput struct {
 
 func addDescribeEndpoint(r *Registry) {
 	add(r, Spec[DescribeEndpointInput, DescribeEndpointOutput]{
-		Name:  "describe-endpoint",
-		Title: "Describe an API endpoint",
-		Description: "How to call a part of the API no other tool covers, through raw-api-request: method, path, required fields, " +
-			"a minimal body (fill in the <placeholders>) and pitfalls, by topic or path.",
+		Name:        "describe-endpoint",
+		Title:       "Describe an API endpoint",
+		Description: "How to call an endpoint no tool covers through raw-api-request: method, path, required fields, minimal body (fill the <placeholders>), pitfalls.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true},
 		Handler: func(ctx context.Context, env *Env, in DescribeEndpointInput) (DescribeEndpointOutput, error) {
 			topics := strings.Join(EndpointTopics(), ", ")

@@ -31,7 +31,7 @@ func shipmentOut(s *bigcommerce.Shipment) OrderShipmentOut {
 // ListShipmentsInput names an order and a page of its shipments.
 type ListShipmentsInput struct {
 	OrderID int `json:"order_id" bigc:"minimum=1"`
-	Limit   int `json:"limit,omitempty" jsonschema:"shipments per page (default 50, 20 in Agent mode)" bigc:"minimum=1;maximum=250"`
+	Limit   int `json:"limit,omitempty" jsonschema:"default 20 (agents), 50" bigc:"minimum=1;maximum=250"`
 	Page    int `json:"page,omitempty" jsonschema:"from 1; use next.page" bigc:"minimum=1"`
 }
 
@@ -46,7 +46,7 @@ func addListShipments(r *Registry) {
 	add(r, Spec[ListShipmentsInput, ListShipmentsOutput]{
 		Name:        "list-shipments",
 		Title:       "List an order's shipments",
-		Description: "List the shipments of an order: tracking number, carrier and the lines (line_item_id, quantity) each shipped.",
+		Description: "An order's shipments: tracking number, carrier, and the lines (line_item_id, quantity) each shipped.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in ListShipmentsInput) (ListShipmentsOutput, error) {
 			out := ListShipmentsOutput{Items: []OrderShipmentOut{}}
@@ -101,10 +101,9 @@ type CreateShipmentOutput struct {
 
 func addCreateShipment(r *Registry) {
 	add(r, Spec[CreateShipmentInput, CreateShipmentOutput]{
-		Name:  "create-shipment",
-		Title: "Ship an order",
-		Description: "Record a shipment of an order with tracking number and carrier; items default to every unshipped line. The store " +
-			"moves the order to Shipped or Partially Shipped. If the answer is lost, the shipment is found, never made twice.",
+		Name:        "create-shipment",
+		Title:       "Ship an order",
+		Description: "Ship an order with tracking number and carrier; items default to every unshipped line. The order becomes Shipped or Partially Shipped. Never made twice.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateShipment,
 		Handler:     createShipment,

@@ -15,8 +15,8 @@ import (
 
 // CreateOrderInput is a new order for a customer or a guest.
 type CreateOrderInput struct {
-	CustomerID     int              `json:"customer_id,omitempty" jsonschema:"an existing customer; leave out for a guest order" bigc:"minimum=1"`
-	BillingAddress *NewOrderAddress `json:"billing_address,omitempty" jsonschema:"required for a guest; else the customer's first address"`
+	CustomerID     int              `json:"customer_id,omitempty" jsonschema:"leave out for a guest" bigc:"minimum=1"`
+	BillingAddress *NewOrderAddress `json:"billing_address,omitempty" jsonschema:"guests; default the customer's"`
 	Lines          []NewOrderLine   `json:"lines" jsonschema:"what is ordered" bigc:"minItems=1;maxItems=100"`
 	Status         string           `json:"status,omitempty" jsonschema:"default Pending" bigc:"enum=Incomplete|Pending|Shipped|Partially Shipped|Refunded|Cancelled|Declined|Awaiting Payment|Awaiting Pickup|Awaiting Shipment|Completed|Awaiting Fulfillment|Manual Verification Required|Disputed|Partially Refunded"`
 	StaffNotes     string           `json:"staff_notes,omitempty" jsonschema:"seen by staff only"`
@@ -51,10 +51,9 @@ type CreateOrderOutput struct {
 
 func addCreateOrder(r *Registry) {
 	add(r, Spec[CreateOrderInput, CreateOrderOutput]{
-		Name:  "create-order",
-		Title: "Create an order",
-		Description: "Create an order for customer_id, or a guest with billing_address, from lines by product_id or variant sku. " +
-			"If the answer is lost, the new order is found and returned with reconciled=true; it is never created twice.",
+		Name:        "create-order",
+		Title:       "Create an order",
+		Description: "Create an order for customer_id, or a guest with billing_address, from lines by product_id or variant sku. A lost answer is reconciled (reconciled=true), never duplicated.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateOrder,
 		Handler:     createOrder,

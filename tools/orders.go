@@ -56,22 +56,22 @@ func resolveOrderStatus(ctx context.Context, env *Env, v IDOrName) (int, error) 
 
 // ListOrdersInput filters list-orders.
 type ListOrdersInput struct {
-	Status       IDOrName            `json:"status,omitempty" jsonschema:"order status: id 0-14 or name, case-insensitive (e.g. \"Awaiting Fulfillment\" or 11)"`
-	CreatedFrom  string              `json:"created_from,omitempty" jsonschema:"only orders created at or after this time (RFC 3339, e.g. 2026-01-15T00:00:00Z)"`
-	CreatedTo    string              `json:"created_to,omitempty" jsonschema:"only orders created at or before this time (RFC 3339)"`
-	ModifiedFrom string              `json:"modified_from,omitempty" jsonschema:"only orders changed at or after this time (RFC 3339); the filter for incremental syncs"`
-	ModifiedTo   string              `json:"modified_to,omitempty" jsonschema:"only orders changed at or before this time (RFC 3339)"`
-	Customer     IDOrName            `json:"customer,omitempty" jsonschema:"the customer's id, or their email address"`
-	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" jsonschema:"only orders whose total is at least this" bigc:"minimum=0"`
-	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" jsonschema:"only orders whose total is at most this" bigc:"minimum=0"`
-	Sort         string              `json:"sort,omitempty" jsonschema:"field:direction; fields id (default), date_created, date_modified, status_id, customer_id; e.g. date_created:desc for newest first"`
-	Limit        int                 `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
-	Page         int                 `json:"page,omitempty" jsonschema:"page number, from 1; use next.page of the previous answer"`
+	Status       IDOrName            `json:"status,omitempty" jsonschema:"id 0-14 or name, e.g. Awaiting Fulfillment"`
+	CreatedFrom  string              `json:"created_from,omitempty" jsonschema:"RFC 3339"`
+	CreatedTo    string              `json:"created_to,omitempty" jsonschema:"RFC 3339"`
+	ModifiedFrom string              `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
+	ModifiedTo   string              `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
+	Customer     IDOrName            `json:"customer,omitempty" jsonschema:"id or email"`
+	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" bigc:"minimum=0"`
+	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" bigc:"minimum=0"`
+	Sort         string              `json:"sort,omitempty" jsonschema:"id (default), date_created, date_modified, status_id, customer_id, with :asc or :desc"`
+	Limit        int                 `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
+	Page         int                 `json:"page,omitempty" jsonschema:"from 1; next.page"`
 }
 
 // OrderSummary is one order in a list.
 type OrderSummary struct {
-	ID           int                 `json:"id" jsonschema:"order id"`
+	ID           int                 `json:"id"`
 	StatusID     int                 `json:"status_id" jsonschema:"status id, 0-14"`
 	Status       string              `json:"status" jsonschema:"status name"`
 	DateCreated  string              `json:"date_created" jsonschema:"when placed"`
@@ -95,11 +95,9 @@ var orderSortFields = []string{"id", "customer_id", "date_created", "date_modifi
 
 func addListOrders(r *Registry) {
 	add(r, Spec[ListOrdersInput, ListOrdersOutput]{
-		Name:  "list-orders",
-		Title: "List orders",
-		Description: "List orders one page at a time, filtered by status (id or name), creation or modification date range, customer " +
-			"(id or email) and total. Items are summaries; call get-order for line items and addresses. For the newest orders " +
-			"pass sort=date_created:desc; the default order is by id, oldest first.",
+		Name:        "list-orders",
+		Title:       "List orders",
+		Description: "Page through orders by status, dates, customer (id or email) or total; sort=date_created:desc for newest. Items are summaries: get-order has lines and addresses.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listOrders,
 	})
@@ -185,7 +183,7 @@ func orderSummary(o *bigcommerce.Order) OrderSummary {
 
 // GetOrderInput names an order.
 type GetOrderInput struct {
-	ID int `json:"id" jsonschema:"order id (from list-orders)" bigc:"minimum=1"`
+	ID int `json:"id" bigc:"minimum=1"`
 	// An order may have hundreds of lines: these page through them.
 	LineItemsLimit int `json:"line_items_limit,omitempty" jsonschema:"lines per page (default all)" bigc:"minimum=1;maximum=250"`
 	LineItemsPage  int `json:"line_items_page,omitempty" jsonschema:"page of lines, from 1" bigc:"minimum=1"`
@@ -277,11 +275,9 @@ type GetOrderOutput struct {
 
 func addGetOrder(r *Registry) {
 	add(r, Spec[GetOrderInput, GetOrderOutput]{
-		Name:  "get-order",
-		Title: "Get an order",
-		Description: "Fetch one order by id with its line items (product id, variant id, SKU, name, quantity, price), billing and " +
-			"shipping addresses, coupons, shipments and metafield tags. Line items name variants: to change stock or price of what " +
-			"was sold, use find-variant with the line's SKU, then update-variant.",
+		Name:        "get-order",
+		Title:       "Get an order",
+		Description: "One order with lines (id, sku, quantity, price), addresses, coupons, shipments and tags. Change sold stock with find-variant then update-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     getOrder,
 	})
@@ -400,10 +396,10 @@ func orderOwner(id int) bigcommerce.MetafieldOwner {
 
 // TagOrderInput sets or reads one tag.
 type TagOrderInput struct {
-	ID        int     `json:"id" jsonschema:"order id" bigc:"minimum=1"`
-	Key       string  `json:"key" jsonschema:"tag key, 1 to 64 characters, e.g. synced_to_netsuite" bigc:"minLength=1;maxLength=64"`
-	Value     *string `json:"value,omitempty" jsonschema:"value to set (1 to 65535 characters); leave it out to read the tag" bigc:"minLength=1;maxLength=65535"`
-	Namespace string  `json:"namespace,omitempty" jsonschema:"tag namespace, 1 to 64 characters (default bigc)" bigc:"maxLength=64"`
+	ID        int     `json:"id" bigc:"minimum=1"`
+	Key       string  `json:"key" jsonschema:"e.g. synced_to_netsuite" bigc:"minLength=1;maxLength=64"`
+	Value     *string `json:"value,omitempty" jsonschema:"leave out to read" bigc:"minLength=1;maxLength=65535"`
+	Namespace string  `json:"namespace,omitempty" jsonschema:"default bigc" bigc:"maxLength=64"`
 }
 
 // TagOrderOutput is the tag after the call.
@@ -418,11 +414,9 @@ type TagOrderOutput struct {
 
 func addTagOrder(r *Registry) {
 	add(r, Spec[TagOrderInput, TagOrderOutput]{
-		Name:  "tag-order",
-		Title: "Tag an order",
-		Description: "Set or read a tag (a hidden metafield: namespace, key, value) on an order, e.g. to mark it processed by a sync. " +
-			"Leave out value to read. Setting is idempotent: an existing tag with the same namespace and key is updated, or left " +
-			"alone when the value is equal, never duplicated. Shoppers do not see tags.",
+		Name:        "tag-order",
+		Title:       "Tag an order",
+		Description: "Set (or, without value, read) a hidden metafield tag on an order, e.g. a sync marker; idempotent, never duplicated. Shoppers do not see tags.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Writes:      func(in TagOrderInput) bool { return in.Value != nil },
 		Preview:     previewTagOrder,
@@ -549,10 +543,10 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 
 // UpdateOrderInput changes an order's status or notes; only the fields given change.
 type UpdateOrderInput struct {
-	ID              int      `json:"id" jsonschema:"order id" bigc:"minimum=1"`
-	Status          IDOrName `json:"status,omitempty" jsonschema:"new status: id 0-14 or name, case-insensitive (e.g. \"Shipped\" or 2)"`
-	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces the staff-only notes (\"\" clears them)" bigc:"maxLength=65535"`
-	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces the shopper's order message (\"\" clears it)" bigc:"maxLength=65535"`
+	ID              int      `json:"id" bigc:"minimum=1"`
+	Status          IDOrName `json:"status,omitempty" jsonschema:"id 0-14 or name, e.g. Shipped"`
+	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces them" bigc:"maxLength=65535"`
+	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces it" bigc:"maxLength=65535"`
 }
 
 // UpdateOrderOutput is the order after the change.
@@ -565,11 +559,9 @@ type UpdateOrderOutput struct {
 
 func addUpdateOrder(r *Registry) {
 	add(r, Spec[UpdateOrderInput, UpdateOrderOutput]{
-		Name:  "update-order",
-		Title: "Update an order",
-		Description: "Change an order's status (id or name, e.g. \"Shipped\"), staff notes or customer message; only the fields " +
-			"given change. Notes are replaced, not appended (get-order shows the current ones). Use it to add a staff note or " +
-			"move an order along; for machine-readable sync markers use tag-order. Line items are never sent, so discounts stay.",
+		Name:        "update-order",
+		Title:       "Update an order",
+		Description: "Change an order's status, staff notes (replaced, not appended) or customer message; only given fields change.",
 		// PUT of the same fields twice leaves the same order: idempotent,
 		// and nothing is deleted.
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},

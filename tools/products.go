@@ -12,7 +12,7 @@ import (
 
 // ProductSummary is one product in a list: enough to pick it, not its details.
 type ProductSummary struct {
-	ID                int                 `json:"id" jsonschema:"product id"`
+	ID                int                 `json:"id"`
 	Name              string              `json:"name"`
 	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU (variants have their own)"`
 	Type              string              `json:"type" jsonschema:"physical or digital"`
@@ -21,7 +21,7 @@ type ProductSummary struct {
 	InventoryLevel    int                 `json:"inventory_level" jsonschema:"stock (variant tracking: sum of variants)"`
 	InventoryTracking string              `json:"inventory_tracking" jsonschema:"none, product or variant (stock per variant: update-variant)"`
 	IsVisible         bool                `json:"is_visible" jsonschema:"shown to shoppers"`
-	Availability      string              `json:"availability" jsonschema:"available, disabled or preorder"`
+	Availability      string              `json:"availability"`
 	Categories        []int               `json:"categories" jsonschema:"category ids"`
 	BrandID           int                 `json:"brand_id,omitempty"`
 	DateModified      string              `json:"date_modified,omitempty" jsonschema:"last change"`
@@ -53,7 +53,7 @@ type ProductDetail struct {
 type VariantSummary struct {
 	ID             int                 `json:"id" jsonschema:"variant id"`
 	ProductID      int                 `json:"product_id" jsonschema:"parent product id"`
-	SKU            string              `json:"sku" jsonschema:"variant SKU"`
+	SKU            string              `json:"sku"`
 	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"absent: inherits the product's"`
 	SalePrice      bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"sale price, if set"`
 	InventoryLevel int                 `json:"inventory_level" jsonschema:"stock of this variant"`
@@ -63,8 +63,8 @@ type VariantSummary struct {
 
 // OptionValueOut is one option value of a variant.
 type OptionValueOut struct {
-	Option string `json:"option" jsonschema:"option name, e.g. Color" bigc:"minLength=1"`
-	Value  string `json:"value" jsonschema:"option value, e.g. Red" bigc:"minLength=1"`
+	Option string `json:"option" jsonschema:"e.g. Color" bigc:"minLength=1"`
+	Value  string `json:"value" jsonschema:"e.g. Red" bigc:"minLength=1"`
 }
 
 // ProductImageOut is one product image.
@@ -72,7 +72,7 @@ type ProductImageOut struct {
 	ID          int    `json:"id" jsonschema:"image id"`
 	URL         string `json:"url" jsonschema:"image URL"`
 	IsThumbnail bool   `json:"is_thumbnail" jsonschema:"is the thumbnail"`
-	Description string `json:"description,omitempty" jsonschema:"alt text"`
+	Description string `json:"description,omitempty"`
 }
 
 // CustomFieldOut is one product custom field.
@@ -161,21 +161,21 @@ func getProductDetail(ctx context.Context, env *Env, id int) (*bigcommerce.Produ
 
 // ListProductsInput filters list-products.
 type ListProductsInput struct {
-	Category     IDOrName `json:"category,omitempty" jsonschema:"category id, or its name (case-insensitive, resolved through the category trees)"`
-	Brand        IDOrName `json:"brand,omitempty" jsonschema:"brand id, or its name (case-insensitive)"`
-	IsVisible    *bool    `json:"is_visible,omitempty" jsonschema:"true for visible products only, false for hidden ones only"`
-	Availability string   `json:"availability,omitempty" jsonschema:"available, disabled or preorder" bigc:"enum=available|disabled|preorder"`
+	Category     IDOrName `json:"category,omitempty" jsonschema:"id or name"`
+	Brand        IDOrName `json:"brand,omitempty" jsonschema:"id or name"`
+	IsVisible    *bool    `json:"is_visible,omitempty"`
+	Availability string   `json:"availability,omitempty" bigc:"enum=available|disabled|preorder"`
 	Keyword      string   `json:"keyword,omitempty" jsonschema:"search over name, SKU and description"`
-	SKU          string   `json:"sku,omitempty" jsonschema:"exact product SKU (to find a variant by its SKU use find-variant)"`
-	Name         string   `json:"name,omitempty" jsonschema:"exact product name"`
-	ModifiedFrom string   `json:"modified_from,omitempty" jsonschema:"only products changed at or after this time (RFC 3339)"`
-	ModifiedTo   string   `json:"modified_to,omitempty" jsonschema:"only products changed at or before this time (RFC 3339)"`
-	OutOfStock   bool     `json:"out_of_stock,omitempty" jsonschema:"true: only products that track inventory and have none left"`
-	InventoryMax *int     `json:"inventory_max,omitempty" jsonschema:"only products whose inventory_level is at most this"`
-	InventoryMin *int     `json:"inventory_min,omitempty" jsonschema:"only products whose inventory_level is at least this"`
-	Sort         string   `json:"sort,omitempty" jsonschema:"sort field: id (default), name, sku, price, date_modified, inventory_level or total_sold; add :desc for descending, e.g. date_modified:desc"`
-	Limit        int      `json:"limit,omitempty" jsonschema:"items per page, 1 to 250 (default 50, 20 in Agent mode)"`
-	Page         int      `json:"page,omitempty" jsonschema:"page number, from 1; use next.page of the previous answer"`
+	SKU          string   `json:"sku,omitempty" jsonschema:"exact; variant SKUs: find-variant"`
+	Name         string   `json:"name,omitempty" jsonschema:"exact"`
+	ModifiedFrom string   `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
+	ModifiedTo   string   `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
+	OutOfStock   bool     `json:"out_of_stock,omitempty" jsonschema:"tracked and none left"`
+	InventoryMax *int     `json:"inventory_max,omitempty"`
+	InventoryMin *int     `json:"inventory_min,omitempty"`
+	Sort         string   `json:"sort,omitempty" jsonschema:"id (default), name, sku, price, date_modified, inventory_level, total_sold; :desc to reverse"`
+	Limit        int      `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
+	Page         int      `json:"page,omitempty" jsonschema:"from 1; next.page"`
 }
 
 // ListProductsOutput is one page of products.
@@ -190,11 +190,9 @@ var productSortFields = []string{"id", "name", "sku", "price", "date_modified", 
 
 func addListProducts(r *Registry) {
 	add(r, Spec[ListProductsInput, ListProductsOutput]{
-		Name:  "list-products",
-		Title: "List products",
-		Description: "List catalog products, one page at a time, filtered by category or brand (id or name), visibility, availability, " +
-			"keyword, SKU, modification date or stock (out_of_stock, inventory_min/max). Items are summaries: call get-product for " +
-			"variants, images and custom fields. A variant's SKU is not a product SKU: use find-variant for those.",
+		Name:        "list-products",
+		Title:       "List products",
+		Description: "Page through products by category or brand (id or name), visibility, availability, keyword, SKU, date or stock. Variant SKUs: use find-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listProducts,
 	})
@@ -272,7 +270,7 @@ func listProducts(ctx context.Context, env *Env, in ListProductsInput) (ListProd
 
 // GetProductInput names a product.
 type GetProductInput struct {
-	ID int `json:"id" jsonschema:"product id (from list-products, or product_id from find-variant)" bigc:"minimum=1"`
+	ID int `json:"id" bigc:"minimum=1"`
 }
 
 // GetProductOutput is one product in detail.
@@ -282,10 +280,9 @@ type GetProductOutput struct {
 
 func addGetProduct(r *Registry) {
 	add(r, Spec[GetProductInput, GetProductOutput]{
-		Name:  "get-product",
-		Title: "Get a product",
-		Description: "Fetch one product by id with its variants (each with its own SKU, price and stock), images and custom fields. " +
-			"Stock of a product with inventory_tracking=variant lives on its variants: change it with update-variant, not update-product.",
+		Name:        "get-product",
+		Title:       "Get a product",
+		Description: "One product with its variants (SKU, price, stock), images and custom fields. Per-variant stock changes go through update-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in GetProductInput) (GetProductOutput, error) {
 			p, err := getProductDetail(ctx, env, in.ID)
@@ -301,49 +298,49 @@ func addGetProduct(r *Registry) {
 
 // CreateProductInput is a new product.
 type CreateProductInput struct {
-	Name              string              `json:"name" jsonschema:"product name, unique in the store (1 to 250 characters)" bigc:"pattern=nonblank;maxLength=250"`
-	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital" bigc:"enum=physical|digital"`
-	Price             bigcommerce.Decimal `json:"price" jsonschema:"list price, e.g. 19.99" bigc:"minimum=0"`
-	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"weight in the store's weight unit (default 0)" bigc:"minimum=0"`
-	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU, unique in the store"`
-	Description       string              `json:"description,omitempty" jsonschema:"description, may be HTML"`
+	Name              string              `json:"name" jsonschema:"unique" bigc:"pattern=nonblank;maxLength=250"`
+	Type              string              `json:"type,omitempty" jsonschema:"default physical" bigc:"enum=physical|digital"`
+	Price             bigcommerce.Decimal `json:"price" bigc:"minimum=0"`
+	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"store's unit" bigc:"minimum=0"`
+	SKU               string              `json:"sku,omitempty" jsonschema:"unique"`
+	Description       string              `json:"description,omitempty" jsonschema:"HTML"`
 	Categories        []int               `json:"categories,omitempty" jsonschema:"category ids (see list-categories)" bigc:"items.minimum=1"`
-	Brand             IDOrName            `json:"brand,omitempty" jsonschema:"brand id or existing brand name"`
-	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=product" bigc:"minimum=0"`
-	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none (default), product, or variant (stock set on each variant)" bigc:"enum=none|product|variant"`
-	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"whether shoppers can see it (store default: visible)"`
-	Variants          []NewVariant        `json:"variants,omitempty" jsonschema:"variants, each a SKU with its option values (e.g. Size: L)"`
-	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"storefront-visible name/value pairs"`
-	Images            []ImageArg          `json:"images,omitempty" jsonschema:"images BigCommerce downloads from a URL"`
-	Metafields        []MetafieldArg      `json:"metafields,omitempty" jsonschema:"hidden key/value data for apps (not shown to shoppers)"`
+	Brand             IDOrName            `json:"brand,omitempty" jsonschema:"id or name"`
+	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"default none" bigc:"enum=none|product|variant"`
+	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"default visible"`
+	Variants          []NewVariant        `json:"variants,omitempty" jsonschema:"SKUs with option values"`
+	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"shown on the storefront"`
+	Images            []ImageArg          `json:"images,omitempty" jsonschema:"by URL"`
+	Metafields        []MetafieldArg      `json:"metafields,omitempty" jsonschema:"hidden data for apps"`
 }
 
 // NewVariant is one variant of a new product.
 type NewVariant struct {
-	SKU            string              `json:"sku" jsonschema:"variant SKU, unique in the store" bigc:"pattern=nonblank"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"the option values it stands for, e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
-	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"variant price; absent means the product's price" bigc:"minimum=0"`
-	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock on hand, for inventory_tracking=variant" bigc:"minimum=0"`
+	SKU            string              `json:"sku" jsonschema:"unique" bigc:"pattern=nonblank"`
+	Options        []OptionValueOut    `json:"options" jsonschema:"e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
+	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"default the product's" bigc:"minimum=0"`
+	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=variant" bigc:"minimum=0"`
 }
 
 // CustomFieldArg is a custom field to add.
 type CustomFieldArg struct {
-	Name  string `json:"name" jsonschema:"field name (1 to 250 characters)" bigc:"minLength=1;maxLength=250"`
-	Value string `json:"value" jsonschema:"field value (1 to 250 characters)" bigc:"minLength=1;maxLength=250"`
+	Name  string `json:"name" bigc:"minLength=1;maxLength=250"`
+	Value string `json:"value" bigc:"minLength=1;maxLength=250"`
 }
 
 // ImageArg is an image to add by URL.
 type ImageArg struct {
-	URL         string `json:"url" jsonschema:"http(s) URL of the image" bigc:"pattern=url"`
-	IsThumbnail bool   `json:"is_thumbnail,omitempty" jsonschema:"make it the thumbnail"`
-	Description string `json:"description,omitempty" jsonschema:"alt text"`
+	URL         string `json:"url" bigc:"pattern=url"`
+	IsThumbnail bool   `json:"is_thumbnail,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // MetafieldArg is a metafield to set.
 type MetafieldArg struct {
-	Namespace string `json:"namespace,omitempty" jsonschema:"namespace, 1 to 64 characters (default bigc)" bigc:"maxLength=64"`
-	Key       string `json:"key" jsonschema:"key, 1 to 64 characters" bigc:"minLength=1;maxLength=64"`
-	Value     string `json:"value" jsonschema:"value, 1 to 65535 characters" bigc:"minLength=1;maxLength=65535"`
+	Namespace string `json:"namespace,omitempty" jsonschema:"default bigc" bigc:"maxLength=64"`
+	Key       string `json:"key" bigc:"minLength=1;maxLength=64"`
+	Value     string `json:"value" bigc:"minLength=1;maxLength=65535"`
 }
 
 // MetafieldOut is a metafield as stored.
@@ -363,11 +360,9 @@ type CreateProductOutput struct {
 
 func addCreateProduct(r *Registry) {
 	add(r, Spec[CreateProductInput, CreateProductOutput]{
-		Name:  "create-product",
-		Title: "Create a product",
-		Description: "Create a product with optional variants (SKU plus option values), categories, brand, stock, custom fields, images " +
-			"by URL and metafields. Safe to retry: if a product with this name and SKU already exists (say, a lost answer), it is " +
-			"returned with reconciled=true instead of a duplicate; a product that shares the name or SKU but differs is a conflict.",
+		Name:        "create-product",
+		Title:       "Create a product",
+		Description: "Create a product with variants (SKU + option values), categories, brand, stock, custom fields, images by URL and metafields. Safe to retry (reconciled=true).",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewCreateProduct,
 		Handler:     createProduct,
@@ -532,21 +527,21 @@ func reconcileProduct(ctx context.Context, env *Env, p *progress, in *CreateProd
 
 // UpdateProductInput changes a product; only the fields given change.
 type UpdateProductInput struct {
-	ID                    int                 `json:"id" jsonschema:"product id" bigc:"minimum=1"`
-	Name                  *string             `json:"name,omitempty" jsonschema:"new name, unique in the store" bigc:"pattern=nonblank;maxLength=250"`
-	SKU                   *string             `json:"sku,omitempty" jsonschema:"new product SKU"`
-	Description           *string             `json:"description,omitempty" jsonschema:"new description, may be HTML"`
-	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new list price, e.g. 17.99" bigc:"minimum=0"`
-	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)" bigc:"minimum=0"`
-	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price" bigc:"minimum=0"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price" bigc:"minimum=0"`
-	Weight                bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"new weight" bigc:"minimum=0"`
-	IsVisible             *bool               `json:"is_visible,omitempty" jsonschema:"show (true) or hide (false) the product"`
-	Availability          string              `json:"availability,omitempty" jsonschema:"available, disabled or preorder" bigc:"enum=available|disabled|preorder"`
+	ID                    int                 `json:"id" bigc:"minimum=1"`
+	Name                  *string             `json:"name,omitempty" jsonschema:"unique" bigc:"pattern=nonblank;maxLength=250"`
+	SKU                   *string             `json:"sku,omitempty"`
+	Description           *string             `json:"description,omitempty" jsonschema:"HTML"`
+	Price                 bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
+	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"0 removes it" bigc:"minimum=0"`
+	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"RRP" bigc:"minimum=0"`
+	Weight                bigcommerce.Decimal `json:"weight,omitempty" bigc:"minimum=0"`
+	IsVisible             *bool               `json:"is_visible,omitempty"`
+	Availability          string              `json:"availability,omitempty" bigc:"enum=available|disabled|preorder"`
 	Categories            []int               `json:"categories,omitempty" jsonschema:"replaces the product's category ids" bigc:"minItems=1;items.minimum=1"`
-	Brand                 IDOrName            `json:"brand,omitempty" jsonschema:"brand id or existing brand name"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand; only for inventory_tracking=product (for variant tracking use update-variant)" bigc:"minimum=0"`
-	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"new low-stock warning level"`
+	Brand                 IDOrName            `json:"brand,omitempty" jsonschema:"id or name"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"low-stock level"`
 	InventoryTracking     string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
 }
 
@@ -558,11 +553,9 @@ type UpdateProductOutput struct {
 
 func addUpdateProduct(r *Registry) {
 	add(r, Spec[UpdateProductInput, UpdateProductOutput]{
-		Name:  "update-product",
-		Title: "Update a product",
-		Description: "Change a product's fields, prices, visibility, categories, brand or stock; only the fields given change. " +
-			"It works on the parent product: when stock is tracked per variant (inventory_tracking=variant) a stock change here is " +
-			"refused with the variants' ids and SKUs; change those with update-variant.",
+		Name:        "update-product",
+		Title:       "Update a product",
+		Description: "Change a product's fields, prices, visibility, categories, brand or stock (not per-variant stock: update-variant); only given fields change.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateProduct,
 		Handler:     updateProduct,
@@ -736,13 +729,13 @@ func variantTrackedError(p *bigcommerce.Product, field string) *Error {
 
 // DeleteProductInput names the product to delete.
 type DeleteProductInput struct {
-	ID int `json:"id" jsonschema:"id of the product to delete" bigc:"minimum=1"`
+	ID int `json:"id" bigc:"minimum=1"`
 }
 
 // DeleteProductOutput says what was deleted.
 type DeleteProductOutput struct {
 	Deleted  bool   `json:"deleted" jsonschema:"true: gone, with its variants"`
-	ID       int    `json:"id" jsonschema:"product id"`
+	ID       int    `json:"id"`
 	Name     string `json:"name"`
 	SKU      string `json:"sku,omitempty"`
 	Variants int    `json:"variants" jsonschema:"variants deleted"`
@@ -750,11 +743,9 @@ type DeleteProductOutput struct {
 
 func addDeleteProduct(r *Registry) {
 	add(r, Spec[DeleteProductInput, DeleteProductOutput]{
-		Name:  "delete-product",
-		Title: "Delete a product",
-		Description: "Delete a product, with its variants, images and custom fields, by id. Deletes have no undo, so the call must " +
-			"be confirmed: unconfirmed, it changes nothing and answers with what it would delete. Check the id with get-product first; " +
-			"to hide a product instead, use update-product with is_visible=false.",
+		Name:        "delete-product",
+		Title:       "Delete a product",
+		Description: "Delete a product with its variants and images; no undo, so it must be confirmed. To hide it instead, update-product is_visible=false.",
 		Annotations: Annotations{Destructive: true, Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in DeleteProductInput) (string, error) {
 			p, err := productToDelete(ctx, env, in.ID)

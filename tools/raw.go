@@ -15,8 +15,8 @@ import (
 // RawAPIRequestInput is one call to any BigCommerce REST endpoint.
 type RawAPIRequestInput struct {
 	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
-	Path   string            `json:"path" jsonschema:"path below the store starting with /v2/ or /v3/, e.g. /v3/carts/{id} or /v2/orders/12/shipments; no host, no query string"`
-	Query  map[string]string `json:"query,omitempty" jsonschema:"query parameters, e.g. {\"limit\": \"50\", \"id:in\": \"1,2\"}"`
+	Path   string            `json:"path" jsonschema:"from /v2/ or /v3/, e.g. /v3/carts/{id}; no host or query"`
+	Query  map[string]string `json:"query,omitempty" jsonschema:"e.g. {\"limit\": \"50\"}"`
 	Body   json.RawMessage   `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
 }
 
@@ -29,11 +29,9 @@ type RawAPIRequestOutput struct {
 
 func addRawAPIRequest(r *Registry) {
 	add(r, Spec[RawAPIRequestInput, RawAPIRequestOutput]{
-		Name:  "raw-api-request",
-		Title: "Call any BigCommerce API endpoint",
-		Description: "Send one request to any BigCommerce V2 or V3 REST endpoint the other tools do not cover (carts, checkouts, " +
-			"shipments, refunds, ...), e.g. GET /v3/carts/{id}. Prefer a dedicated tool when one exists: they check input and " +
-			"never duplicate records. A POST, PUT or DELETE here is checked by nobody and may not be undoable, so it needs confirmation.",
+		Name:        "raw-api-request",
+		Title:       "Call any BigCommerce API endpoint",
+		Description: "Call any V2/V3 REST endpoint no tool covers (carts, checkouts, refunds...; see describe-endpoint). Writes are unchecked and need confirmation.",
 		Annotations: Annotations{Destructive: true, OpenWorld: true},
 		Preview:     previewRaw,
 		Writes:      rawWrites,

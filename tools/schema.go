@@ -59,7 +59,7 @@ func decimalSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Types:       []string{"number", "string"},
 		Pattern:     bigcommerce.DecimalPattern,
-		Description: `A decimal amount: a JSON number such as 19.99 or a string such as "19.99".`,
+		Description: "e.g. 19.99 or \"19.99\"",
 	}
 }
 

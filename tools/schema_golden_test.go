@@ -153,7 +153,8 @@ func toStrings(v any) []string {
 func selfExplanatory(name string) bool {
 	switch name {
 	case "id", "first_name", "last_name", "email", "phone", "company", "name", "sku", "quantity", "tracking_number",
-		"street_1", "city", "state", "zip", "limit", "page", "cursor":
+		"street_1", "city", "state", "zip", "limit", "page", "cursor", "is_visible", "purchasable", "brand", "notes",
+		"inventory_min", "inventory_max", "min_total", "max_total":
 		return true
 	}
 	return strings.HasSuffix(name, "_id")

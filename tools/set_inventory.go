@@ -37,10 +37,9 @@ type SetInventoryOutput struct {
 
 func addSetInventory(r *Registry) {
 	add(r, Spec[SetInventoryInput, SetInventoryOutput]{
-		Name:  "set-inventory",
-		Title: "Set stock levels by SKU",
-		Description: "Set absolute stock levels of many SKUs at once (Inventory API). Every SKU is checked first: an unknown one, or a " +
-			"variant SKU of a product tracking stock as a whole, refuses the call naming the item, and nothing is written.",
+		Name:        "set-inventory",
+		Title:       "Set stock levels by SKU",
+		Description: "Set absolute stock of many SKUs at once; every SKU is checked first and nothing is written if one is refused.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in SetInventoryInput) (string, error) {
 			levels, err := importer.SetLevels(ctx, env.Client, stocks(in), true)

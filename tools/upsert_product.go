@@ -14,16 +14,16 @@ import (
 // UpsertProductInput is a product to create or bring up to date, found by
 // its SKU or any of its variants' SKUs: bigc import's logic for one product.
 type UpsertProductInput struct {
-	Name              string              `json:"name" jsonschema:"product name" bigc:"pattern=nonblank;maxLength=250"`
-	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU; the product is found by it or a variant's SKU" bigc:"maxLength=255"`
-	Type              string              `json:"type,omitempty" jsonschema:"physical (default) or digital" bigc:"enum=physical|digital"`
+	Name              string              `json:"name" bigc:"pattern=nonblank;maxLength=250"`
+	SKU               string              `json:"sku,omitempty" jsonschema:"finds the product (or a variant's)" bigc:"maxLength=255"`
+	Type              string              `json:"type,omitempty" jsonschema:"default physical" bigc:"enum=physical|digital"`
 	Description       *string             `json:"description,omitempty" jsonschema:"HTML description"`
 	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"list price (default: the first variant's)" bigc:"minimum=0"`
 	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" bigc:"minimum=0"`
 	Weight            bigcommerce.Decimal `json:"weight,omitempty" bigc:"minimum=0"`
 	Categories        []string            `json:"categories,omitempty" jsonschema:"category paths, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
 	CreateCategories  bool                `json:"create_categories,omitempty" jsonschema:"create missing category paths"`
-	Brand             string              `json:"brand,omitempty" jsonschema:"brand name"`
+	Brand             string              `json:"brand,omitempty"`
 	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=product" bigc:"minimum=0"`
 	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
 	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"shown to shoppers"`
@@ -34,9 +34,9 @@ type UpsertProductInput struct {
 
 // UpsertVariantArg is one variant of an upserted product.
 type UpsertVariantArg struct {
-	SKU            string              `json:"sku" jsonschema:"variant SKU" bigc:"pattern=nonblank;maxLength=255"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"option values, e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
-	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"variant price" bigc:"minimum=0"`
+	SKU            string              `json:"sku" bigc:"pattern=nonblank;maxLength=255"`
+	Options        []OptionValueOut    `json:"options" jsonschema:"e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
+	Price          bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
 	SalePrice      bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"variant sale price" bigc:"minimum=0"`
 	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=variant" bigc:"minimum=0"`
 }
@@ -58,11 +58,9 @@ type UpsertProductOutput struct {
 
 func addUpsertProduct(r *Registry) {
 	add(r, Spec[UpsertProductInput, UpsertProductOutput]{
-		Name:  "upsert-product",
-		Title: "Create or update a product by SKU",
-		Description: "Create a product, or update one found by its SKU or a variant's SKU (bigc import's logic for one row): a new " +
-			"product is created with its variants in one request; an existing one changes only in the given fields that differ and " +
-			"gets the variants, images and custom fields it lacks. Safe to retry: a repeat changes nothing.",
+		Name:        "upsert-product",
+		Title:       "Create or update a product by SKU",
+		Description: "Create a product, or update the one with its SKU (or a variant's) in the given fields that differ, adding missing variants, images and custom fields. Safe to retry.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpsertProduct,
 		Handler:     upsertProduct,

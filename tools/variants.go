@@ -10,7 +10,7 @@ import (
 
 // ParentProduct is the product a variant belongs to.
 type ParentProduct struct {
-	ID                int    `json:"id" jsonschema:"product id"`
+	ID                int    `json:"id"`
 	Name              string `json:"name"`
 	SKU               string `json:"sku,omitempty" jsonschema:"product SKU"`
 	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant"`
@@ -24,7 +24,7 @@ func parentProduct(p *bigcommerce.Product) ParentProduct {
 
 // FindVariantInput names a SKU.
 type FindVariantInput struct {
-	SKU string `json:"sku" jsonschema:"the exact SKU, as on an order line item or a stock sheet" bigc:"pattern=nonblank"`
+	SKU string `json:"sku" jsonschema:"exact" bigc:"pattern=nonblank"`
 }
 
 // FindVariantOutput is the variant with that SKU and its product.
@@ -35,11 +35,9 @@ type FindVariantOutput struct {
 
 func addFindVariant(r *Registry) {
 	add(r, Spec[FindVariantInput, FindVariantOutput]{
-		Name:  "find-variant",
-		Title: "Find a variant by SKU",
-		Description: "Find the variant (the sellable SKU) with an exact SKU, with its price, stock and options, and its parent product's id " +
-			"and name. Order line items and inventory refer to variant SKUs, not product ids: use this to go from a SKU to the " +
-			"ids that update-variant and get-product take.",
+		Name:        "find-variant",
+		Title:       "Find a variant by SKU",
+		Description: "Find the variant with an exact SKU: its ids, price, stock, options and parent product. Order lines and inventory name variant SKUs.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in FindVariantInput) (FindVariantOutput, error) {
 			v, p, err := variantBySKU(ctx, env, "sku", in.SKU)
@@ -77,16 +75,16 @@ func withParent(ctx context.Context, env *Env, v *bigcommerce.Variant) (*bigcomm
 
 // UpdateVariantInput changes one variant's price or stock.
 type UpdateVariantInput struct {
-	ID                    int                 `json:"id,omitempty" jsonschema:"variant id (from get-product or find-variant); or give sku instead" bigc:"minimum=1"`
-	ProductID             int                 `json:"product_id,omitempty" jsonschema:"the variant's product id (optional with id; checked when given)" bigc:"minimum=1"`
-	SKU                   string              `json:"sku,omitempty" jsonschema:"the variant's exact SKU, instead of id"`
-	Price                 bigcommerce.Decimal `json:"price,omitempty" jsonschema:"new price of this variant, e.g. 17.99" bigc:"minimum=0"`
-	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"new sale price (0 removes it)" bigc:"minimum=0"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"new retail (RRP) price" bigc:"minimum=0"`
-	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" jsonschema:"new cost price" bigc:"minimum=0"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"new stock on hand (the product must track inventory per variant)" bigc:"minimum=0"`
-	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"new low-stock warning level"`
-	Purchasable           *bool               `json:"purchasable,omitempty" jsonschema:"false stops shoppers buying this variant"`
+	ID                    int                 `json:"id,omitempty" jsonschema:"or give sku" bigc:"minimum=1"`
+	ProductID             int                 `json:"product_id,omitempty" jsonschema:"checked when given" bigc:"minimum=1"`
+	SKU                   string              `json:"sku,omitempty" jsonschema:"or id"`
+	Price                 bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
+	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"0 removes it" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"RRP" bigc:"minimum=0"`
+	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" bigc:"minimum=0"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"stock" bigc:"minimum=0"`
+	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"low-stock level"`
+	Purchasable           *bool               `json:"purchasable,omitempty"`
 }
 
 // UpdateVariantOutput is the variant after the change.
@@ -98,11 +96,9 @@ type UpdateVariantOutput struct {
 
 func addUpdateVariant(r *Registry) {
 	add(r, Spec[UpdateVariantInput, UpdateVariantOutput]{
-		Name:  "update-variant",
-		Title: "Update a variant",
-		Description: "Change one variant's price, sale price or stock, naming it by variant id or by SKU. Use it for stock of products " +
-			"that track inventory per variant (update-product refuses those). A stock change on a product that tracks stock on the " +
-			"product itself is refused here: use update-product.",
+		Name:        "update-variant",
+		Title:       "Update a variant",
+		Description: "Change one variant's price, sale price or stock, by id or SKU (for products tracking stock per variant).",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateVariant,
 		Handler:     updateVariant,
