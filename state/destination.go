@@ -108,7 +108,10 @@ func (p *Postgres) Table(ctx context.Context, name string) (*Table, error) {
 func (t *Table) Name() string { return t.name }
 
 // Destination names the table in checkpoint keys and messages.
-func (t *Table) Destination() string { return "table " + t.name }
+func (t *Table) Destination() string { return TableDestination(t.name) }
+
+// TableDestination is a table's name in checkpoint keys: "table bigc_orders".
+func TableDestination(name string) string { return "table " + name }
 
 // Checkpoint returns the saved cursor of key, kept beside the table.
 func (t *Table) Checkpoint(ctx context.Context, key CheckpointKey) (string, bool, error) {

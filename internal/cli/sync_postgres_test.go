@@ -68,6 +68,15 @@ func TestSyncToPostgresTable(t *testing.T) {
 	if !strings.Contains(status, "table bigc_orders") || !strings.Contains(status, "table shop_customers") {
 		t.Errorf("sync status --state URL:\n%s", status)
 	}
+	// Reset forgets the table's checkpoint: the next run reads everything
+	// again, and the table already holds it.
+	reset := decodeJSON[map[string]any](t, b.mustRun("", "sync", "reset", "orders", "--connection", "shop", "--out", url))
+	if reset["destination"] != "table bigc_orders" {
+		t.Errorf("sync reset --out URL = %v", reset)
+	}
+	if s := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "orders", "--connection", "shop", "--out", url, "--lag", "0s")); s.Records != 0 || s.Duplicates != 5 {
+		t.Errorf("after reset: %+v; want the 5 orders read again, none written", s)
+	}
 	// A password in the URL (the test server ignores it) never shows.
 	u, err := neturl.Parse(url)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -78,20 +79,32 @@ func checkpointList(ctx context.Context, db state.Store) ([]*checkpointJSON, err
 // syncResetCmd is bigc sync reset: forget one checkpoint, so the next sync
 // of that stream into that destination reads from the beginning.
 func (a *app) syncResetCmd() *cobra.Command {
-	var statePath, connection, out, checkpoint string
+	var statePath, connection, out, checkpoint, table string
 	var sandbox bool
 	cmd := &cobra.Command{
 		Use:   "reset orders|products|customers (--connection NAME | --sandbox) [--out FILE | --checkpoint NAME]",
 		Short: "Forget one sync checkpoint; the next sync into that destination reads from the beginning",
 		Long: `Reset forgets the checkpoint of one stream of one connection into one
 destination: an output file (--out, default bigc-sync/STREAM.jsonl as for
-sync) or a named stdout checkpoint (--checkpoint). The output file is left as
+sync), a table (--out postgres://... [--table NAME]) or a named stdout
+checkpoint (--checkpoint). The output file is left as
 it is; the next sync re-reads the store and writes only what it lacks.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			key, err := resetKey(args[0], connection, sandbox, out, cmd.Flags().Changed("out"), checkpoint)
+			toTable := state.IsPostgresURL(out)
+			switch {
+			case toTable && (statePath != "" || checkpoint != ""):
+				return badInputf("--out postgres://... keeps its checkpoints in that database: drop --state and --checkpoint")
+			case table != "" && !toTable:
+				return badInputf("--table applies to --out postgres://... only")
+			}
+			key, err := resetKey(args[0], connection, sandbox, out, cmd.Flags().Changed("out") && !toTable, checkpoint)
 			if err != nil {
 				return err
+			}
+			if toTable {
+				key.Destination = state.TableDestination(cmp.Or(table, state.DefaultTable(key.Stream)))
+				statePath = out
 			}
 			db, _, err := a.openSyncState(cmd.Context(), statePath)
 			if err != nil {
@@ -116,6 +129,7 @@ it is; the next sync re-reads the store and writes only what it lacks.`,
 	fl.BoolVar(&sandbox, "sandbox", false, "the embedded sandbox's checkpoint")
 	fl.StringVar(&out, "out", "", "the output file the checkpoint belongs to (default bigc-sync/STREAM.jsonl)")
 	fl.StringVar(&checkpoint, "checkpoint", "", "the named checkpoint of a stdout sync")
+	fl.StringVar(&table, "table", "", "with --out postgres://...: the table the checkpoint belongs to (default bigc_STREAM)")
 	return cmd
 }
 
