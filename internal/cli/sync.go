@@ -445,7 +445,10 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 			return badInput(err)
 		}
 		next := "run again to continue from the checkpoint: " + rerunCommand(stream, r.rerun, r.out)
-		if !saved {
+		switch {
+		case saved && cp == nil:
+			next = "run again, from the beginning: " + rerunCommand(stream, r.rerun, r.out)
+		case !saved:
 			next = "a preview keeps no checkpoint; run it again to read its window again"
 		}
 		if ctx.Err() != nil {
