@@ -67,11 +67,16 @@ type Config struct {
 	Metrics *Metrics
 	// Now is the clock of the metrics' timestamps; default time.Now.
 	Now func() time.Time
+	// Webhooks also turns each connection's webhook events, stored in the
+	// state's inbox by bigc webhooks listen, into records in the same
+	// outputs (hydrate.go).
+	Webhooks bool
 }
 
 // Worker runs the configured syncs.
 type Worker struct {
-	cfg Config
+	cfg       Config
+	hydrators []*hydrator
 	// running marks the streams this process is syncing, so that a round
 	// does not start a stream whose previous run is still going.
 	mu      sync.Mutex
@@ -135,7 +140,14 @@ func New(cfg Config) (*Worker, error) {
 			return nil, fmt.Errorf("worker: metrics: %w", err)
 		}
 	}
-	return &Worker{cfg: cfg, running: map[string]bool{}}, nil
+	w := &Worker{cfg: cfg, running: map[string]bool{}}
+	if cfg.Webhooks {
+		var err error
+		if w.hydrators, err = w.newHydrators(); err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+	}
+	return w, nil
 }
 
 // OutputPath is where a stream's records go.
@@ -145,7 +157,8 @@ func (w *Worker) OutputPath(connection, stream string) string {
 
 // RunOnce syncs, Parallel at a time, every stream that is due and whose
 // lease is free, and returns what it did with each, in the order of
-// Config.Streams. The error joins the failed runs' errors.
+// Config.Streams; with Webhooks it then hydrates one batch of each
+// connection's due webhook events. The error joins the failures.
 func (w *Worker) RunOnce(ctx context.Context) ([]Outcome, error) {
 	out := make([]Outcome, len(w.cfg.Streams))
 	errs := make([]error, len(w.cfg.Streams))
@@ -161,12 +174,26 @@ func (w *Worker) RunOnce(ctx context.Context) ([]Outcome, error) {
 		})
 	}
 	g.Wait()
+	for _, h := range w.hydrators {
+		if _, err := h.worker.ProcessDue(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		h.out.Close()
+	}
 	return out, errors.Join(errs...)
 }
 
 // Run runs rounds until ctx is done: every second it starts the streams that
 // have become due. A failed run is logged and tried again when due.
 func (w *Worker) Run(ctx context.Context) error {
+	var hydrating sync.WaitGroup
+	defer hydrating.Wait()
+	for _, h := range w.hydrators {
+		hydrating.Go(func() {
+			defer h.out.Close()
+			h.worker.Run(ctx)
+		})
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	var g errgroup.Group

@@ -3,6 +3,7 @@ package worker
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
+	"github.com/bigc-dev/bigc/webhooks"
 )
 
 // rig is two sandbox stores, a SQLite state and a worker keeping their
@@ -273,5 +275,62 @@ func TestRunGivesEveryStreamItsTurn(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run after its context ended = %v, want nil", err)
+	}
+}
+
+// TestWebhookEventsReachTheStreamOutputs: with Webhooks, a round also turns
+// the connection's stored webhook events into records, in the same output
+// as the stream's sync and without repeating what the sync wrote.
+func TestWebhookEventsReachTheStreamOutputs(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	cfg := r.worker.cfg
+	cfg.Webhooks, cfg.Metrics = true, nil
+	w, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	before := r.lines(t, "west", syncer.StreamOrders)
+	west := r.stores["west"]
+	changed, _ := west.Store.Order(int(before[0].ID))
+	r.clock.add(time.Minute) // the change is a new version
+	if err := west.Store.UpdateOrderStatus(changed.ID, map[bool]int{true: 10, false: 11}[changed.StatusID == 11]); err != nil {
+		t.Fatal(err)
+	}
+	var evs []state.InboxEvent
+	for _, id := range []int{changed.ID, int(before[1].ID)} { // the second one is unchanged
+		body := fmt.Appendf(nil, `{"scope":"store/order/updated","store_id":"1","data":{"type":"order","id":%d},"hash":"h%d","created_at":%d,"producer":"stores/%s"}`,
+			id, id, r.clock.now().Unix(), west.StoreHash)
+		ev, err := webhooks.ParseEvent(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream, rid, _, _ := ev.Resource()
+		evs = append(evs, state.InboxEvent{Connection: "west", DedupeKey: ev.DedupeKey(), Scope: ev.Scope,
+			Stream: stream, ResourceID: rid, Payload: body, ReceivedAt: time.Now()})
+	}
+	if _, err := r.state.InboxAdd(t.Context(), evs); err != nil {
+		t.Fatal(err)
+	}
+	outcomes, err := w.RunOnce(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcomes[2] != NotDue {
+		t.Fatalf("west orders %s, want not due: the record must come from the webhook", outcomes[2])
+	}
+	after := r.lines(t, "west", syncer.StreamOrders)
+	if len(after) != len(before)+1 || after[len(before)].ID != int64(changed.ID) {
+		t.Errorf("west orders: %d lines after the webhook for order %d, want %d, the last one that order", len(after), changed.ID, len(before)+1)
+	}
+	counts, err := r.state.InboxCounts(t.Context(), "west")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[state.InboxDone] != 2 {
+		t.Errorf("inbox %v, want both events done", counts)
 	}
 }

@@ -28,6 +28,7 @@ type workerFlags struct {
 	outDir      string
 	statePath   string
 	once        bool
+	webhooks    bool
 	metricsAddr string
 	lag         time.Duration
 	leaseTTL    time.Duration
@@ -47,7 +48,8 @@ worker at a time, not again before its interval has passed wherever it ran, and 
 streams go to the others once their leases run out (--lease-timeout).
 
 --once runs one round (every stream that is due and free) and exits, for cron and tests; it
-exits non-zero when a run failed. --metrics-addr serves /metrics (Prometheus text format: per
+exits non-zero when a run failed. --webhooks also hydrates the events that bigc webhooks listen
+(on any machine sharing the state) stored, into the same outputs; workers claim each event once. --metrics-addr serves /metrics (Prometheus text format: per
 store requests, 429s, quota left; per stream records, runs, lag, last success) and /healthz.
 Logs are one line per run: JSON when stderr is not a terminal. --quota-redis (or
 BIGC_REDIS_URL) shares each store's quota with every process using the same Redis.`,
@@ -65,6 +67,7 @@ BIGC_REDIS_URL) shares each store's quota with every process using the same Redi
 	fl.StringVar(&f.outDir, "out-dir", "bigc-worker", "the directory holding the outputs, CONNECTION/STREAM.jsonl")
 	fl.StringVar(&f.statePath, "state", "", "state database holding the checkpoints and leases: a file, or postgres://... shared by workers on many machines (default $BIGC_STATE_URL, else state.db in the configuration directory)")
 	fl.BoolVar(&f.once, "once", false, "run one round and exit")
+	fl.BoolVar(&f.webhooks, "webhooks", false, "also turn the webhook events bigc webhooks listen stored in the state into records in the same outputs")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "serve /metrics and /healthz on this host:port (loopback unless told otherwise)")
 	fl.DurationVar(&f.lag, "lag", 2*time.Second, "safety lag taken off the store's clock for each window's upper bound")
 	fl.DurationVar(&f.leaseTTL, "lease-timeout", 30*time.Second, "how long a worker that died keeps its streams from the others")
@@ -151,7 +154,7 @@ func (a *app) runWorker(ctx context.Context, f *workerFlags) error {
 		lag = time.Nanosecond // Job reads 0 as the default; a nanosecond is no lag at second granularity
 	}
 	w, err := worker.New(worker.Config{State: db, OutDir: f.outDir, Streams: streams, Lag: lag, Workers: f.workers,
-		Parallel: f.parallel, LeaseTTL: f.leaseTTL, Logger: a.workerLogger(), Metrics: metrics})
+		Parallel: f.parallel, LeaseTTL: f.leaseTTL, Logger: a.workerLogger(), Metrics: metrics, Webhooks: f.webhooks})
 	if err != nil {
 		return err
 	}
