@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bigc-dev/bigc/tools"
 )
@@ -147,4 +149,127 @@ func TestREADMEToolExamplesRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readmeSection returns the lines of the README's sh blocks under the
+// heading that starts with heading, up to the next heading of its level,
+// in order, comments cut.
+func readmeSection(t *testing.T, heading string) []string {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "\n"+heading)
+	if start < 0 {
+		t.Fatalf("README: no %q section", heading)
+	}
+	level := heading[:strings.IndexByte(heading, ' ')+1]
+	text = text[start+1+len(heading):]
+	if end := strings.Index(text, "\n"+level); end >= 0 {
+		text = text[:end]
+	}
+	var lines []string
+	inSh := false
+	for _, line := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			inSh = true
+		case strings.HasPrefix(line, "```"):
+			inSh = false
+		case inSh && strings.TrimSpace(line) != "":
+			line, _, _ = strings.Cut(line, " #")
+			lines = append(lines, strings.TrimSpace(line))
+		}
+	}
+	return lines
+}
+
+// TestREADMEQuickStartRuns runs the README's quick start, in order, on a
+// fresh configuration directory and working directory: the sync, then bigc
+// sandbox serve and the connection lines it prints on stderr, which must be
+// the ones the README shows (with the port the test got), then the commands
+// that use those connections. The go commands are what built this test.
+func TestREADMEQuickStartRuns(t *testing.T) {
+	lines := readmeSection(t, "## Quick start")
+	t.Chdir(t.TempDir())
+	cfg := t.TempDir()
+	const readmeURL = "http://127.0.0.1:8765"
+	url := ""
+	var hints string
+	ran := 0
+	for _, line := range lines {
+		if strings.HasPrefix(line, "go ") || strings.HasPrefix(line, "export ") {
+			continue
+		}
+		stdin := ""
+		if pre, cmd, ok := strings.Cut(line, " | "); ok {
+			args := shellSplit(pre)
+			if len(args) != 3 || args[0] != "printf" || args[1] != "%s" {
+				t.Fatalf("README: %q: only printf '%%s' VALUE | bigc ... is understood here", line)
+			}
+			stdin, line = args[2], cmd
+		}
+		if url != "" {
+			line = strings.ReplaceAll(line, readmeURL, url)
+		}
+		args := shellSplit(strings.TrimPrefix(line, "bigc "))
+		if len(args) >= 2 && args[0] == "sandbox" && args[1] == "serve" {
+			url, hints = serveReadmeSandbox(t, cfg, args)
+			continue
+		}
+		if strings.HasPrefix(line, "printf") || strings.Contains(line, "connection add") {
+			if !strings.Contains(hints, "printf '%s' '"+stdin+"' | "+line+"\n") {
+				t.Errorf("README: %q is not a line bigc sandbox serve printed; it printed:\n%s", line, hints)
+			}
+		}
+		r := runBigc(t, cfg, stdin, args...)
+		ran++
+		if r.code != exitOK {
+			t.Fatalf("README: bigc %s: exit %d; stderr:\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, "tnhfxns71aakisd22jiwpunk0grz7rc") && !strings.Contains(line, "printf") {
+			t.Errorf("README: bigc %s echoed the sandbox's token", strings.Join(args, " "))
+		}
+	}
+	if url == "" || ran < 5 {
+		t.Fatalf("README quick start: sandbox serve found: %v, %d bigc commands run", url != "", ran)
+	}
+}
+
+// serveReadmeSandbox runs bigc sandbox serve args (on a free port instead of
+// the README's) until the test ends, and returns its URL and what it printed
+// on stderr.
+func serveReadmeSandbox(t *testing.T, cfg string, args []string) (url, hints string) {
+	t.Helper()
+	for i, a := range args {
+		if a == "--addr" && i+1 < len(args) {
+			args[i+1] = "127.0.0.1:0"
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append([]string{"--config", cfg}, args...), strings.NewReader(""), &out, &errb) }()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("bigc sandbox serve: exit %d after Ctrl-C; stderr:\n%s", code, errb.String())
+		}
+	})
+	for !strings.Contains(errb.String(), "Ctrl-C to stop") {
+		select {
+		case code := <-done:
+			t.Fatalf("bigc sandbox serve ended (exit %d); stderr:\n%s", code, errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	var ready struct {
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal([]byte(strings.SplitN(out.String(), "\n", 2)[0]), &ready); err != nil {
+		t.Fatalf("ready line %q: %v", out.String(), err)
+	}
+	return ready.URL, errb.String()
 }

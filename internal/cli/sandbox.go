@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +44,8 @@ func (a *app) sandboxServeCmd() *cobra.Command {
 
 When it is ready it prints one JSON line on stdout:
   {"url":"http://127.0.0.1:PORT","store_hash":"...","tokens":{"full":"...","read_only":"..."},"client_secret":"..."}
+and, on stderr for a person, the two bigc connection add lines (full access
+and read-only) that point a connection at it.
 The API lives at {url}/stores/{store_hash}/v2|v3/..., operator endpoints at {url}/_sandbox/.
 It stops cleanly on SIGINT or SIGTERM. Webhook deliveries are signed as
 BigCommerce signs them (Standard Webhooks: webhook-id, webhook-timestamp,
@@ -67,7 +71,7 @@ schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 			if err != nil {
 				return err
 			}
-			return sandbox.Serve(cmd.Context(), f.addr, opts, a.stdout)
+			return sandbox.Serve(cmd.Context(), f.addr, opts, &readyHints{out: a.stdout, hints: a.stderr})
 		},
 	}
 	fl := cmd.Flags()
@@ -157,4 +161,44 @@ func parseQuota(s string) (int, time.Duration, error) {
 		return 0, 0, fmt.Errorf("the window %q must be a positive duration, as in 150/30s", w)
 	}
 	return quota, window, nil
+}
+
+// readyHints passes sandbox.Serve's ready line through to out and, once it
+// has the whole line, writes to hints (stderr) what a person needs next: the
+// ready-to-paste connection add lines, full and read-only, and how to stop.
+// The sandbox's tokens are its own, derived from --seed, never a store's.
+type readyHints struct {
+	out, hints io.Writer
+	line       []byte
+	done       bool
+}
+
+func (r *readyHints) Write(p []byte) (int, error) {
+	n, err := r.out.Write(p)
+	if r.done || err != nil {
+		return n, err
+	}
+	r.line = append(r.line, p[:n]...)
+	if i := strings.IndexByte(string(r.line), '\n'); i >= 0 {
+		r.done = true
+		var ready struct {
+			URL       string         `json:"url"`
+			StoreHash string         `json:"store_hash"`
+			Tokens    sandbox.Tokens `json:"tokens"`
+		}
+		if json.Unmarshal(r.line[:i], &ready) == nil {
+			fmt.Fprint(r.hints, sandboxConnectionHints(ready.URL, ready.StoreHash, ready.Tokens))
+		}
+	}
+	return n, err
+}
+
+// sandboxConnectionHints is the text bigc sandbox serve prints on stderr.
+func sandboxConnectionHints(url, hash string, tok sandbox.Tokens) string {
+	return fmt.Sprintf(`bigc: sandbox store %s ready at %s
+Point connections at it (in another terminal):
+  printf '%%s' '%s' | bigc connection add demo --store-hash %s --base-url %s --token-stdin
+  printf '%%s' '%s' | bigc connection add demo-ro --store-hash %s --base-url %s --token-stdin
+Ctrl-C to stop.
+`, hash, url, tok.Full, hash, url, tok.ReadOnly, hash, url)
 }
