@@ -251,7 +251,9 @@ func serveReadmeSandbox(t *testing.T, cfg string, args []string) (url, hints str
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, append([]string{"--config", cfg}, args...), strings.NewReader(""), &out, &errb) }()
+	go func() {
+		done <- run(ctx, append([]string{"--config", cfg}, args...), strings.NewReader(""), &out, &errb)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if code := <-done; code != exitOK {
