@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -25,11 +25,40 @@ const DecimalPattern = `^-?[0-9]{1,24}(\.[0-9]{1,24})?$`
 // MaxDecimalDigits bounds the digits on each side of a Decimal's point.
 const MaxDecimalDigits = 24
 
-var decimalRE = regexp.MustCompile(DecimalPattern)
+// isDecimal reports whether b matches DecimalPattern. It is written out by
+// hand because it runs for every amount of every page decoded, where the
+// regular expression cost more than the rest of the amount's decoding.
+func isDecimal[B ~string | ~[]byte](b B) bool {
+	i := 0
+	if len(b) > 0 && b[0] == '-' {
+		i = 1
+	}
+	digits := func() int {
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	if n := digits(); n < 1 || n > MaxDecimalDigits {
+		return false
+	}
+	if i == len(b) {
+		return true
+	}
+	if b[i] != '.' {
+		return false
+	}
+	i++
+	if n := digits(); n < 1 || n > MaxDecimalDigits {
+		return false
+	}
+	return i == len(b)
+}
 
 // ParseDecimal checks s and returns it as a Decimal.
 func ParseDecimal(s string) (Decimal, error) {
-	if !decimalRE.MatchString(s) {
+	if !isDecimal(s) {
 		return "", fmt.Errorf("%q is not a decimal number (want digits with an optional point, e.g. 19.99, at most %d digits on each side)", shortText(s), MaxDecimalDigits)
 	}
 	return Decimal(s), nil
@@ -45,7 +74,7 @@ func (d Decimal) IsZero() bool { return d == "" }
 // malformed Decimal is 0.
 func (d Decimal) scaled() (n *big.Int, scale int) {
 	n = new(big.Int)
-	if !decimalRE.MatchString(string(d)) {
+	if !isDecimal(d) {
 		return n, 0
 	}
 	whole, frac, _ := strings.Cut(string(d), ".")
@@ -107,7 +136,7 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 	if d == "" {
 		return []byte("null"), nil
 	}
-	if !decimalRE.MatchString(string(d)) {
+	if !isDecimal(d) {
 		return nil, fmt.Errorf("bigcommerce: %q is not a decimal number", shortText(string(d)))
 	}
 	return []byte(jsonNumber(string(d))), nil
@@ -127,37 +156,74 @@ func jsonNumber(s string) string {
 	return s
 }
 
-// UnmarshalJSON accepts a JSON number, a decimal string, "" or null.
+// UnmarshalJSON accepts a JSON number, a decimal string, "" or null. The
+// decoder has checked b is one valid JSON value, so a string without escapes
+// is read in place: one allocation per amount, none for the common zeros.
 func (d *Decimal) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
+	if string(b) == "null" {
 		*d = ""
 		return nil
 	}
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+		text := b[1 : len(b)-1]
+		if bytes.IndexByte(text, '\\') >= 0 {
+			var s string
+			if err := json.Unmarshal(b, &s); err != nil {
+				return err
+			}
+			text = []byte(s)
 		}
-		if s == "" {
+		if len(text) == 0 {
 			*d = ""
 			return nil
 		}
-		v, err := ParseDecimal(s)
-		if err != nil {
+		if !isDecimal(text) {
+			_, err := ParseDecimal(string(text))
 			return err
 		}
-		*d = v
+		*d = internDecimal(text)
 		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("bigcommerce: decimal: %w", err)
+	if !isDecimal(b) { // exponent form (1e3), too many digits, or not a number
+		return fmt.Errorf("bigcommerce: decimal %s: want plain digits (no exponent, at most %d on each side of the point)", shortText(string(b)), MaxDecimalDigits)
 	}
-	s := n.String()
-	if !decimalRE.MatchString(s) { // exponent form (1e3), or too many digits
-		return fmt.Errorf("bigcommerce: decimal %s: want plain digits (no exponent, at most %d on each side of the point)", shortText(s), MaxDecimalDigits)
-	}
-	*d = Decimal(s)
+	*d = internDecimal(b)
 	return nil
+}
+
+// smallDecimals are the whole numbers below 1000 as Decimals, made once.
+var smallDecimals = func() (a [1000]Decimal) {
+	for i := range a {
+		a[i] = Decimal(strconv.Itoa(i))
+	}
+	return a
+}()
+
+// internDecimal returns b as a Decimal, without allocating for the zeros that
+// fill most pages (V2 writes "0.0000" for every unused amount) nor for the
+// small whole numbers dimensions and weights mostly are.
+func internDecimal(b []byte) Decimal {
+	if n := len(b); n >= 1 && n <= 3 && (n == 1 || b[0] != '0') {
+		v := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				v = -1
+				break
+			}
+			v = v*10 + int(c-'0')
+		}
+		if v >= 0 {
+			return smallDecimals[v]
+		}
+	}
+	switch string(b) {
+	case "0":
+		return "0"
+	case "0.00":
+		return "0.00"
+	case "0.0000":
+		return "0.0000"
+	}
+	return Decimal(b)
 }

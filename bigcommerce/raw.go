@@ -59,7 +59,7 @@ func (c *Client) Do(ctx context.Context, r RawRequest) (*RawResponse, error) {
 	if len(bytes.TrimSpace(r.Body)) > 0 {
 		body = r.Body
 	}
-	res, data, err := c.send(ctx, method, version, path, r.Query, body, true)
+	res, data, err := c.send(ctx, method, version, path, r.Query, body, checkJSON)
 	if res == nil {
 		return nil, err
 	}
@@ -76,6 +76,17 @@ func (c *Client) Do(ctx context.Context, r RawRequest) (*RawResponse, error) {
 	}
 	return out, nil
 }
+
+// checkJSON is the check of an answer Do passes through undecoded: it must be
+// valid JSON.
+func checkJSON(data []byte) error {
+	if !json.Valid(data) {
+		return errNotJSON
+	}
+	return nil
+}
+
+var errNotJSON = errors.New("not valid JSON")
 
 // rawBody gives an API error back as JSON for a RawResponse.
 func (e *APIError) rawBody() json.RawMessage {

@@ -13,27 +13,58 @@ import (
 // decodes all of them; "" and null are the zero time. It encodes as RFC 3339.
 type Time struct{ time.Time }
 
-var timeLayouts = []string{
-	time.RFC1123Z,
-	time.RFC1123,
-	"Mon, 2 Jan 2006 15:04:05 -0700",
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999-0700", // an offset without a colon
-	"2006-01-02T15:04:05",
-	"2006-01-02",
-}
+// rfc2822Layouts are V2's forms, which start with the weekday; isoLayouts
+// are V3's, which start with the year. Only the group a value's first
+// character selects is tried, so a V3 date costs no failed RFC 2822 parses
+// (each of which allocated its error).
+var (
+	rfc2822Layouts = []string{
+		time.RFC1123Z,
+		time.RFC1123,
+		"Mon, 2 Jan 2006 15:04:05 -0700",
+	}
+	isoLayouts = []string{
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05.999999999-0700", // an offset without a colon
+		"2006-01-02T15:04:05",
+		"2006-01-02",
+	}
+)
 
 // ParseTime parses any timestamp form the API uses.
 func ParseTime(s string) (time.Time, error) {
-	for _, l := range timeLayouts {
+	if allDigits(s) { // Unix seconds: no layout matches digits alone
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC(), nil
+		}
+	}
+	layouts := rfc2822Layouts
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		layouts = isoLayouts
+	}
+	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, nil
 		}
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(n, 0).UTC(), nil
-	}
 	return time.Time{}, fmt.Errorf("%q is not a date (want RFC 3339 such as 2025-01-15T00:03:17Z, or RFC 2822)", s)
+}
+
+// allDigits reports whether s is one or more ASCII digits with an optional
+// leading sign.
+func allDigits(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes RFC 3339, or null for the zero time.
@@ -51,13 +82,15 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		t.Time = time.Time{}
 		return nil
 	}
-	var s string
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+	if len(b) > 1 && b[0] == '"' {
+		if v, ok := parseISO(b[1 : len(b)-1]); ok {
+			t.Time = v
+			return nil
 		}
-	} else {
-		s = string(b)
+	}
+	s, err := timeText(b)
+	if err != nil {
+		return err
 	}
 	if s == "" {
 		t.Time = time.Time{}
@@ -69,4 +102,93 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	t.Time = v
 	return nil
+}
+
+// timeText is a JSON string's text, or any other JSON value as written. The
+// decoder has checked b, so a string without escapes is read in place.
+func timeText(b []byte) (string, error) {
+	if len(b) == 0 || b[0] != '"' {
+		return string(b), nil
+	}
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// parseISO reads V3's usual form, 2006-01-02T15:04:05[.999999999](Z|±07:00),
+// straight from the answer's bytes, giving what time.Parse(time.RFC3339Nano)
+// gives (the same instant and location) without allocating. ok is false for
+// any other form or an out-of-range field; ParseTime then has the last word.
+func parseISO(b []byte) (t time.Time, ok bool) {
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	if len(b) < len("2006-01-02T15:04:05Z") || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 2)
+	day, ok3 := num(8, 2)
+	hour, ok4 := num(11, 2)
+	minute, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	i, nsec := 19, 0
+	if b[i] == '.' {
+		i++
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if i-start < 9 {
+				nsec = nsec*10 + int(b[i]-'0')
+			}
+		}
+		n := i - start
+		if n == 0 || n > 9 {
+			return time.Time{}, false
+		}
+		for ; n < 9; n++ {
+			nsec *= 10
+		}
+	}
+	rest := b[i:]
+	if len(rest) == 1 && rest[0] == 'Z' {
+		return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+	}
+	if len(rest) != len("+07:00") || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' {
+		return time.Time{}, false
+	}
+	oh, ok7 := num(i+1, 2)
+	om, ok8 := num(i+4, 2)
+	if !ok7 || !ok8 || oh > 23 || om > 59 {
+		return time.Time{}, false
+	}
+	offset := oh*3600 + om*60
+	if rest[0] == '-' {
+		offset = -offset
+	}
+	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC).Add(-time.Duration(offset) * time.Second)
+	// As time.Parse: the local zone when it has this offset then, else a
+	// fixed zone.
+	if _, local := t.In(time.Local).Zone(); local == offset {
+		return t.In(time.Local), true
+	}
+	return t.In(time.FixedZone("", offset)), true
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }

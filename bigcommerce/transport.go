@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"syscall"
 	"time"
@@ -86,15 +87,38 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 		}
 		body = b
 	}
-	res, data, err := c.send(ctx, r.method, r.version, r.path, r.query, body, out != nil)
+	// The answer is decoded as it arrives, in one pass: the decoder checks the
+	// JSON as it goes, so there is no separate validity pass. A body that does
+	// not decode and is not valid JSON was cut off and is retried by send; one
+	// that is valid JSON of another shape is shapeErr.
+	var check func([]byte) error
+	var shapeErr error
+	if out != nil {
+		decoded := false
+		check = func(data []byte) error {
+			if decoded { // a retried answer starts from an empty out
+				if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+					v.Elem().SetZero()
+				}
+			}
+			decoded, shapeErr = true, nil
+			err := decodeJSON(data, out)
+			if err != nil && !json.Valid(data) {
+				return err
+			}
+			shapeErr = err
+			return nil
+		}
+	}
+	res, data, err := c.send(ctx, r.method, r.version, r.path, r.query, body, check)
 	if err != nil {
 		return res, err
 	}
 	if out == nil || res.StatusCode == http.StatusNoContent || len(bytes.TrimSpace(data)) == 0 {
 		return res, nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		// The body is valid JSON (send checked), so the shape differs from ours.
+	if err := shapeErr; err != nil {
+		// The body is valid JSON, so the shape differs from ours.
 		// A POST was applied all the same; the caller must look the record up.
 		kind := ErrUpstream
 		if r.method == http.MethodPost {
@@ -110,9 +134,11 @@ func (c *Client) do(ctx context.Context, r request, out any) (*Response, error) 
 }
 
 // send is the transport: governor, one attempt, retry decision, repeat. It
-// returns the body of a 2xx answer. When wantJSON is set, a 2xx body that is not
-// valid JSON counts as truncated and is retried like a dropped connection.
-func (c *Client) send(ctx context.Context, method, version, path string, q url.Values, body []byte, wantJSON bool) (*Response, []byte, error) {
+// returns the body of a 2xx answer. When check is set, it is given every 2xx
+// body that is not empty (after trimming) and not a 204; an error from it means
+// the body is not valid JSON, which counts as truncated and is retried like a
+// dropped connection.
+func (c *Client) send(ctx context.Context, method, version, path string, q url.Values, body []byte, check func([]byte) error) (*Response, []byte, error) {
 	apiPath := "/" + version + path
 	u := *c.baseURL
 	u.Path = strings.TrimRight(u.Path, "/") + "/stores/" + c.storeHash + apiPath
@@ -127,7 +153,7 @@ func (c *Client) send(ctx context.Context, method, version, path string, q url.V
 
 	var last *APIError
 	for attempt := 1; ; attempt++ {
-		out := c.attempt(ctx, method, shownPath, target, body, wantJSON)
+		out := c.attempt(ctx, method, shownPath, target, body, check)
 		if out.err == nil {
 			return out.res, out.data, nil
 		}
@@ -196,7 +222,7 @@ type attemptResult struct {
 
 // attempt sends the request once. shownPath is the API path for errors and logs;
 // target is the full URL.
-func (c *Client) attempt(ctx context.Context, method, shownPath, target string, body []byte, wantJSON bool) attemptResult {
+func (c *Client) attempt(ctx context.Context, method, shownPath, target string, body []byte, check func([]byte) error) attemptResult {
 	post := method == http.MethodPost
 	// res is set once an answer arrives; every later failure carries it.
 	var res *Response
@@ -296,8 +322,8 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 	if readErr != nil {
 		return cutOff("the answer was cut off", netCause(readErr, c.token))
 	}
-	if wantJSON && status != http.StatusNoContent {
-		if t := bytes.TrimSpace(data); len(t) > 0 && !json.Valid(t) {
+	if check != nil && status != http.StatusNoContent {
+		if t := bytes.TrimSpace(data); len(t) > 0 && check(t) != nil {
 			return cutOff("the answer is not valid JSON (cut off?)", nil)
 		}
 	}
