@@ -124,7 +124,7 @@ func (d *DB) DeleteCheckpoint(ctx context.Context, key CheckpointKey) (found boo
 	if err != nil {
 		return false, fmt.Errorf("state: deleting checkpoint %s: %w", key, err)
 	}
-	return n > 0, nil
+	return n > 0, deleteRecordHashes(ctx, d.sql, key)
 }
 
 // DeleteDestinationCheckpoints forgets every checkpoint into a destination,
@@ -133,7 +133,7 @@ func (d *DB) DeleteDestinationCheckpoints(ctx context.Context, destination strin
 	if _, err := d.sql.ExecContext(ctx, `DELETE FROM sync_checkpoints WHERE destination = ?`, destination); err != nil {
 		return fmt.Errorf("state: deleting the checkpoints into %s: %w", destination, err)
 	}
-	return nil
+	return deleteRecordHashes(ctx, d.sql, CheckpointKey{Destination: destination})
 }
 
 // Checkpoints lists every saved checkpoint, ordered by connection, stream and

@@ -26,6 +26,8 @@ ALTER TABLE inbox ADD COLUMN claimed_by  TEXT    NOT NULL DEFAULT '';
 ALTER TABLE inbox ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;`,
 	// 3: the import journal (imports.go).
 	importsSchemaSQLite,
+	// 4: the content hashes of streams read whole (hashes.go).
+	hashesSchema,
 }
 
 // postgresMigrations is the PostgreSQL history. The tables are those of the
@@ -85,4 +87,6 @@ CREATE TABLE leases (
 );`,
 	// 2: the import journal (imports.go).
 	importsSchemaPostgres,
+	// 3: the content hashes of streams read whole (hashes.go).
+	hashesSchema,
 }

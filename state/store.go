@@ -18,6 +18,10 @@ type Store interface {
 	DeleteDestinationCheckpoints(ctx context.Context, destination string) error
 	Checkpoints(ctx context.Context) ([]SavedCheckpoint, error)
 
+	// The content hashes of streams read whole (hashes.go).
+	RecordHashes(ctx context.Context, key CheckpointKey, scope string, ids []int64) (map[int64]RecordHash, error)
+	SaveRecordHashes(ctx context.Context, key CheckpointKey, hashes []RecordHash) error
+
 	// The emitted-record ledger of output files (checkpoints.go).
 	OutputCommitted(ctx context.Context, output string) (c OutputCommit, ok bool, err error)
 	Emitted(ctx context.Context, output string, keys []EmittedKey) ([]bool, error)

@@ -48,6 +48,15 @@ type Source interface {
 	Count(ctx context.Context, from, to time.Time) (int, error)
 }
 
+// Reader is what a Job reads: a Source or a ChangeSource.
+type Reader interface {
+	// Stream names the stream.
+	Stream() string
+}
+
+// inc is the job's Source, when the stream is read by date_modified window.
+func (j *Job) inc() Source { return j.Source.(Source) }
+
 // ChunkScanner is a Source that can also read several pages of a window at
 // once by page number. Offset pages are only safe over a result set that does
 // not change while they are read, so ScanChunk must check that (for example by
@@ -64,7 +73,9 @@ type ChunkScanner interface {
 
 // Job is one stream's sync into one output.
 type Job struct {
-	Source Source
+	// Source reads the stream: a Source (read by date_modified window) or a
+	// ChangeSource (read whole, changes found by content hash; changes.go).
+	Source Reader
 	Writer *Writer
 	// Sink, when set, takes the records instead of Writer, each batch
 	// committed with its checkpoint in one transaction (sink.go).
@@ -178,6 +189,9 @@ type batch struct {
 // record in it to the output exactly once, moving the checkpoint after each
 // durable batch.
 func (j *Job) Run(ctx context.Context) (Result, error) {
+	if cs, ok := j.Source.(ChangeSource); ok {
+		return j.runChanges(ctx, cs)
+	}
 	start := time.Now()
 	stream := j.Source.Stream()
 	res := Result{Progress: Progress{Stream: stream, Total: -1}}
@@ -214,7 +228,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		j.report(res.Progress)
 		return res, nil // nothing can have changed since the cursor
 	}
-	if n, err := j.Source.Count(ctx, cur.from(), hi); err == nil {
+	if n, err := j.inc().Count(ctx, cur.from(), hi); err == nil {
 		res.Total = n
 	}
 
@@ -340,7 +354,7 @@ func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	g.SetLimit(workers)
 	for _, it := range b.items {
 		g.Go(func() error {
-			if err := j.Source.Hydrate(gctx, it); err != nil {
+			if err := j.inc().Hydrate(gctx, it); err != nil {
 				return fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
 			}
 			return nil
@@ -397,7 +411,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 			}
 			pages := pages + 1 // the pages that found the group, and the group's first
 			walked := map[int64]bool{}
-			for page, err := range j.Source.Group(ctx, first, limit) {
+			for page, err := range j.inc().Group(ctx, first, limit) {
 				if err != nil {
 					return err
 				}
@@ -471,7 +485,7 @@ func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit int) (item
 	// A stretch holds at most maxStretch records, which bounds memory: a few
 	// stretches are in flight at once (read, hydrated, written).
 	parallel = min(parallel, max(1, maxStretch/limit))
-	if cs, ok := j.Source.(ChunkScanner); ok && parallel > 1 {
+	if cs, ok := j.inc().(ChunkScanner); ok && parallel > 1 {
 		items, read, ok, err := cs.ScanChunk(ctx, from, hi, limit, parallel)
 		if err != nil {
 			return nil, 0, 0, err
@@ -480,7 +494,7 @@ func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit int) (item
 			return items, read, read * limit, nil
 		}
 	}
-	items, err = j.Source.Scan(ctx, from, hi, limit)
+	items, err = j.inc().Scan(ctx, from, hi, limit)
 	return items, 1, limit, err
 }
 

@@ -23,7 +23,10 @@ type Envelope struct {
 	Stream       string          `json:"stream"`
 	ID           int64           `json:"id"`
 	DateModified time.Time       `json:"date_modified"`
-	Record       json.RawMessage `json:"record"`
+	Record       json.RawMessage `json:"record,omitempty"`
+	// Deleted marks a tombstone: the record was deleted in the store. It has
+	// no Record; DateModified is when the deletion was seen.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Key is what de-duplication compares: the stream, the record ID and the
@@ -39,7 +42,7 @@ func (e *Envelope) appendLine(b []byte) ([]byte, error) {
 	if e.Stream == "" || e.ID <= 0 || e.DateModified.IsZero() {
 		return b, fmt.Errorf("syncer: envelope needs a stream, a positive id and a date_modified (got %q, %d, %v)", e.Stream, e.ID, e.DateModified)
 	}
-	if len(e.Record) == 0 || bytes.ContainsAny(e.Record, "\n\r") {
+	if !e.Deleted && (len(e.Record) == 0 || bytes.ContainsAny(e.Record, "\n\r")) {
 		return b, fmt.Errorf("syncer: %s %d: record must be non-empty compact JSON", e.Stream, e.ID)
 	}
 	b = append(b, `{"stream":`...)
@@ -48,6 +51,9 @@ func (e *Envelope) appendLine(b []byte) ([]byte, error) {
 	b = strconv.AppendInt(b, e.ID, 10)
 	b = append(b, `,"date_modified":"`...)
 	b = e.DateModified.UTC().AppendFormat(b, time.RFC3339)
+	if e.Deleted {
+		return append(b, `","deleted":true}`+"\n"...), nil
+	}
 	b = append(b, `","record":`...)
 	b = append(b, e.Record...)
 	b = append(b, "}\n"...)

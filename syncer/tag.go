@@ -164,17 +164,3 @@ func (t *Tagger) AfterWrite(ctx context.Context, items []*Item) error {
 	}
 	return g.Wait()
 }
-
-// NewSource returns the Source of a stream: orders, products or customers.
-// filter applies to orders only.
-func NewSource(stream string, c *bigcommerce.Client, filter OrderFilter) (Source, error) {
-	switch stream {
-	case StreamOrders:
-		return &OrderSource{Client: c, Filter: filter}, nil
-	case StreamProducts:
-		return &ProductSource{Client: c}, nil
-	case StreamCustomers:
-		return &CustomerSource{Client: c}, nil
-	}
-	return nil, fmt.Errorf("stream %q: want orders, products or customers", stream)
-}

@@ -45,12 +45,14 @@ type syncFlags struct {
 	workers           int
 	table             string
 	lease             leaseFlags
+	list              bool
+	listJSON          bool
 }
 
 func (a *app) syncCmd() *cobra.Command {
 	var f syncFlags
 	cmd := &cobra.Command{
-		Use:   "sync orders|products|customers",
+		Use:   "sync STREAM|all",
 		Short: "Export the records changed since the last run, whole and exactly once, as JSON Lines",
 		Long: `Sync reads the records of one stream changed since the stream's checkpoint
 (up to the store's clock minus --lag, frozen when the run starts) and appends
@@ -70,16 +72,40 @@ out); incomplete orders (status 0) only with --include-incomplete. Changing
 --status between runs does not revisit orders already behind the checkpoint:
 use --full for that.
 
+Streams without a change filter in the API (categories, brands, channels,
+coupons, customer groups, pages, inventory, store) are read whole and only
+records whose content changed since the last run are written; transactions
+and shipments follow the orders whose date_modified moved. Where a deletion
+can be seen, a tombstone {"stream","id","date_modified","deleted":true} is
+written once. bigc sync --list names every stream with its key, cursor,
+scopes and record schema; bigc sync all runs every stream the token can read,
+each into its own output (--out DIR, default bigc-sync, or --out postgres://
+with a bigc_STREAM table each).
+
 bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 		Example: `  bigc sync orders --sandbox
   bigc sync orders --connection shop --out orders.jsonl --tag bigc/exported
   bigc sync products --connection shop --out - --since 2026-01-01T00:00:00Z
   bigc sync orders --connection shop --follow --every 1m --status awaiting_fulfillment
+  bigc sync all --connection shop --out exports
+  bigc sync --list --json
   bigc sync status --json`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.outChanged = cmd.Flags().Changed("out")
 			f.everyChanged = cmd.Flags().Changed("every")
+			switch {
+			case f.list && len(args) > 0:
+				return badInputf("--list names every stream: drop %q", args[0])
+			case f.list:
+				return a.listStreams(f.listJSON)
+			case f.listJSON:
+				return badInputf("--json applies to --list only")
+			case len(args) == 0:
+				return badInputf("name a stream (%s), or all; bigc sync --list describes them", syncer.StreamNames())
+			case args[0] == "all":
+				return a.runSyncAll(cmd.Context(), &f)
+			}
 			return a.runSync(cmd.Context(), args[0], &f)
 		},
 	}
@@ -100,6 +126,8 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 	fl.IntVar(&f.workers, "workers", 8, "records hydrated at once, and list pages read at once when the quota is large")
 	fl.StringVar(&f.table, "table", "", "with --out postgres://...: the table (default bigc_STREAM), created when missing")
 	f.lease.register(fl, "syncing the stream")
+	fl.BoolVar(&f.list, "list", false, "list the streams: key, cursor, token scopes and record schema")
+	fl.BoolVar(&f.listJSON, "json", false, "with --list, print JSON")
 	cmd.AddCommand(a.syncStatusCmd(), a.syncResetCmd())
 	return cmd
 }
@@ -162,10 +190,8 @@ func streamDestination(name string) string { return "stdout:" + name }
 
 // checkSyncFlags refuses what the flags cannot do, before anything is opened.
 func checkSyncFlags(stream string, f *syncFlags) (since time.Time, filter syncer.OrderFilter, err error) {
-	switch stream {
-	case syncer.StreamOrders, syncer.StreamProducts, syncer.StreamCustomers:
-	default:
-		return since, filter, badInputf("stream %q: want orders, products or customers (or the subcommands status and reset)", stream)
+	if _, ok := syncer.Lookup(stream); !ok {
+		return since, filter, badInputf("stream %q: want one of %s, or all (or the subcommands status and reset)", stream, syncer.StreamNames())
 	}
 	filter.IncludeIncomplete = f.includeIncomplete
 	for _, s := range f.statuses {

@@ -136,10 +136,8 @@ it is; the next sync re-reads the store and writes only what it lacks.`,
 // resetKey is the checkpoint bigc sync reset names.
 func resetKey(stream, connection string, sandbox bool, out string, outChanged bool, checkpoint string) (state.CheckpointKey, error) {
 	var key state.CheckpointKey
-	switch stream {
-	case syncer.StreamOrders, syncer.StreamProducts, syncer.StreamCustomers:
-	default:
-		return key, badInputf("stream %q: want orders, products or customers", stream)
+	if _, ok := syncer.Lookup(stream); !ok {
+		return key, badInputf("stream %q: want one of %s", stream, syncer.StreamNames())
 	}
 	switch {
 	case sandbox && connection != "":

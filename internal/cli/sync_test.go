@@ -22,7 +22,7 @@ func TestSyncBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"sync", "invoices", "--sandbox"}, "orders, products or customers"},
+		{[]string{"sync", "invoices", "--sandbox"}, "want one of orders, products, customers, transactions"},
 		{[]string{"sync", "orders", "--sandbox", "--status", "lost"}, "--status"},
 		{[]string{"sync", "products", "--sandbox", "--status", "2"}, "orders only"},
 		{[]string{"sync", "customers", "--sandbox", "--tag", "a/b"}, "orders only"},

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -84,8 +83,8 @@ func parseSchedule(s string) (map[string]time.Duration, error) {
 		if !ok {
 			return nil, badInputf("--schedule %q: want STREAM=INTERVAL pairs, e.g. orders=1m,products=15m", part)
 		}
-		if !slices.Contains([]string{syncer.StreamOrders, syncer.StreamProducts, syncer.StreamCustomers}, stream) {
-			return nil, badInputf("--schedule: stream %q: want orders, products or customers", stream)
+		if _, ok := syncer.Lookup(stream); !ok {
+			return nil, badInputf("--schedule: stream %q: want one of %s", stream, syncer.StreamNames())
 		}
 		d, err := time.ParseDuration(every)
 		if err != nil || d < time.Second {
@@ -143,9 +142,9 @@ func (a *app) runWorker(ctx context.Context, f *workerFlags) error {
 			return err
 		}
 		defer t.Close()
-		for _, stream := range []string{syncer.StreamOrders, syncer.StreamProducts, syncer.StreamCustomers} {
-			if every, ok := schedule[stream]; ok {
-				streams = append(streams, worker.Stream{Connection: t.Name, Client: t.Client, Stream: stream, Every: every})
+		for _, spec := range syncer.Streams() {
+			if every, ok := schedule[spec.Name]; ok {
+				streams = append(streams, worker.Stream{Connection: t.Name, Client: t.Client, Stream: spec.Name, Every: every})
 			}
 		}
 	}

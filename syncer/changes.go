@@ -1,0 +1,214 @@
+package syncer
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bigc-dev/bigc/state"
+)
+
+// ChangeSource reads a stream BigCommerce gives no date_modified window for.
+// It reads whole scopes (the whole stream, or one order's shipments) and the
+// Job emits only the records whose content changed since the version last
+// written into the same destination (a content hash per ID in the state), and
+// a tombstone for each ID the state knows in a scope that the scope, read
+// again, no longer holds.
+type ChangeSource interface {
+	Reader
+	// Read calls part with every scope it reads, each complete. from and to
+	// are the window of the run (from zero on the first run): a stream that
+	// follows the orders reads the orders whose date_modified is in it; a
+	// stream read whole ignores them.
+	Read(ctx context.Context, from, to time.Time, part func(Part) error) error
+}
+
+// Part is one scope read whole.
+type Part struct {
+	// Scope names it: "" for a stream read whole, "order 12" for one order's
+	// shipments.
+	Scope string
+	// Records are every record the scope holds now.
+	Records []Raw
+	// Partial marks records that are not the whole scope (refunds created in
+	// the window): none missing from them is taken as deleted.
+	Partial bool
+}
+
+// Raw is one record as a ChangeSource read it.
+type Raw struct {
+	ID   int64
+	JSON json.RawMessage
+}
+
+// changeBatch bounds the records written (and their hashes saved) at once.
+const changeBatch = 250
+
+// runChanges is Run for a ChangeSource. The checkpoint holds the window's
+// upper bound once a run finishes; a killed run reads its window again, and
+// the hashes make that re-read add nothing already written.
+func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) {
+	start := time.Now()
+	res := Result{Progress: Progress{Stream: src.Stream(), Total: -1}}
+	lag := j.Lag
+	if lag == 0 {
+		lag = 2 * time.Second
+	}
+	cur, err := j.startCursor(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.From, res.Cursor = cur, cur
+	now, err := j.StoreTime(ctx)
+	if err != nil {
+		return res, fmt.Errorf("syncer: reading the store's clock: %w", err)
+	}
+	hi := now.Add(-lag).Truncate(time.Second).UTC()
+	res.To = hi
+	var from time.Time
+	if !cur.DateModified.IsZero() {
+		from = cur.from()
+	}
+	err = src.Read(ctx, from, hi, func(p Part) error {
+		res.Pages++
+		if err := j.writePart(ctx, src.Stream(), p, hi, cur, &res); err != nil {
+			return err
+		}
+		res.Elapsed = time.Since(start)
+		j.report(res.Progress)
+		return nil
+	})
+	if err != nil {
+		res.Elapsed = time.Since(start)
+		return res, err
+	}
+	final := Cursor{DateModified: hi, Through: true}
+	if err := j.saveCursor(ctx, final); err != nil {
+		return res, err
+	}
+	res.Cursor = final
+	res.Elapsed, res.Done = time.Since(start), true
+	j.report(res.Progress)
+	return res, nil
+}
+
+// change is one version to write: a record or a tombstone.
+type change struct {
+	hash   state.RecordHash
+	record json.RawMessage // nil for a tombstone
+}
+
+// writePart writes the records of p that changed, and tombstones for the
+// records of its scope that are gone. Each version is saved in the state
+// before it is written (not yet emitted) and marked after: a run killed in
+// between offers that version again with the same date_modified, which the
+// output's ledger (or table) takes once.
+func (j *Job) writePart(ctx context.Context, stream string, p Part, hi time.Time, cur Cursor, res *Result) error {
+	key, keyed := j.CheckpointKey()
+	ids := make([]int64, len(p.Records))
+	for i, r := range p.Records {
+		ids[i] = r.ID
+	}
+	known := map[int64]state.RecordHash{}
+	if keyed {
+		var err error
+		if known, err = j.DB.RecordHashes(ctx, key, p.Scope, ids); err != nil {
+			return err
+		}
+	}
+	// version is the date_modified a new version of id gets: the window's
+	// upper bound, later than any version of it already written, so the
+	// ledger's (stream, id, date_modified) tells the versions apart.
+	version := func(id int64, hash string) (time.Time, bool) {
+		k, ok := known[id]
+		switch {
+		case ok && k.Hash == hash && k.Emitted:
+			return time.Time{}, false
+		case ok && k.Hash == hash:
+			return k.Version, true // saved, perhaps written: offered again as it was
+		case ok && !hi.After(k.Version):
+			return k.Version.Add(time.Second), true
+		}
+		return hi, true
+	}
+	var changes []change
+	seen := make(map[int64]bool, len(p.Records))
+	for _, r := range p.Records {
+		if seen[r.ID] {
+			continue // a record listed twice (the list moved under its pages)
+		}
+		seen[r.ID] = true
+		sum := sha256.Sum256(r.JSON)
+		h := hex.EncodeToString(sum[:16])
+		if v, ok := version(r.ID, h); ok {
+			changes = append(changes, change{hash: state.RecordHash{ID: r.ID, Scope: p.Scope, Hash: h, Version: v}, record: r.JSON})
+		}
+	}
+	for id, k := range known {
+		if p.Partial || seen[id] || k.Scope != p.Scope {
+			continue
+		}
+		if v, ok := version(id, state.DeletedHash); ok {
+			changes = append(changes, change{hash: state.RecordHash{ID: id, Scope: p.Scope, Hash: state.DeletedHash, Version: v}})
+		}
+	}
+	slices.SortFunc(changes, func(a, b change) int { return cmp.Compare(a.hash.ID, b.hash.ID) })
+	for len(changes) > 0 {
+		n := min(len(changes), changeBatch)
+		if err := j.writeChanges(ctx, stream, key, keyed, changes[:n], cur, res); err != nil {
+			return err
+		}
+		changes = changes[n:]
+	}
+	return nil
+}
+
+func (j *Job) writeChanges(ctx context.Context, stream string, key state.CheckpointKey, keyed bool, batch []change, cur Cursor, res *Result) error {
+	hashes := make([]state.RecordHash, len(batch))
+	for i, c := range batch {
+		hashes[i] = c.hash
+	}
+	if keyed {
+		if err := j.DB.SaveRecordHashes(ctx, key, hashes); err != nil {
+			return err
+		}
+	}
+	var n int
+	var err error
+	if j.Sink != nil {
+		records := make([]state.Record, len(batch))
+		for i, c := range batch {
+			doc := c.record
+			if doc == nil {
+				doc = json.RawMessage(`{"deleted":true}`)
+			}
+			records[i] = state.Record{ID: c.hash.ID, DateModified: c.hash.Version, JSON: doc}
+		}
+		// The cursor stays where the run started until the run ends.
+		n, err = j.Sink.Commit(ctx, key, records, cur.encode())
+	} else {
+		envs := make([]Envelope, len(batch))
+		for i, c := range batch {
+			envs[i] = Envelope{Stream: stream, ID: c.hash.ID, DateModified: c.hash.Version, Record: c.record, Deleted: c.record == nil}
+		}
+		n, err = j.Writer.Append(ctx, envs)
+	}
+	if err != nil {
+		return err
+	}
+	res.Records += n
+	res.Duplicates += len(batch) - n
+	if !keyed {
+		return nil
+	}
+	for i := range hashes {
+		hashes[i].Emitted = true
+	}
+	// Written: marked even if ctx ended meanwhile, as the file's ledger is.
+	return j.DB.SaveRecordHashes(context.WithoutCancel(ctx), key, hashes)
+}
