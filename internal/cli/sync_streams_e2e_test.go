@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bigc-dev/bigc/syncer"
+)
+
+// streamLines reads dir/STREAM.jsonl for every stream: the ids of its lines
+// in order, and each line's record.
+func streamLines(t *testing.T, dir string) map[string][]streamLine {
+	t.Helper()
+	out := map[string][]streamLine{}
+	for _, s := range syncer.Streams() {
+		b, err := os.ReadFile(filepath.Join(dir, s.Name+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			if len(l) == 0 {
+				continue
+			}
+			var sl streamLine
+			if err := json.Unmarshal(l, &sl); err != nil || sl.Stream != s.Name {
+				t.Fatalf("%s: bad line %s: %v", s.Name, l, err)
+			}
+			out[s.Name] = append(out[s.Name], sl)
+		}
+	}
+	return out
+}
+
+type streamLine struct {
+	Stream  string          `json:"stream"`
+	ID      int64           `json:"id"`
+	Record  json.RawMessage `json:"record"`
+	Deleted bool            `json:"deleted"`
+}
+
+// TestE2ESyncAllUnderFaultsAndKills runs bigc sync all through the real
+// binary against a sandbox that fails 10% of requests with a 500 and resets
+// 5% of connections, SIGKILLing it four times. Every stream's output then
+// holds each record of the store exactly once (the same ids a fault-free
+// sandbox of the same seed gives), a rerun adds nothing, and a brand and an
+// order changed in the store appear once more each, nothing else.
+func TestE2ESyncAllUnderFaultsAndKills(t *testing.T) {
+	t.Parallel()
+	size := []string{"--seed", "4", "--orders", "120", "--products", "25", "--customers", "15"}
+	clean := startSandbox(t, size...)
+	faulty := startSandbox(t, append(size, "--faults", "500=0.1,reset=0.05")...)
+	b := newBin(t)
+	b.env = []string{"BIGC_E2E_TOKEN=" + faulty.Tokens.Full, "BIGC_CLEAN_TOKEN=" + clean.Tokens.Full}
+	for _, c := range []struct {
+		name string
+		sb   *sandboxProc
+		env  string
+	}{{"faulty", faulty, "BIGC_E2E_TOKEN"}, {"clean", clean, "BIGC_CLEAN_TOKEN"}} {
+		for attempt := 0; ; attempt++ { // the credential check itself meets the faults
+			r := b.run("", "connection", "add", c.name, "--store-hash", c.sb.StoreHash, "--base-url", c.sb.URL, "--token-env", c.env)
+			if r.code == 0 {
+				break
+			}
+			if attempt == 10 {
+				t.Fatalf("connection add: exit %d: %s", r.code, r.stderr)
+			}
+		}
+	}
+	dir := t.TempDir()
+	cleanDir, outDir := filepath.Join(dir, "clean"), filepath.Join(dir, "out")
+	os.Mkdir(cleanDir, 0o755)
+	os.Mkdir(outDir, 0o755)
+	b.mustRun("", "sync", "all", "--connection", "clean", "--out", cleanDir, "--state", filepath.Join(dir, "clean.db"))
+
+	args := []string{"--config", b.cfg, "sync", "all", "--connection", "faulty", "--out", outDir,
+		"--state", filepath.Join(dir, "state.db"), "--wait", "--lease-timeout", "1s"}
+	rng := rand.New(rand.NewPCG(19, 19))
+	env := append(os.Environ(), b.env...)
+	for k := 0; k < 4; k++ {
+		cmd := exec.Command(bigcBin, args...)
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-time.After(300*time.Millisecond + time.Duration(rng.Int64N(int64(2*time.Second)))):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+		case err := <-done:
+			t.Logf("run %d finished before it was killed (%v)", k+1, err)
+		}
+	}
+	finish := func() {
+		t.Helper()
+		for attempt := 0; ; attempt++ {
+			r := b.run("", args[2:]...)
+			if r.code == 0 {
+				return
+			}
+			if attempt == 3 {
+				t.Fatalf("sync all: exit %d: %s", r.code, r.stderr)
+			}
+		}
+	}
+	finish()
+
+	want, got := streamLines(t, cleanDir), streamLines(t, outDir)
+	for _, s := range syncer.Streams() {
+		ids := map[int64]int{}
+		for _, l := range got[s.Name] {
+			ids[l.ID]++
+			if l.Deleted {
+				t.Errorf("%s: tombstone for %d, nothing was deleted", s.Name, l.ID)
+			}
+		}
+		for id, n := range ids {
+			if n != 1 {
+				t.Errorf("%s %d: %d lines, want 1", s.Name, id, n)
+			}
+		}
+		if len(want[s.Name]) == 0 || len(ids) != len(want[s.Name]) {
+			t.Errorf("%s: %d records after the kills, the fault-free store gives %d", s.Name, len(ids), len(want[s.Name]))
+		}
+		for _, l := range want[s.Name] {
+			if ids[l.ID] == 0 {
+				t.Errorf("%s %d: missing after the kills", s.Name, l.ID)
+			}
+		}
+	}
+
+	// A rerun adds nothing.
+	finish()
+	again := streamLines(t, outDir)
+	for _, s := range syncer.Streams() {
+		if len(again[s.Name]) != len(got[s.Name]) {
+			t.Errorf("%s: the rerun added %d lines", s.Name, len(again[s.Name])-len(got[s.Name]))
+		}
+	}
+
+	// A brand and an order changed in the store: once more each, nothing else.
+	brand, order := got["brands"][0].ID, got["orders"][0].ID
+	time.Sleep(time.Second) // the change's date_modified is after the last window's second
+	put(t, faulty, fmt.Sprintf("/v3/catalog/brands/%d", brand), `{"name": "Renamed In E2E"}`)
+	put(t, faulty, fmt.Sprintf("/v2/orders/%d", order), `{"staff_notes": "changed in e2e"}`)
+	time.Sleep(3 * time.Second) // past the sync's 2 s lag
+	finish()
+	after := streamLines(t, outDir)
+	for _, s := range syncer.Streams() {
+		added := after[s.Name][len(again[s.Name]):]
+		wantAdded := map[string]int64{"brands": brand, "orders": order}[s.Name]
+		switch {
+		case wantAdded == 0 && len(added) > 0:
+			t.Errorf("%s: %d lines after changing a brand and an order, want none", s.Name, len(added))
+		case wantAdded != 0 && (len(added) != 1 || added[0].ID != wantAdded):
+			t.Errorf("%s: added %+v, want one line for %d", s.Name, added, wantAdded)
+		}
+	}
+	if added := after["brands"][len(after["brands"])-1]; !strings.Contains(string(added.Record), "Renamed In E2E") {
+		t.Errorf("changed brand line lacks the new name: %s", added.Record)
+	}
+}
+
+// put sends a PUT to the sandbox with the full token, again while a fault
+// answers it.
+func put(t *testing.T, sb *sandboxProc, path, body string) {
+	t.Helper()
+	for attempt := 0; attempt < 20; attempt++ {
+		req, _ := http.NewRequest("PUT", sb.URL+"/stores/"+sb.StoreHash+path, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", sb.Tokens.Full)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode < 300 {
+				return
+			}
+			if resp.StatusCode < 500 {
+				t.Fatalf("PUT %s: %s", path, resp.Status)
+			}
+		}
+	}
+	t.Fatalf("PUT %s: no success in 20 attempts", path)
+}
