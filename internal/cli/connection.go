@@ -161,7 +161,8 @@ func (a *app) verifyConnection(cmd *cobra.Command, c *connections.Connection) (*
 }
 
 func (a *app) connectionListCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the saved connections (never their tokens)",
 		Args:  cobra.NoArgs,
@@ -178,9 +179,26 @@ func (a *app) connectionListCmd() *cobra.Command {
 			for _, c := range list {
 				out = append(out, c.Summary())
 			}
-			return a.writeResult(out)
+			if !a.wantTable(asJSON) {
+				return a.writeResult(out)
+			}
+			if len(out) == 0 {
+				_, err := fmt.Fprintln(a.stdout, "No connections saved; add one with bigc connection add NAME --store-hash H --token-stdin.")
+				return err
+			}
+			rows := make([][]string, 0, len(out))
+			for _, s := range out {
+				prod := ""
+				if s.Production {
+					prod = "yes"
+				}
+				rows = append(rows, []string{s.Name, s.StoreHash, s.StoreName, prod, s.TokenSource, s.BaseURL})
+			}
+			return a.writeTable([]string{"NAME", "STORE HASH", "STORE", "PRODUCTION", "TOKEN", "BASE URL"}, rows)
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array (the default when stdout is not a terminal)")
+	return cmd
 }
 
 func (a *app) connectionVerifyCmd() *cobra.Command {

@@ -121,8 +121,9 @@ func classifyError(err error) (*tools.Error, int) {
 	return te, code
 }
 
-// report prints err on stderr, as one line for people and then the JSON error
-// object for programs, and returns its exit code.
+// report prints err on stderr, as one line for people and then, unless
+// stderr is a terminal without --json, the JSON error object for programs,
+// and returns its exit code.
 func (a *app) report(err error) int {
 	if err == nil {
 		return exitOK
@@ -133,6 +134,9 @@ func (a *app) report(err error) int {
 	}
 	te, code := classifyError(err)
 	fmt.Fprintln(a.stderr, "bigc:", te.Error())
+	if !a.jsonErrors && a.terminal(a.stderr) {
+		return code // a person reads the line; programs get the object below
+	}
 	enc := json.NewEncoder(a.stderr) // Encode ends the line
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(map[string]*tools.Error{"error": te})

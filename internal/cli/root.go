@@ -19,6 +19,13 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	configDir      string // --config; resolved by configPath
+	// isTerminal, when set, says which of the streams are terminals in
+	// place of asking the operating system (in-process tests of the
+	// output for people); see app.terminal.
+	isTerminal func(w any) bool
+	// jsonErrors: the command was given --json, so its error is printed
+	// as the JSON object even on a terminal.
+	jsonErrors bool
 }
 
 // Main runs bigc with args and returns the process exit code (see exitcodes.go).
@@ -30,13 +37,22 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // run is Main under a context that an interrupt cancels.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	return (&app{stdin: stdin, stdout: stdout, stderr: stderr}).run(ctx, args)
+}
+
+// run runs the command line args with a's streams.
+func (a *app) run(ctx context.Context, args []string) int {
 	root := a.rootCmd()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd != nil {
+		if f := cmd.Flags().Lookup("json"); f != nil && f.Changed {
+			a.jsonErrors = true
+		}
+	}
 	return a.report(err)
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,11 +33,10 @@ func (a *app) syncStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if !a.wantTable(asJSON) {
 				return a.writeResult(list)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 2, 8, 2, ' ', 0)
-			fmt.Fprintln(tw, "CONNECTION\tSTREAM\tDESTINATION\tPOSITION\tLAST RUN")
+			rows := make([][]string, 0, len(list))
 			for _, c := range list {
 				pos := "the beginning"
 				if c.Position != nil {
@@ -47,13 +45,13 @@ func (a *app) syncStatusCmd() *cobra.Command {
 						pos += fmt.Sprintf(" (+%d at that second)", c.PendingIDs)
 					}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Connection, c.Stream, c.Destination, pos, c.LastRun)
+				rows = append(rows, []string{c.Connection, c.Stream, c.Destination, pos, c.LastRun})
 			}
-			return tw.Flush()
+			return a.writeTable([]string{"CONNECTION", "STREAM", "DESTINATION", "POSITION", "LAST RUN"}, rows)
 		},
 	}
 	cmd.Flags().StringVar(&statePath, "state", "", stateHelp)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array (the default when stdout is not a terminal)")
 	return cmd
 }
 

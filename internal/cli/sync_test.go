@@ -324,7 +324,7 @@ func TestSyncStatusAndReset(t *testing.T) {
 			t.Errorf("checkpoint %d = %+v, want sandbox/customers -> %s with a position and a last run", i, c, want)
 		}
 	}
-	if r := runBigc(t, dir, "", "sync", "status"); !strings.Contains(r.stdout, "DESTINATION") || !strings.Contains(r.stdout, a) {
+	if r := runBigcTerminal(t, dir, "", "sync", "status"); !strings.Contains(r.stdout, "DESTINATION") || !strings.Contains(r.stdout, a) {
 		t.Errorf("status table:\n%s", r.stdout)
 	}
 	if r := runBigc(t, dir, "", "sync", "reset", "customers", "--sandbox", "--out", a); r.code != 0 {

@@ -1,9 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/spf13/cobra"
@@ -40,28 +41,28 @@ tool's input and output JSON Schemas.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg := tools.NewRegistry()
-			if asJSON {
+			if !a.wantTable(asJSON) {
 				out := make([]toolSummary, 0, len(reg.Tools()))
 				for _, t := range reg.Tools() {
 					out = append(out, toolSummary{Name: t.Name, Title: t.Title, Annotations: t.Annotations})
 				}
 				return a.writeResult(out)
 			}
-			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tTITLE\tANNOTATIONS")
+			rows := make([][]string, 0, len(reg.Tools()))
 			for _, t := range reg.Tools() {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", t.Name, t.Title, annotationWords(t.Annotations))
+				rows = append(rows, []string{t.Name, t.Title, annotationWords(t.Annotations)})
 			}
-			return w.Flush()
+			return a.writeTable([]string{"NAME", "TITLE", "ANNOTATIONS"}, rows)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON (the default when stdout is not a terminal)")
 	cmd.AddCommand(a.toolsShowCmd())
 	return cmd
 }
 
 func (a *app) toolsShowCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:               "show TOOL",
 		Short:             "Print a tool's description, annotations and input and output JSON Schemas",
 		Args:              oneToolArg,
@@ -71,12 +72,113 @@ func (a *app) toolsShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if a.wantTable(asJSON) {
+				return a.writeToolInputs(t)
+			}
 			return a.writeResult(toolDefinition{
 				Name: t.Name, Title: t.Title, Description: t.Description, Annotations: t.Annotations,
 				InputSchema: t.InputSchema, OutputSchema: t.OutputSchema,
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the definition with its JSON Schemas (the default when stdout is not a terminal)")
+	return cmd
+}
+
+// writeToolInputs prints, for a person, a tool's description and a table of
+// its inputs: name, type, required, description, allowed values. Nested
+// objects are flattened with dotted names ("lines[].sku").
+func (a *app) writeToolInputs(t *tools.Tool) error {
+	fmt.Fprintf(a.stdout, "%s: %s (%s)\n\n%s\n\n", t.Name, t.Title, annotationWords(t.Annotations), t.Description)
+	var rows [][]string
+	inputRows(t.InputSchema, "", &rows)
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(a.stdout, "No inputs.")
+		return err
+	}
+	// ALLOWED comes last: a long enum then only runs off the right edge.
+	return a.writeTable([]string{"INPUT", "TYPE", "REQUIRED", "DESCRIPTION", "ALLOWED"}, rows)
+}
+
+// inputRows appends a row per property of s, under prefix, in name order,
+// and the rows of nested objects and arrays of objects.
+func inputRows(s *jsonschema.Schema, prefix string, rows *[][]string) {
+	if s == nil {
+		return
+	}
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		p := s.Properties[n]
+		req := ""
+		if slices.Contains(s.Required, n) {
+			req = "yes"
+		}
+		*rows = append(*rows, []string{prefix + n, schemaType(p), req, firstSentence(p.Description), allowedValues(p)})
+		switch {
+		case len(p.Properties) > 0:
+			inputRows(p, prefix+n+".", rows)
+		case p.Items != nil && len(p.Items.Properties) > 0:
+			inputRows(p.Items, prefix+n+"[].", rows)
+		}
+	}
+}
+
+// schemaType names a property's JSON type: "integer", "string|number",
+// "array of string". null, which only an optional input allows, is left out.
+func schemaType(p *jsonschema.Schema) string {
+	types := slices.DeleteFunc(slices.Clone(p.Types), func(t string) bool { return t == "null" })
+	if p.Type != "" {
+		types = []string{p.Type}
+	}
+	if len(types) == 0 {
+		for _, alt := range append(p.AnyOf, p.OneOf...) {
+			if alt.Type != "" && !slices.Contains(types, alt.Type) {
+				types = append(types, alt.Type)
+			}
+		}
+	}
+	t := strings.Join(types, "|")
+	if p.Items != nil && slices.Contains(types, "array") {
+		t = "array of " + cmp.Or(schemaType(p.Items), "any")
+	}
+	return t
+}
+
+// allowedValues lists a property's enum, or its bounds.
+func allowedValues(p *jsonschema.Schema) string {
+	if len(p.Enum) > 0 {
+		vals := make([]string, len(p.Enum))
+		for i, v := range p.Enum {
+			vals[i] = fmt.Sprint(v)
+		}
+		return strings.Join(vals, ", ")
+	}
+	switch {
+	case p.Minimum != nil && p.Maximum != nil:
+		return fmt.Sprintf("%v to %v", *p.Minimum, *p.Maximum)
+	case p.Minimum != nil:
+		return fmt.Sprintf("%v or more", *p.Minimum)
+	case p.Maximum != nil:
+		return fmt.Sprintf("up to %v", *p.Maximum)
+	}
+	return ""
+}
+
+// firstSentence keeps a table cell short: a description's first sentence
+// (one that ends in ". " before a capital letter, not after "e.g").
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	for i := 0; i+2 < len(s); i++ {
+		abbrev := strings.HasSuffix(s[:i], "e.g") || strings.HasSuffix(s[:i], "i.e")
+		if s[i] == '.' && s[i+1] == ' ' && 'A' <= s[i+2] && s[i+2] <= 'Z' && !abbrev {
+			return s[:i+1]
+		}
+	}
+	return s
 }
 
 // lookupTool finds a tool by name, or says which names exist.

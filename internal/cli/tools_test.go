@@ -35,7 +35,7 @@ func TestToolsJSONGolden(t *testing.T) {
 
 func TestToolsTable(t *testing.T) {
 	t.Parallel()
-	r := runBigc(t, t.TempDir(), "", "tools")
+	r := runBigcTerminal(t, t.TempDir(), "", "tools")
 	if r.code != exitOK {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}

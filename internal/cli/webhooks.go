@@ -119,17 +119,40 @@ delivers plain http to a loopback address.`,
 
 func (a *app) webhooksListCmd() *cobra.Command {
 	var tf targetFlags
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the hooks of this API account (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runSubscriptions(cmd.Context(), &tf, nil, "", func(subs *webhooks.Subscriptions) (any, error) {
-				return subs.List(cmd.Context())
-			})
+			subs, closeFn, err := a.subscriptions(cmd.Context(), &tf, nil, "")
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			list, err := subs.List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if !a.wantTable(asJSON) {
+				return a.writeResult(list)
+			}
+			rows := make([][]string, 0, len(list))
+			for _, h := range list {
+				active, secret := "no", "no"
+				if h.IsActive {
+					active = "yes"
+				}
+				if h.HasSecret {
+					secret = "yes"
+				}
+				rows = append(rows, []string{strconv.Itoa(h.ID), h.Scope, h.Destination, active, secret})
+			}
+			return a.writeTable([]string{"ID", "SCOPE", "DESTINATION", "ACTIVE", "SECRET KEPT"}, rows)
 		},
 	}
 	tf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array (the default when stdout is not a terminal)")
 	return cmd
 }
 

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/creack/pty"
+)
+
+// runOnTerminal runs the bigc binary with stdin, stdout and stderr on a
+// pseudo-terminal, as a person at a shell runs it, types input into it, and
+// returns everything the terminal showed and the exit code.
+func runOnTerminal(t *testing.T, cfg, input string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bigcBin, append([]string{"--config", cfg}, args...)...)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	if input != "" {
+		if _, err := io.WriteString(tty, input); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	// Linux ends a pseudo-terminal's output with EIO once the child has gone.
+	if _, err := io.Copy(&out, tty); err != nil && !errors.Is(err, syscall.EIO) {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(out.String(), "\r\n", "\n"), cmd.ProcessState.ExitCode()
+}
+
+// runPiped runs the bigc binary with stdout and stderr on pipes, as a
+// script does.
+func runPiped(t *testing.T, cfg string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bigcBin, append([]string{"--config", cfg}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+}
+
+// TestTerminalTablesAndErrors runs bigc on a pseudo-terminal: list commands
+// print aligned tables, and an error is one line for a person.
+func TestTerminalTablesAndErrors(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	out, code := runOnTerminal(t, cfg, "", "tools")
+	if code != exitOK || !strings.HasPrefix(out, "NAME ") || strings.Contains(out, "[") {
+		t.Errorf("bigc tools on a terminal: exit %d:\n%s", code, out)
+	}
+	out, code = runOnTerminal(t, cfg, "", "tools", "show", "get-order")
+	if code != exitOK || !strings.Contains(out, "\nINPUT ") || strings.Contains(out, `"inputSchema"`) {
+		t.Errorf("bigc tools show on a terminal: exit %d:\n%s", code, out)
+	}
+	out, code = runOnTerminal(t, cfg, "", "call", "get-order", "--input", `{"id": "x"}`)
+	if code != exitBadInput || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "bigc: bad_input: id:") {
+		t.Errorf("an error on a terminal: exit %d:\n%s", code, out)
+	}
+}
+
+// TestPipedJSON runs bigc with pipes: the same commands print JSON, and an
+// error is followed by its JSON object.
+func TestPipedJSON(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	for _, args := range [][]string{{"tools"}, {"tools", "show", "get-order"}, {"connection", "list"}} {
+		stdout, stderr, code := runPiped(t, cfg, args...)
+		if code != exitOK || !json.Valid([]byte(stdout)) {
+			t.Errorf("bigc %s | ...: exit %d, stdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
+		}
+	}
+	_, stderr, code := runPiped(t, cfg, "call", "get-order", "--input", `{"id": "x"}`)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	var obj struct{ Error struct{ Field string } }
+	if code != exitBadInput || len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &obj) != nil || obj.Error.Field != "id" {
+		t.Errorf("a piped error: exit %d, stderr:\n%s", code, stderr)
+	}
+}
