@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/bigc-dev/bigc/importer"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -22,6 +23,8 @@ type Metrics struct {
 	runs        *prometheus.CounterVec
 	lag         *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
+	importRows  *prometheus.CounterVec
+	importFiles *prometheus.CounterVec
 }
 
 // NewMetrics registers the worker's metrics; New adds the quota left of each
@@ -41,8 +44,12 @@ func NewMetrics() *Metrics {
 			Help: "How far the output was behind the store's clock when the last successful run ended."}, []string{"connection", "stream"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "bigc_sync_last_success_timestamp_seconds",
 			Help: "When the last successful run ended (Unix time)."}, []string{"connection", "stream"}),
+		importRows: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bigc_import_rows_total",
+			Help: "Rows of dropped files, by outcome (created, updated, unchanged, already_imported, rejected)."}, []string{"connection", "kind", "outcome"}),
+		importFiles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bigc_import_files_total",
+			Help: "Imports of dropped files, by result (done, unreadable, error)."}, []string{"connection", "kind", "result"}),
 	}
-	m.reg.MustRegister(m.requests, m.limited, m.records, m.runs, m.lag, m.lastSuccess)
+	m.reg.MustRegister(m.requests, m.limited, m.records, m.runs, m.lag, m.lastSuccess, m.importRows, m.importFiles)
 	return m
 }
 
@@ -58,6 +65,15 @@ func (m *Metrics) observeRun(s Stream, res syncer.Result, err error, now time.Ti
 	if !res.To.IsZero() {
 		m.lag.WithLabelValues(s.Connection, s.Stream).Set(now.Sub(res.To).Seconds())
 	}
+}
+
+// observeImport records one import of a dropped file.
+func (m *Metrics) observeImport(connection, kind string, sum importer.Summary, result string) {
+	for outcome, n := range map[string]int{"created": sum.Created, "updated": sum.Updated, "unchanged": sum.Unchanged,
+		"already_imported": sum.Done, "rejected": sum.Rejected} {
+		m.importRows.WithLabelValues(connection, kind, outcome).Add(float64(n))
+	}
+	m.importFiles.WithLabelValues(connection, kind, result).Inc()
 }
 
 // Transport counts the requests sent for connection, and the 429s among

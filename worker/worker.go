@@ -9,6 +9,10 @@
 // sees: a stream synced a moment ago by another worker is not synced again
 // until its interval has passed. Each run is one log line and
 // updates the metrics (metrics.go).
+//
+// A worker can also import the files dropped into each connection's folders
+// (imports.go), each once, and hydrate the webhook events stored in the
+// state (hydrate.go).
 package worker
 
 import (
@@ -71,12 +75,16 @@ type Config struct {
 	// state's inbox by bigc webhooks listen, into records in the same
 	// outputs (hydrate.go).
 	Webhooks bool
+	// Imports, when its Dir is set, also imports the files dropped into
+	// each connection's folders (imports.go).
+	Imports Imports
 }
 
 // Worker runs the configured syncs.
 type Worker struct {
 	cfg       Config
 	hydrators []*hydrator
+	imports   []importConn
 	// running marks the streams this process is syncing, so that a round
 	// does not start a stream whose previous run is still going.
 	mu      sync.Mutex
@@ -147,6 +155,11 @@ func New(cfg Config) (*Worker, error) {
 			return nil, fmt.Errorf("worker: %w", err)
 		}
 	}
+	if cfg.Imports.Dir != "" {
+		if err := w.newImports(); err != nil {
+			return nil, fmt.Errorf("worker: %w", err)
+		}
+	}
 	return w, nil
 }
 
@@ -157,11 +170,12 @@ func (w *Worker) OutputPath(connection, stream string) string {
 
 // RunOnce syncs, Parallel at a time, every stream that is due and whose
 // lease is free, and returns what it did with each, in the order of
-// Config.Streams; with Webhooks it then hydrates one batch of each
-// connection's due webhook events. The error joins the failures.
+// Config.Streams; with Imports it also imports each connection's ready
+// files, and with Webhooks it then hydrates one batch of each connection's
+// due webhook events. The error joins the failures.
 func (w *Worker) RunOnce(ctx context.Context) ([]Outcome, error) {
 	out := make([]Outcome, len(w.cfg.Streams))
-	errs := make([]error, len(w.cfg.Streams))
+	errs := make([]error, len(w.cfg.Streams)+len(w.imports))
 	var g errgroup.Group
 	g.SetLimit(w.cfg.Parallel)
 	for i, s := range w.cfg.Streams {
@@ -170,6 +184,15 @@ func (w *Worker) RunOnce(ctx context.Context) ([]Outcome, error) {
 		}
 		g.Go(func() error {
 			out[i], errs[i] = w.runStream(ctx, s)
+			return nil
+		})
+	}
+	for i, c := range w.imports {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			errs[len(w.cfg.Streams)+i] = w.runImports(ctx, c)
 			return nil
 		})
 	}
@@ -204,15 +227,28 @@ func (w *Worker) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if !w.claim(s) {
+			if !w.claim(key(s)) {
 				continue // still running from an earlier round
 			}
 			// Waits for one of the Parallel slots, so that every stream gets
 			// its turn in order rather than the first ones taking every slot
 			// that frees.
 			g.Go(func() error {
-				defer w.unclaim(s)
+				defer w.unclaim(key(s))
 				w.runStream(ctx, s)
+				return nil
+			})
+		}
+		for _, c := range w.imports {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !w.claim(c.name + " imports") {
+				continue // still importing from an earlier round
+			}
+			g.Go(func() error {
+				defer w.unclaim(c.name + " imports")
+				w.runImports(ctx, c)
 				return nil
 			})
 		}
@@ -226,20 +262,22 @@ func (w *Worker) Run(ctx context.Context) error {
 
 func key(s Stream) string { return s.Connection + "/" + s.Stream }
 
-func (w *Worker) claim(s Stream) bool {
+// claim marks the work named k (a stream's key, or a connection's imports)
+// as running here, unless it already is.
+func (w *Worker) claim(k string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.running[key(s)] {
+	if w.running[k] {
 		return false
 	}
-	w.running[key(s)] = true
+	w.running[k] = true
 	return true
 }
 
-func (w *Worker) unclaim(s Stream) {
+func (w *Worker) unclaim(k string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	delete(w.running, key(s))
+	delete(w.running, k)
 }
 
 // ScheduleLeaseName names the lease that marks a stream as synced recently:

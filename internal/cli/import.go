@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -135,7 +133,7 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	}
 	if !f.dryRun {
 		// One writer per import, on any machine sharing the journal.
-		run, release, err := a.takeLease(ctx, db, "import/"+id, "importing "+path+" into "+tgt.Name, f.lease)
+		run, release, err := a.takeLease(ctx, db, importer.LeaseName(id), "importing "+path+" into "+tgt.Name, f.lease)
 		if err != nil {
 			return err
 		}
@@ -164,28 +162,12 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	prog := newImportProgress(a.stderr, kind)
 	job.Progress = prog.update
 
-	var sum importer.Summary
-	switch kind {
-	case "products":
-		rd, rerr := importer.ProductReader(format, in)
-		if rerr != nil {
-			return badInput(rerr)
-		}
-		sum, err = job.ImportProducts(ctx, rd)
-	case "inventory":
-		rd, rerr := importer.StockReader(format, in)
-		if rerr != nil {
-			return badInput(rerr)
-		}
-		sum, err = job.ImportInventory(ctx, rd)
-	case "customers":
-		rd, rerr := importer.CustomerReader(format, in)
-		if rerr != nil {
-			return badInput(rerr)
-		}
-		sum, err = job.ImportCustomers(ctx, rd)
-	}
+	sum, err := job.ImportFile(ctx, kind, format, in)
 	prog.stop()
+	var fe *importer.FileError
+	if errors.As(err, &fe) {
+		return badInput(fe.Err)
+	}
 	if cause := context.Cause(ctx); errors.Is(cause, state.ErrLeaseLost) {
 		err = cause // another process may be importing the file now
 	}
@@ -243,12 +225,7 @@ func importFormat(kind, path string, f *importFlags) (string, error) {
 	}
 	format := f.format
 	if format == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".jsonl", ".ndjson", ".json":
-			format = importer.FormatJSONL
-		case ".csv":
-			format = importer.FormatCSV
-		default:
+		if format = importer.FormatOf(path); format == "" {
 			return "", badInputf("FILE %q: cannot tell the format from the extension; pass --format jsonl or --format csv (or --from woocommerce|shopify)", path)
 		}
 	}

@@ -33,6 +33,10 @@ type workerFlags struct {
 	leaseTTL    time.Duration
 	workers     int
 	parallel    int
+	imports     string
+	settle      time.Duration
+	createCats  bool
+	guard       writeGuard
 }
 
 func (a *app) workerCmd() *cobra.Command {
@@ -51,9 +55,18 @@ exits non-zero when a run failed. --webhooks also hydrates the events that bigc 
 (on any machine sharing the state) stored, into the same outputs; workers claim each event once. --metrics-addr serves /metrics (Prometheus text format: per
 store requests, 429s, quota left; per stream records, runs, lag, last success) and /healthz.
 Logs are one line per run: JSON when stderr is not a terminal. --quota-redis (or
-BIGC_REDIS_URL) shares each store's quota with every process using the same Redis.`,
+BIGC_REDIS_URL) shares each store's quota with every process using the same Redis.
+
+--imports DIR imports the files dropped into DIR/CONNECTION/products/ (JSON Lines or bigc's
+CSV; products/woocommerce/ and products/shopify/ for those platforms' exports), inventory/ and
+customers/, as bigc import does, each file once: under a lease, with the journal, then moved
+to done/ beside it (with FILE.rejected.jsonl when rows were rejected; an unreadable file goes
+to failed/ with FILE.error). Only files named *.jsonl, *.ndjson, *.json or *.csv, not starting
+with a dot, and unmodified for --imports-settle are taken: write a file under another name
+(FILE.csv.tmp) and rename it into place. On a --production connection, --imports needs --yes.`,
 		Example: `  bigc worker --state postgres://bigc@db/bigc --out-dir /data/bigc --quota-redis redis://cache:6379/0 --metrics-addr 127.0.0.1:9464
-  bigc worker --connection shop --schedule orders=1m,products=15m --once`,
+  bigc worker --connection shop --schedule orders=1m,products=15m --once
+  bigc worker --connection shop --imports /data/bigc-imports --create-categories --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runWorker(cmd.Context(), &f)
@@ -72,6 +85,10 @@ BIGC_REDIS_URL) shares each store's quota with every process using the same Redi
 	fl.DurationVar(&f.leaseTTL, "lease-timeout", 30*time.Second, "how long a worker that died keeps its streams from the others")
 	fl.IntVar(&f.workers, "workers", 8, "records one sync hydrates at once (and requests in flight per store)")
 	fl.IntVar(&f.parallel, "parallel", 4, "streams synced at once")
+	fl.StringVar(&f.imports, "imports", "", "import the files dropped into DIR/CONNECTION/{products,products/woocommerce,products/shopify,inventory,customers}/")
+	fl.DurationVar(&f.settle, "imports-settle", worker.DefaultSettle, "take a dropped file only once it has not been modified for this long")
+	fl.BoolVar(&f.createCats, "create-categories", false, "product imports create category paths that do not exist (else such rows are rejected)")
+	f.guard.register(cmd)
 	return cmd
 }
 
@@ -112,6 +129,8 @@ func (a *app) runWorker(ctx context.Context, f *workerFlags) error {
 		return badInputf("--lease-timeout %s: want at least 1s", f.leaseTTL)
 	case f.lag < 0:
 		return badInputf("--lag %s: want zero or a positive duration", f.lag)
+	case f.settle <= 0:
+		return badInputf("--imports-settle %s: want a positive duration, e.g. 10s", f.settle)
 	}
 	names := f.connections
 	if len(names) == 0 {
@@ -142,6 +161,9 @@ func (a *app) runWorker(ctx context.Context, f *workerFlags) error {
 			return err
 		}
 		defer t.Close()
+		if err := f.guard.allow(t, "bigc worker --imports", f.imports != ""); err != nil {
+			return err
+		}
 		for _, spec := range syncer.Streams() {
 			if every, ok := schedule[spec.Name]; ok {
 				streams = append(streams, worker.Stream{Connection: t.Name, Client: t.Client, Stream: spec.Name, Every: every})
@@ -153,7 +175,8 @@ func (a *app) runWorker(ctx context.Context, f *workerFlags) error {
 		lag = time.Nanosecond // Job reads 0 as the default; a nanosecond is no lag at second granularity
 	}
 	w, err := worker.New(worker.Config{State: db, OutDir: f.outDir, Streams: streams, Lag: lag, Workers: f.workers,
-		Parallel: f.parallel, LeaseTTL: f.leaseTTL, Logger: a.workerLogger(), Metrics: metrics, Webhooks: f.webhooks})
+		Parallel: f.parallel, LeaseTTL: f.leaseTTL, Logger: a.workerLogger(), Metrics: metrics, Webhooks: f.webhooks,
+		Imports: worker.Imports{Dir: f.imports, Settle: f.settle, CreateCategories: f.createCats}})
 	if err != nil {
 		return err
 	}
