@@ -14,8 +14,8 @@ import (
 const writesAnnotation = "bigc/writes"
 
 // writeGuard is the one production guard: every command that can write to a
-// store (call, sync --tag, webhooks subscribe|delete|reactivate, and the
-// imports to come) takes its --yes through it and asks allow before it sends
+// store (call, sync --tag, webhooks subscribe|delete|reactivate, import,
+// worker --imports) takes its --yes through it and asks allow before it sends
 // the first write. The README promises --yes before every write on a
 // --production connection; keeping the rule in one place keeps the promise
 // for commands added later.

@@ -48,6 +48,7 @@ func TestEveryWriteCommandNeedsYesOnProduction(t *testing.T) {
 		"bigc webhooks delete":     {"webhooks", "delete", "1", "--connection", "prod"},
 		"bigc webhooks reactivate": {"webhooks", "reactivate", "1", "--connection", "prod"},
 		"bigc import":              {"import", "products", "IN", "--connection", "prod"},
+		"bigc worker":              {"worker", "--once", "--connection", "prod", "--imports", "DIR", "--schedule", "customers=1m", "--out-dir", "DIR"},
 	}
 	var writers []string
 	var walk func(c *cobra.Command)
@@ -80,6 +81,9 @@ func TestEveryWriteCommandNeedsYesOnProduction(t *testing.T) {
 			for i, a := range args {
 				if a == "OUT" {
 					args[i] = t.TempDir() + "/out.jsonl"
+				}
+				if a == "DIR" {
+					args[i] = t.TempDir()
 				}
 				if a == "IN" {
 					args[i] = t.TempDir() + "/in.jsonl"
