@@ -126,9 +126,7 @@ func (w *Worker) runImports(ctx context.Context, c importConn) error {
 		return w.importNotStarted(c, err)
 	}
 	defer lease.Release(context.WithoutCancel(ctx))
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := context.AfterFunc(lease.Context(), func() { cancel(context.Cause(lease.Context())) })
+	runCtx, stop := whileLeased(ctx, lease)
 	defer stop()
 
 	// Listed again under the lease: another worker may have finished some.
@@ -239,9 +237,7 @@ func (w *Worker) importFile(ctx context.Context, c importConn, f ImportFolder, p
 		return w.reportImport(run, err)
 	}
 	defer lease.Release(context.WithoutCancel(ctx))
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := context.AfterFunc(lease.Context(), func() { cancel(context.Cause(lease.Context())) })
+	runCtx, stop := whileLeased(ctx, lease)
 	defer stop()
 
 	done := filepath.Join(filepath.Dir(path), DoneDir)

@@ -310,9 +310,7 @@ func (w *Worker) runStream(ctx context.Context, s Stream) (Outcome, error) {
 	if !due {
 		return NotDue, nil
 	}
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := context.AfterFunc(lease.Context(), func() { cancel(context.Cause(lease.Context())) })
+	runCtx, stop := whileLeased(ctx, lease)
 	defer stop()
 
 	start := time.Now()
@@ -331,6 +329,14 @@ func (w *Worker) runStream(ctx context.Context, s Stream) (Outcome, error) {
 		return Failed, err
 	}
 	return Synced, nil
+}
+
+// whileLeased returns a context that ends with ctx or when lease is lost
+// (its cause then state.ErrLeaseLost), and the function that lets it go.
+func whileLeased(ctx context.Context, lease *state.Lease) (context.Context, func()) {
+	run, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(lease.Context(), func() { cancel(context.Cause(lease.Context())) })
+	return run, func() { stop(); cancel(nil) }
 }
 
 func newToken() string {
