@@ -471,8 +471,9 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 	}
 }
 
-// maxStretch bounds the records of one multi-page read.
-const maxStretch = 1000
+// maxStretch bounds the records of one multi-page read: 16 pages of 250, so
+// the list pages in flight follow --workers (Parallel) up to 16.
+const maxStretch = 16 * 250
 
 // scanPage reads the next stretch of the window: several pages at once when
 // the source can vouch for them, else one keyset page. span is the number of

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -145,6 +146,39 @@ func (f OrderFilter) keep(status int) bool {
 type OrderSource struct {
 	Client *bigcommerce.Client
 	Filter OrderFilter
+
+	// known is a window's count already in hand, so ScanChunk does not ask
+	// for it again.
+	known windowCount
+}
+
+// windowCount is the number of orders in one window [from, to], known
+// without asking: the count Count took for the run's total, or one a
+// verified chunk implies for the window after it. Any count taken before a
+// chunk's pages serves as the chunk's first count (see ScanChunk), so it is
+// used once and never goes stale.
+type windowCount struct {
+	mu       sync.Mutex
+	from, to time.Time
+	n        int
+	ok       bool
+}
+
+func (w *windowCount) put(from, to time.Time, n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.from, w.to, w.n, w.ok = from, to, n, true
+}
+
+// take returns the count of [from, to] if it is known, and forgets it.
+func (w *windowCount) take(from, to time.Time) (int, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.ok || !w.from.Equal(from) || !w.to.Equal(to) {
+		return 0, false
+	}
+	w.ok = false
+	return w.n, true
 }
 
 // Stream is "orders".
@@ -187,13 +221,21 @@ func (s *OrderSource) Scan(ctx context.Context, from, to time.Time, limit int) (
 // ties at a page boundary sorted differently by different requests. When the
 // store's quota is small, the extra count requests cost more than the
 // round trips they save, and ok is false.
+//
+// The first count is often in hand: the run's total (Count), or, after a
+// verified chunk, the window that chunk leaves: the second count less the
+// chunk's orders before its last second, all of which the chunk holds. So a
+// chunk costs its pages and one count.
 func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) ([]Item, int, bool, error) {
 	if rl := s.Client.RateLimit(); rl.Quota > 0 && rl.Quota < 1000 {
 		return nil, 0, false, nil
 	}
-	before, err := s.Count(ctx, from, to)
-	if err != nil {
-		return nil, 0, false, err
+	before, ok := s.known.take(from, to)
+	if !ok {
+		var err error
+		if before, err = s.count(ctx, from, to); err != nil {
+			return nil, 0, false, err
+		}
 	}
 	n := min(pages, (before+limit-1)/limit)
 	if n < 2 {
@@ -213,7 +255,7 @@ func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, 
 	if err := g.Wait(); err != nil {
 		return nil, 0, false, err
 	}
-	after, err := s.Count(ctx, from, to)
+	after, err := s.count(ctx, from, to)
 	if err != nil {
 		return nil, 0, false, err
 	}
@@ -233,6 +275,21 @@ func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, 
 		if len(list) < limit && i < n-1 && len(lists[i+1]) > 0 {
 			return nil, 0, false, nil // a short page before a non-empty one: not one snapshot
 		}
+	}
+	if len(items) > 0 {
+		last := items[0].DateModified
+		for _, it := range items {
+			if it.DateModified.After(last) {
+				last = it.DateModified
+			}
+		}
+		below := 0
+		for _, it := range items {
+			if it.DateModified.Before(last) {
+				below++
+			}
+		}
+		s.known.put(last, to, after-below)
 	}
 	return items, n, true, nil
 }
@@ -272,8 +329,18 @@ func (s *OrderSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count calls GET /v2/orders/count over the window.
+// Count calls GET /v2/orders/count over the window, and keeps the answer for
+// ScanChunk.
 func (s *OrderSource) Count(ctx context.Context, from, to time.Time) (int, error) {
+	n, err := s.count(ctx, from, to)
+	if err == nil {
+		s.known.put(from, to, n)
+	}
+	return n, err
+}
+
+// count calls GET /v2/orders/count over the window.
+func (s *OrderSource) count(ctx context.Context, from, to time.Time) (int, error) {
 	o := s.listOptions(0)
 	o.IncludeConsignments = false
 	o.MinDateModified, o.MaxDateModified = from, to

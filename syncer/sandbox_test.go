@@ -526,3 +526,24 @@ func fault503(req *http.Request) *http.Response {
 		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
 		ContentLength: int64(len(body)), Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 }
+
+// A chunk of offset pages needs a count before and after its pages; the
+// count before is the run's total for the first chunk and the count after
+// the previous chunk for the others, so each chunk asks once (issue 18).
+func TestOrderChunksCountOnce(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 5, Orders: 130})
+	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+	st := r.srv.Store.Stats()
+	lists, counts := st.ByPath["/v2/orders"], st.ByPath["/v2/orders/count"]
+	// Every chunk of 4 pages but the last is full and verified by one count;
+	// the run's total is the first.
+	chunks := (lists + 3) / 4
+	if lists < 13 || counts > chunks+1 {
+		t.Errorf("%d list pages and %d counts; want at most one count per chunk of 4 pages (%d) and the total", lists, counts, chunks)
+	}
+}
