@@ -21,10 +21,11 @@ func (a *app) callCmd() *cobra.Command {
 		tf        targetFlags
 		input     string
 		inputFile string
+		fields    []string
 		guard     writeGuard
 	)
 	cmd := &cobra.Command{
-		Use:   "call TOOL [--connection NAME | --sandbox] [--input JSON | --input-file F] [--yes]",
+		Use:   "call TOOL [--connection NAME | --sandbox] [--input JSON | --input-file F] [-F key=value ...] [--yes]",
 		Short: "Run one tool and print its result as JSON",
 		Long: `Run one tool (see bigc tools) against a store and print its result as JSON on
 stdout. The input is a JSON object, checked against the tool's schema before any
@@ -32,6 +33,8 @@ request. A destructive tool, and any write through a --production connection,
 needs --yes: without it nothing is written, the change is described on stderr,
 and the exit code is 2.`,
 		Example: `  bigc call list-orders --sandbox --input '{"status": "Awaiting Fulfillment", "limit": 5}'
+  bigc call list-orders --sandbox -F status='Awaiting Fulfillment' -F limit=5
+  bigc call update-product --sandbox -F id=111 -F description=@description.html
   bigc call get-product --connection us-production --input '{"id": 112}'
   echo '{"id": 112}' | bigc call delete-product --connection staging --input-file - --yes`,
 		Args:              oneToolArg,
@@ -44,6 +47,11 @@ and the exit code is 2.`,
 			raw, err := a.readCallInput(cmd, input, inputFile)
 			if err != nil {
 				return err
+			}
+			if len(fields) > 0 {
+				if raw, err = a.fieldInput(tool.InputSchema, raw, fields); err != nil {
+					return tools.RedactError(err, a.redactSavedTokens)
+				}
 			}
 			// Refuse bad input before starting a sandbox or touching a store.
 			if err := tool.CheckInput(raw); err != nil {
@@ -71,6 +79,7 @@ and the exit code is 2.`,
 	f := cmd.Flags()
 	f.StringVar(&input, "input", "", "the tool's input as a JSON object (default {})")
 	f.StringVar(&inputFile, "input-file", "", "read the input from this file, or from standard input if -")
+	f.StringArrayVarP(&fields, "field", "F", nil, "an input field as key=value, typed by the tool's schema; @FILE reads the value from a file; a.b sets a nested field, key[]=v appends (repeatable)")
 	guard.register(cmd)
 	return cmd
 }
