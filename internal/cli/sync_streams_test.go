@@ -2,11 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
+	"github.com/bigc-dev/bigc/internal/testservices"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -46,5 +48,40 @@ func TestSyncListJSON(t *testing.T) {
 	}
 	if bad := runBigc(t, t.TempDir(), "", "sync", "orders", "--list"); bad.code != exitBadInput {
 		t.Errorf("sync orders --list: exit %d, want %d", bad.code, exitBadInput)
+	}
+}
+
+// TestSyncAllToPostgres: bigc sync all --out postgres://... fills one
+// bigc_STREAM table per stream, with the same rows as the files would hold;
+// a rerun writes nothing, and a deleted brand becomes a tombstone row.
+func TestSyncAllToPostgres(t *testing.T) {
+	t.Parallel()
+	url := testservices.PostgresURL(t)
+	sb := startSandbox(t, "--orders", "60") // enough for refunds
+	b := newBin(t)
+	b.saveConnection(sb, "shop")
+	b.mustRun("", "sync", "all", "--connection", "shop", "--out", url)
+	rows := map[string]int{}
+	for _, s := range syncer.Streams() {
+		rows[s.Name] = pgCount(t, url, "bigc_"+s.Name)
+		if rows[s.Name] == 0 {
+			t.Errorf("bigc_%s is empty", s.Name)
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(b.mustRun("", "sync", "all", "--connection", "shop", "--out", url)), "\n") {
+		if sum := decodeJSON[syncSummaryOut](t, l); sum.Records != 0 {
+			t.Errorf("rerun wrote %d records: %s", sum.Records, l)
+		}
+	}
+	req, _ := http.NewRequest("DELETE", sb.URL+"/stores/"+sb.StoreHash+"/v3/catalog/brands/1", nil)
+	req.Header.Set("X-Auth-Token", sb.Tokens.Full)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("deleting brand 1: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	sum := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "brands", "--connection", "shop", "--out", url))
+	if sum.Records != 1 || pgCount(t, url, "bigc_brands WHERE id = 1 AND record = '{\"deleted\": true}'") != 1 {
+		t.Errorf("after deleting brand 1: %+v; want one tombstone row", sum)
 	}
 }
