@@ -74,15 +74,33 @@ func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) 
 	if !cur.DateModified.IsZero() {
 		from = cur.from()
 	}
-	err = src.Read(ctx, from, hi, func(p Part) error {
-		res.Pages++
-		if err := j.writePart(ctx, src.Stream(), p, hi, cur, &res); err != nil {
-			return err
+	// The changes of small parts (one order's shipments) are gathered and
+	// written a batch at a time; a part's changes never wait past the run.
+	var pending []change
+	flush := func(all bool) error {
+		for len(pending) >= changeBatch || (all && len(pending) > 0) {
+			n := min(len(pending), changeBatch)
+			if err := j.writeChanges(ctx, src.Stream(), pending[:n], cur, &res); err != nil {
+				return err
+			}
+			pending = pending[n:]
 		}
 		res.Elapsed = time.Since(start)
 		j.report(res.Progress)
 		return nil
+	}
+	err = src.Read(ctx, from, hi, func(p Part) error {
+		res.Pages++
+		changes, err := j.changesOf(ctx, p, hi)
+		if err != nil {
+			return err
+		}
+		pending = append(pending, changes...)
+		return flush(false)
 	})
+	if err == nil {
+		err = flush(true)
+	}
 	if err != nil {
 		res.Elapsed = time.Since(start)
 		return res, err
@@ -103,12 +121,9 @@ type change struct {
 	record json.RawMessage // nil for a tombstone
 }
 
-// writePart writes the records of p that changed, and tombstones for the
-// records of its scope that are gone. Each version is saved in the state
-// before it is written (not yet emitted) and marked after: a run killed in
-// between offers that version again with the same date_modified, which the
-// output's ledger (or table) takes once.
-func (j *Job) writePart(ctx context.Context, stream string, p Part, hi time.Time, cur Cursor, res *Result) error {
+// changesOf returns the records of p that changed, and tombstones for the
+// records of its scope that are gone.
+func (j *Job) changesOf(ctx context.Context, p Part, hi time.Time) ([]change, error) {
 	key, keyed := j.CheckpointKey()
 	ids := make([]int64, len(p.Records))
 	for i, r := range p.Records {
@@ -118,7 +133,7 @@ func (j *Job) writePart(ctx context.Context, stream string, p Part, hi time.Time
 	if keyed {
 		var err error
 		if known, err = j.DB.RecordHashes(ctx, key, p.Scope, ids); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// version is the date_modified a new version of id gets: the window's
@@ -158,17 +173,15 @@ func (j *Job) writePart(ctx context.Context, stream string, p Part, hi time.Time
 		}
 	}
 	slices.SortFunc(changes, func(a, b change) int { return cmp.Compare(a.hash.ID, b.hash.ID) })
-	for len(changes) > 0 {
-		n := min(len(changes), changeBatch)
-		if err := j.writeChanges(ctx, stream, key, keyed, changes[:n], cur, res); err != nil {
-			return err
-		}
-		changes = changes[n:]
-	}
-	return nil
+	return changes, nil
 }
 
-func (j *Job) writeChanges(ctx context.Context, stream string, key state.CheckpointKey, keyed bool, batch []change, cur Cursor, res *Result) error {
+// writeChanges writes a batch of changes. Each version is saved in the state
+// before it is written (not yet emitted) and marked after: a run killed in
+// between offers that version again with the same date_modified, which the
+// output's ledger (or table) takes once.
+func (j *Job) writeChanges(ctx context.Context, stream string, batch []change, cur Cursor, res *Result) error {
+	key, keyed := j.CheckpointKey()
 	hashes := make([]state.RecordHash, len(batch))
 	for i, c := range batch {
 		hashes[i] = c.hash

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/bigc-dev/bigc/bigcommerce"
 )
 
@@ -114,18 +116,49 @@ func (r *changeReader) Read(ctx context.Context, from, to time.Time, part func(P
 		}
 		return part(Part{Records: recs, Partial: true})
 	}
-	return forOrders(ctx, r.c, from, to, func(o orderRef) error {
-		var recs []Raw
-		if !o.IsDeleted {
-			var err error
-			if recs, err = s.perOrder(ctx, r.c, o); err != nil {
-				return fmt.Errorf("syncer: %s of order %d: %w", s.Name, o.ID, err)
+	// The orders' records are read several at once (the client's governor
+	// paces them) and handed on in the orders' order.
+	var chunk []orderRef
+	flush := func() error {
+		recs := make([][]Raw, len(chunk))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(orderWorkers)
+		for i, o := range chunk {
+			if o.IsDeleted {
+				continue // an archived order's records are gone with it: its scope is empty
+			}
+			g.Go(func() (err error) {
+				if recs[i], err = s.perOrder(gctx, r.c, o); err != nil {
+					return fmt.Errorf("syncer: %s of order %d: %w", s.Name, o.ID, err)
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		for i, o := range chunk {
+			if err := part(Part{Scope: fmt.Sprintf("order %d", o.ID), Records: recs[i]}); err != nil {
+				return err
 			}
 		}
-		// An archived order's records are gone with it: its scope is empty.
-		return part(Part{Scope: fmt.Sprintf("order %d", o.ID), Records: recs})
+		chunk = chunk[:0]
+		return nil
+	}
+	err := forOrders(ctx, r.c, from, to, func(o orderRef) error {
+		if chunk = append(chunk, o); len(chunk) == 4*orderWorkers {
+			return flush()
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return flush()
 }
+
+// orderWorkers bounds the orders whose records are read at once.
+const orderWorkers = 8
 
 // orderRef is what the order-following streams need of a listed order.
 type orderRef struct {
