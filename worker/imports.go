@@ -163,6 +163,9 @@ func (w *Worker) readyFiles(c importConn) ([]readyFile, error) {
 	for _, f := range ImportFolders {
 		dir := filepath.Join(w.ImportDir(c.name), f.Path)
 		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since the worker made it: nothing dropped there
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -322,3 +322,35 @@ func TestWorkersShareTheFolders(t *testing.T) {
 		t.Errorf("%d files in done/, want %d", len(done), files)
 	}
 }
+
+// TestRunImportsFilesDroppedWhileRunning: a long-running worker takes a
+// file dropped into a folder while it runs (and a folder removed meanwhile
+// is no error), and returns when its context ends.
+func TestRunImportsFilesDroppedWhileRunning(t *testing.T) {
+	t.Parallel()
+	r := newImportRig(t)
+	w := r.newWorker(t, nil)
+	if err := os.RemoveAll(filepath.Join(r.dir, "shop", "customers")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	path := r.drop(t, "inventory", "late.jsonl", `{"sku":"NOPE","quantity":1}`+"\n", false)
+	moved := filepath.Join(filepath.Dir(path), DoneDir, "late.jsonl")
+	for deadline := time.Now().Add(30 * time.Second); !exists(moved); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the file dropped while the worker ran was never imported")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run after its context ended = %v, want nil", err)
+	}
+	if !exists(moved + ".rejected.jsonl") {
+		t.Error("the unknown SKU's row has no rejected file beside the moved file")
+	}
+	if strings.Contains(r.log.String(), "imports not started") {
+		t.Errorf("a removed folder made the imports fail:\n%s", r.log.String())
+	}
+}
