@@ -46,7 +46,10 @@ func CustomerEnvelope(cu *bigcommerce.Customer) (Envelope, error) {
 // ProductSource reads products through GET /v3/catalog/products, whole
 // (variants, images and custom fields are embedded, so no request per
 // product).
-type ProductSource struct{ Client *bigcommerce.Client }
+type ProductSource struct {
+	Client *bigcommerce.Client
+	known  windowCount // the window's size in hand (ScanChunk)
+}
 
 // Stream is "products".
 func (s *ProductSource) Stream() string { return StreamProducts }
@@ -118,12 +121,13 @@ func (s *ProductSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count reads meta.pagination.total of a one-record page over the window.
+// Count reads meta.pagination.total of a one-record page over the window,
+// and keeps it for ScanChunk.
 func (s *ProductSource) Count(ctx context.Context, from, to time.Time) (int, error) {
 	_, resp, err := s.Client.Products.List(ctx, &bigcommerce.ProductListOptions{
 		DateModifiedMin: from, DateModifiedMax: to, IncludeFields: []string{"id"}, Limit: 1,
 	})
-	return metaTotal(resp, err)
+	return s.known.keep(from, to)(metaTotal(resp, err))
 }
 
 func metaTotal(resp *bigcommerce.Response, err error) (int, error) {
@@ -138,7 +142,10 @@ func metaTotal(resp *bigcommerce.Response, err error) (int, error) {
 
 // CustomerSource reads customers through GET /v3/customers with addresses
 // and attributes embedded.
-type CustomerSource struct{ Client *bigcommerce.Client }
+type CustomerSource struct {
+	Client *bigcommerce.Client
+	known  windowCount // the window's size in hand (ScanChunk)
+}
 
 // Stream is "customers".
 func (s *CustomerSource) Stream() string { return StreamCustomers }
@@ -199,10 +206,11 @@ func (s *CustomerSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count reads meta.pagination.total of a one-record page over the window.
+// Count reads meta.pagination.total of a one-record page over the window,
+// and keeps it for ScanChunk.
 func (s *CustomerSource) Count(ctx context.Context, from, to time.Time) (int, error) {
 	_, resp, err := s.Client.Customers.List(ctx, &bigcommerce.CustomerListOptions{
 		DateModifiedMin: from, DateModifiedMax: to, Limit: 1,
 	})
-	return metaTotal(resp, err)
+	return s.known.keep(from, to)(metaTotal(resp, err))
 }

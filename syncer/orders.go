@@ -170,6 +170,17 @@ func (w *windowCount) put(from, to time.Time, n int) {
 	w.from, w.to, w.n, w.ok = from, to, n, true
 }
 
+// keep returns a function that records a count of [from, to] as it passes
+// through: a failed or unknown (-1) count is not kept.
+func (w *windowCount) keep(from, to time.Time) func(int, error) (int, error) {
+	return func(n int, err error) (int, error) {
+		if err == nil && n >= 0 {
+			w.put(from, to, n)
+		}
+		return n, err
+	}
+}
+
 // take returns the count of [from, to] if it is known, and forgets it.
 func (w *windowCount) take(from, to time.Time) (int, bool) {
 	w.mu.Lock()
@@ -263,7 +274,7 @@ func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, 
 		return nil, 0, false, nil
 	}
 	seen := make(map[int]bool, n*limit)
-	var items []Item
+	items := make([][]Item, len(lists))
 	for i, list := range lists {
 		for _, o := range list {
 			if seen[o.ID] {
@@ -271,27 +282,12 @@ func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, 
 			}
 			seen[o.ID] = true
 		}
-		items = append(items, s.items(list)...)
+		items[i] = s.items(list)
 		if len(list) < limit && i < n-1 && len(lists[i+1]) > 0 {
 			return nil, 0, false, nil // a short page before a non-empty one: not one snapshot
 		}
 	}
-	if len(items) > 0 {
-		last := items[0].DateModified
-		for _, it := range items {
-			if it.DateModified.After(last) {
-				last = it.DateModified
-			}
-		}
-		below := 0
-		for _, it := range items {
-			if it.DateModified.Before(last) {
-				below++
-			}
-		}
-		s.known.put(last, to, after-below)
-	}
-	return items, n, true, nil
+	return verified(&s.known, items, to, after), n, true, nil
 }
 
 // Group reads the orders modified at one second by ID keyset: GET
@@ -332,11 +328,7 @@ func (s *OrderSource) Hydrate(ctx context.Context, it *Item) error {
 // Count calls GET /v2/orders/count over the window, and keeps the answer for
 // ScanChunk.
 func (s *OrderSource) Count(ctx context.Context, from, to time.Time) (int, error) {
-	n, err := s.count(ctx, from, to)
-	if err == nil {
-		s.known.put(from, to, n)
-	}
-	return n, err
+	return s.known.keep(from, to)(s.count(ctx, from, to))
 }
 
 // count calls GET /v2/orders/count over the window.

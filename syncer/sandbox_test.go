@@ -547,3 +547,68 @@ func TestOrderChunksCountOnce(t *testing.T) {
 		t.Errorf("%d list pages and %d counts; want at most one count per chunk of 4 pages (%d) and the total", lists, counts, chunks)
 	}
 }
+
+// V3 list pages are read several at once, vouched for by the total every
+// answer carries, with no count request per stretch; each record once
+// (issue 18).
+func TestSyncV3PagesInParallel(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 9, Orders: -1, Products: 95, Customers: 70})
+	var mu sync.Mutex
+	inFlight, most, pages, counts := 0, 0, 0, 0
+	r.hook.after = func(req *http.Request, send func() (*http.Response, error)) (*http.Response, error) {
+		listPage := req.URL.Query().Get("limit") == "10"
+		mu.Lock()
+		switch {
+		case listPage:
+			pages++
+			inFlight++
+			most = max(most, inFlight)
+		case req.URL.Query().Get("limit") == "1":
+			counts++
+		}
+		mu.Unlock()
+		resp, err := send()
+		if listPage {
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+		}
+		return resp, err
+	}
+	for _, stream := range []string{"products", "customers"} {
+		mu.Lock()
+		most, pages, counts = 0, 0, 0
+		mu.Unlock()
+		if _, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 }); err != nil {
+			t.Fatal(err)
+		}
+		n := 95
+		if stream == "customers" {
+			n = 70
+		}
+		mu.Lock()
+		if most < 2 || counts != 1 || pages > (n+9)/10+1 {
+			t.Errorf("%s: %d pages (at most %d at once) and %d counts; want pages read together, the run's one count, and at most %d pages",
+				stream, pages, most, counts, (n+9)/10+1)
+		}
+		mu.Unlock()
+	}
+	var products, customers []int64
+	for _, k := range readOutput(t, r.out) {
+		switch k.Stream {
+		case "products":
+			products = append(products, k.ID)
+		case "customers":
+			customers = append(customers, k.ID)
+		}
+	}
+	slices.Sort(products)
+	slices.Sort(customers)
+	if want := toInt64(r.srv.Store.ProductIDs()); !slices.Equal(products, want) {
+		t.Errorf("products = %v, want %v", products, want)
+	}
+	if want := toInt64(r.srv.Store.CustomerIDs()); !slices.Equal(customers, want) {
+		t.Errorf("customers = %v, want %v", customers, want)
+	}
+}
