@@ -210,5 +210,8 @@ func (s *Store) deactivateHook(id int) {
 		h.IsActive = false
 		h.UpdatedAt = s.now().Unix()
 		s.stats.update(func(st *Stats) { st.HooksDeactivated++ })
+		if s.replayAt.IsZero() {
+			s.record(&call{now: s.now()}, journalEntry{Kind: "deactivate", HookID: id})
+		}
 	}
 }

@@ -190,6 +190,15 @@
 // before it).
 // A million orders take about the memory BENCHMARKS.md reports.
 //
+// # Faithful beyond one process
+//
+// With Options.StateDir (bigc sandbox serve --state DIR) every write that
+// succeeds is journaled in DIR before its answer, and a store started again
+// on DIR with the same seed and counts replays the journal (at each write's
+// own time, sending no webhooks) before it serves, so a test can restart
+// the store mid-sync. Deliveries, statistics, quota and faults are the
+// process's and start afresh.
+//
 // # Operator endpoints
 //
 // Outside /stores/, with no token, quota or faults, and not counted in the

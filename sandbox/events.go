@@ -30,6 +30,9 @@ func (s *Store) emit(scope, typ string, id int, extra map[string]any) {
 // emitData sends an event whose data object is given whole (metafield
 // events carry no type or id). The caller holds s.mu.
 func (s *Store) emitData(scope string, data map[string]any) {
+	if !s.replayAt.IsZero() {
+		return // a replayed write's events were delivered when it first applied
+	}
 	var targets []*hook
 	for _, hid := range s.hks.ids {
 		if h := s.hks.hooks[hid]; h.IsActive && h.matches(scope) {

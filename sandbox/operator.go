@@ -16,6 +16,24 @@ func (s *Store) serveOperator(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, r: r, q: r.URL.Query(), now: s.now(), header: http.Header{}}
 	s.live.catchUp(c.now)
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/_sandbox/"), "/")
+	if isWrite(r.Method) && s.journal != nil {
+		var err error
+		if c.rawBody, err = readBody(r); err != nil {
+			c.fail(http.StatusBadRequest, "The request body could not be read: "+err.Error(), nil)
+			s.write(w, c, faultPlan{})
+			return
+		}
+	}
+	s.operate(c, path)
+	s.write(w, c, faultPlan{})
+}
+
+// operate runs operator endpoint path (after /_sandbox/). The changes to
+// records (orders, products, customers) are journaled; quota and faults
+// are the process's settings, not the store's records, and are not.
+func (s *Store) operate(c *call, path string) {
+	r := c.r
+	c.rest = path
 	head, idText, _ := strings.Cut(path, "/")
 	id, idErr := strconv.Atoi(idText)
 	hasID := idText != "" && idErr == nil
@@ -47,7 +65,6 @@ func (s *Store) serveOperator(w http.ResponseWriter, r *http.Request) {
 	if c.status == 0 {
 		c.status = 200
 	}
-	s.write(w, c, faultPlan{})
 }
 
 func (s *Store) opWrite(c *call, f func()) {
@@ -55,6 +72,12 @@ func (s *Store) opWrite(c *call, f func()) {
 	defer s.mu.Unlock()
 	c.now = s.now()
 	f()
+	s.recordOp(c)
+}
+
+// recordOp journals an operator change that succeeded; the caller holds s.mu.
+func (s *Store) recordOp(c *call) {
+	s.record(c, journalEntry{Kind: "operator", Method: c.r.Method, Path: c.rest, Body: c.rawBody})
 }
 
 // opCreateOrder creates an order from a V2 order body. A body without
@@ -73,6 +96,7 @@ func (s *Store) opCreateOrder(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.recordOp(c) // before the unlock: defers run last first
 	c.now = s.now()
 	var o *order
 	var err error
@@ -96,6 +120,7 @@ func (s *Store) opUpdateOrder(c *call, id int) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.recordOp(c) // before the unlock: defers run last first
 	c.now = s.now()
 	o := s.ord.get(id)
 	if o == nil {
@@ -121,6 +146,7 @@ func (s *Store) opCreateCustomer(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.recordOp(c) // before the unlock: defers run last first
 	out, err := s.createCustomers(list)
 	if c.writeErr(err) {
 		c.v3Data(200, c.renderCustomers(out))

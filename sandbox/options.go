@@ -31,6 +31,12 @@ type Options struct {
 
 	Now func() time.Time // clock; default time.Now
 
+	// StateDir, when set, keeps the store's changes across restarts in that
+	// directory (see journal.go): a store started again on it with the same
+	// seed and counts serves every write made before. Empty: the store
+	// lives in memory only.
+	StateDir string
+
 	// WebhookRetryScale multiplies BigCommerce's retry schedule
 	// (60 s ... 86400 s): more than 0 and at most 1; 0 means 1. Tests use
 	// e.g. 0.001.

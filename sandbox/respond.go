@@ -25,6 +25,11 @@ type call struct {
 	inc map[string]bool // the include parameter, once read
 	// overLimit is a limit parameter over maxLimit that paging met (0 if none).
 	overLimit int
+	// rest is the path after /stores/{hash}/ (API) or /_sandbox/ (operator);
+	// rawBody the body of a write, read once when the store keeps a journal.
+	rest      string
+	rawBody   []byte
+	replaying bool // a journaled write applied again at start
 	status    int
 	header    http.Header
 	body      []byte

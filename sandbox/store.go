@@ -43,6 +43,12 @@ type Store struct {
 	delivery *deliverer
 	live     *liveSchedule
 
+	// journal keeps every write for a restart (Options.StateDir); nil
+	// without one. replayAt is the time of the write being replayed, zero
+	// when none is.
+	journal  *journal
+	replayAt time.Time
+
 	done      chan struct{} // closed by Close; stops deliveries and the live ticker
 	closeOnce sync.Once
 	bg        sync.WaitGroup
@@ -79,6 +85,11 @@ func New(opts Options) (*Store, error) {
 	s.delivery = newDeliverer(s)
 	s.seed()
 	s.live = newLiveSchedule(s, o.Now())
+	if o.StateDir != "" {
+		if err := s.openState(o.StateDir); err != nil {
+			return nil, err
+		}
+	}
 	s.live.catchUp(o.Now())
 	if o.Live > 0 {
 		s.bg.Add(1)
@@ -103,7 +114,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.done) })
 	s.bg.Wait()
 	s.delivery.close()
-	return nil
+	return s.journal.close()
 }
 
 // untilClosed is a context that ends when the store closes, for the
@@ -120,7 +131,13 @@ func (s *Store) untilClosed() (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
-func (s *Store) now() time.Time { return s.opts.Now() }
+// now is the store's clock; while a journaled write is replayed, its time.
+func (s *Store) now() time.Time {
+	if !s.replayAt.IsZero() {
+		return s.replayAt
+	}
+	return s.opts.Now()
+}
 
 // ServeHTTP serves the API and the operator endpoints.
 func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +204,15 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ids = ids
+	c.rest = rest
+	if write && s.journal != nil {
+		var err error
+		if c.rawBody, err = readBody(r); err != nil {
+			c.fail(http.StatusBadRequest, "The request body could not be read: "+err.Error(), nil)
+			s.write(w, c, faultPlan{})
+			return
+		}
+	}
 	s.run(c, h, write)
 	s.write(w, c, s.faults.after(write && c.status < 300))
 }
@@ -216,7 +242,9 @@ func (s *Store) run(c *call, h handlerFunc, write bool) {
 	h(c)
 	if !write {
 		c.refuseOverLimit()
+		return
 	}
+	s.record(c, journalEntry{Kind: "api", Method: c.r.Method, Path: c.rest, Query: c.r.URL.RawQuery, Body: c.rawBody})
 }
 
 func (c *call) methodNotAllowed(rt *route) {

@@ -29,6 +29,7 @@ type sandboxServeFlags struct {
 	seed                        int64
 	products, customers, orders int
 	quota, plan                 string
+	stateDir                    string
 	latency                     time.Duration
 	faults                      string
 	live                        float64
@@ -62,6 +63,10 @@ fast; the rate-limit headers then count down from a notional 1,000,000. Use
 30 s) and the 429s that come with it. GET {url}/_sandbox/requests counts the
 requests per token, per client (X-Auth-Client or User-Agent) and per window.
 
+--state DIR keeps every change (API and operator writes) in DIR, so that a
+store stopped and started again with the same seed and counts serves them;
+a test can restart the store mid-sync this way.
+
 Webhook deliveries that get no 2xx answer are retried on BigCommerce's
 schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 0.001 turns the minutes into tenths of a second for a demo.`,
@@ -82,6 +87,7 @@ schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 	fl.IntVar(&f.orders, "orders", 300, "number of seeded orders (0 for none)")
 	fl.StringVar(&f.plan, "plan", "", "BigCommerce plan whose published quota to enforce: standard or plus (150/30s), pro (450/30s), enterprise (give --quota: no figure is published); empty means no quota")
 	fl.StringVar(&f.quota, "quota", "", "rate limit as N/WINDOW, e.g. 150/30s; empty means none (or the --plan's)")
+	fl.StringVar(&f.stateDir, "state", "", "directory keeping the store's changes across restarts (start again with the same seed and counts); empty keeps them in memory only")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every response, e.g. 20ms")
 	fl.StringVar(&f.faults, "faults", "", "faults, e.g. 500=0.05,503=0.05,reset=0.02,truncate=0.01,latency=50ms,commit-then-drop=0.05,duplicate-delivery=0.2,429-noheaders=0.05")
 	fl.Float64Var(&f.live, "live", 0, "new orders per second arriving as time passes (0 = off)")
@@ -91,7 +97,7 @@ schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 
 // options checks the flags and turns them into sandbox.Options.
 func (f *sandboxServeFlags) options() (sandbox.Options, error) {
-	opts := sandbox.Options{Seed: f.seed, Latency: f.latency, Live: f.live, WebhookRetryScale: f.webhookRetryScale}
+	opts := sandbox.Options{Seed: f.seed, Latency: f.latency, Live: f.live, WebhookRetryScale: f.webhookRetryScale, StateDir: f.stateDir}
 	for _, c := range []struct {
 		name string
 		n    int

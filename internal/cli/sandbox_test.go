@@ -117,12 +117,12 @@ func TestParseQuota(t *testing.T) {
 
 func TestSandboxServeFlagsToOptions(t *testing.T) {
 	t.Parallel()
-	f := sandboxServeFlags{seed: 4, products: 2, customers: 0, orders: 7, live: 0.5, webhookRetryScale: 0.001}
+	f := sandboxServeFlags{seed: 4, products: 2, customers: 0, orders: 7, live: 0.5, webhookRetryScale: 0.001, stateDir: "/tmp/x"}
 	opts, err := f.options()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.WebhookRetryScale != 0.001 || opts.Seed != 4 || opts.Products != 2 || opts.Customers != -1 || opts.Orders != 7 || opts.Live != 0.5 {
+	if opts.StateDir != "/tmp/x" || opts.WebhookRetryScale != 0.001 || opts.Seed != 4 || opts.Products != 2 || opts.Customers != -1 || opts.Orders != 7 || opts.Live != 0.5 {
 		t.Errorf("options = %+v", opts)
 	}
 	for _, scale := range []float64{0, -1, 1.01} {
