@@ -68,7 +68,14 @@ and the exit code is 2.`,
 			if err := guard.allow(t, "bigc call "+tool.Name, t.Production && tool.NeedsConfirmation(env, raw)); err != nil {
 				return err
 			}
+			env.Confirmed = guard.yes // a yes at the terminal's prompt
 			out, err := tool.Run(cmd.Context(), env, raw)
+			if guard.confirmedAfter(t, err) {
+				// A destructive tool refused with its preview, which the
+				// person at the terminal has now confirmed.
+				env.Confirmed = true
+				out, err = tool.Run(cmd.Context(), env, raw)
+			}
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -35,11 +36,32 @@ func (g *writeGuard) register(cmd *cobra.Command) {
 // allow refuses, before anything is sent, a write described by what on a
 // production connection that --yes did not confirm. writes false (a read, or
 // a sync without --tag) is always allowed.
+//
+// When a person is there to answer (stdin and stderr are terminals), the
+// guard asks instead (y/N, through target.confirm) and a yes counts as --yes;
+// without a terminal the refusal stands, exit 2, nothing sent.
 func (g *writeGuard) allow(t *target, what string, writes bool) error {
 	if !writes || !t.Production || g.yes {
 		return nil
 	}
-	return &tools.Error{Category: tools.CategoryConfirmationRequired,
+	err := &tools.Error{Category: tools.CategoryConfirmationRequired,
 		Message: fmt.Sprintf("%s writes to the store of %q, a production connection: every write through it needs --yes", what, t.Name),
 		Next:    "nothing was sent; repeat the command with --yes to go ahead"}
+	if g.confirmedAfter(t, err) {
+		return nil
+	}
+	return err
+}
+
+// confirmedAfter asks the person at the terminal, if there is one, to
+// confirm the write that err (a confirmation_required error, whose message
+// is the preview of the change) refused. A yes sets --yes for the rest of
+// the command.
+func (g *writeGuard) confirmedAfter(t *target, err error) bool {
+	var te *tools.Error
+	if g.yes || t.confirm == nil || !errors.As(err, &te) || te.Category != tools.CategoryConfirmationRequired {
+		return false
+	}
+	g.yes = t.confirm(te.Message)
+	return g.yes
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/creack/pty"
+
+	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // runOnTerminal runs the bigc binary with stdin, stdout and stderr on a
@@ -92,5 +94,22 @@ func TestPipedJSON(t *testing.T) {
 	var obj struct{ Error struct{ Field string } }
 	if code != exitBadInput || len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &obj) != nil || obj.Error.Field != "id" {
 		t.Errorf("a piped error: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestTerminalPrompt runs a production write on a pseudo-terminal: bigc
+// asks, with the change described, and the typed y lets it through; with
+// pipes the same command exits 2 without asking and sends nothing.
+func TestTerminalPrompt(t *testing.T) {
+	t.Parallel()
+	cfg, srv := productionStore(t, sandbox.Options{Seed: 1})
+	args := []string{"call", "update-product", "--connection", "prod", "--input", `{"id": 112, "price": "2.50"}`}
+	_, stderr, code := runPiped(t, cfg, args...)
+	if code != exitBadInput || strings.Contains(stderr, "[y/N]") || srv.Store.Stats().Requests != 0 {
+		t.Errorf("piped: exit %d, %d requests, stderr:\n%s", code, srv.Store.Stats().Requests, stderr)
+	}
+	out, code := runOnTerminal(t, cfg, "y\n", args...)
+	if code != exitOK || !strings.Contains(out, `production connection`) || !strings.Contains(out, "Go ahead? [y/N]") || !strings.Contains(out, `"price": 2.5,`) {
+		t.Errorf("on a terminal, answered y: exit %d:\n%s", code, out)
 	}
 }

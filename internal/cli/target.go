@@ -49,6 +49,9 @@ type target struct {
 	// SigningKey is the client secret that signs the store's webhook
 	// deliveries, when bigc knows it (the embedded sandbox's).
 	SigningKey []byte
+	// confirm asks the person at the terminal to confirm a write (see
+	// writeGuard); nil when stdin and stderr are not both terminals.
+	confirm func(preview string) bool
 	Close      func()
 }
 
@@ -60,7 +63,12 @@ var sandboxOptions = sandbox.Options{Seed: 1, Live: 0.2}
 // openTarget resolves the flags to a client. Exactly one of --connection and
 // --sandbox must be given, except that with neither, a sole saved connection
 // is used.
-func (a *app) openTarget(ctx context.Context, f *targetFlags) (*target, error) {
+func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err error) {
+	defer func() {
+		if t != nil {
+			t.confirm = a.confirmer()
+		}
+	}()
 	if f.retryNotify == nil {
 		f.retryNotify = a.retryNotice()
 	}
