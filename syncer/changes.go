@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -38,6 +37,11 @@ type Part struct {
 	// Partial marks records that are not the whole scope (refunds created in
 	// the window): none missing from them is taken as deleted.
 	Partial bool
+	// Reread, when set, reads the scope again. A list read by offset pages
+	// can skip a record when another is deleted or added while it is read,
+	// so a record missing from Records is taken as deleted only when it is
+	// missing from a second read too.
+	Reread func(ctx context.Context) ([]Raw, error)
 }
 
 // Raw is one record as a ChangeSource read it.
@@ -55,21 +59,10 @@ const changeBatch = 250
 func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) {
 	start := time.Now()
 	res := Result{Progress: Progress{Stream: src.Stream(), Total: -1}}
-	lag := j.Lag
-	if lag == 0 {
-		lag = 2 * time.Second
-	}
-	cur, err := j.startCursor(ctx)
+	cur, hi, err := j.window(ctx, &res)
 	if err != nil {
 		return res, err
 	}
-	res.From, res.Cursor = cur, cur
-	now, err := j.StoreTime(ctx)
-	if err != nil {
-		return res, fmt.Errorf("syncer: reading the store's clock: %w", err)
-	}
-	hi := now.Add(-lag).Truncate(time.Second).UTC()
-	res.To = hi
 	var from time.Time
 	if !cur.DateModified.IsZero() {
 		from = cur.from()
@@ -105,14 +98,7 @@ func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) 
 		res.Elapsed = time.Since(start)
 		return res, err
 	}
-	final := Cursor{DateModified: hi, Through: true}
-	if err := j.saveCursor(ctx, final); err != nil {
-		return res, err
-	}
-	res.Cursor = final
-	res.Elapsed, res.Done = time.Since(start), true
-	j.report(res.Progress)
-	return res, nil
+	return j.finish(ctx, res, hi, start)
 }
 
 // change is one version to write: a record or a tombstone.
@@ -164,11 +150,26 @@ func (j *Job) changesOf(ctx context.Context, p Part, hi time.Time) ([]change, er
 			changes = append(changes, change{hash: state.RecordHash{ID: r.ID, Scope: p.Scope, Hash: h, Version: v}, record: r.JSON})
 		}
 	}
+	var gone []int64
 	for id, k := range known {
 		if p.Partial || seen[id] || k.Scope != p.Scope {
 			continue
 		}
-		if v, ok := version(id, state.DeletedHash); ok {
+		if _, ok := version(id, state.DeletedHash); ok {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) > 0 && p.Reread != nil {
+		again, err := p.Reread(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range again {
+			seen[r.ID] = true
+		}
+	}
+	for _, id := range gone {
+		if v, ok := version(id, state.DeletedHash); ok && !seen[id] {
 			changes = append(changes, change{hash: state.RecordHash{ID: id, Scope: p.Scope, Hash: state.DeletedHash, Version: v}})
 		}
 	}

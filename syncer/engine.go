@@ -203,25 +203,9 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if workers <= 0 {
 		workers = 8
 	}
-	lag := j.Lag
-	if lag == 0 {
-		lag = 2 * time.Second
-	}
-
-	cur, err := j.startCursor(ctx)
+	cur, hi, err := j.window(ctx, &res)
 	if err != nil {
 		return res, err
-	}
-	res.From, res.Cursor = cur, cur
-	now, err := j.StoreTime(ctx)
-	if err != nil {
-		return res, fmt.Errorf("syncer: reading the store's clock: %w", err)
-	}
-	hi := now.Add(-lag).Truncate(time.Second).UTC()
-	res.To = hi
-	if !j.Since.IsZero() && j.Since.After(now) {
-		return res, fmt.Errorf("syncer: %w: %s is after the store's clock (%s)", ErrSinceInFuture,
-			j.Since.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	if !hi.After(cur.DateModified) {
 		res.Elapsed, res.Done = time.Since(start), true
@@ -273,6 +257,12 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if err := context.Cause(ctx); err != nil {
 		return res, err
 	}
+	return j.finish(ctx, res, hi, start)
+}
+
+// finish saves the cursor of a run that read its whole window: every
+// record up to hi is written.
+func (j *Job) finish(ctx context.Context, res Result, hi time.Time, start time.Time) (Result, error) {
 	final := Cursor{DateModified: hi, Through: true}
 	if err := j.saveCursor(ctx, final); err != nil {
 		return res, err
@@ -281,6 +271,31 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	res.Elapsed, res.Done = time.Since(start), true
 	j.report(res.Progress)
 	return res, nil
+}
+
+// window finds where a run starts (the checkpoint, or Since or the
+// beginning) and freezes its upper bound: the store's clock less the lag. It
+// sets res's From, Cursor and To.
+func (j *Job) window(ctx context.Context, res *Result) (cur Cursor, hi time.Time, err error) {
+	lag := j.Lag
+	if lag == 0 {
+		lag = 2 * time.Second
+	}
+	if cur, err = j.startCursor(ctx); err != nil {
+		return cur, hi, err
+	}
+	res.From, res.Cursor = cur, cur
+	now, err := j.StoreTime(ctx)
+	if err != nil {
+		return cur, hi, fmt.Errorf("syncer: reading the store's clock: %w", err)
+	}
+	hi = now.Add(-lag).Truncate(time.Second).UTC()
+	res.To = hi
+	if !j.Since.IsZero() && j.Since.After(now) {
+		return cur, hi, fmt.Errorf("syncer: %w: %s is after the store's clock (%s)", ErrSinceInFuture,
+			j.Since.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return cur, hi, nil
 }
 
 func (j *Job) report(p Progress) {

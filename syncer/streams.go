@@ -108,7 +108,7 @@ func (r *changeReader) Read(ctx context.Context, from, to time.Time, part func(P
 		if err != nil {
 			return err
 		}
-		return part(Part{Records: recs})
+		return part(Part{Records: recs, Reread: func(ctx context.Context) ([]Raw, error) { return s.whole(ctx, r.c) }})
 	case s.window != nil:
 		recs, err := s.window(ctx, r.c, from, to)
 		if err != nil {
