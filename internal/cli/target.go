@@ -52,7 +52,7 @@ type target struct {
 	// confirm asks the person at the terminal to confirm a write (see
 	// writeGuard); nil when stdin and stderr are not both terminals.
 	confirm func(preview string) bool
-	Close      func()
+	Close   func()
 }
 
 // sandboxOptions is the embedded store --sandbox starts: the same seed every
