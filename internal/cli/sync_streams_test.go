@@ -2,13 +2,19 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/bigc-dev/bigc/internal/testservices"
+	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -83,5 +89,55 @@ func TestSyncAllToPostgres(t *testing.T) {
 	sum := decodeJSON[syncSummaryOut](t, b.mustRun("", "sync", "brands", "--connection", "shop", "--out", url))
 	if sum.Records != 1 || pgCount(t, url, "bigc_brands WHERE id = 1 AND record = '{\"deleted\": true}'") != 1 {
 		t.Errorf("after deleting brand 1: %+v; want one tombstone row", sum)
+	}
+}
+
+// TestWorkerSchedulesNewStreams: bigc worker takes the new streams in
+// --schedule like the first three: each record once, and a later round of
+// the same schedule adds nothing.
+func TestWorkerSchedulesNewStreams(t *testing.T) {
+	t.Parallel()
+	cfg, dir := t.TempDir(), t.TempDir()
+	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 8, Orders: 30, Customers: 5, Products: 6})
+	if r := runBigc(t, cfg, srv.Tokens.Full, "connection", "add", "shop", "--store-hash", srv.StoreHash, "--base-url", srv.URL, "--token-stdin"); r.code != 0 {
+		t.Fatalf("connection add: exit %d: %s", r.code, r.stderr)
+	}
+	streams := []string{"shipments", "brands", "inventory"}
+	args := []string{"worker", "--once", "--out-dir", dir, "--state", filepath.Join(dir, "state.db"), "--lag", "0s",
+		"--schedule", "shipments=1s,brands=1s,inventory=1s"}
+	count := func() map[string]int {
+		n := map[string]int{}
+		for _, s := range streams {
+			b, err := os.ReadFile(filepath.Join(dir, "shop", s+".jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := map[int64]bool{}
+			for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+				k, err := syncer.ParseLine([]byte(l))
+				if err != nil || ids[k.ID] {
+					t.Fatalf("%s: line %s: %v (or repeated)", s, l, err)
+				}
+				ids[k.ID] = true
+			}
+			n[s] = len(ids)
+		}
+		return n
+	}
+	if r := runBigc(t, cfg, "", args...); r.code != 0 {
+		t.Fatalf("worker --once: exit %d: %s", r.code, r.stderr)
+	}
+	first := count()
+	for _, s := range streams {
+		if first[s] == 0 {
+			t.Errorf("%s: nothing written", s)
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // the 1s interval passes: every stream is due again
+	if r := runBigc(t, cfg, "", args...); r.code != 0 || !strings.Contains(r.stderr, `"stream":"brands"`) {
+		t.Fatalf("second round: exit %d: %s; want the streams run again", r.code, r.stderr)
+	}
+	if again := count(); fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Errorf("second round: %v records, want still %v", again, first)
 	}
 }
