@@ -69,7 +69,8 @@ func weigh(v any) int {
 
 // strWeight is weigh for a string, following encoding/json's escaping: in
 // the structured copy <, > and & become \u003c and the like, control
-// characters and U+2028/U+2029 become \uXXXX, an invalid byte U+FFFD; the text copy
+// characters and U+2028/U+2029 become \uXXXX, an invalid byte U+FFFD (see
+// invalidByteWeight); the text copy
 // writes the string without HTML escaping, and that text is escaped again as
 // one JSON string.
 func strWeight(s string) int {
@@ -95,7 +96,7 @@ func strWeight(s string) int {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			n += 3 + 3 // written as U+FFFD
+			n += invalidByteWeight
 		case r == '\u2028', r == '\u2029':
 			n += 6 + 7
 		default:
@@ -105,6 +106,15 @@ func strWeight(s string) int {
 	}
 	return n
 }
+
+// invalidByteWeight is what one invalid UTF-8 byte weighs in both copies.
+// encoding/json replaces it with U+FFFD, written raw by Go 1.27 and as the
+// escape \ufffd by Go 1.26, so it is measured once on the running encoder.
+var invalidByteWeight = func() int {
+	structured, _ := json.Marshal("\xff")
+	text, _ := json.Marshal(string(structured[1 : len(structured)-1]))
+	return len(structured) - 2 + len(text) - 2
+}()
 
 // arrayCut records a list the budget shortened: where it is in the answer
 // (keys from the top; "[]" marks a step into a list's items), how many of
