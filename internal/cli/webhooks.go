@@ -282,6 +282,11 @@ type listenOptions struct {
 var sandboxScopes = []string{"store/order/*", "store/product/*", "store/customer/*"}
 
 func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) error {
+	if o.out != "" {
+		if err := checkOutputPath(o.out); err != nil {
+			return err
+		}
+	}
 	t, err := a.openTarget(ctx, tf)
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 	"github.com/bigc-dev/bigc/tools"
@@ -446,4 +447,31 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestListenOutputPathCheckedFirst: webhooks listen --out naming a directory
+// or a file in a missing directory is the user's to fix: exit 2 with the
+// path named, before the store is asked anything (issue 10 section 5).
+func TestListenOutputPathCheckedFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name, out, want string
+	}{
+		{"a directory", dir, dir},
+		{"missing directory", "/nonexistent/dir/x.jsonl", "/nonexistent/dir"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, srv := savedStore(t, sandbox.Options{Seed: 1}, "shop", false)
+			r := runBigc(t, cfg, "", "webhooks", "listen", "--connection", "shop", "--addr", "127.0.0.1:0", "--out", tt.out)
+			if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q named", r.code, r.stderr, tt.want)
+			}
+			if n := srv.Store.Stats().Requests; n != 0 {
+				t.Errorf("%d requests sent before the refusal", n)
+			}
+		})
+	}
 }
