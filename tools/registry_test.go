@@ -187,6 +187,10 @@ func TestValidateInputRefuses(t *testing.T) {
 		{"NUL in a raw body", `{"id": 1, "body": {"name": "a\u0000"}}`, "body.name", []string{"NUL"}},
 		{"invalid UTF-8", "{\"id\": 1, \"variants\": [{\"sku\": \"SKU-\xff\"}]}", "variants[0].sku", []string{"UTF-8"}},
 		{"invalid UTF-8 in a key", "{\"id\": 1, \"query\": {\"k\xc0\": \"v\"}}", "query", []string{"UTF-8"}},
+		{"lone high surrogate escape", `{"id": 1, "variants": [{"sku": "A\ud800B"}]}`, "variants[0].sku", []string{"surrogate"}},
+		{"lone low surrogate escape", `{"id": 1, "tags": ["\uDC00"]}`, "tags[0]", []string{"surrogate"}},
+		{"reversed surrogate pair", `{"id": 1, "tags": ["\udc00\ud800"]}`, "tags[0]", []string{"surrogate"}},
+		{"high surrogate then a letter escape", `{"id": 1, "tags": ["\ud800\u0041"]}`, "tags[0]", []string{"surrogate"}},
 		{"duplicate key", `{"id": 1, "id": 2}`, "id", []string{"twice"}},
 		{"duplicate nested key", `{"id": 1, "body": {"a": 1, "a": 2}}`, "body.a", []string{"twice"}},
 		{"100,001-digit price", `{"id": 1, "price": ` + strings.Repeat("9", 100_001) + `}`, "price", []string{"decimal amount", "100001 characters"}},
@@ -471,5 +475,32 @@ func TestRunCleansEveryAnswer(t *testing.T) {
 	}
 	if string(a.Plain) != `{"b": 2, "a": 1.50}` {
 		t.Errorf("a clean raw body was rewritten: %s", a.Plain)
+	}
+}
+
+// TestLoneSurrogate: only half a surrogate pair written as an escape is
+// refused; whole pairs, other escapes and a backslash escaped before "u"
+// pass.
+func TestLoneSurrogate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		json string
+		want bool
+	}{
+		{`"\ud83d\ude00"`, false},
+		{`"\uD83D\uDE00 and \u00e9"`, false},
+		{`"\\ud800"`, false},
+		{`"\\\ud83d\ude00"`, false},
+		{`"\"\u0041"`, false},
+		{`"\ud800"`, true},
+		{`"\\\ud800"`, true},
+		{`"\ude00\ud83d"`, true},
+		{`"\ud83d"`, true},
+		{`"\ud83d\n"`, true},
+	}
+	for _, tc := range tests {
+		if got := loneSurrogate([]byte(tc.json)); got != tc.want {
+			t.Errorf("loneSurrogate(%s) = %v, want %v", tc.json, got, tc.want)
+		}
 	}
 }

@@ -105,11 +105,56 @@ func (r *inputReader) token(path string) (json.Token, error) {
 		if !utf8.Valid(r.raw[start:r.dec.InputOffset()]) {
 			return nil, BadInput(path, "holds bytes that are not UTF-8 text; send the text as UTF-8")
 		}
+		// A \uD800-\uDFFF escape outside a pair is no character either;
+		// encoding/json turns it into U+FFFD as silently.
+		if loneSurrogate(r.raw[start:r.dec.InputOffset()]) {
+			return nil, BadInput(path, "holds a \\u escape of half a UTF-16 surrogate pair, which is no character; write the character itself, or its escape as a whole pair")
+		}
 		if strings.ContainsRune(s, 0) {
 			return nil, BadInput(path, "holds a NUL character (\\u0000), which no store field takes; remove it")
 		}
 	}
 	return tok, nil
+}
+
+// loneSurrogate reports whether the JSON text b (one string token, with what
+// precedes it in the input) escapes half a surrogate pair: a \uD800-\uDBFF
+// not followed by a \uDC00-\uDFFF escape, or a \uDC00-\uDFFF on its own.
+func loneSurrogate(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+1 < len(b) && b[i+1] != 'u' {
+			i++ // an escape such as \\ or \", whose second byte is no escape
+			continue
+		}
+		r, ok := escapedRune(b, i)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		case r >= 0xD800 && r <= 0xDBFF:
+			if lo, ok := escapedRune(b, i+6); !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return true
+			}
+			i += 11 // the pair
+		default:
+			i += 5
+		}
+	}
+	return false
+}
+
+// escapedRune reads the \uXXXX escape at b[i:].
+func escapedRune(b []byte, i int) (rune, bool) {
+	if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+	return rune(n), err == nil
 }
 
 // value reads one JSON value at path, whose schema is s (nil when the schema
