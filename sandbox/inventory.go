@@ -35,13 +35,7 @@ const defaultLocationID = 1
 const maxItemsPage = 1000
 
 // itemsPaging is paging with the items lists' larger limit.
-func (c *call) itemsPaging() page {
-	p := c.paging()
-	if n, err := strconv.Atoi(c.q.Get("limit")); err == nil && n > maxLimit && n <= maxItemsPage {
-		p.limit, c.overLimit = n, 0
-	}
-	return p
-}
+func (c *call) itemsPaging() page { return c.pagingUpTo(maxItemsPage) }
 
 // maxAdjustmentItems is the documented limit of items in one adjustment
 // or settings payload.

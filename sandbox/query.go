@@ -26,24 +26,28 @@ type page struct {
 
 func (p page) offset() int { return (p.num - 1) * p.limit }
 
-// paging reads page and limit. Values that are not positive integers fall
-// back to the defaults.
-func (c *call) paging() page {
+// paging reads page and limit, limit at most maxLimit. Values that are not
+// positive integers fall back to the defaults.
+func (c *call) paging() page { return c.pagingUpTo(maxLimit) }
+
+// pagingUpTo is paging for a list whose largest page is most items; a
+// larger limit is remembered for refuseOverLimit with that maximum.
+func (c *call) pagingUpTo(most int) page {
 	p := page{num: 1, limit: defaultLimit}
 	if n, err := strconv.Atoi(c.q.Get("page")); err == nil && n > 0 {
 		p.num = n
 	}
 	if n, err := strconv.Atoi(c.q.Get("limit")); err == nil && n > 0 {
-		p.limit = min(n, maxLimit)
-		if n > maxLimit {
-			c.overLimit = n
+		p.limit = min(n, most)
+		if n > most {
+			c.overLimit, c.limitMax = n, most
 		}
 	}
 	return p
 }
 
 // refuseOverLimit replaces a list's answer with BigCommerce's 413 when the
-// request asked for more than maxLimit items a page. Lists are reads, so
+// request asked for more items a page than the list's maximum. Lists are reads, so
 // nothing was changed on the way.
 func (c *call) refuseOverLimit() {
 	if c.overLimit == 0 {
@@ -51,7 +55,7 @@ func (c *call) refuseOverLimit() {
 	}
 	c.header.Del("Content-Type")
 	c.fail(http.StatusRequestEntityTooLarge, "The limit parameter exceeded the maximum.",
-		map[string]string{"limit": fmt.Sprintf("The limit %d is over the maximum of %d items a page.", c.overLimit, maxLimit)})
+		map[string]string{"limit": fmt.Sprintf("The limit %d is over the maximum of %d items a page.", c.overLimit, c.limitMax)})
 }
 
 // window is the slice bounds of page p over n items.

@@ -23,8 +23,9 @@ type call struct {
 	v2  bool  // a /v2/ path: V2 error and date shapes
 	now time.Time
 	inc map[string]bool // the include parameter, once read
-	// overLimit is a limit parameter over maxLimit that paging met (0 if none).
-	overLimit int
+	// overLimit is a limit parameter over the list's maximum, limitMax,
+	// that paging met (0 if none).
+	overLimit, limitMax int
 	// rest is the path after /stores/{hash}/ (API) or /_sandbox/ (operator);
 	// rawBody the body of a write, read once when the store keeps a journal.
 	rest      string

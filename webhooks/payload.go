@@ -38,7 +38,10 @@ type eventData struct {
 	} `json:"address"` // customer address events
 	SKU *struct {
 		ProductID int64 `json:"product_id"`
-	} `json:"sku"` // store/sku/* events
+	} `json:"sku"` // store/sku/{created,updated,deleted}
+	Inventory *struct {
+		ProductID int64 `json:"product_id"`
+	} `json:"inventory"` // store/{product,sku}/inventory/* events
 }
 
 // ErrMalformed is wrapped by every ParseEvent error.
@@ -165,6 +168,11 @@ func (e Event) Resource() (stream string, id int64, gone bool, ok bool) {
 	case "sku":
 		if e.data.SKU != nil && e.data.SKU.ProductID > 0 {
 			return "products", e.data.SKU.ProductID, false, true
+		}
+		// store/sku/inventory/* events: data.id is the SKU's, and the
+		// product is named only in data.inventory.product_id.
+		if parts[2] == "inventory" && e.data.Inventory != nil && e.data.Inventory.ProductID > 0 {
+			return "products", e.data.Inventory.ProductID, false, true
 		}
 	case "customer":
 		if len(parts) == 3 && e.data.ID > 0 {
