@@ -1,6 +1,20 @@
-// Package syncer is Direct mode's incremental sync: it reads a store's orders,
-// products or customers changed since the last run and appends each changed
-// record, whole, exactly once to a JSON Lines output.
+// Package syncer is Direct mode's incremental sync: it reads one stream of a
+// store (orders, products, customers, or one of the streams streams.go
+// declares) changed since the last run and appends each changed record,
+// whole, exactly once to a JSON Lines output or a table.
+//
+// # Streams
+//
+// A Spec (streams.go) declares a stream: its key, its cursor, the token
+// scopes it needs, the JSON Schema of its records (schemas/) and how it
+// reads. Orders, products and customers are read by date_modified window
+// (below). The streams BigCommerce gives no change filter for are
+// ChangeSources (changes.go): read whole (brands, categories, ...), per
+// order for the orders whose date_modified moved (transactions,
+// shipments), or by creation window (refunds); a content hash per record in
+// the state lets only changed records through, and an ID gone from a whole
+// scope (read twice to be sure) becomes a tombstone,
+// {"stream","id","date_modified","deleted":true}, once.
 //
 // # The window and the cursor
 //
