@@ -45,26 +45,16 @@ func (o *BrandListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *BrandListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // List lists one page of brands: GET /v3/catalog/brands.
 func (s *BrandsService) List(ctx context.Context, opts *BrandListOptions) ([]*Brand, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Brand](ctx, s.c, "/catalog/brands", q)
+	return v3List[*Brand](ctx, s.c, "/catalog/brands", opts)
 }
 
 // All iterates over every brand matching opts: GET /v3/catalog/brands.
 func (s *BrandsService) All(ctx context.Context, opts *BrandListOptions) iter.Seq2[*Brand, error] {
-	var base BrandListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Brand, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.List)
 }
 
 // Get fetches one brand: GET /v3/catalog/brands/{id}.

@@ -133,26 +133,16 @@ func (o *CategoryListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *CategoryListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // List lists one page of categories: GET /v3/catalog/trees/categories.
 func (s *CategoriesService) List(ctx context.Context, opts *CategoryListOptions) ([]*Category, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Category](ctx, s.c, "/catalog/trees/categories", q)
+	return v3List[*Category](ctx, s.c, "/catalog/trees/categories", opts)
 }
 
 // All iterates over every category matching opts: GET /v3/catalog/trees/categories.
 func (s *CategoriesService) All(ctx context.Context, opts *CategoryListOptions) iter.Seq2[*Category, error] {
-	var base CategoryListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Category, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.List)
 }
 
 // CategoryCreateRequest creates a category: Name plus TreeID (a top-level

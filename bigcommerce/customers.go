@@ -124,28 +124,20 @@ func (o *CustomerListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *CustomerListOptions) atPage(p pageRequest) {
+	o.Page, o.After, o.Limit = cursorPage(p), p.After, p.Limit
+}
+
 // List lists one page of customers: GET /v3/customers. The next page's cursor
 // is in Response.Meta.CursorPagination.EndCursor.
 func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Customer](ctx, s.c, "/customers", q)
+	return v3List[*Customer](ctx, s.c, "/customers", opts)
 }
 
 // All iterates over every customer matching opts, following cursors:
 // GET /v3/customers. opts.After, opts.Page and opts.Limit are ignored.
 func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error] {
-	var base CustomerListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Cursor, func(ctx context.Context, p pageRequest) ([]*Customer, *Response, error) {
-		o := base
-		o.Page, o.After, o.Limit = cursorPage(p), p.After, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Cursor, opts, s.List)
 }
 
 // Get fetches one customer with addresses and attributes through
@@ -347,26 +339,16 @@ func (o *AddressListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *AddressListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // ListAddresses lists one page of customer addresses: GET /v3/customers/addresses.
 func (s *CustomersService) ListAddresses(ctx context.Context, opts *AddressListOptions) ([]*CustomerAddress, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*CustomerAddress](ctx, s.c, "/customers/addresses", q)
+	return v3List[*CustomerAddress](ctx, s.c, "/customers/addresses", opts)
 }
 
 // AllAddresses iterates over every address matching opts: GET /v3/customers/addresses.
 func (s *CustomersService) AllAddresses(ctx context.Context, opts *AddressListOptions) iter.Seq2[*CustomerAddress, error] {
-	var base AddressListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*CustomerAddress, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.ListAddresses(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.ListAddresses)
 }
 
 // CreateAddresses creates addresses: POST /v3/customers/addresses, 10 per

@@ -98,6 +98,10 @@ func (o *MetafieldListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *MetafieldListOptions) atPage(p pageRequest) {
+	o.Page, o.After, o.Limit = cursorPage(p), p.After, p.Limit
+}
+
 // List lists one page of an owner's metafields, e.g. GET
 // /v3/catalog/products/{id}/metafields or GET /v3/orders/{id}/metafields. The
 // next page's cursor is in Response.Meta.CursorPagination.EndCursor.
@@ -106,24 +110,14 @@ func (s *MetafieldsService) List(ctx context.Context, owner MetafieldOwner, opts
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Metafield](ctx, s.c, path, q)
+	return v3List[*Metafield](ctx, s.c, path, opts)
 }
 
 // All iterates over all of an owner's metafields matching opts, following
 // cursors; opts.After, opts.Page and opts.Limit are ignored.
 func (s *MetafieldsService) All(ctx context.Context, owner MetafieldOwner, opts *MetafieldListOptions) iter.Seq2[*Metafield, error] {
-	var base MetafieldListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Cursor, func(ctx context.Context, p pageRequest) ([]*Metafield, *Response, error) {
-		o := base
-		o.Page, o.After, o.Limit = cursorPage(p), p.After, p.Limit
-		return s.List(ctx, owner, &o)
+	return allPages(ctx, pagingV3Cursor, opts, func(ctx context.Context, o *MetafieldListOptions) ([]*Metafield, *Response, error) {
+		return s.List(ctx, owner, o)
 	})
 }
 

@@ -374,6 +374,8 @@ func (o *OrderListOptions) values(count bool) (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *OrderListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // List lists one page of orders: GET /v2/orders. A page past the end is a
 // 204, returned as an empty list.
 func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]*Order, *Response, error) {
@@ -387,15 +389,7 @@ func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]*Or
 // All iterates over every order matching opts, 250 per request: GET /v2/orders.
 // It stops at a 204, an empty page or a short page. opts.Page and opts.Limit are ignored.
 func (s *OrdersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[*Order, error] {
-	var base OrderListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV2, func(ctx context.Context, p pageRequest) ([]*Order, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV2, opts, s.List)
 }
 
 // Count counts the orders matching opts, in total and per status:

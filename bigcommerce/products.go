@@ -181,6 +181,8 @@ func (o *ProductListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *ProductListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // ProductGetOptions selects what GET /v3/catalog/products/{id} embeds.
 type ProductGetOptions struct {
 	Include       []string
@@ -202,25 +204,13 @@ func (o *ProductGetOptions) values() (url.Values, error) {
 
 // List lists one page of products: GET /v3/catalog/products.
 func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]*Product, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Product](ctx, s.c, "/catalog/products", q)
+	return v3List[*Product](ctx, s.c, "/catalog/products", opts)
 }
 
 // All iterates over every product matching opts, 250 per request: GET /v3/catalog/products.
 // opts.Page and opts.Limit are ignored.
 func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) iter.Seq2[*Product, error] {
-	var base ProductListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Product, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.List)
 }
 
 // Get fetches one product: GET /v3/catalog/products/{id}.

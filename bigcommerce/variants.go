@@ -118,6 +118,8 @@ func (o *VariantListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *VariantListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 func variantsPath(productID int) string { return "/catalog/products/" + itoa(productID) + "/variants" }
 
 // ListByProduct lists one page of a product's variants:
@@ -126,11 +128,7 @@ func (s *VariantsService) ListByProduct(ctx context.Context, productID int, opts
 	if err := checkID("product_id", productID); err != nil {
 		return nil, nil, err
 	}
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Variant](ctx, s.c, variantsPath(productID), q)
+	return v3List[*Variant](ctx, s.c, variantsPath(productID), opts)
 }
 
 // AllByProduct iterates over all of a product's variants:
@@ -143,25 +141,13 @@ func (s *VariantsService) AllByProduct(ctx context.Context, productID int) iter.
 
 // List lists one page of variants across the store: GET /v3/catalog/variants.
 func (s *VariantsService) List(ctx context.Context, opts *VariantListOptions) ([]*Variant, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Variant](ctx, s.c, "/catalog/variants", q)
+	return v3List[*Variant](ctx, s.c, "/catalog/variants", opts)
 }
 
 // All iterates over every variant matching opts: GET /v3/catalog/variants.
 // opts.Page and opts.Limit are ignored.
 func (s *VariantsService) All(ctx context.Context, opts *VariantListOptions) iter.Seq2[*Variant, error] {
-	var base VariantListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Variant, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.List)
 }
 
 // Get fetches one variant: GET /v3/catalog/products/{id}/variants/{variant_id}.

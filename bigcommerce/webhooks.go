@@ -50,26 +50,16 @@ func (o *HookListOptions) values() (url.Values, error) {
 	return q.values(), nil
 }
 
+func (o *HookListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
+
 // List lists one page of hooks: GET /v3/hooks.
 func (s *WebhooksService) List(ctx context.Context, opts *HookListOptions) ([]*Hook, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
-	}
-	return v3Get[[]*Hook](ctx, s.c, "/hooks", q)
+	return v3List[*Hook](ctx, s.c, "/hooks", opts)
 }
 
 // All iterates over every hook matching opts: GET /v3/hooks.
 func (s *WebhooksService) All(ctx context.Context, opts *HookListOptions) iter.Seq2[*Hook, error] {
-	var base HookListOptions
-	if opts != nil {
-		base = *opts
-	}
-	return all(ctx, pagingV3Offset, func(ctx context.Context, p pageRequest) ([]*Hook, *Response, error) {
-		o := base
-		o.Page, o.Limit = p.Page, p.Limit
-		return s.List(ctx, &o)
-	})
+	return allPages(ctx, pagingV3Offset, opts, s.List)
 }
 
 // Get fetches one hook: GET /v3/hooks/{id}.
