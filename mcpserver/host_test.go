@@ -30,15 +30,7 @@ func TestHTTPLoopbackServesOnlyLoopbackHosts(t *testing.T) {
 	}
 	// A preflight from an allowed page is answered only for this machine's names.
 	for host, want := range map[string]int{"evil.example:" + port: http.StatusForbidden, "localhost:" + port: http.StatusNoContent} {
-		req, _ := http.NewRequest(http.MethodOptions, url, nil)
-		req.Host = host
-		req.Header.Set("Origin", "http://localhost:5173")
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := preflight(t, url, host, "http://localhost:5173")
 		if resp.StatusCode != want {
 			t.Errorf("preflight with Host %q: status %d, want %d", host, resp.StatusCode, want)
 		}
@@ -52,11 +44,7 @@ func TestHTTPLoopbackServesOnlyLoopbackHosts(t *testing.T) {
 			req.Host = tt.host
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp := send(t, req)
 			forbidden := resp.StatusCode == http.StatusForbidden
 			if forbidden != (tt.want == http.StatusForbidden) {
 				t.Errorf("%s with Host %q: status %d, want 403 = %v", method, tt.host, resp.StatusCode, tt.want == http.StatusForbidden)
