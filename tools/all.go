@@ -270,6 +270,18 @@ func parseRange(fromField, from, toField, to string) (timeRange, error) {
 	return timeRange{From: f, To: t}, nil
 }
 
+// parseCreatedModified reads the created_from/created_to and
+// modified_from/modified_to filters that list-orders and list-customers share.
+func parseCreatedModified(createdFrom, createdTo, modifiedFrom, modifiedTo string) (created, modified timeRange, err error) {
+	if created, err = parseRange("created_from", createdFrom, "created_to", createdTo); err != nil {
+		return timeRange{}, timeRange{}, err
+	}
+	if modified, err = parseRange("modified_from", modifiedFrom, "modified_to", modifiedTo); err != nil {
+		return timeRange{}, timeRange{}, err
+	}
+	return created, modified, nil
+}
+
 // formatTime writes an API timestamp as RFC 3339 in UTC; the zero time is "".
 func formatTime(t time.Time) string {
 	if t.IsZero() {

@@ -106,11 +106,7 @@ func addListCustomers(r *Registry) {
 func listCustomers(ctx context.Context, env *Env, in ListCustomersInput) (ListCustomersOutput, error) {
 	var out ListCustomersOutput
 	limit := listLimit(env, in.Limit)
-	created, err := parseRange("created_from", in.CreatedFrom, "created_to", in.CreatedTo)
-	if err != nil {
-		return out, err
-	}
-	modified, err := parseRange("modified_from", in.ModifiedFrom, "modified_to", in.ModifiedTo)
+	created, modified, err := parseCreatedModified(in.CreatedFrom, in.CreatedTo, in.ModifiedFrom, in.ModifiedTo)
 	if err != nil {
 		return out, err
 	}

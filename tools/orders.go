@@ -106,11 +106,7 @@ func addListOrders(r *Registry) {
 func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOutput, error) {
 	var out ListOrdersOutput
 	limit, page := pageArgs(env, in.Limit, in.Page)
-	created, err := parseRange("created_from", in.CreatedFrom, "created_to", in.CreatedTo)
-	if err != nil {
-		return out, err
-	}
-	modified, err := parseRange("modified_from", in.ModifiedFrom, "modified_to", in.ModifiedTo)
+	created, modified, err := parseCreatedModified(in.CreatedFrom, in.CreatedTo, in.ModifiedFrom, in.ModifiedTo)
 	if err != nil {
 		return out, err
 	}
