@@ -68,8 +68,7 @@ func TestCheckpoints(t *testing.T) {
 
 func TestEmittedLedger(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
-		db := openStore(t, target)
+	eachStore(t, func(t *testing.T, db Store) {
 		ctx := t.Context()
 		a := EmittedKey{"orders", 1, 100}
 		b := EmittedKey{"orders", 1, 200} // a newer version of the same order

@@ -7,8 +7,7 @@ import (
 
 func TestImportJournal(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
-		s := openStore(t, target)
+	eachStore(t, func(t *testing.T, s Store) {
 		ctx := context.Background()
 		const id = "products/jsonl/abc/0123"
 		if err := s.RecordImportRows(ctx, id, []ImportRow{{Line: 2, Outcome: "create", Ref: "product 7"}, {Line: 5, Outcome: "update", Ref: "product 8"}}); err != nil {

@@ -10,12 +10,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// t0 is when the inbox tests' events arrive; later times are offsets from it.
+var t0 = time.UnixMilli(1_700_000_000_000)
+
 func TestInboxAddDeduplicates(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
+	eachStore(t, func(t *testing.T, db Store) {
 		ctx := context.Background()
-		db := openStore(t, target)
-		t0 := time.UnixMilli(1_700_000_000_000)
 		ev := func(conn, key string) InboxEvent {
 			return InboxEvent{Connection: conn, DedupeKey: key, Scope: "store/order/created", Stream: "orders", ResourceID: 1, Payload: []byte(`{}`), ReceivedAt: t0}
 		}
@@ -45,10 +46,8 @@ func TestInboxAddDeduplicates(t *testing.T) {
 
 func TestInboxLifecycle(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
+	eachStore(t, func(t *testing.T, db Store) {
 		ctx := context.Background()
-		db := openStore(t, target)
-		t0 := time.UnixMilli(1_700_000_000_000)
 		evs := []InboxEvent{
 			{Connection: "c", DedupeKey: "1", Scope: "store/order/created", Stream: "orders", ResourceID: 7, Payload: []byte("a"), ReceivedAt: t0},
 			{Connection: "c", DedupeKey: "2", Scope: "store/order/updated", Stream: "orders", ResourceID: 7, Payload: []byte("b"), ReceivedAt: t0.Add(time.Second)},
@@ -122,8 +121,7 @@ func TestInboxLifecycle(t *testing.T) {
 
 func TestInboxAddRefusesIncompleteEvent(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
-		db := openStore(t, target)
+	eachStore(t, func(t *testing.T, db Store) {
 		if _, err := db.InboxAdd(context.Background(), []InboxEvent{{Connection: "c", Scope: "s"}}); err == nil {
 			t.Fatal("InboxAdd accepted an event without a dedupe key")
 		}
@@ -135,10 +133,8 @@ func TestInboxAddRefusesIncompleteEvent(t *testing.T) {
 // deferral ends the claim.
 func TestInboxClaim(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, target string) {
+	eachStore(t, func(t *testing.T, db Store) {
 		ctx := t.Context()
-		db := openStore(t, target)
-		t0 := time.UnixMilli(1_700_000_000_000)
 		var evs []InboxEvent
 		for i := range 6 {
 			evs = append(evs, InboxEvent{Connection: "c", DedupeKey: fmt.Sprint(i), Scope: "store/order/updated",

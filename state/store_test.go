@@ -23,6 +23,12 @@ func eachBackend(t *testing.T, test func(t *testing.T, target string)) {
 	})
 }
 
+// eachStore runs test against a fresh store of each backend.
+func eachStore(t *testing.T, test func(t *testing.T, s Store)) {
+	t.Helper()
+	eachBackend(t, func(t *testing.T, target string) { test(t, openStore(t, target)) })
+}
+
 // openStore opens target, closing it when the test ends.
 func openStore(t *testing.T, target string) Store {
 	t.Helper()
