@@ -13,18 +13,14 @@ import (
 // request; rows not in the journal are looked up in the store again (by SKU or
 // email) before anything is written, which is what makes a killed import safe
 // to rerun.
-const importsSchemaSQLite = `
-CREATE TABLE import_rows (
-	import     TEXT    NOT NULL,
-	line       INTEGER NOT NULL,
-	outcome    TEXT    NOT NULL,
-	ref        TEXT    NOT NULL,
-	applied_at TEXT    NOT NULL,
-	PRIMARY KEY (import, line)
-) WITHOUT ROWID;`
+const importsSchemaSQLite = importRowsTable + ` WITHOUT ROWID;`
 
-// importsSchemaPostgres is the same table in PostgreSQL.
-const importsSchemaPostgres = `
+// importsSchemaPostgres is the same table in PostgreSQL, which has no
+// WITHOUT ROWID clause.
+const importsSchemaPostgres = importRowsTable + `;`
+
+// importRowsTable is the import journal's table as both backends write it.
+const importRowsTable = `
 CREATE TABLE import_rows (
 	import     TEXT    NOT NULL,
 	line       INTEGER NOT NULL,
@@ -32,7 +28,7 @@ CREATE TABLE import_rows (
 	ref        TEXT    NOT NULL,
 	applied_at TEXT    NOT NULL,
 	PRIMARY KEY (import, line)
-);`
+)`
 
 // ImportRow is one journaled row: its line, what was done (created, updated,
 // unchanged) and the store record it went to (e.g. "product 112").
