@@ -351,6 +351,10 @@ var orderStatusNames = []string{
 	"manual verification required", "disputed", "partially refunded",
 }
 
+// OrderStatusNames are the order statuses' system names in ID order, as
+// ParseOrderStatus reads them (for completion and help).
+func OrderStatusNames() []string { return slices.Clone(orderStatusNames) }
+
 // ParseOrderStatus reads an order status given as an ID (0-14) or a system
 // name such as "awaiting fulfillment" or "awaiting_fulfillment".
 func ParseOrderStatus(s string) (int, error) {

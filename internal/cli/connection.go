@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -212,7 +213,7 @@ func (a *app) connectionVerifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := dir.Load(args[0])
+			c, err := loadConnection(dir, args[0])
 			if err != nil {
 				return err
 			}
@@ -240,7 +241,7 @@ func (a *app) connectionRemoveCmd() *cobra.Command {
 				return err
 			}
 			if err := dir.Remove(args[0]); err != nil {
-				return err
+				return suggestConnection(dir, args[0], err)
 			}
 			return a.writeResult(map[string]string{"removed": args[0]})
 		},
@@ -258,5 +259,24 @@ func (a *app) writeResult(v any) error {
 		return fmt.Errorf("encoding the result: %w", err)
 	}
 	_, err := a.stdout.Write(buf.Bytes())
+	return err
+}
+
+// loadConnection is dir.Load with, for a name not saved, the saved name most
+// like it suggested ("did you mean \"staging\"?").
+func loadConnection(dir connections.Dir, name string) (*connections.Connection, error) {
+	c, err := dir.Load(name)
+	return c, suggestConnection(dir, name, err)
+}
+
+// suggestConnection adds to err, when it is ErrNotFound for name, the saved
+// connection name most like name.
+func suggestConnection(dir connections.Dir, name string, err error) error {
+	if errors.Is(err, connections.ErrNotFound) {
+		names, _ := dir.Names()
+		if near := nearestName(name, names); near != "" {
+			return fmt.Errorf("%w; did you mean %q?", err, near)
+		}
+	}
 	return err
 }

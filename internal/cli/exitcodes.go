@@ -148,7 +148,13 @@ func (a *app) report(err error) int {
 func markUsageErrors(cmd *cobra.Command) {
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	if check := cmd.Args; check != nil {
-		cmd.Args = func(c *cobra.Command, args []string) error { return badInput(check(c, args)) }
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			if err != nil && len(args) == 0 {
+				return missingArgument(c)
+			}
+			return badInput(err)
+		}
 	}
 	for _, sub := range cmd.Commands() {
 		markUsageErrors(sub)

@@ -134,6 +134,16 @@ func nearestCommand(c *cobra.Command, name string) string {
 	return ""
 }
 
+// nearestName is the name in names most like name, by the same rule as
+// nearestCommand (which it asks, over stand-in commands), or "".
+func nearestName(name string, names []string) string {
+	c := &cobra.Command{Use: "names"}
+	for _, n := range names {
+		c.AddCommand(&cobra.Command{Use: n, Run: func(*cobra.Command, []string) {}})
+	}
+	return nearestCommand(c, name)
+}
+
 // subsequence reports whether the letters of s appear in t in order.
 func subsequence(s, t string) bool {
 	i := 0

@@ -102,7 +102,7 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 			case f.listJSON:
 				return badInputf("--json applies to --list only")
 			case len(args) == 0:
-				return badInputf("name a stream (%s), or all; bigc sync --list describes them", syncer.StreamNames())
+				return badInputf("which stream? %s, or all (bigc sync --list describes them)", syncer.StreamNames())
 			case args[0] == "all":
 				return a.runSyncAll(cmd.Context(), &f)
 			}

@@ -131,7 +131,7 @@ func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := dir.Load(name)
+	c, err := loadConnection(dir, name)
 	if err != nil {
 		return nil, err
 	}

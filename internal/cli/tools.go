@@ -186,6 +186,9 @@ func lookupTool(reg *tools.Registry, name string) (*tools.Tool, error) {
 	if t, ok := reg.Lookup(name); ok {
 		return t, nil
 	}
+	if near := nearestName(name, reg.Names()); near != "" {
+		return nil, badInputf("no tool named %q; did you mean %q? (see bigc tools)", name, near)
+	}
 	return nil, badInputf("no tool named %q; the tools are: %s (see bigc tools)", name, strings.Join(reg.Names(), ", "))
 }
 
@@ -194,6 +197,9 @@ func lookupTool(reg *tools.Registry, name string) (*tools.Tool, error) {
 func oneToolArg(cmd *cobra.Command, args []string) error {
 	if len(args) == 1 {
 		return nil
+	}
+	if len(args) == 0 {
+		return badInputf("which tool? the tools are: %s (see bigc tools)", strings.Join(tools.NewRegistry().Names(), ", "))
 	}
 	return badInputf("%s takes one TOOL argument, got %d; the tools are: %s (see bigc tools)",
 		cmd.CommandPath(), len(args), strings.Join(tools.NewRegistry().Names(), ", "))
