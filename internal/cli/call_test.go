@@ -88,7 +88,8 @@ func TestToolArgumentCount(t *testing.T) {
 		{"tools", "show"},
 	} {
 		r := runBigc(t, t.TempDir(), "", args...)
-		if r.code != exitBadInput || !strings.Contains(r.stderr, "takes one TOOL argument") || !strings.Contains(r.stderr, "raw-api-request") {
+		// None: which tool? with the names; more than one: the count.
+		if r.code != exitBadInput || !(strings.Contains(r.stderr, "takes one TOOL argument") || strings.Contains(r.stderr, "which tool?")) || !strings.Contains(r.stderr, "raw-api-request") {
 			t.Errorf("%v: exit %d, stderr:\n%s", args, r.code, r.stderr)
 		}
 	}

@@ -85,11 +85,11 @@ func TestDidYouMean(t *testing.T) {
 	saveConnection(t, cfg, connections.Connection{Name: "staging", StoreHash: "abc123", Token: "t1"})
 	saveConnection(t, cfg, connections.Connection{Name: "production", StoreHash: "def456", Token: "t2"})
 	cases := map[string]string{
-		"call get-ordr --sandbox":            `did you mean "get-order"?`,
-		"tools show delete-prod":             `did you mean "delete-product"?`,
-		"connection verfy staging":           `did you mean "verify"?`,
+		"call get-ordr --sandbox":                    `did you mean "get-order"?`,
+		"tools show delete-prod":                     `did you mean "delete-product"?`,
+		"connection verfy staging":                   `did you mean "verify"?`,
 		"call get-order -F id=1 --connection stagng": `did you mean "staging"?`,
-		"connection remove prodution":        `did you mean "production"?`,
+		"connection remove prodution":                `did you mean "production"?`,
 	}
 	for args, want := range cases {
 		r := runBigc(t, cfg, "", strings.Fields(args)...)
