@@ -258,6 +258,20 @@ func checkOutputPath(out string) error {
 	return nil
 }
 
+// keptDestinationFlags are the flags besides --out that name a sync's
+// destination (--checkpoint of a stdout sync, --table of a PostgreSQL one),
+// for a command that repeats the run into the same destination.
+func keptDestinationFlags(f *syncFlags) []string {
+	var flags []string
+	if f.checkpoint != "" {
+		flags = append(flags, "--checkpoint", shellQuote(f.checkpoint))
+	}
+	if f.table != "" {
+		flags = append(flags, "--table", shellQuote(f.table))
+	}
+	return flags
+}
+
 // syncTargetFlags is how the user named the store, for commands to repeat.
 func syncTargetFlags(tf *targetFlags) string {
 	switch {
@@ -386,7 +400,7 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	prog := newSyncProgress(a.stderr, tgt.Client)
 	job.Progress = prog.update
 	rep := &syncReport{a: a, stream: stream, job: job, tagger: tagger, tag: f.tag, statePath: statePath,
-		rerun: syncTargetFlags(&f.target), out: outName, output: output}
+		rerun: syncTargetFlags(&f.target), out: outName, output: output, keep: keptDestinationFlags(f)}
 
 	if !f.follow {
 		res, err := job.Run(runCtx)
@@ -438,9 +452,10 @@ type syncReport struct {
 	tagger    *syncer.Tagger
 	tag       string
 	statePath string
-	rerun     string // the target flags the user gave
-	out       string // --out as given (a URL without its password)
-	output    string // where the records went, for messages
+	rerun     string   // the target flags the user gave
+	out       string   // --out as given (a URL without its password)
+	keep      []string // --checkpoint or --table as given: the rerun names the same destination
+	output    string   // where the records went, for messages
 }
 
 func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) error {
@@ -470,10 +485,10 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 		if errors.Is(err, syncer.ErrBadCheckpoint) || errors.Is(err, syncer.ErrSinceInFuture) {
 			return badInput(err)
 		}
-		next := "run again to continue from the checkpoint: " + rerunCommand(stream, r.rerun, r.out)
+		next := "run again to continue from the checkpoint: " + rerunCommand(stream, r.rerun, r.out, r.keep...)
 		switch {
 		case saved && cp == nil:
-			next = "run again, from the beginning: " + rerunCommand(stream, r.rerun, r.out)
+			next = "run again, from the beginning: " + rerunCommand(stream, r.rerun, r.out, r.keep...)
 		case !saved:
 			next = "a preview keeps no checkpoint; run it again to read its window again"
 		}

@@ -296,6 +296,11 @@ func TestSyncIntoAClosedPipe(t *testing.T) {
 	if code == 0 || !strings.Contains(errb.String(), "broken pipe") {
 		t.Errorf("exit %d, stderr %q; want a failure saying the pipe broke", code, errb.String())
 	}
+	// The rerun it advises keeps the named checkpoint: without it the
+	// command would be a preview.
+	if want := "bigc sync customers --sandbox --out - --checkpoint feed"; !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q does not advise %q", errb.String(), want)
+	}
 	r := runBigc(t, cfg, "", "sync", "status", "--json")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
 		t.Errorf("checkpoints after the failed run: exit %d, %s; want none", r.code, r.stdout)
