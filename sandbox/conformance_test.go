@@ -1,0 +1,120 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/google/jsonschema-go/jsonschema"
+)
+
+// conformanceCase is one request and the schema its answer must satisfy.
+// The schemas under testdata/conformance are our own fragments, written from
+// BigCommerce's OpenAPI specs (reference/catalog/*.yml, orders.v2.oas2.yml,
+// customers.v3.yml, inventory.v3.yml, ...): the fields a client relies on, with
+// their types and the spec's required lists, never a copy of the specs.
+type conformanceCase struct {
+	name, method, path string
+	body               any
+	status             int
+	schema             string // file name under testdata/conformance, without .json
+}
+
+// TestConformance drives the sandbox's operations, success and error answers,
+// and checks each body against our schema for that answer (issue 14).
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 6, Orders: 4, Customers: 3})
+	pid := c.srv.Store.ProductIDs()[0]
+	cid := c.srv.Store.CustomerIDs()[0]
+	var orders []struct {
+		ID int `json:"id"`
+	}
+	if err := json.Unmarshal(c.get("/v2/orders?limit=1").body, &orders); err != nil || len(orders) == 0 {
+		t.Fatalf("listing orders: %v", err)
+	}
+	oid := orders[0].ID
+	p, o := "/v3/catalog/products/"+strconv.Itoa(pid), "/v2/orders/"+strconv.Itoa(oid)
+
+	schemas := conformanceSchemas{}
+	cases := []conformanceCase{
+		{"list products", "GET", "/v3/catalog/products", nil, 200, "v3_product_list"},
+		{"get product", "GET", p, nil, 200, "v3_product"},
+		{"get product with variants", "GET", p + "?include=variants,images", nil, 200, "v3_product"},
+		{"create product", "POST", "/v3/catalog/products", obj{"name": "Conformance mug", "type": "physical", "weight": 1, "price": 9.5}, 200, "v3_product"},
+		{"create product missing name", "POST", "/v3/catalog/products", obj{"type": "physical", "weight": 1, "price": 1}, 422, "v3_error"},
+		{"product not found", "GET", "/v3/catalog/products/999999999", nil, 404, "v3_error"},
+		{"products over limit", "GET", "/v3/catalog/products?limit=251", nil, 413, "v3_error"},
+		{"list variants", "GET", p + "/variants", nil, 200, "v3_variant_list"},
+		{"list all variants", "GET", "/v3/catalog/variants", nil, 200, "v3_variant_list"},
+		{"list categories", "GET", "/v3/catalog/trees/categories", nil, 200, "v3_category_list"},
+		{"list brands", "GET", "/v3/catalog/brands", nil, 200, "v3_brand_list"},
+		{"list orders", "GET", "/v2/orders", nil, 200, "v2_order_list"},
+		{"get order", "GET", o, nil, 200, "v2_order"},
+		{"order products", "GET", o + "/products", nil, 200, "v2_order_product_list"},
+		{"order shipping addresses", "GET", o + "/shipping_addresses", nil, 200, "v2_order_shipping_address_list"},
+		{"order count", "GET", "/v2/orders/count", nil, 200, "v2_order_count"},
+		{"order not found", "GET", "/v2/orders/999999999", nil, 404, "v2_error"},
+		{"list customers", "GET", "/v3/customers", nil, 200, "v3_customer_list"},
+		{"customers by id", "GET", "/v3/customers?id:in=" + strconv.Itoa(cid), nil, 200, "v3_customer_list"},
+		{"create customer without email", "POST", "/v3/customers", []obj{{"first_name": "A", "last_name": "B"}}, 422, "v3_error"},
+		{"inventory items", "GET", "/v3/inventory/items", nil, 200, "v3_inventory_item_list"},
+		{"inventory items over limit", "GET", "/v3/inventory/items?limit=1001", nil, 413, "v3_error"},
+		{"inventory locations", "GET", "/v3/inventory/locations", nil, 200, "v3_location_list"},
+		{"list hooks", "GET", "/v3/hooks", nil, 200, "v3_hook_list"},
+		{"create hook", "POST", "/v3/hooks", obj{"scope": "store/order/*", "destination": "https://example.com/hook", "is_active": true}, 200, "v3_hook"},
+	}
+	for _, tc := range cases {
+		r := c.do(tc.method, tc.path, tc.body)
+		if r.status != tc.status {
+			t.Errorf("%s: %s %s = %d, want %d: %.300s", tc.name, tc.method, tc.path, r.status, tc.status, r.body)
+			continue
+		}
+		schemas.check(t, tc.name, tc.schema, r.body)
+	}
+}
+
+// conformanceSchemas holds the resolved schemas by name, each read once.
+type conformanceSchemas map[string]*jsonschema.Resolved
+
+// check validates body against testdata/conformance/name.json.
+func (cs conformanceSchemas) check(t *testing.T, what, name string, body []byte) {
+	t.Helper()
+	rs, ok := cs[name]
+	if !ok {
+		raw, err := os.ReadFile(filepath.Join("testdata", "conformance", name+".json"))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		var s jsonschema.Schema
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatalf("%s: schema %s: %v", what, name, err)
+		}
+		if rs, err = s.Resolve(&jsonschema.ResolveOptions{BaseURI: "file:///conformance/" + name + ".json", Loader: loadConformanceSchema}); err != nil {
+			t.Fatalf("%s: schema %s: %v", what, name, err)
+		}
+		cs[name] = rs
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Errorf("%s: body is not JSON: %v: %.200s", what, err, body)
+		return
+	}
+	if err := rs.Validate(v); err != nil {
+		t.Errorf("%s: answer does not conform to %s: %v\n%.600s", what, name, err, body)
+	}
+}
+
+// loadConformanceSchema resolves a "$ref" to another file of ours.
+func loadConformanceSchema(uri *url.URL) (*jsonschema.Schema, error) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "conformance", path.Base(uri.Path)))
+	if err != nil {
+		return nil, err
+	}
+	var s jsonschema.Schema
+	return &s, json.Unmarshal(raw, &s)
+}
