@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func (a *app) connectionCmd() *cobra.Command {
 (--token-stdin) or read from an environment variable each time (--token-env VAR:
 only the variable's name is saved).`,
 	}
-	cmd.AddCommand(a.connectionAddCmd(), a.connectionListCmd(), a.connectionVerifyCmd(), a.connectionRemoveCmd())
+	cmd.AddCommand(a.connectionAddCmd(), a.connectionListCmd(), a.connectionVerifyCmd(), a.connectionRemoveCmd(), a.connectionUseCmd())
 	return cmd
 }
 
@@ -279,4 +280,56 @@ func suggestConnection(dir connections.Dir, name string, err error) error {
 		}
 	}
 	return err
+}
+
+// connectionEnv names the environment variable that chooses the connection
+// of a command given neither --connection nor --sandbox.
+const connectionEnv = "BIGC_CONNECTION"
+
+// defaultConnectionFile holds, under the configuration directory, the name
+// bigc connection use saved.
+const defaultConnectionFile = "default-connection"
+
+func (a *app) connectionUseCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:               "use NAME",
+		Short:             "Make NAME the connection of commands given neither --connection nor --sandbox ($BIGC_CONNECTION wins over it)",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeConnectionArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := a.connectionDir()
+			if err != nil {
+				return err
+			}
+			if _, err := loadConnection(dir, args[0]); err != nil {
+				return err
+			}
+			cfg, err := a.configPath()
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(cfg, defaultConnectionFile), []byte(args[0]+"\n"), 0o600); err != nil {
+				return err
+			}
+			return a.writeResult(map[string]string{"default": args[0]})
+		},
+	}
+}
+
+// defaultConnection is the connection a command given neither --connection
+// nor --sandbox uses, and why: $BIGC_CONNECTION, else the one bigc connection
+// use saved; "" when neither is set.
+func (a *app) defaultConnection() (name, why string) {
+	if v := os.Getenv(connectionEnv); v != "" {
+		return v, "from $" + connectionEnv
+	}
+	cfg, err := a.configPath()
+	if err != nil {
+		return "", ""
+	}
+	b, err := os.ReadFile(filepath.Join(cfg, defaultConnectionFile))
+	if err != nil {
+		return "", ""
+	}
+	return strings.TrimSpace(string(b)), "the default (bigc connection use)"
 }

@@ -80,6 +80,10 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err er
 	case f.connection != "":
 		return a.openConnection(f, f.connection)
 	}
+	if name, why := a.defaultConnection(); name != "" {
+		fmt.Fprintf(a.stderr, "bigc: using connection %q, %s\n", name, why)
+		return a.openConnection(f, name)
+	}
 	dir, err := a.connectionDir()
 	if err != nil {
 		return nil, err
