@@ -202,7 +202,7 @@ func (t *Tool) Run(ctx context.Context, env *Env, input json.RawMessage) (any, e
 	if err != nil {
 		return nil, env.presentError(err)
 	}
-	return cleanOutput(out), nil
+	return cleanOutput(out, env.present), nil
 }
 
 // CheckInput validates input against t's input schema without running t, so

@@ -191,6 +191,10 @@ func TestValidateInputRefuses(t *testing.T) {
 		{"lone low surrogate escape", `{"id": 1, "tags": ["\uDC00"]}`, "tags[0]", []string{"surrogate"}},
 		{"reversed surrogate pair", `{"id": 1, "tags": ["\udc00\ud800"]}`, "tags[0]", []string{"surrogate"}},
 		{"high surrogate then a letter escape", `{"id": 1, "tags": ["\ud800\u0041"]}`, "tags[0]", []string{"surrogate"}},
+		// What an MCP transport decoded before bigc saw it: the bytes are gone,
+		// U+FFFD stands in their place.
+		{"replacement character", `{"id": 1, "variants": [{"sku": "B\ufffdx"}]}`, "variants[0].sku", []string{"U+FFFD"}},
+		{"replacement character written raw", "{\"id\": 1, \"tags\": [\"S\uFFFDx\"]}", "tags[0]", []string{"U+FFFD"}},
 		{"duplicate key", `{"id": 1, "id": 2}`, "id", []string{"twice"}},
 		{"duplicate nested key", `{"id": 1, "body": {"a": 1, "a": 2}}`, "body.a", []string{"twice"}},
 		{"100,001-digit price", `{"id": 1, "price": ` + strings.Repeat("9", 100_001) + `}`, "price", []string{"decimal amount", "100001 characters"}},
@@ -424,6 +428,30 @@ func TestPastedTokenIsRedacted(t *testing.T) {
 		if p, err := tool.Preview(t.Context(), tc.env, json.RawMessage(tc.input)); strings.Contains(p, token) || (err != nil && strings.Contains(err.Error(), token)) {
 			t.Errorf("%s %s: preview %q, %v quotes the token", tc.tool, tc.input, p, err)
 		}
+	}
+}
+
+// TestAnswerEchoingAPastedTokenIsRedacted: a store may echo a query back
+// (V3's meta.pagination.links), so a token pasted into a successful raw
+// request's query must not come back in the answer either.
+func TestAnswerEchoingAPastedTokenIsRedacted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{Products: 3, Customers: 1, Orders: 1})
+	token := h.srv.Tokens.Full
+	tool, _ := h.reg.Lookup("raw-api-request")
+	out, err := tool.Run(t.Context(), h.full, json.RawMessage(`{"method": "GET", "path": "/v3/catalog/products", "query": {"keyword": "`+token+`", "limit": "1"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), token) {
+		t.Errorf("the answer quotes the token: %s", b)
+	}
+	if !strings.Contains(string(b), "[redacted]") {
+		t.Errorf("the answer does not show where the token was: %s", b)
 	}
 }
 

@@ -48,74 +48,75 @@ func dropRune(r rune) bool {
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
 
-// cleanOutput returns a tool's answer with CleanText applied to every string
-// it holds, whatever the field: an answer is built from store data, and any
-// string may carry what a shopper wrote. A raw JSON value (raw-api-request's
-// body) is cleaned string by string, and rewritten only if one changed.
-func cleanOutput(out any) any {
+// cleanOutput returns a tool's answer with present applied to every string
+// it holds, whatever the field: an answer is built from store data, any
+// string may carry what a shopper wrote, and a store may echo back a token
+// that a user pasted into a query. A raw JSON value (raw-api-request's body)
+// is cleaned string by string, and rewritten only if one changed.
+func cleanOutput(out any, present func(string) string) any {
 	if out == nil {
 		return nil
 	}
 	v := reflect.New(reflect.TypeOf(out)).Elem()
 	v.Set(reflect.ValueOf(out))
-	cleanValue(v)
+	cleanValue(v, present)
 	return v.Interface()
 }
 
-// cleanValue cleans the strings of the settable value v in place.
-func cleanValue(v reflect.Value) {
+// cleanValue applies present to the strings of the settable value v in place.
+func cleanValue(v reflect.Value, present func(string) string) {
 	switch v.Kind() {
 	case reflect.String:
-		if s := v.String(); CleanText(s) != s {
-			v.SetString(CleanText(s))
+		if s := v.String(); present(s) != s {
+			v.SetString(present(s))
 		}
 	case reflect.Pointer:
 		if !v.IsNil() {
-			cleanValue(v.Elem())
+			cleanValue(v.Elem(), present)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if f := v.Field(i); f.CanSet() {
-				cleanValue(f)
+				cleanValue(f, present)
 			}
 		}
 	case reflect.Slice:
 		if v.Type() == rawMessageType {
-			if b, ok := cleanJSON(v.Bytes()); ok {
+			if b, ok := cleanJSON(v.Bytes(), present); ok {
 				v.SetBytes(b)
 			}
 			return
 		}
 		for i := range v.Len() {
-			cleanValue(v.Index(i))
+			cleanValue(v.Index(i), present)
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
 			e := reflect.New(v.Type().Elem()).Elem()
 			e.Set(v.MapIndex(k))
-			cleanValue(e)
+			cleanValue(e, present)
 			v.SetMapIndex(k, e)
 		}
 	case reflect.Interface:
 		if !v.IsNil() {
 			e := reflect.New(v.Elem().Type()).Elem()
 			e.Set(v.Elem())
-			cleanValue(e)
+			cleanValue(e, present)
 			v.Set(e)
 		}
 	}
 }
 
-// cleanJSON cleans the strings of a JSON value; ok is false when none
-// changed (or raw is not JSON), and raw is then kept byte for byte.
-func cleanJSON(raw []byte) ([]byte, bool) {
+// cleanJSON applies present to the strings of a JSON value; ok is false when
+// none changed (or raw is not JSON), and raw is then kept byte for byte.
+func cleanJSON(raw []byte, present func(string) string) ([]byte, bool) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if len(bytes.TrimSpace(raw)) == 0 || dec.Decode(&v) != nil {
 		return nil, false
 	}
-	v, changed := cleanPlain(v)
+	v, changed := cleanPlain(v, present)
 	if !changed {
 		return nil, false
 	}
@@ -123,24 +124,24 @@ func cleanJSON(raw []byte) ([]byte, bool) {
 	return b, err == nil
 }
 
-// cleanPlain cleans the strings of a decoded JSON value (keys included) and
-// says whether any changed.
-func cleanPlain(v any) (any, bool) {
+// cleanPlain applies present to the strings of a decoded JSON value (keys
+// included) and says whether any changed.
+func cleanPlain(v any, present func(string) string) (any, bool) {
 	changed := false
 	switch x := v.(type) {
 	case string:
-		c := CleanText(x)
+		c := present(x)
 		return c, c != x
 	case []any:
 		for i, e := range x {
 			var ch bool
-			x[i], ch = cleanPlain(e)
+			x[i], ch = cleanPlain(e, present)
 			changed = changed || ch
 		}
 	case map[string]any:
 		for k, e := range x {
-			c, ch := cleanPlain(e)
-			if ck := CleanText(k); ck != k {
+			c, ch := cleanPlain(e, present)
+			if ck := present(k); ck != k {
 				delete(x, k)
 				k, ch = ck, true
 			}

@@ -113,6 +113,12 @@ func (r *inputReader) token(path string) (json.Token, error) {
 		if strings.ContainsRune(s, 0) {
 			return nil, BadInput(path, "holds a NUL character (\\u0000), which no store field takes; remove it")
 		}
+		// U+FFFD stands where text was lost on the way (a transport that
+		// decoded invalid bytes before bigc saw them); storing it would keep
+		// the loss silently.
+		if strings.ContainsRune(s, utf8.RuneError) {
+			return nil, BadInput(path, "holds U+FFFD, the replacement character that stands where text was lost in encoding; send the original text as UTF-8")
+		}
 	}
 	return tok, nil
 }
