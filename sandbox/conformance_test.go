@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 )
@@ -68,6 +69,7 @@ func TestConformance(t *testing.T) {
 		{"list hooks", "GET", "/v3/hooks", nil, 200, "v3_hook_list"},
 		{"create hook", "POST", "/v3/hooks", obj{"scope": "store/order/*", "destination": "https://example.com/hook", "is_active": true}, 200, "v3_hook"},
 	}
+	cases = append(cases, orderWriteCases(t, c, oid)...)
 	for _, tc := range cases {
 		r := c.do(tc.method, tc.path, tc.body)
 		if r.status != tc.status {
@@ -75,6 +77,67 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		schemas.check(t, tc.name, tc.schema, r.body)
+	}
+}
+
+// TestConformanceThrottled checks the 429 bodies of both API versions.
+func TestConformanceThrottled(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 1, Orders: 1})
+	c.srv.Store.SetQuota(1, time.Hour)
+	c.get("/v2/time")
+	schemas := conformanceSchemas{}
+	for _, tc := range []conformanceCase{
+		{"V3 throttled", "GET", "/v3/catalog/products", nil, 429, "v3_error"},
+		{"V2 throttled", "GET", "/v2/orders", nil, 429, "v2_error"},
+	} {
+		r := c.do(tc.method, tc.path, tc.body)
+		if r.status != tc.status {
+			t.Errorf("%s: %s %s = %d, want %d: %.300s", tc.name, tc.method, tc.path, r.status, tc.status, r.body)
+			continue
+		}
+		schemas.check(t, tc.name, tc.schema, r.body)
+	}
+}
+
+// orderWriteCases are the order sub-resources that need ids from the order:
+// shipments, refunds, transactions; carts for a product; and the V2 error
+// shapes of a refused write.
+func orderWriteCases(t *testing.T, c *client, oid int) []conformanceCase {
+	t.Helper()
+	o := "/v2/orders/" + strconv.Itoa(oid)
+	var lines []struct {
+		ID             int `json:"id"`
+		ProductID      int `json:"product_id"`
+		VariantID      int `json:"variant_id"`
+		Quantity       int `json:"quantity"`
+		OrderAddressID int `json:"order_address_id"`
+	}
+	if err := json.Unmarshal(c.get(o+"/products").body, &lines); err != nil || len(lines) == 0 {
+		t.Fatalf("order %d products: %v", oid, err)
+	}
+	l := lines[0]
+	ship := obj{"order_address_id": l.OrderAddressID, "tracking_number": "TRK1", "shipping_provider": "ups", "items": []obj{{"order_product_id": l.ID, "quantity": 1}}}
+	badShip := obj{"order_address_id": l.OrderAddressID, "shipping_provider": "pigeon", "items": []obj{{"order_product_id": l.ID, "quantity": 1}}}
+	return []conformanceCase{
+		{"create shipment", "POST", o + "/shipments", ship, 201, "v2_shipment"},
+		{"list shipments", "GET", o + "/shipments", nil, 200, "v2_shipment_list"},
+		{"count shipments", "GET", o + "/shipments/count", nil, 200, "v2_count"},
+		{"shipment with unknown provider", "POST", o + "/shipments", badShip, 400, "v2_error"},
+		{"shipment not found", "GET", o + "/shipments/999999", nil, 404, "v2_error"},
+		{"order statuses", "GET", "/v2/order_statuses", nil, 200, "v2_order_status_list"},
+		{"list refunds", "GET", "/v3/orders/payment_actions/refunds", nil, 200, "v3_refund_list"},
+		{"order transactions", "GET", "/v3/orders/" + strconv.Itoa(oid) + "/transactions", nil, 200, "v3_transaction_list"},
+		{"create cart", "POST", "/v3/carts", obj{"line_items": []obj{{"product_id": l.ProductID, "variant_id": l.VariantID, "quantity": 1}}}, 201, "v3_cart"},
+		{"cart of unknown product", "POST", "/v3/carts", obj{"line_items": []obj{{"product_id": 999999999, "quantity": 1}}}, 422, "v3_error"},
+		{"cart not found", "GET", "/v3/carts/00000000-0000-0000-0000-000000000000", nil, 404, "v3_error"},
+		{"get brand", "GET", "/v3/catalog/brands/1", nil, 200, "v3_brand"},
+		{"hook not found", "GET", "/v3/hooks/999999", nil, 404, "v3_error"},
+		{"product with a taken sku", "POST", "/v3/catalog/products", obj{"name": "Conformance twin", "type": "physical", "weight": 1, "price": 1, "sku": "CONF-TWIN"}, 200, "v3_product"},
+		{"product sku taken again", "POST", "/v3/catalog/products", obj{"name": "Conformance twin 2", "type": "physical", "weight": 1, "price": 1, "sku": "CONF-TWIN"}, 409, "v3_error"},
+		{"order with unknown status", "PUT", o, obj{"status_id": 99}, 400, "v2_error"},
+		{"V2 body of the wrong type", "PUT", o, "not an object", 400, "v2_error"},
+		{"V3 body of the wrong type", "POST", "/v3/catalog/brands", "not an object", 422, "v3_error"},
 	}
 }
 

@@ -222,4 +222,15 @@
 // Deliveries, CreateOrder, UpdateOrderStatus, ArchiveOrder, Order,
 // OrderMetafields, ProductMetafields, Product, ProductIDs, CustomerIDs,
 // Counts, HookActive, Requests, SetFaults and SetQuota.
+//
+// Conformance. TestConformance checks the answers of the operations above,
+// success and error bodies of both API versions, against our own schema
+// fragments in testdata/conformance. Fields the sandbox may send as null
+// although the spec's schema types them plainly, because the spec's prose
+// or examples allow null there: an order's external_source and external_id
+// (null unless an external system made the order), a variant's sku_id (null
+// on a product's base variant), an inventory item's identity.sku_id (the
+// same), a webhook's headers (null when none were set), a cart item's
+// parent_id, and a variant's price, sale_price, retail_price, cost_price
+// and weight (null when the variant inherits the product's).
 package sandbox
