@@ -49,11 +49,3 @@ func (a *app) writeTable(header []string, rows [][]string) error {
 	}
 	return tw.Flush()
 }
-
-// plural is "1 record", "2 records": n and the noun, in the plural unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
