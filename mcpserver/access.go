@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/tools"
 )
 
@@ -66,14 +67,60 @@ func callWrites(st *servedTool, canonical json.RawMessage) bool {
 	return !st.spec.annotations.ReadOnly && st.spec.needsConfirmation(&tools.Env{Production: true}, canonical)
 }
 
+// scopeGroupOf names the bigcommerce.ScopeGroups group whose scope a write by
+// tool needs, from its toolset (for raw-api-request, from its path), or ""
+// when no group's scope is known to cover it. tag-order writes order
+// metafields, which BigCommerce documents under the default metafield scope
+// rather than the Orders scope, so a refused Orders write says nothing of it.
+func scopeGroupOf(tool string, args map[string]any) string {
+	switch tool {
+	case RawToolName:
+		path, _ := args["path"].(string)
+		return bigcommerce.ScopeGroupOfPath(strings.TrimSpace(path))
+	case "tag-order":
+		return ""
+	}
+	switch toolsetOf(tool) {
+	case "catalog":
+		return "products"
+	case "orders", "fulfilment":
+		return "orders"
+	case "customers":
+		return "customers"
+	case "inventory":
+		return "inventory"
+	}
+	return ""
+}
+
+// knownRefusal answers a write that conn's store is known to refuse for lack
+// of scope, without asking the user or sending anything: known from the
+// connection's verification (Connection.Access), or because the store
+// refused the same kind of write earlier in this session. nil when the write
+// may go ahead.
+func (s *Server) knownRefusal(conn Connection, tool, kind string, args map[string]any) *mcp.CallToolResult {
+	if group := scopeGroupOf(tool, args); group != "" {
+		for _, a := range conn.Access {
+			if a.Group == group && a.WriteRefused() {
+				return refusedBefore(tool, conn.Name, a.MissingScope,
+					fmt.Sprintf("its token may not change %s: when the connection was verified, the store refused a write to them for lack of the scope %s", group, a.MissingScope))
+			}
+		}
+	}
+	if scope, ok := s.denied.known(conn.Name, kind); ok {
+		return refusedBefore(tool, conn.Name, scope,
+			fmt.Sprintf("the store already refused it for lack of the scope %s (HTTP %d)", scope, http.StatusForbidden))
+	}
+	return nil
+}
+
 // refusedBefore answers a write this connection's store is known to refuse,
-// without asking the user or sending anything.
-func refusedBefore(tool, conn, scope string) *mcp.CallToolResult {
+// for the reason why, without asking the user or sending anything.
+func refusedBefore(tool, conn, scope, why string) *mcp.CallToolResult {
 	return errorResult(errorBody{
 		Category:     tools.CategoryMissingScope,
 		MissingScope: scope,
-		Message: fmt.Sprintf("connection %q cannot make this write: the store already refused it for lack of the scope %s (HTTP %d). "+
-			"Nothing was asked or sent", conn, scope, http.StatusForbidden),
-		Next: "tell the user; a person must grant " + scope + " to the store's API account and restart the server with the new token; do not retry " + tool + " until then",
+		Message:      fmt.Sprintf("connection %q cannot make this write: %s. Nothing was asked or sent", conn, why),
+		Next:         "tell the user; a person must grant " + scope + " to the store's API account and restart the server with the new token; do not retry " + tool + " until then",
 	})
 }

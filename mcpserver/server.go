@@ -58,6 +58,11 @@ type Connection struct {
 	Client *bigcommerce.Client
 	// Production makes every write on this connection need confirmation.
 	Production bool
+	// Access is what the token may do per tool group, as a verification
+	// found it (bigcommerce.ProbeScopes); nil when unknown. A write to a group
+	// whose write the store refused is answered missing_scope at once,
+	// before anyone is asked to confirm it.
+	Access []bigcommerce.GroupAccess
 }
 
 // Options configure a Server.
@@ -358,8 +363,10 @@ func (s *Server) handler(st *servedTool) mcp.ToolHandler {
 
 		writes := callWrites(st, canonical)
 		kind := writeKind(st.spec.name, args)
-		if scope, ok := s.denied.known(conn.Name, kind); ok && writes {
-			return refusedBefore(st.spec.name, conn.Name, scope), nil
+		if writes {
+			if res := s.knownRefusal(conn, st.spec.name, kind, args); res != nil {
+				return res, nil
+			}
 		}
 		if st.spec.needsConfirmation(env, canonical) {
 			res, ok := s.confirm(ctx, req, st, env, args, canonical, token)

@@ -215,3 +215,33 @@ func TestBinaryHTTP(t *testing.T) {
 		t.Errorf("list-orders over HTTP: %s", text(res))
 	}
 }
+
+// TestStdioVerifiedReadOnlyConnection (issue 12, defect 4, through the real
+// binary): a connection added with the sandbox's read-only token records what
+// its verification found, and bigc mcp serving it answers delete-product with
+// missing_scope at once: no question to the user, no write sent to the store.
+func TestStdioVerifiedReadOnlyConnection(t *testing.T) {
+	t.Parallel()
+	bin := bigcBinary(t)
+	f := newFixture(t, sandbox.Options{})
+	config := t.TempDir()
+	env := []string{"BIGC_TEST_STORE_TOKEN=" + f.tokens.ReadOnly}
+	add := exec.Command(bin, "connection", "add", "ro", "--store-hash", f.hash,
+		"--token-env", "BIGC_TEST_STORE_TOKEN", "--base-url", f.url, "--config", config)
+	add.Env = append(os.Environ(), env...)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("bigc connection add: %v\n%s", err, out)
+	}
+	writes := f.writes() // the verification's probes, which the store refused
+	u := &scriptedUser{action: "accept", typed: firstQuoted}
+	a := newAgent(t, stdioSession(t, u.clientOptions(), env, "mcp", "--connection", "ro", "--config", config),
+		"Delete the first product.", f.tokens.ReadOnly)
+	list := a.call("list-products", map[string]any{"limit": 1})
+	e := errorOf(t, a.callRaw("delete-product", map[string]any{"id": num(t, get(list, "items", 0, "id"))}))
+	if e["category"] != "missing_scope" || e["missing_scope"] != "store_v2_products" {
+		t.Errorf("delete-product: %v, want missing_scope store_v2_products", e)
+	}
+	if len(u.questions()) != 0 || f.writes() != writes {
+		t.Errorf("delete-product asked %d questions and sent %d writes; want none", len(u.questions()), f.writes()-writes)
+	}
+}

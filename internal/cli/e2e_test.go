@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/tools"
 )
@@ -202,8 +203,8 @@ func TestE2EConnections(t *testing.T) {
 			t.Errorf("add: the full token cannot read %s", g.Group)
 		}
 	}
-	if len(out.Check.Groups) != 4 {
-		t.Errorf("add: %d tool groups probed, want 4", len(out.Check.Groups))
+	if len(out.Check.Groups) != len(bigcommerce.ScopeGroups) {
+		t.Errorf("add: %d tool groups probed, want %d", len(out.Check.Groups), len(bigcommerce.ScopeGroups))
 	}
 	path := filepath.Join(b.cfg, "connections", "full.json")
 	fi, err := os.Stat(path)

@@ -114,7 +114,7 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		if t.Close != nil {
 			closers = append(closers, t.Close)
 		}
-		conns = append(conns, mcpserver.Connection{Name: t.Name, Client: t.Client, Production: t.Production})
+		conns = append(conns, mcpserver.Connection{Name: t.Name, Client: t.Client, Production: t.Production, Access: t.Access})
 	}
 
 	toolNames := trimmed(f.tools)

@@ -46,6 +46,8 @@ type target struct {
 	Name       string // connection name, or "sandbox"
 	Client     *bigcommerce.Client
 	Production bool
+	// Access is what the connection's last verification found the token may do.
+	Access []bigcommerce.GroupAccess
 	// SigningKey is the client secret that signs the store's webhook
 	// deliveries, when bigc knows it (the embedded sandbox's).
 	SigningKey []byte
@@ -152,7 +154,7 @@ func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 		unshare()
 		return nil, err
 	}
-	return &target{Name: c.Name, Client: client, Production: c.Production, Close: unshare}, nil
+	return &target{Name: c.Name, Client: client, Production: c.Production, Access: c.Access, Close: unshare}, nil
 }
 
 // connectionDir is where named connections are kept, under the configuration directory.

@@ -56,6 +56,8 @@ type Connection struct {
 	StoreName  string    `json:"store_name,omitempty"`
 	Plan       string    `json:"plan,omitempty"`
 	VerifiedAt time.Time `json:"verified_at,omitzero"`
+	// Access is what the token could do per tool group at VerifiedAt.
+	Access []bigcommerce.GroupAccess `json:"access,omitempty"`
 }
 
 // Summary is a connection as it may be printed: never with its token.
@@ -422,53 +424,20 @@ type Check struct {
 	// CheckedWith is the endpoint that proved the token: GET /v2/store, or
 	// GET /v2/time when the token may not read the store's profile.
 	CheckedWith string `json:"checked_with"`
-	// Groups says, per tool group, whether the token can read it.
-	Groups []GroupAccess `json:"tool_groups"`
-	// Writes are not probed: the only sure test of a write scope is a write.
-	Writes string `json:"writes"`
-}
-
-// GroupAccess is whether a token can read one group of tools' data.
-type GroupAccess struct {
-	Group string `json:"group"`
-	Read  bool   `json:"read"`
-	// Note says why not, or that the probe failed for another reason.
-	Note string `json:"note,omitempty"`
-}
-
-// probe is one cheap read that tells whether a token can read a group.
-type probe struct {
-	group string
-	read  func(ctx context.Context, c *bigcommerce.Client) error
-}
-
-var probes = []probe{
-	{"products", func(ctx context.Context, c *bigcommerce.Client) error {
-		_, _, err := c.Products.List(ctx, &bigcommerce.ProductListOptions{Limit: 1})
-		return err
-	}},
-	{"orders", func(ctx context.Context, c *bigcommerce.Client) error {
-		_, _, err := c.Orders.List(ctx, &bigcommerce.OrderListOptions{Limit: 1})
-		return err
-	}},
-	{"customers", func(ctx context.Context, c *bigcommerce.Client) error {
-		_, _, err := c.Customers.List(ctx, &bigcommerce.CustomerListOptions{Limit: 1})
-		return err
-	}},
-	{"categories", func(ctx context.Context, c *bigcommerce.Client) error {
-		_, _, err := c.Categories.List(ctx, &bigcommerce.CategoryListOptions{Limit: 1})
-		return err
-	}},
+	// Groups says, per tool group, whether the token can read and write it
+	// (bigcommerce.ProbeScopes, which writes nothing).
+	Groups []bigcommerce.GroupAccess `json:"tool_groups"`
 }
 
 // Verify proves that client's token works with a lightweight read (GET
 // /v2/store, or GET /v2/time when the token may not read store information),
-// then probes one cheap read per tool group (products, orders, customers,
-// categories, each with limit=1) to say which the token can read. It fails
-// only when the token does not work at all.
+// then learns per tool group (products, categories, orders, customers,
+// inventory) whether the token can read and write it, with
+// bigcommerce.ProbeScopes: one read with limit=1 and one write the store must
+// refuse, so nothing is written. It fails only when the token does not work
+// at all.
 func Verify(ctx context.Context, client *bigcommerce.Client) (*Check, error) {
-	ch := &Check{StoreHash: client.StoreHash(), CheckedWith: "GET /v2/store",
-		Writes: "not checked: only a write proves a write scope; a read-only token's writes fail with missing_scope"}
+	ch := &Check{StoreHash: client.StoreHash(), CheckedWith: "GET /v2/store"}
 	info, err := client.Store.Info(ctx)
 	switch {
 	case err == nil:
@@ -481,28 +450,16 @@ func Verify(ctx context.Context, client *bigcommerce.Client) (*Check, error) {
 	default:
 		return nil, err
 	}
-	for _, p := range probes {
-		g := GroupAccess{Group: p.group}
-		switch err := p.read(ctx, client); {
-		case err == nil:
-			g.Read = true
-		case errors.Is(err, bigcommerce.ErrForbidden):
-			g.Note = "the token lacks the read scope"
-			var api *bigcommerce.APIError
-			if errors.As(err, &api) && api.MissingScope != "" {
-				g.Note += " (" + api.MissingScope + ")"
-			}
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		default:
-			g.Note = "the probe failed: " + strings.TrimPrefix(err.Error(), "bigcommerce: ")
-		}
-		ch.Groups = append(ch.Groups, g)
+	if ch.Groups, err = bigcommerce.ProbeScopes(ctx, client); err != nil {
+		return nil, err
 	}
 	return ch, nil
 }
 
-// Record copies what a verification learned into c, to be saved with it.
+// Record copies what a verification learned into c, to be saved with it:
+// the store's name and plan, and what the token may do, which bigc mcp reads
+// to refuse a write the token cannot make before it asks anyone to confirm it.
 func (c *Connection) Record(ch *Check, at time.Time) {
 	c.StoreName, c.Plan, c.VerifiedAt = ch.StoreName, ch.Plan, at.UTC().Truncate(time.Second)
+	c.Access = ch.Groups
 }

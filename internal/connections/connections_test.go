@@ -213,9 +213,11 @@ func TestSummaryNeverHoldsTheToken(t *testing.T) {
 	}
 }
 
-// fakeStore answers the endpoints Verify reads. Tokens choose what it allows:
-// "full" everything, "no-info" everything but GET /v2/store, "no-orders"
-// everything but orders, anything else a 401.
+// fakeStore answers the endpoints Verify reads and probes. Tokens choose what
+// it allows: "full" everything, "no-info" everything but GET /v2/store,
+// "no-orders" everything but orders, "read-only" every read and no write,
+// anything else a 401. An allowed write is refused with 422 (a probe's body
+// is never valid).
 func fakeStore(t *testing.T) *httptest.Server {
 	t.Helper()
 	forbidden := func(w http.ResponseWriter) {
@@ -226,7 +228,7 @@ func fakeStore(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.Header.Get("X-Auth-Token")
 		path := strings.TrimPrefix(r.URL.Path, "/stores/abc123")
-		if tok != "full" && tok != "no-info" && tok != "no-orders" {
+		if tok != "full" && tok != "no-info" && tok != "no-orders" && tok != "read-only" {
 			w.WriteHeader(http.StatusUnauthorized)
 			w.Write([]byte("Unauthorized"))
 			return
@@ -236,6 +238,11 @@ func fakeStore(t *testing.T) *httptest.Server {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case r.Method != http.MethodGet && (tok == "read-only" || tok == "no-orders" && path == "/v2/orders"):
+			forbidden(w)
+		case r.Method != http.MethodGet:
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			w.Write([]byte(`{"status":422,"title":"JSON data is missing or invalid"}`))
 		case path == "/v2/store" && tok == "no-info":
 			forbidden(w)
 		case path == "/v2/store":
@@ -260,19 +267,30 @@ func fakeStore(t *testing.T) *httptest.Server {
 func TestVerify(t *testing.T) {
 	t.Parallel()
 	srv := fakeStore(t)
-	allRead := []GroupAccess{{Group: "products", Read: true}, {Group: "orders", Read: true}, {Group: "customers", Read: true}, {Group: "categories", Read: true}}
+	type access = bigcommerce.GroupAccess
+	all := []access{{Group: "products", Read: true, Write: true}, {Group: "categories", Read: true, Write: true},
+		{Group: "orders", Read: true, Write: true}, {Group: "customers", Read: true, Write: true}, {Group: "inventory", Read: true, Write: true}}
+	var readOnly []access
+	for _, a := range all {
+		scope := map[string]string{"orders": "store_v2_orders", "customers": "store_v2_customers", "inventory": "store_inventory"}[a.Group]
+		if scope == "" {
+			scope = "store_v2_products"
+		}
+		readOnly = append(readOnly, access{Group: a.Group, Read: true, MissingScope: scope,
+			Note: "the token may read but not change " + a.Group + ": it lacks the scope " + scope})
+	}
 	tests := []struct {
 		token       string
 		wantName    string
 		checkedWith string
-		groups      []GroupAccess
+		groups      []access
 	}{
-		{"full", "Plant Shop", "GET /v2/store", allRead},
-		{"no-info", "", "GET /v2/time", allRead},
-		{"no-orders", "Plant Shop", "GET /v2/store", []GroupAccess{
-			{Group: "products", Read: true},
-			{Group: "orders", Note: "the token lacks the read scope (store_v2_orders_read_only)"},
-			{Group: "customers", Read: true}, {Group: "categories", Read: true}}},
+		{"full", "Plant Shop", "GET /v2/store", all},
+		{"no-info", "", "GET /v2/time", all},
+		{"read-only", "Plant Shop", "GET /v2/store", readOnly},
+		{"no-orders", "Plant Shop", "GET /v2/store", []access{all[0], all[1],
+			{Group: "orders", MissingScope: "store_v2_orders", Note: "the token lacks the read scope store_v2_orders_read_only"},
+			all[3], all[4]}},
 	}
 	for _, tc := range tests {
 		c := &Connection{Name: "x", StoreHash: "abc123", Token: tc.token, BaseURL: srv.URL}
@@ -308,8 +326,10 @@ func TestRecord(t *testing.T) {
 	t.Parallel()
 	c := &Connection{}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))
-	c.Record(&Check{StoreName: "Plant Shop", Plan: "Plus"}, at)
-	if c.StoreName != "Plant Shop" || c.Plan != "Plus" || !c.VerifiedAt.Equal(at.Truncate(time.Second)) || c.VerifiedAt.Location() != time.UTC {
+	groups := []bigcommerce.GroupAccess{{Group: "products", Read: true, MissingScope: "store_v2_products"}}
+	c.Record(&Check{StoreName: "Plant Shop", Plan: "Plus", Groups: groups}, at)
+	if c.StoreName != "Plant Shop" || c.Plan != "Plus" || !c.VerifiedAt.Equal(at.Truncate(time.Second)) || c.VerifiedAt.Location() != time.UTC ||
+		!cmp.Equal(c.Access, groups) {
 		t.Errorf("Record gave %+v", c)
 	}
 }
