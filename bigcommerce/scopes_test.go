@@ -2,6 +2,10 @@ package bigcommerce_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,9 +24,9 @@ func TestProbeScopesAgainstTheSandbox(t *testing.T) {
 	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 4, Products: 5, Customers: 5, Orders: 5})
 	before := srv.Store.Counts()
 	for _, tc := range []struct {
-		token    string
-		write    bool
-		refused  bool
+		token   string
+		write   bool
+		refused bool
 	}{{srv.Tokens.Full, true, false}, {srv.Tokens.ReadOnly, false, true}} {
 		c, err := bigcommerce.NewClient(srv.StoreHash, tc.token, bigcommerce.WithBaseURL(srv.URL), bigcommerce.WithMaxRetries(0))
 		if err != nil {
@@ -60,5 +64,44 @@ func TestProbeScopesAgainstTheSandbox(t *testing.T) {
 	}
 	if st.ByStatus["403"] != n {
 		t.Errorf("%d answers were 403 (%v), want the read-only token's %d writes", st.ByStatus["403"], st.ByStatus, n)
+	}
+}
+
+// TestProbeScopesUnknownAndUnauthorized: a write probe that fails for a
+// reason other than scope (a 500) leaves the group's write unknown, not
+// refused, so nothing is refused on its account later; a 401 fails the whole
+// probe.
+func TestProbeScopesUnknownAndUnauthorized(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Header.Get("X-Auth-Token") != "good":
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"status":401,"title":"Unauthorized"}`))
+		case r.Method == http.MethodGet:
+			w.Write([]byte(`{"data":[],"meta":{}}`))
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte(`{"status":500,"title":"Internal Server Error"}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := bigcommerce.NewClient("abc123", "good", bigcommerce.WithBaseURL(srv.URL), bigcommerce.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := bigcommerce.ProbeScopes(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got {
+		if !a.Read || a.Write || a.WriteRefused() || !strings.Contains(a.Note, "the write probe failed") {
+			t.Errorf("%s: %+v; want readable, write unknown with a note", a.Group, a)
+		}
+	}
+	bad, _ := bigcommerce.NewClient("abc123", "bad", bigcommerce.WithBaseURL(srv.URL), bigcommerce.WithMaxRetries(0))
+	if _, err := bigcommerce.ProbeScopes(context.Background(), bad); !errors.Is(err, bigcommerce.ErrUnauthorized) {
+		t.Errorf("ProbeScopes with a wrong token = %v, want ErrUnauthorized", err)
 	}
 }
