@@ -127,6 +127,15 @@ func (f *fixture) writes() int {
 	return f.apiWriteN
 }
 
+// resetWrites starts the count of write requests again, after a connection
+// add whose verification sent its scope probes: writes the store refuses
+// (bigcommerce's TestProbeScopesAgainstTheSandbox shows they change nothing).
+func (f *fixture) resetWrites() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.apiWriteN = 0
+}
+
 // scriptedUser answers elicitations like a person at the agent host's form.
 type scriptedUser struct {
 	action string

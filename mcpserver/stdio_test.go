@@ -157,6 +157,7 @@ func TestScenariosStdio(t *testing.T) {
 			if out, err := add.CombinedOutput(); err != nil {
 				t.Fatalf("bigc connection add: %v\n%s", err, out)
 			}
+			f.resetWrites()
 			var u *scriptedUser
 			if sc.user != nil {
 				u = sc.user()
