@@ -21,7 +21,7 @@ func (a *app) addCompletions(cmd *cobra.Command) {
 	flags := map[string]cobra.CompletionFunc{
 		"connection": a.completeConnectionNames,
 		"status":     fixedCompletions(orderStatusWords()...),
-		"tools":      listCompletions(tools.NewRegistry().Names()),
+		"tools":      completeToolList,
 		"toolsets":   listCompletions(mcpserver.Toolsets),
 		"scope":      fixedCompletions(webhookScopes...),
 	}
@@ -48,6 +48,13 @@ func (a *app) addCompletions(cmd *cobra.Command) {
 	for _, sub := range cmd.Commands() {
 		a.addCompletions(sub)
 	}
+}
+
+// completeToolList completes --tools. It builds the registry only when asked
+// to complete: building it (every tool's schemas) for each command of the
+// tree cost every bigc command about 80 MB of allocations at start-up.
+func completeToolList(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return listCompletions(tools.NewRegistry().Names())(cmd, args, toComplete)
 }
 
 // importKinds are what bigc import imports.
