@@ -112,7 +112,8 @@ func (s *Store) deleteTrees(c *call) {
 	for _, id := range ids.in {
 		delete(s.cat.trees, int(id))
 		for _, cid := range slices.Clone(s.cat.catIDs) {
-			if cg := s.cat.categories[cid]; cg.TreeID == int(id) {
+			// A category removed with its parent earlier in this loop is gone.
+			if cg := s.cat.categories[cid]; cg != nil && cg.TreeID == int(id) {
 				s.cat.removeCategory(cg)
 			}
 		}

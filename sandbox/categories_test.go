@@ -113,6 +113,20 @@ func TestBrands(t *testing.T) {
 	}
 }
 
+// TestDeleteTreeWithNestedCategories: deleting a tree removes a parent with
+// its children first, then meets the children's ids again (this used to
+// panic and drop the connection).
+func TestDeleteTreeWithNestedCategories(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 1, Orders: 1})
+	if r := c.do("DELETE", "/v3/catalog/trees?id:in=1", nil); r.status != 204 {
+		t.Fatalf("delete seeded tree = %d: %s", r.status, r.body)
+	}
+	if got := must[envelope[[]catJSON]](t, c.get("/v3/catalog/trees/categories?tree_id:in=1"), 200).Data; len(got) != 0 {
+		t.Errorf("categories left in the deleted tree: %d", len(got))
+	}
+}
+
 // TestCategoryNamesUniqueAmongSiblings: the spec's "Name is unique with
 // respect to the category's siblings"; the 422 is the category-tree shape.
 func TestCategoryNamesUniqueAmongSiblings(t *testing.T) {
