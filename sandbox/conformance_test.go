@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ type conformanceCase struct {
 // and checks each body against our schema for that answer (issue 14).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, Options{Products: 6, Orders: 4, Customers: 3})
+	c := newClient(t, Options{Products: 6, Orders: 60, Customers: 3})
 	pid := c.srv.Store.ProductIDs()[0]
 	cid := c.srv.Store.CustomerIDs()[0]
 	var orders []struct {
@@ -70,13 +71,72 @@ func TestConformance(t *testing.T) {
 		{"create hook", "POST", "/v3/hooks", obj{"scope": "store/order/*", "destination": "https://example.com/hook", "is_active": true}, 200, "v3_hook"},
 	}
 	cases = append(cases, orderWriteCases(t, c, oid)...)
+	covered := map[string]bool{}
+	runConformance(t, c, schemas, cases, covered)
+	for _, group := range []func(*testing.T, *client) []conformanceCase{
+		catalogPartCases, metafieldCases, catalogWriteCases, customerCases, orderMoreCases,
+		inventoryCases, cartCases, storeCases, errorShapeCases,
+	} {
+		runConformance(t, c, schemas, group(t, c), covered)
+	}
+	checkConformanceCoverage(t, c.srv.Store, covered)
+}
+
+// runConformance sends each case in order, checks its status and its body
+// against the case's schema (no body at all when the schema is ""), and
+// records the route and method each case exercised in covered.
+func runConformance(t *testing.T, c *client, schemas conformanceSchemas, cases []conformanceCase, covered map[string]bool) {
+	t.Helper()
 	for _, tc := range cases {
+		if rt, _ := c.srv.Store.router.match(strings.SplitN(tc.path, "?", 2)[0]); rt != nil {
+			covered[tc.method+" "+rt.pattern] = true
+		} else {
+			t.Errorf("%s: no route serves %s", tc.name, tc.path)
+		}
 		r := c.do(tc.method, tc.path, tc.body)
 		if r.status != tc.status {
 			t.Errorf("%s: %s %s = %d, want %d: %.300s", tc.name, tc.method, tc.path, r.status, tc.status, r.body)
 			continue
 		}
+		if tc.schema == "" {
+			if len(r.body) != 0 {
+				t.Errorf("%s: %s %s answered %d with a body, want none: %.200s", tc.name, tc.method, tc.path, r.status, r.body)
+			}
+			continue
+		}
 		schemas.check(t, tc.name, tc.schema, r.body)
+	}
+}
+
+// conformanceExceptions are the operations the router serves that no
+// conformance case drives, each with the reason. Everything else must have a
+// case, so that a new endpoint cannot skip the comparison.
+var conformanceExceptions = map[string]string{}
+
+// checkConformanceCoverage fails for every operation (method and route) the
+// store's router serves that no case exercised and no exception names, and for
+// an exception that names an operation the router no longer serves or that a
+// case now covers.
+func checkConformanceCoverage(t *testing.T, s *Store, covered map[string]bool) {
+	t.Helper()
+	served := map[string]bool{}
+	for _, rt := range s.routeTable() {
+		for m := range rt.methods {
+			op := m + " " + rt.pattern
+			served[op] = true
+			_, excused := conformanceExceptions[op]
+			if !covered[op] && !excused {
+				t.Errorf("no conformance case covers %s: add one to TestConformance (or an exception with its reason)", op)
+			}
+			if covered[op] && excused {
+				t.Errorf("%s is covered by a case but still listed in conformanceExceptions", op)
+			}
+		}
+	}
+	for op := range conformanceExceptions {
+		if !served[op] {
+			t.Errorf("conformanceExceptions names %s, which the router does not serve", op)
+		}
 	}
 }
 
@@ -86,18 +146,10 @@ func TestConformanceThrottled(t *testing.T) {
 	c := newClient(t, Options{Products: 1, Orders: 1})
 	c.srv.Store.SetQuota(1, time.Hour)
 	c.get("/v2/time")
-	schemas := conformanceSchemas{}
-	for _, tc := range []conformanceCase{
+	runConformance(t, c, conformanceSchemas{}, []conformanceCase{
 		{"V3 throttled", "GET", "/v3/catalog/products", nil, 429, "v3_error"},
 		{"V2 throttled", "GET", "/v2/orders", nil, 429, "v2_error"},
-	} {
-		r := c.do(tc.method, tc.path, tc.body)
-		if r.status != tc.status {
-			t.Errorf("%s: %s %s = %d, want %d: %.300s", tc.name, tc.method, tc.path, r.status, tc.status, r.body)
-			continue
-		}
-		schemas.check(t, tc.name, tc.schema, r.body)
-	}
+	}, map[string]bool{})
 }
 
 // orderWriteCases are the order sub-resources that need ids from the order:

@@ -165,12 +165,25 @@ type refundPayment struct {
 	DeclinedMessage string  `json:"declined_message"`
 }
 
+// refundItem is one item of a refund. The refunds spec populates quantity
+// only for PRODUCT items (so it is left out of the others, never null) and
+// types requested_amount as a nullable string of two decimal places.
 type refundItem struct {
-	ItemType        string   `json:"item_type"`
-	ItemID          int      `json:"item_id"`
-	Quantity        *int     `json:"quantity"`
-	RequestedAmount *decimal `json:"requested_amount"`
-	Reason          string   `json:"reason"`
+	ItemType        string        `json:"item_type"`
+	ItemID          int           `json:"item_id"`
+	Quantity        *int          `json:"quantity,omitempty"`
+	RequestedAmount *refundAmount `json:"requested_amount"`
+	Reason          string        `json:"reason"`
+}
+
+// refundAmount is a refund item's requested_amount, written as the spec's
+// string with two decimal places ("109.11").
+type refundAmount decimal
+
+// MarshalJSON writes the amount as a JSON string with two decimal places.
+func (a refundAmount) MarshalJSON() ([]byte, error) {
+	s := decimal(a).v2()
+	return strconv.AppendQuote(nil, s[:len(s)-2]), nil
 }
 
 // seededRefundOf is the refund the seed made of o, or nil: what
@@ -189,7 +202,7 @@ func (s *Store) seededRefundOf(o *order) *refund {
 			r.Items = append(r.Items, refundItem{ItemType: "PRODUCT", ItemID: l.id, Quantity: ptr(l.qty)})
 		}
 	} else {
-		r.Items = []refundItem{{ItemType: "ORDER", ItemID: o.id, RequestedAmount: &amount, Reason: "Partial refund"}}
+		r.Items = []refundItem{{ItemType: "ORDER", ItemID: o.id, RequestedAmount: ptr(refundAmount(amount)), Reason: "Partial refund"}}
 	}
 	return r
 }
@@ -387,7 +400,10 @@ func (s *Store) createRefund(c *call) {
 	items := make([]refundItem, 0, len(in.Items))
 	for i, it := range in.Items {
 		f := func(name string) string { return fmt.Sprintf("items.%d.%s", i, name) }
-		out := refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, RequestedAmount: it.Amount, Reason: it.Reason}
+		out := refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, Reason: it.Reason}
+		if it.Amount != nil {
+			out.RequestedAmount = ptr(refundAmount(*it.Amount))
+		}
 		switch it.ItemType {
 		case "PRODUCT":
 			left, ok := qtyLeft[it.ItemID]
