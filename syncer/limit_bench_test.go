@@ -1,0 +1,216 @@
+package syncer
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
+	"github.com/bigc-dev/bigc/state"
+)
+
+// limitCase is one stream's latency-bound export: how many records the
+// sandbox seeds and the list page size the sync asks for.
+type limitCase struct {
+	stream   string
+	records  int
+	pageSize int
+}
+
+// limitCases are the exports BenchmarkSyncLimit times. Orders are the
+// issue's 1,896 at the CLI's page size (250): most of their requests are
+// coupon reads, one per order with a coupon discount. Products and
+// customers cost no request per record, only list pages, so they are read
+// 25 to a page to make the pages, not the start-up (the clock, then the
+// first page), the bulk of the run: 5,000 records, 200 pages.
+var limitCases = []limitCase{
+	{StreamOrders, 1896, 250},
+	{StreamProducts, 5000, 25},
+	{StreamCustomers, 5000, 25},
+}
+
+// BenchmarkSyncLimit exports each stream from the beginning out of a
+// sandbox that adds 50 ms to every answer, with --workers 8 and 16 (the
+// client's requests in flight, list pages read at once and records
+// hydrated at once, as bigc sync sets them), and reports the run's time
+// against its limit: the requests it sent (the sandbox's count, the
+// clock read included) × 50 ms / requests in flight. x-limit is the ratio
+// (issue 18 goal 1: at most 1.15). The latency is a sleep, but the sandbox
+// runs in this process and sorts and renders every page, so on a loaded
+// machine answers take longer than 50 ms: ms/request is the mean time a
+// request held its slot (sent to body read), and x-busy-limit the ratio
+// against requests × that mean / requests in flight, which is the limit
+// the machine allowed. cpu-s (this process's user+system time, the
+// sandbox's included) and load1 (the machine's load average) say how
+// loaded it was.
+//
+//	go test ./syncer -run '^$' -bench SyncLimit -benchtime 3x
+//
+// BIGC_BENCH_LATENCY (e.g. 100ms) changes the latency.
+func BenchmarkSyncLimit(b *testing.B) {
+	latency := 50 * time.Millisecond
+	if v := os.Getenv("BIGC_BENCH_LATENCY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("BIGC_BENCH_LATENCY: %v", err)
+		}
+		latency = d
+	}
+	for _, c := range limitCases {
+		for _, workers := range []int{8, 16} {
+			b.Run(fmt.Sprintf("%s/workers=%d", c.stream, workers), func(b *testing.B) {
+				benchLimit(b, c, workers, latency)
+			})
+		}
+	}
+}
+
+func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
+	opts := sandbox.Options{Seed: 25, Orders: -1, Products: -1, Customers: -1, Latency: latency}
+	switch c.stream {
+	case StreamOrders:
+		opts.Orders, opts.Products, opts.Customers = c.records, 30, 20
+	case StreamProducts:
+		opts.Products = c.records
+	case StreamCustomers:
+		opts.Customers = c.records
+	}
+	var ratio, busyRatio, meanLatency, secs, limit, cpu float64
+	var requests, records int
+	for b.Loop() {
+		b.StopTimer()
+		srv := sandboxtest.NewServer(b, opts)
+		rt := &busyTransport{base: &http.Transport{MaxIdleConnsPerHost: 64}}
+		client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL),
+			bigcommerce.WithHTTPClient(&http.Client{Transport: rt}), bigcommerce.WithConcurrency(workers))
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		db, err := state.Open(b.Context(), filepath.Join(dir, "state.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		w, err := OpenFile(b.Context(), db, filepath.Join(dir, "out.jsonl"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, err := NewSource(c.stream, client, OrderFilter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		job := &Job{Source: src, Writer: w, DB: db, Connection: "bench", StoreTime: client.Store.Time,
+			Lag: time.Second, PageSize: c.pageSize, Workers: workers, Parallel: workers}
+		before := srv.Store.Stats().Requests
+		cpu0 := cpuSeconds()
+		b.StartTimer()
+		start := time.Now()
+		res, err := job.Run(b.Context())
+		elapsed := time.Since(start)
+		b.StopTimer()
+		cpu += cpuSeconds() - cpu0
+		w.Close()
+		db.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := srv.Store.Stats().Requests - before
+		l := time.Duration(n) * latency / time.Duration(workers)
+		busy := time.Duration(rt.busy.Load()) / time.Duration(workers)
+		requests, records = n, res.Records
+		secs += elapsed.Seconds()
+		limit += l.Seconds()
+		ratio += elapsed.Seconds() / l.Seconds()
+		busyRatio += elapsed.Seconds() / busy.Seconds()
+		meanLatency += time.Duration(rt.busy.Load()).Seconds() / float64(rt.n.Load())
+		b.StartTimer()
+	}
+	runs := float64(b.N)
+	b.ReportMetric(float64(records), "records")
+	b.ReportMetric(float64(requests), "requests")
+	b.ReportMetric(secs/runs, "s/run")
+	b.ReportMetric(limit/runs, "s-limit")
+	b.ReportMetric(ratio/runs, "x-limit")
+	b.ReportMetric(1000*meanLatency/runs, "ms/request")
+	b.ReportMetric(busyRatio/runs, "x-busy-limit")
+	b.ReportMetric(cpu/runs, "cpu-s")
+	b.ReportMetric(loadAverage(), "load1")
+}
+
+// busyTransport adds up how long its requests took, from sending each to
+// its body's end, and counts them.
+type busyTransport struct {
+	base http.RoundTripper
+	busy atomic.Int64 // nanoseconds
+	n    atomic.Int64
+}
+
+func (t *busyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.base.RoundTrip(r)
+	t.n.Add(1)
+	if err != nil {
+		t.busy.Add(int64(time.Since(start)))
+		return resp, err
+	}
+	resp.Body = &timedBody{ReadCloser: resp.Body, done: func() { t.busy.Add(int64(time.Since(start))) }}
+	return resp, nil
+}
+
+// timedBody calls done once, when the body is read to its end or closed.
+type timedBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.once.Do(b.done)
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	b.once.Do(b.done)
+	return b.ReadCloser.Close()
+}
+
+// cpuSeconds is this process's user and system time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// loadAverage is the machine's one-minute load average, or -1 where
+// /proc/loadavg cannot be read.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
