@@ -23,26 +23,30 @@ type v3Page func(ctx context.Context, page int) (items []Item, total int, err er
 // before a non-empty one. That size is known from the run's total (Count) or
 // from the chunk before, whose window less its records before its last second
 // is this one; when it is not, page 1 is read first to learn it.
-func scanV3Chunk(ctx context.Context, known *windowCount, from, to time.Time, limit, pages int, read v3Page) ([]Item, int, bool, error) {
+//
+// Each page goes to arrived as it is decoded (ChunkScanner).
+func scanV3Chunk(ctx context.Context, known *windowCount, from, to time.Time, limit, pages int, arrived func([]Item), read v3Page) (Chunk, error) {
 	total, ok := known.take(from, to)
 	lists := make([][]Item, 0, pages)
 	if !ok {
 		first, t, err := read(ctx, 1)
 		if err != nil {
-			return nil, 0, false, err
+			return Chunk{}, err
 		}
 		if t < 0 {
-			return nil, 0, false, nil // no pagination meta: page by keyset
+			return Chunk{Total: -1}, nil // no pagination meta: page by keyset
 		}
 		total = t
 		lists = append(lists, first)
+		arrived(first)
 	}
 	n := min(pages, (total+limit-1)/limit)
 	if n < 2 {
 		if len(lists) == 1 && total <= limit && len(lists[0]) == total {
-			return verified(known, lists, to, total), 1, true, nil // the whole window on one page
+			// The whole window on one page.
+			return Chunk{Items: verified(known, lists, to, total), Pages: 1, Total: total, OK: true}, nil
 		}
-		return nil, 0, false, nil
+		return Chunk{Total: total}, nil
 	}
 	rest := make([][]Item, n-len(lists))
 	totals := make([]int, len(rest))
@@ -51,32 +55,45 @@ func scanV3Chunk(ctx context.Context, known *windowCount, from, to time.Time, li
 	for i := range rest {
 		page := len(lists) + i + 1
 		g.Go(func() (err error) {
-			rest[i], totals[i], err = read(gctx, page)
+			if rest[i], totals[i], err = read(gctx, page); err == nil {
+				arrived(rest[i])
+			}
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, 0, false, err
+		return Chunk{}, err
 	}
 	for _, t := range totals {
 		if t != total {
-			return nil, 0, false, nil
+			return Chunk{Total: total}, nil
 		}
 	}
 	lists = append(lists, rest...)
-	seen := make(map[int64]bool, n*limit)
+	if !oneSnapshot(lists, limit) {
+		return Chunk{Total: total}, nil
+	}
+	return Chunk{Items: verified(known, lists, to, total), Pages: n, Total: total, OK: true}, nil
+}
+
+// oneSnapshot reports whether a chunk's pages, read at once by page number,
+// can be one ordered listing: no record on two pages (ties at a page
+// boundary sorted differently by different requests) and no short page
+// before a non-empty one.
+func oneSnapshot(lists [][]Item, limit int) bool {
+	seen := make(map[int64]bool, len(lists)*limit)
 	for i, list := range lists {
 		for _, it := range list {
 			if seen[it.ID] {
-				return nil, 0, false, nil
+				return false
 			}
 			seen[it.ID] = true
 		}
-		if len(list) < limit && i < n-1 && len(lists[i+1]) > 0 {
-			return nil, 0, false, nil // a short page before a non-empty one: not one snapshot
+		if len(list) < limit && i < len(lists)-1 && len(lists[i+1]) > 0 {
+			return false
 		}
 	}
-	return verified(known, lists, to, total), n, true, nil
+	return true
 }
 
 // verified joins a chunk's pages and records the size of the window after it:
@@ -116,8 +133,8 @@ func pageTotal(resp *bigcommerce.Response) int {
 
 // ScanChunk reads up to pages pages of products at once (GET
 // /v3/catalog/products?page=1..n), vouched for by their totals (scanV3Chunk).
-func (s *ProductSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) ([]Item, int, bool, error) {
-	return scanV3Chunk(ctx, &s.known, from, to, limit, pages, func(ctx context.Context, page int) ([]Item, int, error) {
+func (s *ProductSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
+	return scanV3Chunk(ctx, &s.known, from, to, limit, pages, arrived, func(ctx context.Context, page int) ([]Item, int, error) {
 		list, resp, err := s.Client.Products.List(ctx, &bigcommerce.ProductListOptions{
 			DateModifiedMin: from, DateModifiedMax: to, Sort: "date_modified", Direction: "asc",
 			Include: productIncludes, Page: page, Limit: limit,
@@ -131,8 +148,8 @@ func (s *ProductSource) ScanChunk(ctx context.Context, from, to time.Time, limit
 
 // ScanChunk reads up to pages pages of customers at once (GET
 // /v3/customers?page=1..n), vouched for by their totals (scanV3Chunk).
-func (s *CustomerSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) ([]Item, int, bool, error) {
-	return scanV3Chunk(ctx, &s.known, from, to, limit, pages, func(ctx context.Context, page int) ([]Item, int, error) {
+func (s *CustomerSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
+	return scanV3Chunk(ctx, &s.known, from, to, limit, pages, arrived, func(ctx context.Context, page int) ([]Item, int, error) {
 		list, resp, err := s.Client.Customers.List(ctx, &bigcommerce.CustomerListOptions{
 			DateModifiedMin: from, DateModifiedMax: to, Sort: "date_modified:asc",
 			Include: customerIncludes, Page: page, Limit: limit,
@@ -143,3 +160,6 @@ func (s *CustomerSource) ScanChunk(ctx context.Context, from, to time.Time, limi
 		return customerItems(list), pageTotal(resp), nil
 	})
 }
+
+func (*ProductSource) totalsInPages()  {}
+func (*CustomerSource) totalsInPages() {}

@@ -60,15 +60,41 @@ func (j *Job) inc() Source { return j.Source.(Source) }
 // ChunkScanner is a Source that can also read several pages of a window at
 // once by page number. Offset pages are only safe over a result set that does
 // not change while they are read, so ScanChunk must check that (for example by
-// counting the window before and after) and answer ok false, having emitted
-// nothing, when it cannot vouch for the pages; the engine then reads that
-// stretch page by page with keyset queries.
+// counting the window before and after) and answer OK false when it cannot
+// vouch for the pages; the engine then reads that stretch page by page with
+// keyset queries.
 type ChunkScanner interface {
 	Source
-	// ScanChunk returns the first pages*limit records (or fewer, at the end
-	// of the window) with date_modified in [from, to] in ascending
-	// date_modified order, and how many list pages it read.
-	ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) (items []Item, read int, ok bool, err error)
+	// ScanChunk reads the first pages*limit records (or fewer, at the end of
+	// the window) with date_modified in [from, to] in ascending
+	// date_modified order. It hands each page to arrived as soon as the page
+	// is decoded, before the chunk is vouched for and from several
+	// goroutines at once, so that hydration (an order's coupon reads) need
+	// not wait for the whole chunk and its check: the engine hydrates those
+	// records ahead and emits them only if the chunk is OK.
+	ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error)
+}
+
+// Chunk is what ScanChunk read.
+type Chunk struct {
+	// Items are the records, in ascending date_modified order.
+	Items []Item
+	// Pages is the number of list pages read.
+	Pages int
+	// Total is the number of records in the window [from, to] the pages
+	// were read from, or -1 when unknown.
+	Total int
+	// OK is false when the pages could not be vouched for: Items are then
+	// not to be used.
+	OK bool
+}
+
+// totalsInPages marks a ChunkScanner whose every list page carries the
+// window's size (V3's meta.pagination.total): the run's total comes with
+// its first chunk, so Run sends no count request.
+type totalsInPages interface {
+	ChunkScanner
+	totalsInPages()
 }
 
 // Job is one stream's sync into one output.
@@ -181,8 +207,12 @@ type batch struct {
 	items  []*Item
 	cursor Cursor
 	pages  int
-	done   chan struct{}
-	err    error
+	// total is the window's size when a chunk read learnt it, else -1.
+	total int
+	// ahead holds the records of the batch hydrated as their pages arrived.
+	ahead *prefetch
+	done  chan struct{}
+	err   error
 }
 
 // Run reads the window (checkpoint, store time - lag] and appends every
@@ -212,8 +242,10 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		j.report(res.Progress)
 		return res, nil // nothing can have changed since the cursor
 	}
-	if n, err := j.inc().Count(ctx, cur.from(), hi); err == nil {
-		res.Total = n
+	if _, free := j.inc().(totalsInPages); !free || j.parallel(pageSize) == 1 {
+		if n, err := j.inc().Count(ctx, cur.from(), hi); err == nil {
+			res.Total = n
+		}
 	}
 
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -222,7 +254,7 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	var scanErr error
 	go func() {
 		defer close(batches)
-		scanErr = j.scan(ctx, cur, hi, pageSize, func(b *batch) bool {
+		scanErr = j.scan(ctx, cur, hi, pageSize, workers, func(b *batch) bool {
 			b.done = make(chan struct{})
 			go j.hydrate(ctx, b, workers)
 			select {
@@ -236,6 +268,9 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 
 	for b := range batches {
 		<-b.done
+		if res.Total < 0 && b.total >= 0 {
+			res.Total = b.total
+		}
 		if b.err == nil {
 			b.err = j.write(ctx, b, &res)
 		}
@@ -360,16 +395,22 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 	return nil
 }
 
-// hydrate completes every record of a batch, at most workers at a time.
-// A few batches are in flight at once (one written, one read ahead); the
-// client's cap on requests in flight bounds the requests they make together.
+// hydrate completes every record of a batch, at most workers at a time,
+// taking those hydrated ahead as their pages arrived (prefetch.go). A few
+// batches are in flight at once (one written, one read ahead); the client's
+// cap on requests in flight bounds the requests they make together.
 func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	defer close(b.done)
+	defer b.ahead.stop() // what the batch did not take ends before done
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for _, it := range b.items {
 		g.Go(func() error {
-			if err := j.inc().Hydrate(gctx, it); err != nil {
+			ok, err := b.ahead.take(gctx, it)
+			if !ok {
+				err = j.inc().Hydrate(gctx, it)
+			}
+			if err != nil {
 				return fmt.Errorf("syncer: %s %d: %w", j.Source.Stream(), it.ID, err)
 			}
 			return nil
@@ -381,18 +422,26 @@ func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 // scan walks the window from cur to hi with keyset queries and hands each
 // page's new records to emit, with the cursor that holds once they are
 // written. See the package doc for why it never pages by offset.
-func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emit func(*batch) bool) error {
+func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit, workers int, emit func(*batch) bool) error {
 	seen := make(map[int64]bool, len(cur.IDs))
 	for _, id := range cur.IDs {
 		seen[id] = true
 	}
 	for {
 		from := cur.from()
-		items, pages, span, err := j.scanPage(ctx, from, hi, limit)
+		// A record is emitted if it lies in the window, past the cursor, and
+		// is not passed over.
+		at := cur
+		fresh := func(it *Item) bool {
+			return !it.Skip && !it.DateModified.After(hi) && (from.IsZero() || !it.DateModified.Before(from)) &&
+				at.after(it.DateModified, it.ID, seen)
+		}
+		st, err := j.scanPage(ctx, from, hi, limit, workers, fresh)
 		if err != nil {
 			return err
 		}
-		full := len(items) >= span
+		items, pages := st.items, st.pages
+		full := len(items) >= st.span
 		items = slices.DeleteFunc(items, func(it Item) bool {
 			return it.DateModified.After(hi) || (!from.IsZero() && it.DateModified.Before(from))
 		})
@@ -401,7 +450,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 		})
 		if !full || len(items) == 0 {
 			// The last page: the whole rest of the window is in it.
-			b := &batch{pages: pages, cursor: cur}
+			b := &batch{pages: pages, cursor: cur, total: st.total, ahead: st.ahead}
 			for i := range items {
 				it := &items[i]
 				if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
@@ -420,18 +469,20 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 		first, last := items[0].DateModified, items[len(items)-1].DateModified
 		if first.Equal(last) {
 			// A whole page shares one second: walk that second's group.
+			st.ahead.stop() // the group's pages are read again, by keyset
 			if !first.Equal(cur.DateModified) || cur.Through {
 				cur = Cursor{DateModified: first}
 				clear(seen)
 			}
 			pages := pages + 1 // the pages that found the group, and the group's first
+			total := st.total
 			walked := map[int64]bool{}
 			for page, err := range j.inc().Group(ctx, first, limit) {
 				if err != nil {
 					return err
 				}
-				b := &batch{pages: pages}
-				pages = 1
+				b := &batch{pages: pages, total: total}
+				pages, total = 1, -1
 				fresh := 0
 				for i := range page {
 					it := &page[i]
@@ -466,7 +517,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 			}
 			continue
 		}
-		b := &batch{pages: pages}
+		b := &batch{pages: pages, total: st.total, ahead: st.ahead}
 		next := make(map[int64]bool)
 		for i := range items {
 			it := &items[i]
@@ -490,28 +541,47 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, emi
 // the list pages in flight follow --workers (Parallel) up to 16.
 const maxStretch = 16 * 250
 
-// scanPage reads the next stretch of the window: several pages at once when
-// the source can vouch for them, else one keyset page. span is the number of
-// records a full stretch holds.
-func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit int) (items []Item, pages, span int, err error) {
+// stretch is what one read of the window returned.
+type stretch struct {
+	items []Item
+	pages int // list pages read
+	span  int // records a full stretch holds
+	total int // the window's size if the read learnt it, else -1
+	// ahead holds the records hydrated as their pages arrived, or nil.
+	ahead *prefetch
+}
+
+// parallel is how many list pages of limit records a chunk reads at once:
+// Parallel (default 8), at most maxStretch records, which bounds memory (a
+// few stretches are in flight at once: read, hydrated, written).
+func (j *Job) parallel(limit int) int {
 	parallel := j.Parallel
 	if parallel == 0 {
 		parallel = 8
 	}
-	// A stretch holds at most maxStretch records, which bounds memory: a few
-	// stretches are in flight at once (read, hydrated, written).
-	parallel = min(parallel, max(1, maxStretch/limit))
-	if cs, ok := j.inc().(ChunkScanner); ok && parallel > 1 {
-		items, read, ok, err := cs.ScanChunk(ctx, from, hi, limit, parallel)
-		if err != nil {
-			return nil, 0, 0, err
+	return min(parallel, max(1, maxStretch/limit))
+}
+
+// scanPage reads the next stretch of the window: several pages at once when
+// the source can vouch for them, else one keyset page. The records of a
+// chunk's pages that fresh accepts are hydrated as each page arrives, at most
+// workers at a time, and used if the chunk is vouched for.
+func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit, workers int, fresh func(*Item) bool) (stretch, error) {
+	if cs, ok := j.inc().(ChunkScanner); ok && j.parallel(limit) > 1 {
+		ahead := newPrefetch(ctx, j.inc(), workers, fresh)
+		c, err := cs.ScanChunk(ctx, from, hi, limit, j.parallel(limit), ahead.add)
+		if err != nil || !c.OK {
+			ahead.stop()
 		}
-		if ok {
-			return items, read, read * limit, nil
+		if err != nil {
+			return stretch{}, err
+		}
+		if c.OK {
+			return stretch{items: c.Items, pages: c.Pages, span: c.Pages * limit, total: c.Total, ahead: ahead}, nil
 		}
 	}
-	items, err = j.inc().Scan(ctx, from, hi, limit)
-	return items, 1, limit, err
+	items, err := j.inc().Scan(ctx, from, hi, limit)
+	return stretch{items: items, pages: 1, span: limit, total: -1}, err
 }
 
 // Follow runs the job again and again, every interval, until ctx ends. Each

@@ -120,7 +120,7 @@ func (f *fakeSource) Hydrate(ctx context.Context, it *Item) error {
 // leave the window in the middle of a chunk.
 type chunkSource struct{ *fakeSource }
 
-func (c chunkSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) ([]Item, int, bool, error) {
+func (c chunkSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
 	f := c.fakeSource
 	count := func() int {
 		n := 0
@@ -136,7 +136,7 @@ func (c chunkSource) ScanChunk(ctx context.Context, from, to time.Time, limit, p
 	f.mu.Unlock()
 	n := min(pages, (before+limit-1)/limit)
 	if n < 2 {
-		return nil, 0, false, nil
+		return Chunk{Total: before}, nil
 	}
 	var items []Item
 	for pg := range n {
@@ -151,15 +151,17 @@ func (c chunkSource) ScanChunk(ctx context.Context, from, to time.Time, limit, p
 		f.mu.Unlock()
 		slices.SortFunc(all, func(a, b Item) int { return cmp.Or(a.DateModified.Compare(b.DateModified), cmp.Compare(a.ID, b.ID)) })
 		lo := min(pg*limit, len(all))
-		items = append(items, all[lo:min(lo+limit, len(all))]...)
+		page := all[lo:min(lo+limit, len(all))]
+		arrived(page)
+		items = append(items, page...)
 	}
 	f.mu.Lock()
 	after := count()
 	f.mu.Unlock()
 	if after != before {
-		return nil, 0, false, nil
+		return Chunk{Total: after}, nil
 	}
-	return items, n, true, nil
+	return Chunk{Items: items, Pages: n, Total: before, OK: true}, nil
 }
 
 func (f *fakeSource) Count(ctx context.Context, from, to time.Time) (int, error) { return -1, nil }

@@ -236,58 +236,50 @@ func (s *OrderSource) Scan(ctx context.Context, from, to time.Time, limit int) (
 // The first count is often in hand: the run's total (Count), or, after a
 // verified chunk, the window that chunk leaves: the second count less the
 // chunk's orders before its last second, all of which the chunk holds. So a
-// chunk costs its pages and one count.
-func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int) ([]Item, int, bool, error) {
+// chunk costs its pages and one count, and each page goes to arrived as it
+// is decoded, so that its orders' coupon reads go out with the second count.
+func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
 	if rl := s.Client.RateLimit(); rl.Quota > 0 && rl.Quota < 1000 {
-		return nil, 0, false, nil
+		return Chunk{Total: -1}, nil
 	}
 	before, ok := s.known.take(from, to)
 	if !ok {
 		var err error
 		if before, err = s.count(ctx, from, to); err != nil {
-			return nil, 0, false, err
+			return Chunk{}, err
 		}
 	}
 	n := min(pages, (before+limit-1)/limit)
 	if n < 2 {
-		return nil, 0, false, nil
+		return Chunk{Total: before}, nil
 	}
-	lists := make([][]*bigcommerce.Order, n)
+	lists := make([][]Item, n)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(n) // n is at most pages, the caller's bound
 	for i := range n {
-		g.Go(func() (err error) {
+		g.Go(func() error {
 			o := s.listOptions(limit)
 			o.MinDateModified, o.MaxDateModified, o.Sort, o.Page = from, to, "date_modified:asc", i+1
-			lists[i], _, err = s.Client.Orders.List(gctx, o)
-			return err
+			list, _, err := s.Client.Orders.List(gctx, o)
+			if err != nil {
+				return err
+			}
+			lists[i] = s.items(list)
+			arrived(lists[i])
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, 0, false, err
+		return Chunk{}, err
 	}
 	after, err := s.count(ctx, from, to)
 	if err != nil {
-		return nil, 0, false, err
+		return Chunk{}, err
 	}
-	if after != before {
-		return nil, 0, false, nil
+	if after != before || !oneSnapshot(lists, limit) {
+		return Chunk{Total: after}, nil
 	}
-	seen := make(map[int]bool, n*limit)
-	items := make([][]Item, len(lists))
-	for i, list := range lists {
-		for _, o := range list {
-			if seen[o.ID] {
-				return nil, 0, false, nil
-			}
-			seen[o.ID] = true
-		}
-		items[i] = s.items(list)
-		if len(list) < limit && i < n-1 && len(lists[i+1]) > 0 {
-			return nil, 0, false, nil // a short page before a non-empty one: not one snapshot
-		}
-	}
-	return verified(&s.known, items, to, after), n, true, nil
+	return Chunk{Items: verified(&s.known, lists, to, after), Pages: n, Total: before, OK: true}, nil
 }
 
 // Group reads the orders modified at one second by ID keyset: GET

@@ -531,8 +531,8 @@ func TestOrderChunksCountOnce(t *testing.T) {
 }
 
 // V3 list pages are read several at once, vouched for by the total every
-// answer carries, with no count request per stretch; each record once
-// (issue 18).
+// answer carries, with no count request at all: the run's total is the
+// first page's; each record once (issue 18).
 func TestSyncV3PagesInParallel(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 9, Orders: -1, Products: 95, Customers: 70})
@@ -562,16 +562,20 @@ func TestSyncV3PagesInParallel(t *testing.T) {
 		mu.Lock()
 		most, pages, counts = 0, 0, 0
 		mu.Unlock()
-		if _, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 }); err != nil {
+		res, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 })
+		if err != nil {
 			t.Fatal(err)
 		}
 		n := 95
 		if stream == "customers" {
 			n = 70
 		}
+		if res.Total != n {
+			t.Errorf("%s: total %d, want %d", stream, res.Total, n)
+		}
 		mu.Lock()
-		if most < 2 || counts != 1 || pages > (n+9)/10+1 {
-			t.Errorf("%s: %d pages (at most %d at once) and %d counts; want pages read together, the run's one count, and at most %d pages",
+		if most < 2 || counts != 0 || pages > (n+9)/10+1 {
+			t.Errorf("%s: %d pages (at most %d at once) and %d counts; want pages read together, no count, and at most %d pages",
 				stream, pages, most, counts, (n+9)/10+1)
 		}
 		mu.Unlock()
@@ -599,5 +603,42 @@ func checkCatalogOutput(t *testing.T, r *sandboxRig) {
 	}
 	if want := toInt64(r.srv.Store.CustomerIDs()); !slices.Equal(customers, want) {
 		t.Errorf("customers = %v, want %v", customers, want)
+	}
+}
+
+// An order's coupon read goes out as soon as its page is decoded, not after
+// the whole chunk of pages and the count that vouches for it (issue 18): the
+// first chunk's last page is held back until a coupon read is sent, and is
+// let go after 10 s if none is, which fails the test.
+func TestOrderCouponsReadAsPagesArrive(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sandbox.Options{Seed: 5, Orders: 130})
+	couponRead := make(chan struct{})
+	var firstCoupon, lastPage sync.Once
+	early := false
+	r.hook.before = func(req *http.Request) {
+		switch {
+		case strings.HasSuffix(req.URL.Path, "/coupons"):
+			firstCoupon.Do(func() { close(couponRead) })
+		case strings.HasSuffix(req.URL.Path, "/v2/orders") && req.URL.Query().Get("page") == "4":
+			lastPage.Do(func() {
+				select {
+				case <-couponRead:
+					early = true
+				case <-time.After(10 * time.Second):
+				}
+			})
+		}
+	}
+	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+	if st := r.srv.Store.Stats(); st.ByPath["/v2/orders/{id}/coupons"] == 0 {
+		t.Fatalf("no coupon read at all (%v): the seed has no order with a coupon", st.ByPath)
+	}
+	if !early {
+		t.Error("no coupon read was sent while the chunk's last page was outstanding; want each page's coupons read as it arrives")
 	}
 }
