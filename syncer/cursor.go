@@ -13,7 +13,8 @@ import (
 const cursorVersion = 1
 
 // ErrBadCheckpoint marks a saved checkpoint this build cannot use: unreadable,
-// or written by a newer bigc.
+// or written by a newer bigc. A sync that starts again from the beginning (or
+// from a given time) does not read it; the caller says how to ask for that.
 var ErrBadCheckpoint = errors.New("checkpoint cannot be used")
 
 // Cursor is where a stream's sync stands. Through false: every record with
@@ -59,7 +60,7 @@ func (c Cursor) encode() string {
 func DecodeCursor(s string) (Cursor, error) {
 	var j cursorJSON
 	if err := json.Unmarshal([]byte(s), &j); err != nil {
-		return Cursor{}, fmt.Errorf("syncer: %w: not readable (%v); rerun with --full or --since to start again", ErrBadCheckpoint, err)
+		return Cursor{}, fmt.Errorf("syncer: %w: not readable (%v)", ErrBadCheckpoint, err)
 	}
 	if j.Version > cursorVersion {
 		return Cursor{}, fmt.Errorf("syncer: %w: written by a newer bigc (version %d, this one reads %d); upgrade bigc", ErrBadCheckpoint, j.Version, cursorVersion)

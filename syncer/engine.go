@@ -590,7 +590,7 @@ func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit, workers i
 // apply to the first run; later ones continue where the last stopped.
 func (j *Job) Follow(ctx context.Context, every time.Duration, done func(Result, error)) error {
 	if every <= 0 {
-		return errors.New("syncer: --every must be positive")
+		return fmt.Errorf("syncer: follow every %s: want a positive interval", every)
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -46,11 +46,15 @@ var ErrTagging = errors.New("tagging an exported order failed")
 // odds of a failure far below one in a thousand.
 const tagAttempts = 20
 
-// ParseTag reads --tag NAMESPACE/KEY.
+// ErrTagForm is ParseTag's error: what a tag must look like. The caller
+// says where the tag came from.
+var ErrTagForm = errors.New("want NAMESPACE/KEY, each 1 to 64 characters")
+
+// ParseTag reads a tag NAMESPACE/KEY: the order metafield a sync sets.
 func ParseTag(s string) (namespace, key string, err error) {
 	namespace, key, ok := strings.Cut(s, "/")
 	if !ok || namespace == "" || key == "" || len(namespace) > 64 || len(key) > 64 || strings.Contains(key, "/") {
-		return "", "", fmt.Errorf("--tag %q: want NAMESPACE/KEY, each 1 to 64 characters", s)
+		return "", "", ErrTagForm
 	}
 	return namespace, key, nil
 }

@@ -232,7 +232,7 @@ func checkSyncFlags(stream string, f *syncFlags) (since time.Time, filter syncer
 	}
 	if f.tag != "" {
 		if _, _, err := syncer.ParseTag(f.tag); err != nil {
-			return since, filter, badInput(err)
+			return since, filter, badInputf("--tag %q: %v", f.tag, err)
 		}
 	}
 	return since, filter, nil
@@ -482,7 +482,10 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 		written += fmt.Sprintf("; tag %s: %d orders tagged, %d already tagged", r.tag, created, already)
 	}
 	if err != nil {
-		if errors.Is(err, syncer.ErrBadCheckpoint) || errors.Is(err, syncer.ErrSinceInFuture) {
+		if errors.Is(err, syncer.ErrBadCheckpoint) {
+			return badInputf("%w; rerun with --full or --since to start again", err)
+		}
+		if errors.Is(err, syncer.ErrSinceInFuture) {
 			return badInput(err)
 		}
 		next := "run again to continue from the checkpoint: " + rerunCommand(stream, r.rerun, r.out, r.keep...)

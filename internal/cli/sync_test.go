@@ -26,7 +26,7 @@ func TestSyncBadInput(t *testing.T) {
 		{[]string{"sync", "orders", "--sandbox", "--status", "lost"}, "--status"},
 		{[]string{"sync", "products", "--sandbox", "--status", "2"}, "orders only"},
 		{[]string{"sync", "customers", "--sandbox", "--tag", "a/b"}, "orders only"},
-		{[]string{"sync", "orders", "--sandbox", "--tag", "nokey"}, "NAMESPACE/KEY"},
+		{[]string{"sync", "orders", "--sandbox", "--tag", "nokey"}, `--tag "nokey": want NAMESPACE/KEY`},
 		{[]string{"sync", "orders", "--sandbox", "--full", "--since", "2026-01-01"}, "--full and --since"},
 		{[]string{"sync", "orders", "--sandbox", "--since", "last tuesday"}, "--since"},
 		{[]string{"sync", "orders", "--sandbox", "--every", "-1s", "--follow"}, "--every"},
@@ -138,25 +138,36 @@ func TestSyncToStdout(t *testing.T) {
 	}
 }
 
-func TestSyncRefusesANewerCheckpoint(t *testing.T) {
+// TestSyncRefusesABadCheckpoint: a checkpoint from a newer bigc, or one that
+// cannot be read, is refused with exit 2 before anything is written, and the
+// command line's words say how to start again (the syncer names no flag).
+func TestSyncRefusesABadCheckpoint(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	statePath := filepath.Join(dir, "state.db")
-	db, err := state.Open(t.Context(), statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "orders.jsonl")
-	if err := db.SaveCheckpoint(t.Context(), state.CheckpointKey{Connection: "sandbox", Stream: "orders", Destination: out}, `{"version":99}`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	r := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--state", statePath, "--out", out)
-	if r.code != exitBadInput || !strings.Contains(r.stderr, "newer bigc") {
-		t.Errorf("exit %d, stderr %q; want %d and a message about a newer bigc", r.code, r.stderr, exitBadInput)
-	}
-	if b, _ := os.ReadFile(out); len(b) != 0 {
-		t.Errorf("output written despite the refused checkpoint: %d bytes", len(b))
+	for _, tc := range []struct{ checkpoint, want string }{
+		{`{"version":99}`, "newer bigc"},
+		{`not json`, "rerun with --full or --since to start again"},
+	} {
+		t.Run(tc.checkpoint, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			statePath := filepath.Join(dir, "state.db")
+			db, err := state.Open(t.Context(), statePath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "orders.jsonl")
+			if err := db.SaveCheckpoint(t.Context(), state.CheckpointKey{Connection: "sandbox", Stream: "orders", Destination: out}, tc.checkpoint); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			r := runBigc(t, dir, "", "sync", "orders", "--sandbox", "--state", statePath, "--out", out)
+			if r.code != exitBadInput || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitBadInput, tc.want)
+			}
+			if b, _ := os.ReadFile(out); len(b) != 0 {
+				t.Errorf("output written despite the refused checkpoint: %d bytes", len(b))
+			}
+		})
 	}
 }
 
