@@ -78,7 +78,7 @@ func (a *app) connectionAddCmd() *cobra.Command {
 				return badInputf("no token: pass --token-stdin (and the token on standard input) or --token-env VAR")
 			}
 			if err := c.Validate(); err != nil {
-				return err
+				return flagError(err)
 			}
 			dir, err := a.connectionDir()
 			if err != nil {
@@ -111,6 +111,16 @@ func (a *app) connectionAddCmd() *cobra.Command {
 	f.BoolVar(&c.Production, "production", false, "mark the store as production: every write through it needs --yes")
 	f.BoolVar(&force, "force", false, "replace a connection of the same name")
 	return cmd
+}
+
+// flagError words a connections.FieldError by the flag of connection add that
+// gave the field (store_hash is --store-hash).
+func flagError(err error) error {
+	var fe *connections.FieldError
+	if errors.As(err, &fe) {
+		return badInputf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Message)
+	}
+	return err
 }
 
 // readTokenStdin reads the access token from standard input: without echo when it

@@ -90,12 +90,17 @@ func classifyError(err error) (*tools.Error, int) {
 		errors.Is(err, connections.ErrInvalid),
 		errors.Is(err, connections.ErrExists):
 		te = &tools.Error{Category: tools.CategoryBadInput, Message: err.Error()}
-		if errors.Is(err, connections.ErrExists) {
+		switch {
+		case errors.Is(err, connections.ErrExists):
 			te.Next = "pass --force to replace it, or pick another name"
+		case errors.Is(err, connections.ErrReservedName):
+			te.Next = "the embedded store needs no connection: pass --sandbox"
+		case errors.Is(err, connections.ErrNoToken):
+			te.Next = "add the connection again with --force and --token-stdin or --token-env VAR"
 		}
 	case errors.Is(err, connections.ErrNotFound):
 		te = &tools.Error{Category: tools.CategoryNotFound, Message: err.Error(),
-			Next: "list the saved connections with bigc connection list"}
+			Next: "list the saved connections with bigc connection list, or add one with bigc connection add"}
 	case errors.As(err, &corrupt):
 		te = &tools.Error{Category: categoryStateCorrupt, Message: err.Error(),
 			Next: fmt.Sprintf("the checkpoints in it cannot be trusted; move it aside (mv %s %s.damaged) and run each sync again with the same --out: "+

@@ -41,7 +41,9 @@ func TestUnknownSubcommand(t *testing.T) {
 
 // TestConnectionAddRefuses: a plain http base URL to another machine would
 // carry the token in clear text, and an unwritable configuration directory
-// is the user's to fix; both exit 2 before the store is asked anything.
+// is the user's to fix; both exit 2 before the store is asked anything, as do
+// the other values the connections package refuses, each named by its flag
+// (the package names fields, the command line its flags).
 func TestConnectionAddRefuses(t *testing.T) {
 	t.Parallel()
 	srv := sandboxtest.NewServer(t, sandbox.Options{Seed: 1})
@@ -50,14 +52,17 @@ func TestConnectionAddRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name, cfg, baseURL, want string
+		name, cfg, conn, baseURL, token, want string
 	}{
-		{"http to another host", t.TempDir(), "http://example.com", "plain http"},
-		{"unwritable configuration directory", filepath.Join(file, "cfg"), srv.URL, file},
+		{"http to another host", t.TempDir(), "shop", "http://example.com", "--token-stdin", "--base-url: http://example.com: plain http"},
+		{"not a URL", t.TempDir(), "shop", "ftp://example.com", "--token-stdin", "--base-url: base URL"},
+		{"unwritable configuration directory", filepath.Join(file, "cfg"), "shop", srv.URL, "--token-stdin", file},
+		{"not a variable name", t.TempDir(), "shop", srv.URL, "--token-env=MY-TOKEN", `--token-env: "MY-TOKEN" is not an environment variable name`},
+		{"the sandbox's name", t.TempDir(), "sandbox", srv.URL, "--token-stdin", "pass --sandbox"},
 	}
 	for _, tt := range tests {
-		r := runBigc(t, tt.cfg, srv.Tokens.Full, "connection", "add", "shop", "--store-hash", srv.StoreHash,
-			"--base-url", tt.baseURL, "--token-stdin")
+		r := runBigc(t, tt.cfg, srv.Tokens.Full, "connection", "add", tt.conn, "--store-hash", srv.StoreHash,
+			"--base-url", tt.baseURL, tt.token)
 		if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want 2 naming %q", tt.name, r.code, r.stderr, tt.want)
 		}

@@ -35,6 +35,27 @@ var ErrExists = errors.New("connection already exists")
 // source: the caller's input, not the store's answer.
 var ErrInvalid = errors.New("invalid connection")
 
+// ErrReservedName is returned (wrapped, with ErrInvalid) for a connection
+// named SandboxName: that store is asked for by the caller's own switch.
+var ErrReservedName = errors.New("the name is reserved for the embedded store")
+
+// ErrNoToken is returned (wrapped, with ErrInvalid) for a connection that has
+// no access token nor a variable to read it from.
+var ErrNoToken = errors.New("no token")
+
+// FieldError is an invalid value of one field of a Connection, named by its
+// JSON name (store_hash, base_url, token_env): a caller taking the field from
+// a flag or a file says which. errors.Is(err, ErrInvalid) holds for it.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%v: %s: %s", ErrInvalid, e.Field, e.Message) }
+
+// Is makes errors.Is(err, ErrInvalid) hold.
+func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
+
 // SandboxName is the name the embedded sandbox store goes by; no saved
 // connection may take it.
 const SandboxName = "sandbox"
@@ -99,7 +120,7 @@ func ValidateName(name string) error {
 		return err
 	}
 	if name == SandboxName {
-		return fmt.Errorf("%w: the name %q is reserved for the embedded store (use --sandbox)", ErrInvalid, name)
+		return fmt.Errorf("%w: %q: %w", ErrInvalid, name, ErrReservedName)
 	}
 	return nil
 }
@@ -128,14 +149,14 @@ func (c *Connection) Validate() error {
 	}
 	hash, err := bigcommerce.ParseStoreHash(c.StoreHash)
 	if err != nil {
-		return fmt.Errorf("%w: --store-hash: %v", ErrInvalid, err)
+		return &FieldError{"store_hash", strings.TrimPrefix(err.Error(), "bigcommerce: ")}
 	}
 	if hash != c.StoreHash {
-		return fmt.Errorf("%w: store hash %q: want the bare hash %q", ErrInvalid, c.StoreHash, hash)
+		return &FieldError{"store_hash", fmt.Sprintf("%q: want the bare hash %q", c.StoreHash, hash)}
 	}
 	if c.BaseURL != "" {
 		if _, err := bigcommerce.NewClient(c.StoreHash, "x", bigcommerce.WithBaseURL(c.BaseURL)); err != nil {
-			return fmt.Errorf("%w: --base-url: %v", ErrInvalid, strings.TrimPrefix(err.Error(), "bigcommerce: "))
+			return &FieldError{"base_url", strings.TrimPrefix(err.Error(), "bigcommerce: ")}
 		}
 		if err := checkPlainHTTP(c.BaseURL); err != nil {
 			return err
@@ -148,17 +169,17 @@ func (c *Connection) Validate() error {
 		// A token pasted where its variable's name belongs would otherwise be
 		// echoed in this and later errors ("the variable tnh..., which is not set").
 		if looksLikeToken(c.TokenEnv) {
-			return fmt.Errorf("%w: --token-env takes the name of an environment variable (e.g. BIGC_TOKEN), but this looks like an access token itself (not shown); export it in a variable and pass that name", ErrInvalid)
+			return &FieldError{"token_env", "want the name of an environment variable (e.g. BIGC_TOKEN), but this looks like an access token itself (not shown); export it in a variable and pass that name"}
 		}
 		if !envVarRE.MatchString(c.TokenEnv) {
-			return fmt.Errorf("%w: --token-env %q is not an environment variable name (want e.g. BIGC_TOKEN)", ErrInvalid, c.TokenEnv)
+			return &FieldError{"token_env", fmt.Sprintf("%q is not an environment variable name (want e.g. BIGC_TOKEN)", c.TokenEnv)}
 		}
 	case c.Token != "":
 		if err := CheckToken(c.Token); err != nil {
 			return err
 		}
 	default:
-		return fmt.Errorf("%w: no token: pass --token-stdin or --token-env VAR", ErrInvalid)
+		return fmt.Errorf("%w: %w: give the token itself or the name of the environment variable that holds it", ErrInvalid, ErrNoToken)
 	}
 	return nil
 }
@@ -175,7 +196,7 @@ func checkPlainHTTP(raw string) error {
 	if ip := net.ParseIP(host); strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback()) {
 		return nil
 	}
-	return fmt.Errorf("%w: --base-url %s: plain http would send the access token across the network unencrypted; use https, or http only to a loopback host (127.0.0.1, ::1, localhost)", ErrInvalid, raw)
+	return &FieldError{"base_url", raw + ": plain http would send the access token across the network unencrypted; use https, or http only to a loopback host (127.0.0.1, ::1, localhost)"}
 }
 
 // CheckToken refuses a token that cannot be one: empty, or holding spaces or
@@ -218,7 +239,7 @@ func looksLikeToken(s string) bool {
 func (c *Connection) ResolveToken(getenv func(string) string) (string, error) {
 	if c.TokenEnv == "" {
 		if c.Token == "" {
-			return "", fmt.Errorf("%w: connection %q has no token; add it again with --token-stdin or --token-env VAR", ErrInvalid, c.Name)
+			return "", fmt.Errorf("%w: connection %q: %w", ErrInvalid, c.Name, ErrNoToken)
 		}
 		return c.Token, nil
 	}
@@ -333,7 +354,7 @@ func (d Dir) Load(name string) (*Connection, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		names, _ := d.Names()
-		hint := "no connections are saved; add one with bigc connection add"
+		hint := "no connections are saved"
 		if len(names) > 0 {
 			hint = "saved connections: " + strings.Join(names, ", ")
 		}

@@ -71,9 +71,9 @@ func TestValidate(t *testing.T) {
 		{"a token starting with a digit as the env var", func(c *Connection) { c.Token, c.TokenEnv = "", "9"+tokenShaped }, "looks like an access token itself"},
 		{"valid lower-case env var name", func(c *Connection) { c.Token, c.TokenEnv = "", "bigc_token_2" }, ""},
 		{"token with a newline", func(c *Connection) { c.Token = "abc\r\nX-Evil: 1" }, "control character"},
-		{"bad store hash", func(c *Connection) { c.StoreHash = "abc 123" }, "--store-hash"},
+		{"bad store hash", func(c *Connection) { c.StoreHash = "abc 123" }, "store_hash"},
 		{"store hash as a path", func(c *Connection) { c.StoreHash = "stores/abc123" }, `want the bare hash "abc123"`},
-		{"bad base URL", func(c *Connection) { c.BaseURL = "ftp://example.com" }, "--base-url"},
+		{"bad base URL", func(c *Connection) { c.BaseURL = "ftp://example.com" }, "base_url"},
 	} {
 		c := base
 		tc.change(&c)
