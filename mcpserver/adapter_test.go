@@ -359,9 +359,8 @@ func TestRawToolNeedsAllowRaw(t *testing.T) {
 	if n := len(s.Tools()); n != 1 || s.Tools()[0].Name == RawToolName {
 		t.Errorf("without AllowRaw the server serves %d tools including %s", n, s.Tools()[0].Name)
 	}
-	if _, err := newServer([]*toolSpec{raw}, Options{Connections: conns, Tools: []string{RawToolName}}); err == nil ||
-		!strings.Contains(err.Error(), "--allow-raw") {
-		t.Errorf("allowlisting %s without AllowRaw: error %v, want one naming --allow-raw", RawToolName, err)
+	if _, err := newServer([]*toolSpec{raw}, Options{Connections: conns, Tools: []string{RawToolName}}); !errors.Is(err, ErrRawNotAllowed) {
+		t.Errorf("allowlisting %s without AllowRaw: error %v, want ErrRawNotAllowed", RawToolName, err)
 	}
 	s, err = newServer([]*toolSpec{raw}, Options{Connections: conns, AllowRaw: true})
 	if err != nil || len(s.Tools()) != 1 {

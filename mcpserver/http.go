@@ -46,7 +46,7 @@ type HTTPOptions struct {
 }
 
 // ErrAuthTokenRequired is returned when asked to serve on an address other
-// machines can reach without a bearer token.
+// machines can reach without a bearer token (HTTPOptions.AuthToken).
 var ErrAuthTokenRequired = errors.New("mcpserver: refusing to serve on a non-loopback address without a bearer token")
 
 // ListenAndServe serves the Streamable HTTP endpoint on opts.Addr until ctx
@@ -61,7 +61,7 @@ func (s *Server) ListenAndServe(ctx context.Context, opts HTTPOptions, ready fun
 		host = "127.0.0.1"
 	}
 	if !isLoopbackHost(host) && opts.AuthToken == "" {
-		return fmt.Errorf("%w: %s is reachable from other machines; set a token with --auth-token-env", ErrAuthTokenRequired, host)
+		return fmt.Errorf("%w: %s is reachable from other machines", ErrAuthTokenRequired, host)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, opts HTTPOptions, r
 	}
 	if !loopback && opts.AuthToken == "" {
 		ln.Close()
-		return fmt.Errorf("%w: %s is reachable from other machines; set a token with --auth-token-env", ErrAuthTokenRequired, ln.Addr())
+		return fmt.Errorf("%w: %s is reachable from other machines", ErrAuthTokenRequired, ln.Addr())
 	}
 	h, err := s.HTTPHandler(opts, !loopback)
 	if err != nil {
@@ -159,7 +159,7 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// user's browser (DNS rebinding, cross-site requests).
 	if o := r.Header.Get("Origin"); o != "" {
 		if !g.originAllowed(o) {
-			http.Error(w, "forbidden: origin "+o+" is not allowed (see --allowed-origins)", http.StatusForbidden)
+			http.Error(w, "forbidden: origin "+o+" is not one of this server's allowed origins", http.StatusForbidden)
 			return
 		}
 		// An allowed page may read the answers; a preflight carries no

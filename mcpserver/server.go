@@ -206,6 +206,11 @@ func newServer(specs []*toolSpec, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// ErrRawNotAllowed is New's error for Options.Tools naming raw-api-request
+// without Options.AllowRaw: a raw request can reach any endpoint, so it is
+// served only when asked for in so many words.
+var ErrRawNotAllowed = errors.New("mcpserver: " + RawToolName + " is served only when raw requests are allowed")
+
 // selectTools applies the exposure options: the toolsets, the allowlist,
 // read-only, and raw-api-request only when allowed.
 func selectTools(specs []*toolSpec, opts Options) ([]*toolSpec, error) {
@@ -222,8 +227,7 @@ func selectTools(specs []*toolSpec, opts Options) ([]*toolSpec, error) {
 				Message: fmt.Sprintf("unknown tool %q; the tools are %s", n, strings.Join(names, ", "))}
 		}
 		if n == RawToolName && !opts.AllowRaw {
-			return nil, &tools.Error{Category: tools.CategoryBadInput, Field: "tools",
-				Message: RawToolName + " is served only with --allow-raw"}
+			return nil, ErrRawNotAllowed
 		}
 	}
 	var chosen []*toolSpec

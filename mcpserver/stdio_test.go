@@ -127,7 +127,7 @@ func TestStdioRefusesBadFlags(t *testing.T) {
 		{[]string{"mcp", "--sandbox", "--tools", "list-orders,frobnicate"}, `unknown tool "frobnicate"`},
 		{[]string{"mcp", "--sandbox", "--tools", "raw-api-request"}, "--allow-raw"},
 		{[]string{"mcp", "--sandbox", "--toolsets", "orders,shipping"}, `unknown toolset "shipping"`},
-		{[]string{"mcp", "--sandbox", "--http", "0.0.0.0:0"}, "non-loopback"},
+		{[]string{"mcp", "--sandbox", "--http", "0.0.0.0:0"}, "non-loopback address without a bearer token: 0.0.0.0 is reachable from other machines; set a token with --auth-token-env"},
 		{[]string{"mcp", "--sandbox", "--http", "127.0.0.1:0", "--auth-token-env", "BIGC_TEST_UNSET_VARIABLE"}, "BIGC_TEST_UNSET_VARIABLE"},
 	}
 	for _, tt := range tests {

@@ -125,6 +125,9 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		Toolsets:    trimmed(f.toolsets),
 		AllowRaw:    f.allowRaw,
 	})
+	if errors.Is(err, mcpserver.ErrRawNotAllowed) {
+		return badInputf("--tools %s: it is served only with --allow-raw", mcpserver.RawToolName)
+	}
 	if err != nil {
 		return err
 	}
@@ -150,7 +153,7 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		json.NewEncoder(a.stdout).Encode(map[string]string{"url": url})
 	})
 	if errors.Is(err, mcpserver.ErrAuthTokenRequired) {
-		return badInput(err)
+		return badInputf("%w; set a token with --auth-token-env VAR", err)
 	}
 	return err
 }
