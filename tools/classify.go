@@ -50,7 +50,6 @@ func AsError(err error) *Error {
 		e.Next = "BigCommerce refused the input; fix the fields it names and call again"
 	case errors.Is(err, bigcommerce.ErrUnauthorized):
 		e.Category = CategoryUnauthorized
-		e.Next += "; check the connection with `bigc connection verify NAME`"
 	case errors.Is(err, bigcommerce.ErrForbidden):
 		e.Category = CategoryMissingScope
 		if api != nil {

@@ -20,7 +20,7 @@ func TestAsErrorSentinels(t *testing.T) {
 		nextHint string
 	}{
 		{bigcommerce.ErrNotFound, CategoryNotFound, "does not exist"},
-		{bigcommerce.ErrUnauthorized, CategoryUnauthorized, "bigc connection verify"},
+		{bigcommerce.ErrUnauthorized, CategoryUnauthorized, "create a new token"},
 		{bigcommerce.ErrForbidden, CategoryMissingScope, "Store-level API accounts"},
 		{bigcommerce.ErrConflict, CategoryConflict, "already exists"},
 		{bigcommerce.ErrValidation, CategoryBadInput, "fix the fields"},

@@ -161,7 +161,7 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 				msg += fmt.Sprintf(" (%q is a production connection: every write needs confirmation)", env.Connection)
 			}
 			return nil, &Error{Category: CategoryConfirmationRequired, Message: msg,
-				Next: "nothing was changed; repeat the call with confirmation (--yes on the command line) to go ahead"}
+				Next: "nothing was changed; repeat the call confirmed to go ahead"}
 		}
 		return s.Handler(ctx, env, v)
 	}

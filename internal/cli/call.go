@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,6 +76,12 @@ and the exit code is 2.`,
 				// person at the terminal has now confirmed.
 				env.Confirmed = true
 				out, err = tool.Run(cmd.Context(), env, raw)
+			}
+			var te *tools.Error
+			if errors.As(err, &te) && te.Category == tools.CategoryConfirmationRequired {
+				c := *te // a destructive tool's preview; the command line confirms with --yes
+				c.Next = "nothing was changed; repeat the command with --yes to go ahead"
+				return &c
 			}
 			if err != nil {
 				return err

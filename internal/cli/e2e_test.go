@@ -306,8 +306,8 @@ func TestE2EProductRoundTrip(t *testing.T) {
 	// Without --yes a delete writes nothing, says what it would delete, exits 2.
 	r := b.wantExit(exitBadInput, tools.CategoryConfirmationRequired, "", "call", "delete-product", "--connection", "store",
 		"--input", fmt.Sprintf(`{"id": %d}`, id))
-	if !strings.Contains(r.stderr, "E2E Round Trip Mug") {
-		t.Errorf("unconfirmed delete does not say what it would delete:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, "E2E Round Trip Mug") || !strings.Contains(r.stderr, "repeat the command with --yes") {
+		t.Errorf("unconfirmed delete does not say what it would delete and that --yes confirms it:\n%s", r.stderr)
 	}
 	call("get-product", fmt.Sprintf(`{"id": %d}`, id)) // still there
 

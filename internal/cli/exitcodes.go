@@ -119,6 +119,11 @@ func classifyError(err error) (*tools.Error, int) {
 	default:
 		te = tools.AsError(err)
 	}
+	if te.Category == tools.CategoryUnauthorized {
+		c := *te // the command line's own step; the tool error stays as it was
+		c.Next = strings.TrimPrefix(c.Next+"; check the connection with bigc connection verify NAME", "; ")
+		te = &c
+	}
 	code, ok := exitCodes[te.Category]
 	if !ok {
 		code = exitOther

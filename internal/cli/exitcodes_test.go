@@ -13,6 +13,33 @@ import (
 	"github.com/bigc-dev/bigc/tools"
 )
 
+// TestClassifyErrorNamesTheCommands: the steps only the command line can
+// take are its own words; the libraries' errors name no command.
+func TestClassifyErrorNamesTheCommands(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("x: %w", bigcommerce.ErrUnauthorized), "create a new token in"},
+		{fmt.Errorf("x: %w", bigcommerce.ErrUnauthorized), "check the connection with bigc connection verify NAME"},
+		{&tools.Error{Category: tools.CategoryUnauthorized}, "check the connection with bigc connection verify NAME"},
+		{fmt.Errorf("x: %w", connections.ErrNotFound), "bigc connection add"},
+		{connections.ValidateName(connections.SandboxName), "pass --sandbox"},
+		{noToken(), "--token-stdin or --token-env VAR"},
+	} {
+		if te, _ := classifyError(tc.err); !strings.Contains(te.Next, tc.want) {
+			t.Errorf("classifyError(%v).Next = %q, want it to contain %q", tc.err, te.Next, tc.want)
+		}
+	}
+}
+
+// noToken is the error of a saved connection that lost its token.
+func noToken() error {
+	_, err := (&connections.Connection{Name: "shop"}).ResolveToken(func(string) string { return "" })
+	return err
+}
+
 func TestClassifyErrorExitCodes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
