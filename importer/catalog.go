@@ -70,7 +70,7 @@ func (n *names) loadCategories(ctx context.Context) error {
 type missingCategory struct{ path string }
 
 func (e *missingCategory) Error() string {
-	return fmt.Sprintf("category %q does not exist; create it in the store or pass --create-categories", e.path)
+	return fmt.Sprintf("category %q does not exist; create it in the store, or import with categories created", e.path)
 }
 
 // category returns the ID of the category at path; with create, it makes the

@@ -29,7 +29,7 @@ func ProductReader(format string, r io.Reader) (Reader[Product], error) {
 	case FormatShopify:
 		return newShopifyProducts(r)
 	}
-	return nil, rowErr("--from", "%q: want woocommerce or shopify", format)
+	return nil, rowErr("format", "%q: want csv, jsonl, woocommerce or shopify", format)
 }
 
 // cell parses typed cells of a row, keeping the first error.
@@ -130,7 +130,7 @@ func newCSVProducts(r io.Reader) (Reader[Product], error) {
 	}
 	for _, h := range t.head {
 		if h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))); !known[h] {
-			return nil, rowErr(h, "is not a column of bigc's product CSV; columns: %s (WooCommerce or Shopify exports need --from)", strings.Join(csvProductColumns, ", "))
+			return nil, rowErr(h, "is not a column of bigc's product CSV; columns: %s", strings.Join(csvProductColumns, ", "))
 		}
 	}
 	if !t.has("sku") || !t.has("name") {

@@ -54,7 +54,7 @@ func CustomerReader(format string, r io.Reader) (Reader[Customer], error) {
 		return newJSONLReader[Customer](r), nil
 	case FormatCSV:
 	default:
-		return nil, rowErr("--format", "%q: want jsonl or csv", format)
+		return nil, rowErr("format", "%q: want jsonl or csv", format)
 	}
 	t, err := newCSVTable(r)
 	if err != nil {

@@ -51,7 +51,7 @@ func StockReader(format string, r io.Reader) (Reader[Stock], error) {
 			add: func(csvRow, *Record[Stock]) bool { return false },
 		}, nil
 	}
-	return nil, rowErr("--format", "%q: want jsonl or csv", format)
+	return nil, rowErr("format", "%q: want jsonl or csv", format)
 }
 
 func (s *Stock) normalize(defaultLocation int) *RowError {

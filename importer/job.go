@@ -65,6 +65,10 @@ type Summary struct {
 	Writes    int64   `json:"writes"`
 	Seconds   float64 `json:"seconds"`
 	DryRun    bool    `json:"dry_run,omitempty"`
+
+	// MissingCategories counts the rejected rows that name a category path
+	// that does not exist, which CreateCategories would have created.
+	MissingCategories int `json:"missing_categories,omitempty"`
 }
 
 // counter counts the requests a run sends.
@@ -138,6 +142,9 @@ func (j *Job) writeLine(w io.Writer, v any) error {
 func (j *Job) reject(line int, key string, e *RowError) error {
 	j.mu.Lock()
 	j.sum.Rejected++
+	if e.missingCategory {
+		j.sum.MissingCategories++
+	}
 	j.mu.Unlock()
 	if err := j.writeLine(j.Rejected, rejectedLine{Line: line, Key: key, Field: e.Field, Reason: e.Reason}); err != nil {
 		return fmt.Errorf("writing the rejected file: %w", err)

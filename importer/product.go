@@ -68,6 +68,9 @@ type Image struct {
 type RowError struct {
 	Field  string
 	Reason string
+	// missingCategory marks a row refused for a category path that does
+	// not exist (Job.CreateCategories unset): Summary.MissingCategories.
+	missingCategory bool
 }
 
 func (e *RowError) Error() string {

@@ -334,7 +334,9 @@ func (j *Job) categoryIDs(ctx context.Context, n *names, p *Product) (ids []int,
 		id, w, err := n.category(ctx, path, j.CreateCategories, j.DryRun)
 		var mc *missingCategory
 		if errors.As(err, &mc) {
-			return nil, nil, rowErr(fmt.Sprintf("categories[%d]", i), "%s", mc.Error())
+			re := rowErr(fmt.Sprintf("categories[%d]", i), "%s", mc.Error())
+			re.missingCategory = true
+			return nil, nil, re
 		}
 		if err != nil {
 			return nil, nil, err

@@ -36,7 +36,7 @@ func TestImportProductsCreatesUpdatesAndRerunsWithoutWrites(t *testing.T) {
 
 	// Without --create-categories the tee is rejected, naming the path.
 	sum, _, rej := runProducts(t, c, db, FormatJSONL, shirtsJSONL, nil)
-	if sum.Created != 1 || sum.Rejected != 2 {
+	if sum.Created != 1 || sum.Rejected != 2 || sum.MissingCategories != 1 {
 		t.Fatalf("first run: %+v\nrejected: %s", sum, rej)
 	}
 	if !strings.Contains(rej, `"line":1`) || !strings.Contains(rej, "Import/Shirts") || !strings.Contains(rej, `"field":"categories[0]"`) {

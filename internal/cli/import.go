@@ -165,7 +165,11 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	sum, err := job.ImportFile(ctx, kind, format, in)
 	prog.stop()
 	var fe *importer.FileError
-	if errors.As(err, &fe) {
+	var re *importer.RowError
+	switch {
+	case errors.As(err, &fe) && kind == importer.KindProducts && format == importer.FormatCSV && errors.As(fe.Err, &re):
+		return badInputf("%w; a WooCommerce or Shopify export needs --from woocommerce|shopify", fe.Err)
+	case errors.As(err, &fe):
 		return badInput(fe.Err)
 	}
 	if cause := context.Cause(ctx); errors.Is(cause, state.ErrLeaseLost) {
@@ -179,6 +183,9 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	}
 	fmt.Fprintf(a.stderr, "bigc import %s: %d rows: %d created, %d updated, %d unchanged, %d already imported, %d rejected; %d reads, %d writes, %.1fs\n",
 		kind, sum.Rows, sum.Created, sum.Updated, sum.Unchanged, sum.Done, sum.Rejected, sum.Reads, sum.Writes, sum.Seconds)
+	if sum.MissingCategories > 0 {
+		fmt.Fprintf(a.stderr, "bigc import %s: %d rows name a category that does not exist; --create-categories creates it\n", kind, sum.MissingCategories)
+	}
 	out := importSummary{Summary: sum, File: path, Connection: tgt.Name, State: statePath}
 	if rejected != nil {
 		if sum.Rejected > 0 {

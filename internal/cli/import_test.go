@@ -53,6 +53,9 @@ func TestImportOnProduction(t *testing.T) {
 	if r.code != exitRejected {
 		t.Fatalf("import: exit %d, want %d; stderr %s", r.code, exitRejected, r.stderr)
 	}
+	if want := "1 rows name a category that does not exist; --create-categories creates it"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q does not say %q", r.stderr, want)
+	}
 	rej, err := os.ReadFile(file + ".rejected.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -75,5 +78,20 @@ func TestImportOnProduction(t *testing.T) {
 	}
 	if n := count(); n != 2 {
 		t.Errorf("%d products, want 2", n)
+	}
+}
+
+// TestImportUnknownColumnNamesFrom: a product CSV with a column bigc's own
+// CSV does not have is refused naming the column, and the command line adds
+// how a platform's export is read (the importer names no flag).
+func TestImportUnknownColumnNamesFrom(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "wc-export.csv")
+	if err := os.WriteFile(file, []byte("ID,Type,SKU,Name,Regular price\n1,simple,MUG,Mug,4.50\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBigc(t, t.TempDir(), "", "import", "products", file, "--sandbox", "--dry-run")
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "id: is not a column") || !strings.Contains(r.stderr, "--from woocommerce|shopify") {
+		t.Errorf("exit %d, stderr %q; want %d naming the column and --from", r.code, r.stderr, exitBadInput)
 	}
 }
