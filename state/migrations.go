@@ -28,6 +28,8 @@ ALTER TABLE inbox ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;`,
 	importsSchemaSQLite,
 	// 4: the content hashes of streams read whole (hashes.go).
 	hashesSchema,
+	// 5: the deletions webhooks report (deletions.go).
+	deletionsSchema,
 }
 
 // postgresMigrations is the PostgreSQL history. The tables are those of the
@@ -89,4 +91,6 @@ CREATE TABLE leases (
 	importsSchemaPostgres,
 	// 3: the content hashes of streams read whole (hashes.go).
 	hashesSchema,
+	// 4: the deletions webhooks report (deletions.go).
+	deletionsSchema,
 }

@@ -22,6 +22,10 @@ type Store interface {
 	RecordHashes(ctx context.Context, key CheckpointKey, scope string, ids []int64) (map[int64]RecordHash, error)
 	SaveRecordHashes(ctx context.Context, key CheckpointKey, hashes []RecordHash) error
 
+	// The deletions webhooks report, owed as tombstones (deletions.go).
+	RecordDeletions(ctx context.Context, dels []Deletion) (added int, err error)
+	OwedDeletions(ctx context.Context, key CheckpointKey, since time.Time) ([]Deletion, error)
+
 	// The emitted-record ledger of output files (checkpoints.go).
 	OutputCommitted(ctx context.Context, output string) (c OutputCommit, ok bool, err error)
 	Emitted(ctx context.Context, output string, keys []EmittedKey) ([]bool, error)
