@@ -67,6 +67,10 @@ func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) 
 	if !cur.DateModified.IsZero() {
 		from = cur.from()
 	}
+	if err := j.writeTombstones(ctx, cur, from, hi, &res); err != nil {
+		res.Elapsed = time.Since(start)
+		return res, err
+	}
 	// The changes of small parts (one order's shipments) are gathered and
 	// written a batch at a time; a part's changes never wait past the run.
 	var pending []change

@@ -49,11 +49,18 @@
 // while a batch is appended, so a webhook receiver and a polling sync can share
 // one output file without duplicates.
 //
-// # Archived and incomplete orders
+// # Archived and incomplete orders, deleted records
 //
 // GET /v2/orders leaves out archived orders (is_deleted) unless asked, and the
-// sync does not ask: an archived order is one the merchant removed, and
-// exporting it downstream would resurrect it. An order archived after it was
-// exported is not withdrawn from the output. Incomplete orders (status 0,
-// abandoned checkouts) are skipped unless IncludeIncomplete is set.
+// sync does not export them: an archived order is one the merchant removed,
+// and exporting it downstream would resurrect it. An order archived after a
+// run is withdrawn by the next: each run lists the orders archived in its
+// window (is_deleted=true; archiving moves date_modified) and writes a
+// tombstone for each (tombstones.go). Deletions BigCommerce reports only
+// through webhooks (store/product/deleted, store/customer/deleted, ...) are
+// recorded by the webhook receiver in the state, and each destination's
+// next run of the stream writes their tombstones. Either way a record gets
+// one tombstone per destination, across reruns and kills. Incomplete orders
+// (status 0, abandoned checkouts) are skipped unless IncludeIncomplete is
+// set.
 package syncer

@@ -237,6 +237,10 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
+		res.Elapsed = time.Since(start)
+		return res, err
+	}
 	if !hi.After(cur.DateModified) {
 		res.Elapsed, res.Done = time.Since(start), true
 		j.report(res.Progress)

@@ -31,6 +31,9 @@ type Spec struct {
 	Deletions string `json:"deletions"`
 	// Schema is the JSON Schema of the records (the envelope's "record").
 	Schema json.RawMessage `json:"schema"`
+	// TombstoneSchema is the JSON Schema of the stream's tombstone lines,
+	// whole: {"stream","id","date_modified","deleted":true}, no record.
+	TombstoneSchema json.RawMessage `json:"tombstone_schema"`
 
 	// One way of reading:
 	// source reads by date_modified window (orders, products, customers).
@@ -160,42 +163,56 @@ func (r *changeReader) Read(ctx context.Context, from, to time.Time, part func(P
 // orderWorkers bounds the orders whose records are read at once.
 const orderWorkers = 8
 
-// orderRef is what the order-following streams need of a listed order.
+// orderRef is what the order-following streams, and the orders stream's
+// tombstones, need of a listed order.
 type orderRef struct {
-	ID           int  `json:"id"`
-	ItemsShipped int  `json:"items_shipped"`
-	IsDeleted    bool `json:"is_deleted"`
+	ID           int              `json:"id"`
+	StatusID     int              `json:"status_id"`
+	DateModified bigcommerce.Time `json:"date_modified"`
+	ItemsShipped int              `json:"items_shipped"`
+	IsDeleted    bool             `json:"is_deleted"`
 }
 
 // forOrders calls fn for every order, archived ones included, whose
-// date_modified is in [from, to]: GET /v2/orders?min_date_modified=&max_date_modified=
-// and again with is_deleted=true. An order modified during the read leaves
+// date_modified is in [from, to]. An order modified during the read leaves
 // the window and may be missed by the offset pages; its new date_modified is
 // after to, so the next run reads it.
 func forOrders(ctx context.Context, c *bigcommerce.Client, from, to time.Time, fn func(orderRef) error) error {
 	for _, archived := range []bool{false, true} {
-		q := url.Values{}
-		if !from.IsZero() {
-			q.Set("min_date_modified", bigcommerce.FormatFilterTime(from))
-		}
-		q.Set("max_date_modified", bigcommerce.FormatFilterTime(to))
-		q.Set("sort", "id:asc")
-		if archived {
-			q.Set("is_deleted", "true")
-		}
-		list, err := listAll(ctx, c, "/v2/orders", q)
-		if err != nil {
+		if err := listOrders(ctx, c, from, to, archived, fn); err != nil {
 			return err
 		}
-		for _, raw := range list {
-			var o orderRef
-			if err := json.Unmarshal(raw, &o); err != nil {
-				return fmt.Errorf("syncer: decoding an order: %w", err)
-			}
-			o.IsDeleted = o.IsDeleted || archived
-			if err := fn(o); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// listOrders calls fn for every live (or, with archived, every archived)
+// order whose date_modified is in [from, to]: GET
+// /v2/orders?min_date_modified=&max_date_modified=&sort=id:asc, with
+// is_deleted=true for the archived ones, which the API leaves out unless
+// asked.
+func listOrders(ctx context.Context, c *bigcommerce.Client, from, to time.Time, archived bool, fn func(orderRef) error) error {
+	q := url.Values{}
+	if !from.IsZero() {
+		q.Set("min_date_modified", bigcommerce.FormatFilterTime(from))
+	}
+	q.Set("max_date_modified", bigcommerce.FormatFilterTime(to))
+	q.Set("sort", "id:asc")
+	if archived {
+		q.Set("is_deleted", "true")
+	}
+	list, err := listAll(ctx, c, "/v2/orders", q)
+	if err != nil {
+		return err
+	}
+	for _, raw := range list {
+		var o orderRef
+		if err := json.Unmarshal(raw, &o); err != nil {
+			return fmt.Errorf("syncer: decoding an order: %w", err)
+		}
+		o.IsDeleted = o.IsDeleted || archived
+		if err := fn(o); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -232,13 +249,21 @@ const (
 	missingOnRead      = "an id missing from a whole read"
 )
 
+// reportedBy is the Deletions of a stream whose deletions only webhooks
+// report: a webhook receiver sharing the state records them, and each
+// destination's next run writes their tombstones.
+func reportedBy(scope string) string {
+	return "a record reported by " + scope + " to a webhook receiver sharing the state: the next run writes its tombstone; none without a receiver"
+}
+
 var specs = []*Spec{
 	{Name: StreamOrders, Key: "id", Cursor: cursorDateModified, Scopes: []string{scopeOrders},
-		Deletions: "none: archived orders are left out and not withdrawn (their transactions and shipments get tombstones)",
-		source:    func(c *bigcommerce.Client, f OrderFilter) Source { return &OrderSource{Client: c, Filter: f} }},
-	{Name: StreamProducts, Key: "id", Cursor: cursorDateModified, Scopes: []string{scopeProducts}, Deletions: noDeletes,
+		Deletions: "an order archived (DELETE /v2/orders/{id}), found by listing is_deleted=true over the run's window, " +
+			"or reported by store/order/archived; its transactions and shipments get tombstones too",
+		source: func(c *bigcommerce.Client, f OrderFilter) Source { return &OrderSource{Client: c, Filter: f} }},
+	{Name: StreamProducts, Key: "id", Cursor: cursorDateModified, Scopes: []string{scopeProducts}, Deletions: reportedBy("store/product/deleted"),
 		source: func(c *bigcommerce.Client, _ OrderFilter) Source { return &ProductSource{Client: c} }},
-	{Name: StreamCustomers, Key: "id", Cursor: cursorDateModified, Scopes: []string{scopeCustomers}, Deletions: noDeletes,
+	{Name: StreamCustomers, Key: "id", Cursor: cursorDateModified, Scopes: []string{scopeCustomers}, Deletions: reportedBy("store/customer/deleted"),
 		source: func(c *bigcommerce.Client, _ OrderFilter) Source { return &CustomerSource{Client: c} }},
 	{Name: "transactions", Key: "id", Cursor: cursorOrders, Scopes: []string{scopeOrders, scopeTransactions},
 		Deletions: "a transaction missing when its order is read again, and every transaction of an archived order",
@@ -246,10 +271,12 @@ var specs = []*Spec{
 	{Name: "refunds", Key: "id", Cursor: "date_created (incremental: refunds never change)", Scopes: []string{scopeOrders},
 		Deletions: noDeletes + ": refunds are never deleted", window: refundsCreated},
 	{Name: "shipments", Key: "id", Cursor: cursorOrders, Scopes: []string{scopeOrders},
-		Deletions: "a shipment missing when its order is read again, and every shipment of an archived order",
-		perOrder:  shipmentsOf},
-	{Name: "categories", Key: "category_id", Cursor: cursorContent, Scopes: []string{scopeProducts}, Deletions: missingOnRead,
-		whole: categoriesWithPaths},
+		Deletions: "a shipment missing when its order is read again, every shipment of an archived order, " +
+			"and a shipment reported by store/shipment/deleted",
+		perOrder: shipmentsOf},
+	{Name: "categories", Key: "category_id", Cursor: cursorContent, Scopes: []string{scopeProducts},
+		Deletions: missingOnRead + ", or reported by store/category/deleted",
+		whole:     categoriesWithPaths},
 	{Name: "brands", Key: "id", Cursor: cursorContent, Scopes: []string{scopeProducts}, Deletions: missingOnRead,
 		whole: listed("/v3/catalog/brands", "id", nil)},
 	{Name: "channels", Key: "id", Cursor: cursorContent, Scopes: []string{scopeChannels},
@@ -271,5 +298,29 @@ var specs = []*Spec{
 func init() {
 	for _, s := range specs {
 		s.Schema = schema(s.Name)
+		s.TombstoneSchema = tombstoneSchema(s.Name)
 	}
+}
+
+// tombstoneSchema is the JSON Schema of a tombstone line of stream.
+func tombstoneSchema(stream string) json.RawMessage {
+	b, err := json.Marshal(map[string]any{
+		"$schema": "https://json-schema.org/draft/2020-12/schema",
+		"title":   stream + " tombstone",
+		"description": "The record was deleted (or, for an order, archived) in the store; " +
+			"date_modified is when the deletion was seen, after every version of the record written before.",
+		"type":                 "object",
+		"required":             []string{"stream", "id", "date_modified", "deleted"},
+		"additionalProperties": false,
+		"properties": map[string]any{
+			"stream":        map[string]any{"const": stream},
+			"id":            map[string]any{"type": "integer", "minimum": 1},
+			"date_modified": map[string]any{"type": "string", "format": "date-time"},
+			"deleted":       map[string]any{"const": true},
+		},
+	})
+	if err != nil {
+		panic(err) // plain values: cannot fail
+	}
+	return b
 }

@@ -26,6 +26,7 @@ type line struct {
 	DateModified string          `json:"date_modified"`
 	Record       json.RawMessage `json:"record"`
 	Deleted      bool            `json:"deleted"`
+	raw          []byte          // the whole line
 }
 
 func decodeLines(t *testing.T, path string) []line {
@@ -36,41 +37,48 @@ func decodeLines(t *testing.T, path string) []line {
 		if err := json.Unmarshal(b, &l); err != nil {
 			t.Fatalf("line %s: %v", b, err)
 		}
+		l.raw = b
 		out = append(out, l)
 	}
 	return out
 }
 
-// validateRecords checks every record of lines against its stream's schema.
+// validateRecords checks every record of lines against its stream's
+// schema, and every tombstone line, whole, against its tombstone schema.
 func validateRecords(t *testing.T, lines []line) {
 	t.Helper()
 	resolved := map[string]*jsonschema.Resolved{}
-	for _, l := range lines {
-		if l.Deleted {
-			continue
+	resolve := func(name string, raw json.RawMessage) *jsonschema.Resolved {
+		t.Helper()
+		if rs := resolved[name]; rs != nil {
+			return rs
 		}
-		rs := resolved[l.Stream]
-		if rs == nil {
-			spec, ok := Lookup(l.Stream)
-			if !ok {
-				t.Fatalf("unknown stream %q in the output", l.Stream)
-			}
-			var s jsonschema.Schema
-			if err := json.Unmarshal(spec.Schema, &s); err != nil {
-				t.Fatalf("%s schema: %v", l.Stream, err)
-			}
-			var err error
-			if rs, err = s.Resolve(nil); err != nil {
-				t.Fatalf("%s schema: %v", l.Stream, err)
-			}
-			resolved[l.Stream] = rs
+		var s jsonschema.Schema
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatalf("%s schema: %v", name, err)
+		}
+		rs, err := s.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s schema: %v", name, err)
+		}
+		resolved[name] = rs
+		return rs
+	}
+	for _, l := range lines {
+		spec, ok := Lookup(l.Stream)
+		if !ok {
+			t.Fatalf("unknown stream %q in the output", l.Stream)
+		}
+		rs, doc := resolve(l.Stream, spec.Schema), []byte(l.Record)
+		if l.Deleted {
+			rs, doc = resolve(l.Stream+" tombstone", spec.TombstoneSchema), l.raw
 		}
 		var v any
-		if err := json.Unmarshal(l.Record, &v); err != nil {
+		if err := json.Unmarshal(doc, &v); err != nil {
 			t.Fatal(err)
 		}
 		if err := rs.Validate(v); err != nil {
-			t.Errorf("%s %d does not match its schema: %v\n%s", l.Stream, l.ID, err, l.Record)
+			t.Errorf("%s %d does not match its schema: %v\n%s", l.Stream, l.ID, err, doc)
 		}
 	}
 }
