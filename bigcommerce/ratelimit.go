@@ -40,17 +40,25 @@ func (c *Client) RateLimit() RateLimit { return c.gov.snapshot(time.Now()) }
 // the same Governor to each. Processes that share a store share a budget
 // through NewGovernor's SharedQuota.
 //
-// Pacing: once a response has reported the quota, the governor keeps an estimate
-// of the requests left in the current window (avail) and when the window resets
-// (resetAt). A request starts only while the requests left still cover an even
-// share of the time left (plus a burst of as many requests as may be in flight),
-// so a long job spends the quota at the rate the store allows instead of
-// bursting into a 429 and then stalling for the rest of the window. Each answer
-// corrects the estimate: the server's count of requests left, minus the requests
-// this process started after the answered one (the server had not seen them),
-// which also accounts for other apps spending the store's shared quota.
-// Answers from an earlier window are ignored; an answer whose reset lies well
-// past the estimate means the server's window turned over unseen.
+// Pacing: once a response has reported the quota, the governor keeps the
+// current window's bounds and the fewest requests left any of its answers
+// reported. An answer's X-Rate-Limit-Time-Reset-Ms, added to the moment it
+// arrived, is a time by which the window has surely ended (the store counted
+// the request before it answered); the earliest such time over the window's
+// answers is the end the governor waits for, so one quick answer is enough
+// to place it well. The requests left are the store's lowest count less the
+// requests still in flight: the store's count, taken when it counted the
+// request, already includes every answered request of the window (they were
+// counted no later than the one that saw the lowest count) and at most the
+// ones in flight, so this never counts a request twice, whatever order
+// concurrent answers arrive in, and still accounts for other apps spending
+// the store's shared quota. A request starts only while the requests left
+// still cover an even share of the time left (plus a burst of as many
+// requests as may be in flight), so a long job spends the quota at the rate
+// the store allows instead of bursting into a 429 and then stalling for the
+// rest of the window. Once the quota is spent, the next request starts at the
+// window's end, not later: windows that begin with the first request after the
+// last one ended lose only that wait.
 type Governor struct {
 	mu sync.Mutex
 
@@ -64,13 +72,22 @@ type Governor struct {
 	waiters []chan struct{}
 
 	// Quota state, from X-Rate-Limit-* headers.
-	known   bool          // a response has reported left and reset
-	quota   int           // requests per window, 0 if never reported
-	window  time.Duration // window length
-	avail   int           // estimated requests left in the current window
-	resetAt time.Time     // estimated end of the current window
-	gen     uint64        // window generation; answers from older windows are ignored
-	started uint64        // requests started so far; a ticket's seq is its index
+	known  bool          // a response has reported left and reset
+	quota  int           // requests per window, 0 if never reported
+	window time.Duration // window length
+	// endAt is when the current window has surely ended: the earliest of its
+	// answers' arrival plus reset, or, until one of its answers arrives
+	// (confirmed false), the last window's end plus a window.
+	endAt     time.Time
+	confirmed bool
+	// leftMin is the fewest requests left an answer of the current window
+	// reported (the quota until one has).
+	leftMin int
+	// inFlight is the requests started and not yet answered; lost those of the
+	// current window that ended without an answer, which the store may have
+	// counted.
+	inFlight, lost int
+	gen            uint64 // window generation, for lost
 	// pauseUntil holds every request back after a 429.
 	pauseUntil time.Time
 	// reported is the raw figures of the last answer, for RateLimit.
@@ -122,27 +139,38 @@ func (g *Governor) lowerLimit(n int) {
 	}
 }
 
-// ticket identifies one started request to observe.
+// ticket identifies one started request; gen is the window it started in.
 type ticket struct {
-	seq uint64
 	gen uint64
 }
 
+// resetSlack covers X-Rate-Limit-Time-Reset-Ms being whole milliseconds, which
+// a store may round either way.
+const resetSlack = time.Millisecond
+
 // acquire waits for a concurrency slot, for the pacing delay and, with a
 // shared budget, for the budget's go-ahead. On success the caller must call
-// release once the answer is read.
+// finish once the answer's headers are read (or the request failed).
 func (g *Governor) acquire(ctx context.Context, onWait func(time.Duration, string)) (ticket, error) {
 	if err := g.acquireSlot(ctx); err != nil {
 		return ticket{}, err
 	}
+	var t ticket
 	for {
+		// The request is counted as started in the same critical section that
+		// allowed it, so that goroutines woken together at a window's end do not
+		// all spend its last request.
 		g.mu.Lock()
 		wait, why := g.delay(time.Now())
+		if wait <= 0 {
+			t = g.startLocked()
+		}
 		g.mu.Unlock()
 		if wait <= 0 {
 			break
 		}
 		if err := g.wait(ctx, wait, why, onWait); err != nil {
+			g.release()
 			return ticket{}, err
 		}
 	}
@@ -150,40 +178,38 @@ func (g *Governor) acquire(ctx context.Context, onWait func(time.Duration, strin
 		// Booked only once the local pacing allows, so that a request held
 		// back here does not hold a share of the budget meanwhile.
 		wait, err := g.shared.Reserve(ctx)
-		if err != nil {
-			g.release()
-			return ticket{}, err
+		if err == nil {
+			err = g.wait(ctx, wait, "sharing the store's quota with its other processes", onWait)
 		}
-		if err := g.wait(ctx, wait, "sharing the store's quota with its other processes", onWait); err != nil {
+		if err != nil {
+			g.unstart()
 			return ticket{}, err
 		}
 	}
-	return g.start(), nil
+	return t, nil
 }
 
-// wait sleeps d for a request that holds a concurrency slot, telling onWait
-// about a long wait; when ctx ends first it frees the slot.
+// wait sleeps d, telling onWait about a long wait.
 func (g *Governor) wait(ctx context.Context, d time.Duration, why string, onWait func(time.Duration, string)) error {
 	if onWait != nil && d >= 100*time.Millisecond {
 		onWait(d, why)
 	}
-	if err := sleepCtx(ctx, d); err != nil {
-		g.release()
-		return err
-	}
-	return nil
+	return sleepCtx(ctx, d)
 }
 
-// start counts one request as started and returns its ticket.
-func (g *Governor) start() ticket {
+// startLocked counts one request as started and returns its ticket. g.mu is held.
+func (g *Governor) startLocked() ticket {
+	g.inFlight++
+	return ticket{gen: g.gen}
+}
+
+// unstart takes back a request that acquire counted but never sent, and frees
+// its slot.
+func (g *Governor) unstart() {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	t := ticket{seq: g.started, gen: g.gen}
-	g.started++
-	if g.known {
-		g.avail--
-	}
-	return t
+	g.inFlight--
+	g.mu.Unlock()
+	g.release()
 }
 
 // delay returns how long a request must wait before it starts. g.mu is held.
@@ -194,23 +220,27 @@ func (g *Governor) delay(now time.Time) (time.Duration, string) {
 	if !g.known {
 		return 0, ""
 	}
-	if !now.Before(g.resetAt) {
-		// The window has reset. Assume the server's windows follow each other
-		// back to back; the next answer corrects this if they do not.
-		g.gen++
-		g.resetAt = g.resetAt.Add((now.Sub(g.resetAt)/g.window + 1) * g.window)
-		if g.quota > 0 {
-			g.avail = g.quota
-		} else {
+	if !now.Before(g.endAt) {
+		// The window has ended. Assume the server's windows follow each other
+		// back to back; the next window's first answer places it if they do not.
+		if g.quota <= 0 {
 			g.known = false // no quota reported: unpaced until an answer reports one
 			return 0, ""
 		}
+		g.gen++
+		g.endAt = g.endAt.Add((now.Sub(g.endAt)/g.window + 1) * g.window)
+		g.confirmed = false
+		g.leftMin = g.quota
+		g.lost = 0
 	}
-	left := g.resetAt.Sub(now)
-	if g.avail <= 0 {
-		// Quota spent: wait for the reset, plus a little jitter so that several
-		// processes sharing the store do not all fire at the same instant.
-		return left + jitter(g.window/100), "quota spent until the window resets"
+	left := g.endAt.Sub(now)
+	avail := g.leftMin - g.inFlight - g.lost
+	if avail <= 0 {
+		// Quota spent: wait for the end, not a moment more. (A jitter here would
+		// not spare processes that share the store a 429, their shared budget
+		// does, and with windows that start at the first request after the
+		// last one ended every moment waited is lost for good.)
+		return left, "quota spent until the window resets"
 	}
 	// Spread the quota evenly over the window: a request may start when, after
 	// it, the requests left still cover an even share of the time left. The
@@ -218,11 +248,13 @@ func (g *Governor) delay(now time.Time) (time.Duration, string) {
 	// from several goroutines that arrive together start together.
 	quota := g.quota
 	if quota <= 0 {
-		quota = max(g.avail, 1)
+		quota = max(avail, 1)
 	}
 	// In floating point: quota times window overflows int64 nanoseconds for
 	// quotas in the millions.
-	need := time.Duration(float64(g.window) * float64(g.avail-1+g.limit) / float64(quota))
+	// endAt lies up to resetSlack past the end; the pacing needs no margin.
+	left -= resetSlack
+	need := time.Duration(float64(g.window) * float64(avail-1+g.limit) / float64(quota))
 	if left > need {
 		return left - need, "pacing to spread the quota over the window"
 	}
@@ -284,23 +316,38 @@ func retryAfter(h http.Header) time.Duration {
 	return max(r.retryAfter, r.reset)
 }
 
-// observe records the quota an answer reported. recv is when it arrived.
-func (g *Governor) observe(t ticket, h http.Header, recv time.Time) {
-	r := parseRateHeaders(h)
-	if !r.hasQuota && !r.hasLeft && !r.hasReset && !r.hasWindow {
-		return
+// finish ends a started request: it frees the request's concurrency slot and
+// records the quota its answer reported. h is nil when no answer came (the
+// store may still have counted the request); recv is when the answer's
+// headers arrived.
+func (g *Governor) finish(t ticket, h http.Header, recv time.Time) {
+	g.release()
+	var r rateHeaders
+	if h != nil {
+		r = parseRateHeaders(h)
 	}
-	rl := g.record(t, r, recv)
-	if g.shared != nil && r.hasLeft && r.hasReset {
+	rl, told := g.record(t, h != nil, r, recv)
+	if told && g.shared != nil && r.hasLeft && r.hasReset {
 		g.shared.Observe(rl)
 	}
 }
 
-// record updates the quota estimate from one answer's figures and returns them
-// as reported.
-func (g *Governor) record(t ticket, r rateHeaders, recv time.Time) RateLimit {
+// record counts the request t as answered (or lost when !answered), updates the
+// quota state from the answer's figures and returns them as reported, with
+// false when the answer reported none.
+func (g *Governor) record(t ticket, answered bool, r rateHeaders, recv time.Time) (RateLimit, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.inFlight--
+	if !answered {
+		if t.gen == g.gen {
+			g.lost++
+		}
+		return RateLimit{}, false
+	}
+	if !r.hasQuota && !r.hasLeft && !r.hasReset && !r.hasWindow {
+		return RateLimit{}, false
+	}
 	if r.hasQuota && r.quota > 0 {
 		g.quota = r.quota
 	}
@@ -316,24 +363,31 @@ func (g *Governor) record(t ticket, r rateHeaders, recv time.Time) RateLimit {
 	}
 	g.reportedAt = recv
 	if !r.hasLeft || !r.hasReset {
-		return g.reported
+		return g.reported, true
 	}
-	// Requests started after this one may not have been counted by the server yet.
-	est := r.left - int(g.started-t.seq-1)
-	newReset := recv.Add(r.reset)
+	// The store counted the request before answering, so its window has ended
+	// by the time the answer arrived plus the reset it reported.
+	end := recv.Add(r.reset + resetSlack)
 	switch {
-	case !g.known, newReset.After(g.resetAt.Add(g.window / 2)):
-		// First report, or the server is already in a window we have not seen start.
+	case !g.known || g.confirmed && end.After(g.endAt.Add(g.window/2)):
+		// First report, or the store is already in a window we have not seen start.
 		g.known = true
 		g.gen++
-		g.avail = est
-		g.resetAt = newReset
-	case t.gen == g.gen:
-		g.avail = min(g.avail, est)
-		g.resetAt = newReset
+		g.endAt, g.confirmed = end, true
+		g.leftMin, g.lost = r.left, 0
+	case end.Before(g.endAt.Add(-g.window / 2)):
+		// An answer from an earlier window says nothing about this one.
+	case !g.confirmed:
+		// The window's first answer places it.
+		g.endAt, g.confirmed = end, true
+		g.leftMin = min(g.leftMin, r.left)
+	default:
+		if end.Before(g.endAt) {
+			g.endAt = end
+		}
+		g.leftMin = min(g.leftMin, r.left)
 	}
-	// An answer from an earlier window says nothing about this one.
-	return g.reported
+	return g.reported, true
 }
 
 // pause holds every request back until until (after a 429).
@@ -342,9 +396,6 @@ func (g *Governor) pause(until time.Time) {
 	defer g.mu.Unlock()
 	if until.After(g.pauseUntil) {
 		g.pauseUntil = until
-	}
-	if g.known && until.After(g.resetAt) {
-		g.avail = 0
 	}
 }
 
@@ -357,9 +408,9 @@ func (g *Governor) snapshot(now time.Time) RateLimit {
 	}
 	s.Reset = max(0, s.Reset-now.Sub(g.reportedAt))
 	if g.known {
-		s.Left = max(0, g.avail)
-		if now.Before(g.resetAt) {
-			s.Reset = g.resetAt.Sub(now)
+		s.Left = max(0, g.leftMin-g.inFlight-g.lost)
+		if now.Before(g.endAt) {
+			s.Reset = g.endAt.Sub(now)
 		}
 	}
 	return s

@@ -24,6 +24,10 @@ type coreQuotaStore struct {
 	PerPage int // the server's page size, whatever limit the client asks
 	// Latency is added to each answer, after the quota is counted.
 	Latency time.Duration
+	// Jitter delays each request by up to Jitter (a fixed pseudo-random share
+	// of it) before the quota counts it, as the network and the store's queues
+	// do, so that requests sent together are counted in another order.
+	Jitter time.Duration
 	// External is how much of each window another app of the store spends.
 	External int
 	// Lazy windows start at the first request after the last one ended, rather
@@ -37,10 +41,19 @@ type coreQuotaStore struct {
 	requests int
 	late429  int // 429s after the first window
 	all429   int
+	admitted []int          // requests admitted per window, the first window first
+	arrived  int            // requests that reached ServeHTTP, for Jitter
 	hits     map[string]int // requests per path
 }
 
 func (s *coreQuotaStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.Jitter > 0 {
+		s.mu.Lock()
+		s.arrived++
+		n := s.arrived
+		s.mu.Unlock()
+		time.Sleep(s.Jitter * time.Duration(n*7919%10) / 10)
+	}
 	s.mu.Lock()
 	now := time.Now()
 	if s.start.IsZero() {
@@ -50,12 +63,16 @@ func (s *coreQuotaStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.requests == 0 {
 		s.used = s.External
 	}
+	if len(s.admitted) == 0 {
+		s.admitted = []int{0}
+	}
 	for now.Sub(s.winStart) >= s.Window {
 		s.winStart = s.winStart.Add(s.Window)
 		if s.Lazy {
 			s.winStart = now
 		}
 		s.used = s.External
+		s.admitted = append(s.admitted, 0)
 	}
 	s.requests++
 	s.hits[r.URL.Path]++
@@ -77,6 +94,7 @@ func (s *coreQuotaStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.used++
+	s.admitted[len(s.admitted)-1]++
 	h.Set("x-rate-limit-requests-left", strconv.Itoa(s.Quota-s.used))
 	s.mu.Unlock()
 	time.Sleep(s.Latency)
@@ -156,6 +174,49 @@ func TestGovernorSpendsQuotaWithout429s(t *testing.T) {
 					t.Errorf("RateLimit() = %+v", rl)
 				}
 				coreNoToken(t, "log", log.String())
+			})
+		})
+	}
+}
+
+// TestGovernorAdmitsTheWholeQuotaEachWindow: eight exports at once, as a sync
+// runs them, get exactly the quota admitted in every window but the last and no
+// 429, whether the store's windows follow each other back to back or start at
+// the first request after the last one ended. The answers of requests sent
+// together come back in any order, each counting the others the store saw
+// first; the governor must not count those twice and leave part of a window
+// unspent.
+func TestGovernorAdmitsTheWholeQuotaEachWindow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		latency, jitter time.Duration
+		lazy            bool
+	}{{0, 0, false}, {3 * time.Millisecond, 0, false}, {20 * time.Millisecond, 10 * time.Millisecond, false},
+		{3 * time.Millisecond, 2 * time.Millisecond, true}, {20 * time.Millisecond, 10 * time.Millisecond, true}} {
+		t.Run(fmt.Sprintf("latency_%v_jitter_%v_lazy_%v", tc.latency, tc.jitter, tc.lazy), func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				store := &coreQuotaStore{Quota: 15, Window: 300 * time.Millisecond, Items: 300, PerPage: 10,
+					Latency: tc.latency, Jitter: tc.jitter, Lazy: tc.lazy}
+				c, _ := coreInProcessClient(t, store, WithConcurrency(8))
+				var wg sync.WaitGroup
+				for i := range 8 {
+					wg.Go(func() { coreExport(t, c, fmt.Sprintf("/catalog/products/%d", i), 300) })
+				}
+				wg.Wait()
+				requests, all429, _ := store.stats()
+				if requests != 8*30 || all429 != 0 {
+					t.Errorf("%d requests with %d 429s, want 240 requests (8 exports of 30 pages) and no 429", requests, all429)
+				}
+				store.mu.Lock()
+				defer store.mu.Unlock()
+				t.Logf("admitted per window: %v", store.admitted)
+				for i, n := range store.admitted[:len(store.admitted)-1] {
+					if n != store.Quota {
+						t.Errorf("window %d admitted %d requests, want the whole quota of %d (all windows: %v)", i, n, store.Quota, store.admitted)
+						break
+					}
+				}
 			})
 		})
 	}
@@ -440,3 +501,40 @@ type cancelledBudget struct{}
 
 func (cancelledBudget) Reserve(ctx context.Context) (time.Duration, error) { return 0, ctx.Err() }
 func (cancelledBudget) Observe(RateLimit)                                  {}
+
+// TestGovernorCountsARequestLostWithoutAnswer: a request that ended without an
+// answer may still have been counted by the store, so it stays spent for the
+// rest of its window, while one answered is counted once, by the store.
+func TestGovernorCountsARequestLostWithoutAnswer(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		g := NewGovernor(4, nil)
+		h := http.Header{}
+		h.Set("X-Rate-Limit-Requests-Quota", "10")
+		h.Set("X-Rate-Limit-Time-Window-Ms", "30000")
+		h.Set("X-Rate-Limit-Time-Reset-Ms", "20000")
+		h.Set("X-Rate-Limit-Requests-Left", "9")
+		t0, err := g.acquire(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.finish(t0, h, time.Now())
+		t1, _ := g.acquire(t.Context(), nil)
+		t2, _ := g.acquire(t.Context(), nil)
+		g.finish(t1, nil, time.Time{}) // the connection broke: the store may have counted it
+		h.Set("X-Rate-Limit-Requests-Left", "8")
+		g.finish(t2, h, time.Now()) // the store had not seen t1, or had not counted t2
+		if left := g.snapshot(time.Now()).Left; left != 7 {
+			t.Errorf("Left = %d after one answered and one lost request beyond the first answer's 9, want 7", left)
+		}
+		time.Sleep(21 * time.Second) // the window ends: the lost request no longer counts
+		t3, _ := g.acquire(t.Context(), nil)
+		g.mu.Lock()
+		left := g.leftMin - g.inFlight - g.lost
+		g.mu.Unlock()
+		if left != 9 {
+			t.Errorf("requests left in the next window after one started = %d, want 9", left)
+		}
+		g.finish(t3, nil, time.Time{})
+	})
+}

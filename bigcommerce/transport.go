@@ -247,7 +247,7 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rdr)
 	if err != nil {
-		c.gov.release()
+		c.gov.unstart()
 		return fail(0, "cannot build the request", errors.New(scrub(err.Error(), c.token)), ErrBadRequest, false)
 	}
 	req.Header.Set("X-Auth-Token", c.token)
@@ -257,7 +257,7 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		c.gov.release()
+		c.gov.finish(tk, nil, time.Time{})
 		cause := netCause(err, c.token)
 		if ctx.Err() != nil {
 			r := fail(0, "", cause, kindOf(ctx.Err(), post, isDialError(err)), false)
@@ -272,11 +272,11 @@ func (c *Client) attempt(ctx context.Context, method, shownPath, target string, 
 		r.quick = isRefusedOrUnresolved(err)
 		return r
 	}
+	// The quota's headers are timed when they arrive, not once the body is read:
+	// the governor places the window's end from that moment.
+	c.gov.finish(tk, resp.Header, time.Now())
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	resp.Body.Close()
-	recv := time.Now()
-	c.gov.release()
-	c.gov.observe(tk, resp.Header, recv)
 	res = &Response{StatusCode: resp.StatusCode, Header: resp.Header}
 	status := resp.StatusCode
 
