@@ -88,6 +88,7 @@ var rawQueryInNote = regexp.MustCompile(`query (\{[^}]*\})`)
 // limit=250 is over a megabyte upstream. The answer fits the budget (the
 // agent helper checks every answer's wire size), says how many orders it
 // shows, and the query it names continues exactly after the last one shown.
+// The limit is a JSON number, which raw-api-request sends as its text.
 func TestRawMegabyteAnswerFits(t *testing.T) {
 	t.Parallel()
 	f, a := rawServer(t)
@@ -105,7 +106,7 @@ func TestRawMegabyteAnswerFits(t *testing.T) {
 		t.Fatalf("the store's page of 250 orders is %d bytes; the test wants over 1 MB", upstream.Len())
 	}
 
-	args := map[string]any{"method": "GET", "path": "/v2/orders", "query": map[string]any{"limit": "250", "sort": "id:asc"}}
+	args := map[string]any{"method": "GET", "path": "/v2/orders", "query": map[string]any{"limit": 250, "sort": "id:asc"}}
 	out := a.call(RawToolName, args)
 	orders := get(out, "body").([]any)
 	note, _ := out["note"].(string)

@@ -138,7 +138,8 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 // fault),
 // "null" leaves the types of optional fields (a model leaves such a field
 // out), and only the top-level object keeps additionalProperties false.
-// Enums, numeric bounds and required lists stay.
+// Enums, numeric bounds, required lists and the type of a map's values
+// (additionalProperties as a schema) stay.
 func compactInput(s *jsonschema.Schema, root bool) {
 	if s == nil {
 		return
@@ -147,9 +148,10 @@ func compactInput(s *jsonschema.Schema, root bool) {
 	if i := slices.Index(s.Types, "null"); i >= 0 && len(s.Types) == 2 {
 		s.Type, s.Types = s.Types[1-i], nil
 	}
-	if !root && hasType(s, "object") {
+	if ap := s.AdditionalProperties; !root && hasType(s, "object") && ap != nil && ap.Not != nil {
 		s.AdditionalProperties = nil
 	}
+	compactInput(s.AdditionalProperties, false)
 	for _, p := range s.Properties {
 		compactInput(p, false)
 	}

@@ -16,8 +16,37 @@ import (
 type RawAPIRequestInput struct {
 	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
 	Path   string            `json:"path" jsonschema:"from /v2/ or /v3/, e.g. /v3/carts/{id}; no host or query"`
-	Query  map[string]string `json:"query,omitempty" jsonschema:"e.g. {\"limit\": \"50\"}"`
+	Query  map[string]QueryValue `json:"query,omitempty" jsonschema:"e.g. {\"limit\": 50, \"is_visible\": true}"`
 	Body   json.RawMessage   `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
+}
+
+// QueryValue is one query parameter's value: a JSON string, number or
+// boolean, sent as its JSON text ("50", "true"), so that a model may write
+// {"limit": 50} as it would in a body. An object, array or null has no query
+// form; the input schema refuses it, naming the parameter.
+type QueryValue string
+
+// UnmarshalJSON keeps a string's text and a number's or boolean's JSON text.
+func (q *QueryValue) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*q = QueryValue(s)
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch v.(type) {
+	case float64, bool:
+		*q = QueryValue(b)
+		return nil
+	}
+	return fmt.Errorf("a query value must be a string, number or boolean, not %s", b)
 }
 
 // RawAPIRequestOutput is the store's answer.
@@ -55,7 +84,7 @@ func (in RawAPIRequestInput) request() (bigcommerce.RawRequest, error) {
 			if strings.TrimSpace(k) == "" {
 				return bigcommerce.RawRequest{}, BadInput("query", "a parameter name is empty")
 			}
-			req.Query.Set(k, v)
+			req.Query.Set(k, string(v))
 		}
 	}
 	if b := bytes.TrimSpace(in.Body); len(b) > 0 && !bytes.Equal(b, []byte("null")) {

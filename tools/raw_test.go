@@ -28,6 +28,39 @@ func TestRawAPIRequest(t *testing.T) {
 			t.Error("no rate-limit headers in the answer")
 		}
 	})
+	t.Run("query numbers and booleans", func(t *testing.T) {
+		// Numbers and booleans are sent as their JSON text: limit=1 and
+		// is_visible=true reach the store and filter as the strings would.
+		out := mustCall[RawAPIRequestOutput](t, h, h.ro, "raw-api-request",
+			`{"method":"GET","path":"/v3/catalog/products","query":{"limit":1,"is_visible":true,"id:min":1}}`)
+		var body struct {
+			Data []struct {
+				ID int `json:"id"`
+			} `json:"data"`
+			Meta struct {
+				Pagination struct {
+					PerPage int `json:"per_page"`
+				} `json:"pagination"`
+			} `json:"meta"`
+		}
+		if err := json.Unmarshal(out.Body, &body); err != nil || out.Status != 200 || len(body.Data) != 1 || body.Meta.Pagination.PerPage != 1 {
+			t.Errorf("status %d body %s (%v); want one product, limit 1", out.Status, out.Body, err)
+		}
+		_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request",
+			`{"method":"PUT","path":"/v3/catalog/products/1","query":{"include_fields":5,"x":false}}`)
+		e := wantError(t, err, CategoryConfirmationRequired, "")
+		if !strings.Contains(e.Message, "include_fields=5&x=false") {
+			t.Errorf("preview %q, want the query as sent: include_fields=5&x=false", e.Message)
+		}
+		// An object, an array or null has no query form: refused, naming the parameter.
+		for _, v := range []string{`{"a":1}`, `[1,2]`, `null`} {
+			_, err := call[RawAPIRequestOutput](t, h, h.ro, "raw-api-request", `{"method":"GET","path":"/v3/catalog/products","query":{"limit":`+v+`}}`)
+			e := wantError(t, err, CategoryBadInput, "query.limit")
+			if !strings.Contains(e.Message, "a string or a number or true or false") {
+				t.Errorf("query.limit=%s: %q, want the valid types named", v, e.Message)
+			}
+		}
+	})
 	t.Run("unconfirmed write changes nothing", func(t *testing.T) {
 		body := `{"name":"Raw Rope","type":"physical","price":5,"weight":1}`
 		_, err := call[RawAPIRequestOutput](t, h, h.full, "raw-api-request", `{"method":"POST","path":"/v3/catalog/products","body":`+body+`}`)

@@ -36,6 +36,8 @@ func schemaOptions() *jsonschema.ForOptions {
 		// IDOrName decodes a JSON integer or string; its Go kind alone would
 		// make the schema refuse the integer.
 		reflect.TypeFor[IDOrName](): {Types: []string{"integer", "string"}},
+		// QueryValue decodes a string, number or boolean.
+		reflect.TypeFor[QueryValue](): {Types: []string{"string", "number", "boolean"}},
 	}}
 }
 

@@ -240,7 +240,7 @@ func TestRawRequestRefusesBeforeSending(t *testing.T) {
 		{RawAPIRequestInput{Method: "GET", Path: "/v3/catalog/products\r\nX: y"}, "path"},
 		{RawAPIRequestInput{Method: "GET", Path: "/v4/things"}, "path"},
 		{RawAPIRequestInput{Method: "GET", Path: "/v3/catalog/products", Body: json.RawMessage(`{"a":1}`)}, "body"},
-		{RawAPIRequestInput{Method: "GET", Path: "/v3/catalog/products", Query: map[string]string{"": "x"}}, "query"},
+		{RawAPIRequestInput{Method: "GET", Path: "/v3/catalog/products", Query: map[string]QueryValue{"": "x"}}, "query"},
 	}
 	for _, tt := range tests {
 		_, err := tt.in.request()
