@@ -14,10 +14,10 @@ import (
 
 // RawAPIRequestInput is one call to any BigCommerce REST endpoint.
 type RawAPIRequestInput struct {
-	Method string            `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
-	Path   string            `json:"path" jsonschema:"from /v2/ or /v3/, e.g. /v3/carts/{id}; no host or query"`
+	Method string                `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
+	Path   string                `json:"path" jsonschema:"from /v2/ or /v3/, e.g. /v3/carts/{id}; no host or query"`
 	Query  map[string]QueryValue `json:"query,omitempty" jsonschema:"e.g. {\"limit\": 50, \"is_visible\": true}"`
-	Body   json.RawMessage   `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
+	Body   json.RawMessage       `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
 }
 
 // QueryValue is one query parameter's value: a JSON string, number or
