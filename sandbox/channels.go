@@ -61,7 +61,8 @@ type channelInput struct {
 }
 
 // checkChannel validates a create (all of name, type, platform) or update
-// body; type cannot change once set.
+// body; type and platform cannot change once set (the channels spec's
+// "Update Type and Platform Error" 422).
 func checkChannel(in *channelInput, create bool) map[string]string {
 	errs := map[string]string{}
 	if create {
@@ -70,8 +71,13 @@ func checkChannel(in *channelInput, create bool) map[string]string {
 				errs[name] = fmt.Sprintf("The field '%s' is required.", name)
 			}
 		}
-	} else if in.Type != nil {
-		errs["type"] = "The field 'type' cannot be changed."
+	} else {
+		if in.Type != nil {
+			errs["type"] = "The field 'type' cannot be changed."
+		}
+		if in.Platform != nil {
+			errs["platform"] = "The field 'platform' cannot be changed."
+		}
 	}
 	if create && in.Type != nil && *in.Type != "" && !slices.Contains(channelTypes, *in.Type) {
 		errs["type"] = "The field 'type' must be one of storefront, marketplace, pos, marketing."
@@ -128,11 +134,28 @@ func (s *Store) createChannel(c *call) {
 		c.invalid("The channel is not valid", errs)
 		return
 	}
+	if c.channelTaken(*in.Name, *in.Platform, *in.Type, 0) {
+		return
+	}
 	now := isoTime(c.now.Unix())
 	ch := &channel{Status: "active", IsListableFromUI: true, IsVisible: true, ConfigMeta: map[string]any{}, DateCreated: now, DateModified: now}
 	applyChannel(ch, &in)
 	ch.ID = s.chn.add(ch)
 	c.v3Data(http.StatusOK, ch)
+}
+
+// channelTaken answers 409 and reports true when a channel other than id
+// has this name, platform and type, a combination the channels spec keeps
+// unique.
+func (c *call) channelTaken(name, platform, typ string, id int) bool {
+	taken := c.s.chn.list(func(o *channel) bool {
+		return o.ID != id && o.Name == name && o.Platform == platform && o.Type == typ
+	})
+	if len(taken) == 0 {
+		return false
+	}
+	c.conflict("A channel with the same name, platform and type already exists", map[string]string{"name": fmt.Sprintf("Channel %d is already named %q on %s (%s).", taken[0].ID, name, platform, typ)})
+	return true
 }
 
 // getChannel serves GET /v3/channels/{id}.
@@ -151,6 +174,13 @@ func (s *Store) updateChannel(c *call) {
 	}
 	if errs := checkChannel(&in, false); len(errs) > 0 {
 		c.invalid("The channel is not valid", errs)
+		return
+	}
+	if ch.Status == "deleted" || ch.Status == "terminated" {
+		c.invalid("The channel is not valid", map[string]string{"status": fmt.Sprintf("Channel %d is %s and can no longer be updated.", ch.ID, ch.Status)})
+		return
+	}
+	if in.Name != nil && c.channelTaken(*in.Name, ch.Platform, ch.Type, ch.ID) {
 		return
 	}
 	applyChannel(ch, &in)

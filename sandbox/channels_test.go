@@ -57,3 +57,27 @@ func TestChannels(t *testing.T) {
 		t.Errorf("unknown channel = %d", r.status)
 	}
 }
+
+// TestChannelRulesFromTheSpec: the channels spec answers 409 for a second
+// channel with the same name, platform and type, and 422 for a change of
+// platform and for any change to a deleted or terminated channel.
+func TestChannelRulesFromTheSpec(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 1, Orders: 1})
+	made := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "square"}), 200).Data
+	if r := c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "square"}); r.status != 409 {
+		t.Errorf("same name, platform and type = %d, want 409: %s", r.status, r.body)
+	}
+	other := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "clover"}), 200).Data
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"platform": "square"}); r.status != 422 {
+		t.Errorf("changing platform = %d, want 422", r.status)
+	}
+	renamed := must[envelope[channelJSON]](t, c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"name": "Back office"}), 200).Data
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"name": renamed.Name}); r.status != 200 {
+		t.Errorf("a name another platform holds = %d, want 200", r.status)
+	}
+	must[envelope[channelJSON]](t, c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"status": "terminated"}), 200)
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"status": "active"}); r.status != 422 {
+		t.Errorf("updating a terminated channel = %d, want 422", r.status)
+	}
+}
