@@ -71,7 +71,7 @@ func TestConformance(t *testing.T) {
 		{"create hook", "POST", "/v3/hooks", obj{"scope": "store/order/*", "destination": "https://example.com/hook", "is_active": true}, 200, "v3_hook"},
 	}
 	cases = append(cases, orderWriteCases(t, c, oid)...)
-	covered := map[string]bool{}
+	covered := conformanceCoverage{}
 	runConformance(t, c, schemas, cases, covered)
 	for _, group := range []func(*testing.T, *client) []conformanceCase{
 		catalogPartCases, metafieldCases, catalogWriteCases, customerCases, orderMoreCases,
@@ -80,16 +80,18 @@ func TestConformance(t *testing.T) {
 		runConformance(t, c, schemas, group(t, c), covered)
 	}
 	checkConformanceCoverage(t, c.srv.Store, covered)
+	checkCoverageTable(t, c.srv.Store, covered)
 }
 
 // runConformance sends each case in order, checks its status and its body
 // against the case's schema (no body at all when the schema is ""), and
-// records the route and method each case exercised in covered.
-func runConformance(t *testing.T, c *client, schemas conformanceSchemas, cases []conformanceCase, covered map[string]bool) {
+// records the operation (method and route) each case exercised, and the
+// answer checked, in covered.
+func runConformance(t *testing.T, c *client, schemas conformanceSchemas, cases []conformanceCase, covered conformanceCoverage) {
 	t.Helper()
 	for _, tc := range cases {
 		if rt, _ := c.srv.Store.router.match(strings.SplitN(tc.path, "?", 2)[0]); rt != nil {
-			covered[tc.method+" "+rt.pattern] = true
+			covered.add(tc.method+" "+rt.pattern, tc.status, tc.schema)
 		} else {
 			t.Errorf("%s: no route serves %s", tc.name, tc.path)
 		}
@@ -117,7 +119,7 @@ var conformanceExceptions = map[string]string{}
 // store's router serves that no case exercised and no exception names, and for
 // an exception that names an operation the router no longer serves or that a
 // case now covers.
-func checkConformanceCoverage(t *testing.T, s *Store, covered map[string]bool) {
+func checkConformanceCoverage(t *testing.T, s *Store, covered conformanceCoverage) {
 	t.Helper()
 	served := map[string]bool{}
 	for _, rt := range s.routeTable() {
@@ -125,10 +127,10 @@ func checkConformanceCoverage(t *testing.T, s *Store, covered map[string]bool) {
 			op := m + " " + rt.pattern
 			served[op] = true
 			_, excused := conformanceExceptions[op]
-			if !covered[op] && !excused {
+			if covered[op] == nil && !excused {
 				t.Errorf("no conformance case covers %s: add one to TestConformance (or an exception with its reason)", op)
 			}
-			if covered[op] && excused {
+			if covered[op] != nil && excused {
 				t.Errorf("%s is covered by a case but still listed in conformanceExceptions", op)
 			}
 		}
@@ -149,7 +151,7 @@ func TestConformanceThrottled(t *testing.T) {
 	runConformance(t, c, conformanceSchemas{}, []conformanceCase{
 		{"V3 throttled", "GET", "/v3/catalog/products", nil, 429, "v3_error"},
 		{"V2 throttled", "GET", "/v2/orders", nil, 429, "v2_error"},
-	}, map[string]bool{})
+	}, conformanceCoverage{})
 }
 
 // orderWriteCases are the order sub-resources that need ids from the order:

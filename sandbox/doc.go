@@ -45,7 +45,9 @@
 // orders are derived from their status and payment method; orders created
 // through POST /v2/orders have none); /channels (list, create) and
 // /channels/{id} (get, update; a channel is retired by status, never
-// deleted); V2 /coupons (list, create, count, get, update, delete; the
+// deleted; a second channel with the same name, platform and type is 409,
+// a change of type or platform, or any change to a deleted or terminated
+// channel, 422); V2 /coupons (list, create, count, get, update, delete; the
 // seeded orders' coupons are the five seeded coupons, num_uses counting
 // them) and /customer_groups (the same operations; seeded customer n is
 // in group n mod 4, 0 meaning none); V3 /content/pages (list, create,
@@ -223,14 +225,33 @@
 // OrderMetafields, ProductMetafields, Product, ProductIDs, CustomerIDs,
 // Counts, HookActive, Requests, SetFaults and SetQuota.
 //
-// Conformance. TestConformance checks the answers of the operations above,
-// success and error bodies of both API versions, against our own schema
-// fragments in testdata/conformance. Fields the sandbox may send as null
-// although the spec's schema types them plainly, because the spec's prose
-// or examples allow null there: an order's external_source and external_id
-// (null unless an external system made the order), a variant's sku_id (null
-// on a product's base variant), an inventory item's identity.sku_id (the
-// same), a webhook's headers (null when none were set), a cart item's
-// parent_id, and a variant's price, sale_price, retail_price, cost_price
-// and weight (null when the variant inherits the product's).
+// # Conformance
+//
+// TestConformance drives every operation the router serves (each method of
+// each path), success and error answers of both API versions, and checks
+// each body against our own schema fragments in testdata/conformance,
+// written from BigCommerce's published specs (the fields a client relies on,
+// their types, nullability and the spec's required lists; never a copy). It
+// fails for an operation no case drives, unless conformanceExceptions names
+// it with a reason (none does today), so a new endpoint cannot skip the
+// comparison. testdata/conformance/COVERAGE.md is the table of the
+// operations and the answers checked for each, generated from the cases and
+// compared with them on every run.
+//
+// Fields the sandbox may send as null although the spec's schema types them
+// plainly, because the spec's prose or examples allow null there: an order's
+// external_source and external_id (null unless an external system made the
+// order), a variant's sku_id (null on a product's base variant), an
+// inventory item's identity.sku_id (the same), a webhook's headers (null
+// when none were set), a cart item's parent_id (the carts spec types it as a
+// string, "bundled items will have the ID of their parent item"; null on an
+// item that is not bundled), and a variant's price, sale_price,
+// retail_price, map_price, cost_price, weight, width, height, depth and
+// fixed_cost_shipping_price (null when the variant inherits the product's;
+// the spec marks them x-nullable and its prose says what null means). Where
+// the spec's schema itself allows null (a page's meta_title,
+// meta_keywords, meta_description and search_keywords; a refund item's
+// requested_amount) nothing is listed. A refund item carries quantity only
+// for item_type PRODUCT, as the refunds spec's prose says, and
+// requested_amount as the spec's two-place decimal string.
 package sandbox
