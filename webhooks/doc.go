@@ -39,8 +39,13 @@
 // takes up every event still owed. Orders created incomplete (status 0) are held and re-checked until
 // they become real, or dropped, per IncompletePolicy.
 //
-// Deleted records and archived orders are not emitted, with no tombstone:
-// the sync leaves archived orders out too, and the two share one output, so a
-// tombstone from one side only would make the output depend on which side saw
-// the record first. The inbox keeps why each such event was settled.
+// A deletion event (store/product/deleted, store/customer/deleted,
+// store/category/deleted, store/shipment/deleted, store/order/archived) is
+// not turned into a line here: the worker records the deletion in the state
+// (state.RecordDeletions) and settles the event, and the next sync of the
+// stream into each destination writes its tombstone, once
+// (syncer/tombstones.go). The tombstone so comes from one side only, the
+// sync's, which also finds archived orders itself and knows what each
+// destination already has; a receiver's own output gets it when a sync
+// shares that output.
 package webhooks

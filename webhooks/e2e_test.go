@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -505,5 +506,95 @@ func TestEndToEndSharedWithPolling(t *testing.T) {
 	if res.Records+res.Duplicates < len(ids) {
 		t.Errorf("the sync read %d records (%d written, %d already there), want at least the %d new orders",
 			res.Records+res.Duplicates, res.Records, res.Duplicates, len(ids))
+	}
+}
+
+// TestEndToEndDeletionsBecomeTombstones deletes a product and a customer in
+// the store while a receiver listens: the next sync of each stream, sharing
+// the receiver's state, writes one tombstone for it, and the sync after that
+// none.
+func TestEndToEndDeletionsBecomeTombstones(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.start(true)
+	e.subscribe("store/product/deleted")
+	e.subscribe("store/customer/deleted")
+	ctx := context.Background()
+	db, err := state.Open(ctx, e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := t.TempDir()
+	syncStream := func(stream string) []syncer.Envelope {
+		t.Helper()
+		out := filepath.Join(dir, stream+".jsonl")
+		w, err := syncer.OpenFile(ctx, db, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		src, err := syncer.NewSource(stream, e.client, syncer.OrderFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		job := &syncer.Job{Source: src, Writer: w, DB: db, Connection: "shop", StoreTime: e.client.Store.Time, Lag: time.Nanosecond}
+		if _, err := job.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tombs []syncer.Envelope
+		for _, l := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			var env syncer.Envelope
+			if err := json.Unmarshal(l, &env); err != nil {
+				t.Fatal(err)
+			}
+			if env.Deleted {
+				tombs = append(tombs, env)
+			}
+		}
+		return tombs
+	}
+	for _, s := range []string{"products", "customers"} {
+		if tombs := syncStream(s); len(tombs) != 0 {
+			t.Fatalf("%s: tombstones %+v before any deletion", s, tombs)
+		}
+	}
+	product, _, err := e.client.Products.List(ctx, &bigcommerce.ProductListOptions{Limit: 1})
+	if err != nil || len(product) == 0 {
+		t.Fatalf("listing products: %v", err)
+	}
+	customer, _, err := e.client.Customers.List(ctx, &bigcommerce.CustomerListOptions{Limit: 1})
+	if err != nil || len(customer) == 0 {
+		t.Fatalf("listing customers: %v", err)
+	}
+	deleted := map[string]int64{"products": int64(product[0].ID), "customers": int64(customer[0].ID)}
+	for _, req := range []bigcommerce.RawRequest{
+		{Method: "DELETE", Path: fmt.Sprintf("/v3/catalog/products/%d", product[0].ID)},
+		{Method: "DELETE", Path: "/v3/customers", Query: url.Values{"id:in": {fmt.Sprint(customer[0].ID)}}},
+	} {
+		if _, err := e.client.Do(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.waitFor("both deletions recorded", func() bool {
+		for s := range deleted {
+			owed, _ := db.OwedDeletions(ctx, state.CheckpointKey{Connection: "shop", Stream: s, Destination: "nowhere"}, time.Time{})
+			if len(owed) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for s, id := range deleted {
+		if tombs := syncStream(s); len(tombs) != 1 || tombs[0].ID != id || tombs[0].Stream != s {
+			t.Errorf("%s: tombstones %+v, want one for %d", s, tombs, id)
+		}
+		if tombs := syncStream(s); len(tombs) != 1 {
+			t.Errorf("%s: after a rerun %d tombstones, want the one", s, len(tombs))
+		}
 	}
 }

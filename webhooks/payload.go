@@ -144,7 +144,7 @@ func (e Event) Resource() (stream string, id int64, gone bool, ok bool) {
 	case "order":
 		// message, refund and transaction events are about the order too.
 		if e.data.ID > 0 && (len(parts) == 3 || e.data.Type == "order") {
-			return "orders", e.data.ID, false, true
+			return "orders", e.data.ID, len(parts) == 3 && verb == "archived", true
 		}
 		if e.data.OrderID > 0 {
 			return "orders", e.data.OrderID, false, true
@@ -183,4 +183,24 @@ func (e Event) Resource() (stream string, id int64, gone bool, ok bool) {
 		}
 	}
 	return "", 0, false, false
+}
+
+// Deletion names the record a deletion event reports gone, as the stream
+// whose tombstone it owes and the record's ID: store/product/deleted,
+// store/customer/deleted, store/category/deleted and store/shipment/deleted
+// (data.id is the record's), and store/order/archived (the order stream's
+// deletion: DELETE /v2/orders/{id} archives). ok is false for every other
+// event.
+func (e Event) Deletion() (stream string, id int64, ok bool) {
+	stream, ok = map[string]string{
+		"store/product/deleted":  "products",
+		"store/customer/deleted": "customers",
+		"store/category/deleted": "categories",
+		"store/shipment/deleted": "shipments",
+		"store/order/archived":   "orders",
+	}[e.Scope]
+	if !ok || e.data.ID <= 0 {
+		return "", 0, false
+	}
+	return stream, e.data.ID, true
 }

@@ -17,12 +17,20 @@ func TestParseEvent(t *testing.T) {
 		wantStream string
 		wantID     int64
 		wantGone   bool
+		// wantDeleted names the stream whose tombstone the event owes
+		// (Deletion); its ID is wantDeletedID, or wantID when 0.
+		wantDeleted   string
+		wantDeletedID int64
 	}{
 		{name: "order created", body: orderCreated, wantStream: "orders", wantID: 250},
 		{name: "status updated", body: `{"scope":"store/order/statusUpdated","store_id":"1","data":{"type":"order","id":9,"status":{"previous_status_id":0,"new_status_id":11}},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "orders", wantID: 9},
 		{name: "order message", body: `{"scope":"store/order/message/created","store_id":"1","data":{"type":"order","id":9,"message":{"order_message_id":3}},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "orders", wantID: 9},
 		{name: "shipment names its order", body: `{"scope":"store/shipment/created","store_id":"1","data":{"type":"shipment","id":12,"orderId":250},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "orders", wantID: 250},
-		{name: "product deleted", body: `{"scope":"store/product/deleted","store_id":"1","data":{"type":"product","id":77},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "products", wantID: 77, wantGone: true},
+		{name: "product deleted", body: `{"scope":"store/product/deleted","store_id":"1","data":{"type":"product","id":77},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "products", wantID: 77, wantGone: true, wantDeleted: "products"},
+		{name: "order archived", body: `{"scope":"store/order/archived","store_id":"1","data":{"type":"order","id":9},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "orders", wantID: 9, wantGone: true, wantDeleted: "orders"},
+		{name: "customer deleted", body: `{"scope":"store/customer/deleted","store_id":"1","data":{"type":"customer","id":3},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "customers", wantID: 3, wantGone: true, wantDeleted: "customers"},
+		{name: "category deleted", body: `{"scope":"store/category/deleted","store_id":"1","data":{"type":"category","id":4},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantDeleted: "categories", wantDeletedID: 4},
+		{name: "shipment deleted", body: `{"scope":"store/shipment/deleted","store_id":"1","data":{"type":"shipment","id":12,"orderId":250},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "orders", wantID: 250, wantDeleted: "shipments", wantDeletedID: 12},
 		{name: "inventory", body: `{"scope":"store/product/inventory/updated","store_id":"1","data":{"type":"product","id":77,"inventory":{"product_id":77,"method":"absolute","value":5,"variant_id":1}},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "products", wantID: 77},
 		{name: "sku", body: `{"scope":"store/sku/updated","store_id":"1","data":{"type":"sku","id":5,"sku":{"product_id":77,"variant_id":5}},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "products", wantID: 77},
 		{name: "sku inventory names its product", body: `{"scope":"store/sku/inventory/updated","store_id":"1","data":{"type":"sku","id":461,"inventory":{"product_id":206,"method":"absolute","value":5,"variant_id":509}},"hash":"h","created_at":5,"producer":"stores/abc123"}`, wantStream: "products", wantID: 206},
@@ -64,6 +72,13 @@ func TestParseEvent(t *testing.T) {
 			stream, id, gone, ok := ev.Resource()
 			if stream != tt.wantStream || id != tt.wantID || gone != tt.wantGone || ok != (tt.wantStream != "") {
 				t.Errorf("Resource() = %q, %d, gone %v, ok %v; want %q, %d, gone %v", stream, id, gone, ok, tt.wantStream, tt.wantID, tt.wantGone)
+			}
+			wantID := tt.wantDeletedID
+			if wantID == 0 && tt.wantDeleted != "" {
+				wantID = tt.wantID
+			}
+			if stream, id, ok := ev.Deletion(); stream != tt.wantDeleted || id != wantID || ok != (tt.wantDeleted != "") {
+				t.Errorf("Deletion() = %q, %d, ok %v; want %q, %d", stream, id, ok, tt.wantDeleted, wantID)
 			}
 		})
 	}

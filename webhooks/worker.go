@@ -118,8 +118,10 @@ type WorkerConfig struct {
 // events for one record in a pass cost one fetch.
 //
 // Archived orders and deleted records are not emitted, as in the sync (whose
-// output a webhook receiver shares): no tombstone is written, and the event
-// is settled with the reason kept in the inbox.
+// output a webhook receiver shares). A deletion event (Event.Deletion) is
+// recorded in the state instead, before the event is settled, and the next
+// sync of the stream into each destination writes its tombstone, once
+// (state.OwedDeletions).
 type Worker struct {
 	cfg  WorkerConfig
 	wake chan struct{}
@@ -266,7 +268,8 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	}
 	var (
 		done    []int64 // a scope bigc does not emit: settled without output
-		deleted []int64 // a deleted record: settled without output
+		deleted []int64 // a deleted record: settled without output, its tombstone owed
+		dels    []state.Deletion
 		groups  = map[resourceKey][]state.InboxEvent{}
 		order   []resourceKey
 	)
@@ -280,8 +283,15 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		gstream, gid, isDeletion := ev.Deletion()
+		if isDeletion {
+			dels = append(dels, state.Deletion{Connection: w.cfg.Connection, Stream: gstream, ID: gid, At: ev.Time(), Scope: ev.Scope})
+		}
 		stream, id, gone, ok := ev.Resource()
 		switch {
+		case isDeletion && (!ok || gone):
+			deleted = append(deleted, e.Seq)
+			continue
 		case !ok:
 			done = append(done, e.Seq) // a scope bigc does not emit
 			continue
@@ -298,7 +308,12 @@ func (w *Worker) ProcessDue(ctx context.Context) (int, error) {
 	if err := w.cfg.Inbox.InboxFinishMany(ctx, done, state.InboxDone, "scope not emitted", now); err != nil {
 		return 0, err
 	}
-	if err := w.cfg.Inbox.InboxFinishMany(ctx, deleted, state.InboxDone, "deleted: not emitted", now); err != nil {
+	// Recorded before their events are settled: a worker killed in between
+	// records them again, which adds nothing.
+	if _, err := w.cfg.Inbox.RecordDeletions(ctx, dels); err != nil {
+		return 0, err
+	}
+	if err := w.cfg.Inbox.InboxFinishMany(ctx, deleted, state.InboxDone, "deleted: tombstone owed to the sync", now); err != nil {
 		return 0, err
 	}
 

@@ -347,13 +347,57 @@ func TestWorkerNotFoundAndArchived(t *testing.T) {
 		notes = append(notes, string(e.Status)+": "+e.LastError)
 	}
 	sort.Strings(notes)
-	want := []string{"done: archived order: not emitted", "done: not found: not emitted"}
+	want := []string{"done: deleted: tombstone owed to the sync", "done: not found: not emitted"}
 	if diff := cmp.Diff(want, notes); diff != "" {
 		t.Errorf("inbox (-want +got):\n%s", diff)
 	}
 	if len(f.lines(t)) != 0 {
 		t.Error("emitted a missing or archived order")
 	}
+	if n := f.fetch.calls[resourceKey{"orders", 2}]; n != 0 {
+		t.Errorf("the archived order was fetched %d times; its event says all", n)
+	}
+}
+
+// TestWorkerRecordsDeletions: each deletion event is recorded in the state,
+// owed as a tombstone to the sync of its stream, once however often it comes;
+// a shipment's deletion still refreshes its order.
+func TestWorkerRecordsDeletions(t *testing.T) {
+	t.Parallel()
+	f := newWorkerFixture(t, IncompleteHold)
+	f.fetch.set("orders", 1, f.clock.Now(), 11)
+	body := func(scope, typ string, id int64, extra string, at int64) []byte {
+		return []byte(fmt.Sprintf(`{"scope":%q,"store_id":"1","data":{"type":%q,"id":%d%s},"hash":"h%d","created_at":%d,"producer":"stores/abc123"}`,
+			scope, typ, id, extra, at, at))
+	}
+	f.deliver(t,
+		body("store/product/deleted", "product", 8, "", 100),
+		body("store/product/deleted", "product", 8, "", 130), // sent again later: still one deletion
+		body("store/customer/deleted", "customer", 3, "", 101),
+		body("store/category/deleted", "category", 4, "", 102),
+		body("store/shipment/deleted", "shipment", 12, `,"orderId":1`, 103),
+		body("store/order/archived", "order", 2, "", 104),
+		body("store/product/updated", "product", 9, "", 105), // not a deletion
+	)
+	f.process(t)
+	want := map[string][2]int64{"products": {8, 100}, "customers": {3, 101}, "categories": {4, 102}, "shipments": {12, 103}, "orders": {2, 104}}
+	for stream, w := range want {
+		owed, err := f.db.OwedDeletions(t.Context(), state.CheckpointKey{Connection: "test", Stream: stream, Destination: "out"}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(owed) != 1 || owed[0].ID != w[0] || owed[0].At.Unix() != w[1] {
+			t.Errorf("%s: owed %+v, want id %d reported at %d", stream, owed, w[0], w[1])
+		}
+	}
+	if owed, _ := f.db.OwedDeletions(t.Context(), state.CheckpointKey{Connection: "test", Stream: "products", Destination: "out"}, time.Time{}); len(owed) == 1 && owed[0].ID == 9 {
+		t.Error("an updated product was recorded deleted")
+	}
+	if n := f.fetch.calls[resourceKey{"orders", 1}]; n != 1 {
+		t.Errorf("the order of the deleted shipment was fetched %d times, want 1", n)
+	}
+	f.wantLines(t, "orders/1@1700000000")
+	f.wantCounts(t, map[state.InboxStatus]int{state.InboxDone: 6, state.InboxPending: 1})
 }
 
 func TestWorkerSharesOutputWithPolling(t *testing.T) {
