@@ -130,11 +130,14 @@ func (a *app) readCallInput(cmd *cobra.Command, input, inputFile string) (json.R
 	return json.RawMessage(b), nil
 }
 
-// redactSavedTokens removes the access token of every saved connection from
-// s, read from the local configuration only: an input error is shown before
-// any connection is opened, and a user may have pasted a token into the
-// input.
+// redactSavedTokens removes the access token of every saved connection and
+// of the one-off connection ($BIGC_ACCESS_TOKEN) from s, read from the local
+// configuration only: an input error is shown before any connection is
+// opened, and a user may have pasted a token into the input.
 func (a *app) redactSavedTokens(s string) string {
+	if token := os.Getenv(accessTokenEnv); token != "" {
+		s = bigcommerce.RedactSecret(s, token)
+	}
 	dir, err := a.connectionDir()
 	if err != nil {
 		return s

@@ -49,3 +49,11 @@ func (a *app) writeTable(header []string, rows [][]string) error {
 	}
 	return tw.Flush()
 }
+
+// note prints msg as a line on stderr for the person watching, unless the
+// command was given --quiet.
+func (a *app) note(msg string) {
+	if !a.quiet {
+		fmt.Fprintln(a.stderr, msg)
+	}
+}

@@ -26,6 +26,9 @@ type app struct {
 	// jsonErrors: the command was given --json, so its error is printed
 	// as the JSON object even on a terminal.
 	jsonErrors bool
+	// quiet: the command was given --quiet, so its notes (which connection,
+	// retries, progress, the summary line) are not printed; errors still are.
+	quiet bool
 }
 
 // Main runs bigc with args and returns the process exit code (see exitcodes.go).

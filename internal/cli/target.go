@@ -82,8 +82,15 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err er
 	case f.connection != "":
 		return a.openConnection(f, f.connection)
 	}
+	if c, err := envConnection(); err != nil || c != nil {
+		if err != nil {
+			return nil, err
+		}
+		a.note(envConnectionNote(c))
+		return a.openSaved(f, c)
+	}
 	if name, why := a.defaultConnection(); name != "" {
-		fmt.Fprintf(a.stderr, "bigc: using connection %q, %s\n", name, why)
+		a.note(fmt.Sprintf("bigc: using connection %q, %s", name, why))
 		return a.openConnection(f, name)
 	}
 	dir, err := a.connectionDir()
@@ -98,7 +105,7 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err er
 	case 0:
 		return nil, badInputf("no store chosen: pass --sandbox to use the embedded sandbox store, or add a connection with bigc connection add and pass --connection NAME")
 	case 1:
-		fmt.Fprintf(a.stderr, "bigc: using connection %q, the only one saved\n", names[0])
+		a.note(fmt.Sprintf("bigc: using connection %q, the only one saved", names[0]))
 		return a.openConnection(f, names[0])
 	}
 	return nil, badInputf("no store chosen: pass --connection NAME (saved: %s) or --sandbox", strings.Join(names, ", "))
@@ -141,6 +148,12 @@ func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.openSaved(f, c)
+}
+
+// openSaved builds the client of connection c (saved, or the one-off
+// connection of the environment).
+func (a *app) openSaved(f *targetFlags, c *connections.Connection) (*target, error) {
 	opts, err := f.clientOptions()
 	if err != nil {
 		return nil, err
@@ -195,7 +208,7 @@ func (f *targetFlags) clientOptions() ([]bigcommerce.Option, error) {
 // reads the final outcome).
 func (a *app) retryNotice() func(bigcommerce.RetryEvent) {
 	f, ok := a.stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if a.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	return retryNoticeTo(a.stderr, "\r\x1b[K") // clears a progress line first
