@@ -24,6 +24,7 @@ func (a *app) callCmd() *cobra.Command {
 		inputFile string
 		fields    []string
 		guard     writeGuard
+		all       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "call TOOL [--connection NAME | --sandbox] [--input JSON | --input-file F] [-F key=value ...] [--yes]",
@@ -35,15 +36,20 @@ needs --yes: without it nothing is written, the change is described on stderr,
 and the exit code is 2.`,
 		Example: `  bigc call list-orders --sandbox --input '{"status": "Awaiting Fulfillment", "limit": 5}'
   bigc call list-orders --sandbox -F status='Awaiting Fulfillment' -F limit=5
+  bigc call list-orders --sandbox -F status=Shipped --all
   bigc call update-product --sandbox -F id=111 -F description=@description.html
   bigc call get-product --connection us-production --input '{"id": 112}'
   echo '{"id": 112}' | bigc call delete-product --connection staging --input-file - --yes`,
 		Args:              oneToolArg,
 		ValidArgsFunction: completeToolNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tool, err := lookupTool(tools.NewRegistry(), args[0])
+			reg := tools.NewRegistry()
+			tool, err := lookupTool(reg, args[0])
 			if err != nil {
 				return err
+			}
+			if all && !pagedTool(tool) {
+				return badInputf("--all follows the pages of a list tool (%s); %s answers in one piece", pagedToolNames(reg), tool.Name)
 			}
 			raw, err := a.readCallInput(cmd, input, inputFile)
 			if err != nil {
@@ -70,6 +76,14 @@ and the exit code is 2.`,
 				return err
 			}
 			env.Confirmed = guard.yes // a yes at the terminal's prompt
+			if all {
+				out, pages, err := runAllPages(cmd.Context(), tool, env, raw)
+				if err != nil {
+					return err
+				}
+				a.note(fmt.Sprintf("bigc call %s --all: %s read", tool.Name, plural(pages, "page")))
+				return a.writeResult(out)
+			}
 			out, err := tool.Run(cmd.Context(), env, raw)
 			if guard.confirmedAfter(t, err) {
 				// A destructive tool refused with its preview, which the
@@ -94,6 +108,7 @@ and the exit code is 2.`,
 	f.StringVar(&input, "input", "", "the tool's input as a JSON object (default {})")
 	f.StringVar(&inputFile, "input-file", "", "read the input from this file, or from standard input if -")
 	f.StringArrayVarP(&fields, "field", "F", nil, "an input field as key=value, typed by the tool's schema; @FILE reads the value from a file; a.b sets a nested field, key[]=v appends (repeatable)")
+	f.BoolVar(&all, "all", false, "list tools: follow every page and print one answer of the same shape, with all the items and their count")
 	guard.register(cmd)
 	return cmd
 }

@@ -57,3 +57,17 @@ func (a *app) note(msg string) {
 		fmt.Fprintln(a.stderr, msg)
 	}
 }
+
+// plural is "1 record", "2 records": n and noun, in the plural unless n is 1.
+// A noun whose plural is not noun+"s" is given as "singular/plural"
+// ("1 entry", "2 entries" from "entry/entries").
+func plural(n int, noun string) string {
+	one, many, ok := strings.Cut(noun, "/")
+	if !ok {
+		many = one + "s"
+	}
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
