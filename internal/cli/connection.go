@@ -228,6 +228,7 @@ func (a *app) connectionVerifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			a.usedConnection = c.Name
 			check, err := a.verifyConnection(cmd, c)
 			if err != nil {
 				return err

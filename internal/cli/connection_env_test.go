@@ -74,6 +74,9 @@ func TestEnvConnection(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, wrong) {
 		t.Errorf("a refused token was printed:\n%s", r.stderr)
 	}
+	if !strings.Contains(r.stderr, "check $BIGC_STORE_HASH and $BIGC_ACCESS_TOKEN") || strings.Contains(r.stderr, "NAME") {
+		t.Errorf("the advice does not name where the credentials came from:\n%s", r.stderr)
+	}
 	// Half of the pair is refused, naming the missing variable.
 	t.Setenv(accessTokenEnv, "")
 	r = run(exitBadInput, "call", "get-order", "-F", "id=100")

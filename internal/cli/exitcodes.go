@@ -121,7 +121,7 @@ func classifyError(err error) (*tools.Error, int) {
 	}
 	if te.Category == tools.CategoryUnauthorized {
 		c := *te // the command line's own step; the tool error stays as it was
-		c.Next = strings.TrimPrefix(c.Next+"; check the connection with bigc connection verify NAME", "; ")
+		c.Next = strings.TrimPrefix(c.Next+"; "+verifyPlaceholder, "; ")
 		te = &c
 	}
 	code, ok := exitCodes[te.Category]
@@ -143,6 +143,7 @@ func (a *app) report(err error) int {
 		return code
 	}
 	te, code := classifyError(err)
+	te = a.nameConnection(te)
 	fmt.Fprintln(a.stderr, "bigc:", te.Error())
 	if !a.jsonErrors && a.terminal(a.stderr) {
 		return code // a person reads the line; programs get the object below
@@ -151,6 +152,33 @@ func (a *app) report(err error) int {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(map[string]*tools.Error{"error": te})
 	return code
+}
+
+// verifyPlaceholder is how classifyError (which knows no connection) tells a
+// person to check the credentials; report names the connection the command
+// used (nameConnection).
+const verifyPlaceholder = "check the connection with bigc connection verify NAME"
+
+// nameConnection returns te with its advice naming the connection the
+// command used where the classifier wrote the placeholder NAME: `bigc
+// connection verify shop`, or for the one-off connection the two variables
+// it came from; a command that opened none (connection add, whose
+// credentials are not saved) drops the advice.
+func (a *app) nameConnection(te *tools.Error) *tools.Error {
+	if !strings.Contains(te.Next, verifyPlaceholder) {
+		return te
+	}
+	c := *te
+	switch {
+	case a.fromEnv:
+		c.Next = strings.ReplaceAll(c.Next, verifyPlaceholder, fmt.Sprintf("check $%s and $%s", storeHashEnv, accessTokenEnv))
+	case a.usedConnection != "":
+		c.Next = strings.ReplaceAll(c.Next, verifyPlaceholder, "check the connection with bigc connection verify "+a.usedConnection)
+	default:
+		c.Next = strings.ReplaceAll(c.Next, "; "+verifyPlaceholder, "")
+		c.Next = strings.ReplaceAll(c.Next, verifyPlaceholder, "")
+	}
+	return &c
 }
 
 // markUsageErrors makes cobra's own errors about flags and arguments, in cmd

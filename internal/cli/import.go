@@ -24,7 +24,7 @@ type rowsRejected struct {
 }
 
 func (e *rowsRejected) Error() string {
-	return fmt.Sprintf("%d rows rejected: see %s (line, field and reason of each); fix them and run the same command again", e.n, e.file)
+	return fmt.Sprintf("%s rejected: see %s (line, field and reason of each); fix them and run the same command again", plural(e.n, "row"), e.file)
 }
 
 // importFlags are the flags of bigc import.
@@ -39,6 +39,7 @@ type importFlags struct {
 	locationID       int
 	workers          int
 	lease            leaseFlags
+	quiet            bool
 }
 
 func (a *app) importCmd() *cobra.Command {
@@ -68,6 +69,7 @@ writes nothing. On a --production connection, an import needs --yes.`,
   bigc import customers customers.jsonl --connection shop`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			a.quiet = f.quiet
 			return a.runImport(cmd.Context(), args[0], args[1], &f)
 		},
 	}
@@ -82,6 +84,7 @@ writes nothing. On a --production connection, an import needs --yes.`,
 	fl.IntVar(&f.locationID, "location-id", 1, "inventory only: the location of rows without a location_id")
 	fl.IntVar(&f.workers, "workers", 4, "creates in flight at once (the governor still keeps the store's quota)")
 	f.lease.register(fl, "importing the same file into the store")
+	fl.BoolVar(&f.quiet, "quiet", false, "print no progress and no summary on stderr (errors still are; the JSON summary still goes to stdout)")
 	return cmd
 }
 
@@ -159,7 +162,7 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 		defer rejected.Close()
 		job.Rejected = rejected
 	}
-	prog := newImportProgress(a.stderr, kind)
+	prog := newImportProgress(a.stderr, kind, a.quiet)
 	job.Progress = prog.update
 
 	sum, err := job.ImportFile(ctx, kind, format, in)
@@ -176,15 +179,15 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 		err = cause // another process may be importing the file now
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, "bigc import %s: stopped after %d rows (%d created, %d updated, %d unchanged, %d rejected): %v\n",
-			kind, sum.Rows, sum.Created, sum.Updated, sum.Unchanged, sum.Rejected, err)
+		fmt.Fprintf(a.stderr, "bigc import %s: stopped after %s (%d created, %d updated, %d unchanged, %d rejected): %v\n",
+			kind, plural(sum.Rows, "row"), sum.Created, sum.Updated, sum.Unchanged, sum.Rejected, err)
 		fmt.Fprintf(a.stderr, "bigc import %s: the applied rows are journaled in %s; run the same command again to carry on\n", kind, statePath)
 		return err
 	}
-	fmt.Fprintf(a.stderr, "bigc import %s: %d rows: %d created, %d updated, %d unchanged, %d already imported, %d rejected; %d reads, %d writes, %.1fs\n",
-		kind, sum.Rows, sum.Created, sum.Updated, sum.Unchanged, sum.Done, sum.Rejected, sum.Reads, sum.Writes, sum.Seconds)
+	a.note(fmt.Sprintf("bigc import %s: %s: %d created, %d updated, %d unchanged, %d already imported, %d rejected; %s, %s, %.1fs",
+		kind, plural(sum.Rows, "row"), sum.Created, sum.Updated, sum.Unchanged, sum.Done, sum.Rejected, plural(sum.Reads, "read"), plural(sum.Writes, "write"), sum.Seconds))
 	if sum.MissingCategories > 0 {
-		fmt.Fprintf(a.stderr, "bigc import %s: %d rows name a category that does not exist; --create-categories creates it\n", kind, sum.MissingCategories)
+		a.note(fmt.Sprintf("bigc import %s: %s a category that does not exist; --create-categories creates it", kind, plural(sum.MissingCategories, "row names/rows name")))
 	}
 	out := importSummary{Summary: sum, File: path, Connection: tgt.Name, State: statePath}
 	if rejected != nil {
@@ -198,7 +201,7 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	if f.dryRun {
 		// stdout carries the plan; the summary goes beside the message.
 		b, _ := json.Marshal(out)
-		fmt.Fprintf(a.stderr, "%s\n", b)
+		a.note(string(b))
 		if sum.Rejected > 0 {
 			return &rowsRejected{n: sum.Rejected, file: "the plan's \"rejected\" lines on stdout"}
 		}
@@ -252,9 +255,9 @@ type importProgress struct {
 	drawn bool
 }
 
-func newImportProgress(w io.Writer, kind string) *importProgress {
+func newImportProgress(w io.Writer, kind string, quiet bool) *importProgress {
 	p := &importProgress{w: w, kind: kind}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := w.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
 		p.live = true
 	}
 	return p
@@ -270,8 +273,8 @@ func (p *importProgress) update(s importer.Summary) {
 	if s.Seconds > 0 {
 		rate = fmt.Sprintf(", %.0f rows/s", float64(s.Rows)/s.Seconds)
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s: %d rows, %d created, %d updated, %d unchanged, %d done before, %d rejected, %d requests%s, %s",
-		p.kind, s.Rows, s.Created, s.Updated, s.Unchanged, s.Done, s.Rejected, s.Reads+s.Writes, rate, (time.Duration(s.Seconds) * time.Second).Round(time.Second))
+	fmt.Fprintf(p.w, "\r\x1b[K%s: %s, %d created, %d updated, %d unchanged, %d done before, %d rejected, %s%s, %s",
+		p.kind, plural(s.Rows, "row"), s.Created, s.Updated, s.Unchanged, s.Done, s.Rejected, plural(s.Reads+s.Writes, "request"), rate, (time.Duration(s.Seconds) * time.Second).Round(time.Second))
 	p.drawn = true
 }
 

@@ -137,7 +137,7 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 	}
 
 	if f.http == "" {
-		fmt.Fprintf(a.stderr, "bigc mcp: serving %d tools for %s on stdio\n", len(srv.Tools()), strings.Join(names, ", "))
+		fmt.Fprintf(a.stderr, "bigc mcp: serving %s for %s on stdio\n", plural(len(srv.Tools()), "tool"), strings.Join(names, ", "))
 		err := srv.Run(ctx, &mcp.IOTransport{Reader: readCloser(a.stdin), Writer: writeCloser(a.stdout)})
 		if ctx.Err() != nil {
 			return nil // interrupted: a normal way to stop a server
@@ -149,7 +149,7 @@ func (a *app) runMCP(cmd *cobra.Command, f *mcpFlags) error {
 		AllowedOrigins: f.allowedOrigins,
 		AuthToken:      token,
 	}, func(url string) {
-		fmt.Fprintf(a.stderr, "bigc mcp: serving %d tools for %s at %s\n", len(srv.Tools()), strings.Join(names, ", "), url)
+		fmt.Fprintf(a.stderr, "bigc mcp: serving %s for %s at %s\n", plural(len(srv.Tools()), "tool"), strings.Join(names, ", "), url)
 		json.NewEncoder(a.stdout).Encode(map[string]string{"url": url})
 	})
 	if errors.Is(err, mcpserver.ErrAuthTokenRequired) {

@@ -61,7 +61,7 @@ func (a *app) note(msg string) {
 // plural is "1 record", "2 records": n and noun, in the plural unless n is 1.
 // A noun whose plural is not noun+"s" is given as "singular/plural"
 // ("1 entry", "2 entries" from "entry/entries").
-func plural(n int, noun string) string {
+func plural[N ~int | ~int64](n N, noun string) string {
 	one, many, ok := strings.Cut(noun, "/")
 	if !ok {
 		many = one + "s"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -111,5 +112,21 @@ func TestTerminalPrompt(t *testing.T) {
 	out, code := runOnTerminal(t, cfg, "y\n", args...)
 	if code != exitOK || !strings.Contains(out, `production connection`) || !strings.Contains(out, "Go ahead? [y/N]") || !strings.Contains(out, `"price": 2.5,`) {
 		t.Errorf("on a terminal, answered y: exit %d:\n%s", code, out)
+	}
+}
+
+// TestTerminalSyncSummary runs a sync on a pseudo-terminal: the person sees
+// the summary line and no JSON; with pipes, stdout carries the JSON summary.
+func TestTerminalSyncSummary(t *testing.T) {
+	t.Parallel()
+	cfg := t.TempDir()
+	args := []string{"sync", "store", "--sandbox", "--out", filepath.Join(t.TempDir(), "store.jsonl")}
+	out, code := runOnTerminal(t, cfg, "", args...)
+	if code != exitOK || !strings.Contains(out, "bigc sync store: 1 record written") || strings.Contains(out, `{"stream"`) {
+		t.Errorf("on a terminal: exit %d:\n%s", code, out)
+	}
+	stdout, stderr, code := runPiped(t, cfg, args...)
+	if code != exitOK || !strings.HasPrefix(stdout, `{"stream":"store"`) || !strings.Contains(stderr, "bigc sync store: 0 records written") {
+		t.Errorf("piped: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
 }

@@ -29,6 +29,11 @@ type app struct {
 	// quiet: the command was given --quiet, so its notes (which connection,
 	// retries, progress, the summary line) are not printed; errors still are.
 	quiet bool
+	// usedConnection names the saved connection the command opened, so that
+	// an error's advice names it; fromEnv says it was the one-off connection
+	// of $BIGC_STORE_HASH and $BIGC_ACCESS_TOKEN.
+	usedConnection string
+	fromEnv        bool
 }
 
 // Main runs bigc with args and returns the process exit code (see exitcodes.go).

@@ -72,7 +72,7 @@ func (a *app) takeLease(ctx context.Context, s state.Store, name, what string, l
 		return nil, nil, badInputf("--lease-timeout %s: want at least 1s", lf.timeout)
 	}
 	if lf.wait {
-		fmt.Fprintf(a.stderr, "bigc: waiting for the lease on %s\n", what)
+		a.note("bigc: waiting for the lease on " + what)
 	}
 	l, err := state.AcquireLease(ctx, s, name, state.LeaseOptions{TTL: lf.timeout, Wait: lf.wait})
 	var held *state.LeaseHeldError

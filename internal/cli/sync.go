@@ -47,6 +47,7 @@ type syncFlags struct {
 	lease             leaseFlags
 	list              bool
 	listJSON          bool
+	quiet             bool
 }
 
 func (a *app) syncCmd() *cobra.Command {
@@ -92,6 +93,7 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
   bigc sync status --json`,
 		Args: cobra.RangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			a.quiet = f.quiet
 			f.outChanged = cmd.Flags().Changed("out")
 			f.everyChanged = cmd.Flags().Changed("every")
 			switch {
@@ -128,12 +130,15 @@ bigc sync status lists the checkpoints; bigc sync reset forgets one.`,
 	f.lease.register(fl, "syncing the stream")
 	fl.BoolVar(&f.list, "list", false, "list the streams: key, cursor, token scopes and record schema")
 	fl.BoolVar(&f.listJSON, "json", false, "with --list, print JSON")
+	fl.BoolVar(&f.quiet, "quiet", false, "print no progress and no summary on stderr (errors still are; the JSON summary still goes to a stdout that is not a terminal)")
 	cmd.AddCommand(a.syncStatusCmd(), a.syncResetCmd())
 	return cmd
 }
 
 // syncSummary is the JSON result printed on stdout when the output is a
-// file. Data fields hold values; the words are in Message.
+// file or a table and stdout is not a terminal (a program reads it; a person
+// reads the line on stderr). Data fields hold values; the words are in
+// Message.
 type syncSummary struct {
 	Stream     string  `json:"stream"`
 	Connection string  `json:"connection"`
@@ -397,7 +402,7 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 			Workers: f.workers, RetryNotify: a.retryNotice()}
 		job.AfterWrite = tagger.AfterWrite
 	}
-	prog := newSyncProgress(a.stderr, tgt.Client)
+	prog := newSyncProgress(a.stderr, tgt.Client, a.quiet)
 	job.Progress = prog.update
 	rep := &syncReport{a: a, stream: stream, job: job, tagger: tagger, tag: f.tag, statePath: statePath,
 		rerun: syncTargetFlags(&f.target), out: outName, output: output, keep: keptDestinationFlags(f)}
@@ -476,10 +481,10 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 			where = fmt.Sprintf("checkpoint %s at %s in %s", key, c, r.statePath)
 		}
 	}
-	written := fmt.Sprintf("%d records written (%d already in the output), %d pages", res.Records, res.Duplicates, res.Pages)
+	written := fmt.Sprintf("%s written (%d already in the output), %s", plural(res.Records, "record"), res.Duplicates, plural(res.Pages, "page"))
 	if r.tagger != nil {
 		created, already := r.tagger.Counts()
-		written += fmt.Sprintf("; tag %s: %d orders tagged, %d already tagged", r.tag, created, already)
+		written += fmt.Sprintf("; tag %s: %s tagged, %d already tagged", r.tag, plural(created, "order"), already)
 	}
 	if err != nil {
 		if errors.Is(err, syncer.ErrBadCheckpoint) {
@@ -517,9 +522,12 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 	}
 	msg := fmt.Sprintf("%s, %.1fs, window %s .. %s; output %s; %s",
 		written, res.Elapsed.Seconds(), from, res.To.Format(time.RFC3339), r.output, where)
-	fmt.Fprintf(a.stderr, "bigc sync %s: %s\n", stream, msg)
+	a.note(fmt.Sprintf("bigc sync %s: %s", stream, msg))
 	if r.job.Sink == nil && r.job.Writer.Path() == "" {
 		return nil // stdout carries the records
+	}
+	if a.terminal(a.stdout) {
+		return nil // a person has read the line above; the JSON is for programs
 	}
 	sum := syncSummary{
 		Stream: stream, Connection: r.job.Connection, Records: res.Records, Duplicates: res.Duplicates, Pages: res.Pages,
@@ -564,9 +572,9 @@ type syncProgress struct {
 	done  chan struct{} // closes the ticker of the current run; nil when none
 }
 
-func newSyncProgress(w io.Writer, client *bigcommerce.Client) *syncProgress {
+func newSyncProgress(w io.Writer, client *bigcommerce.Client, quiet bool) *syncProgress {
 	p := &syncProgress{w: w, client: client}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := w.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
 		p.live = true
 		p.start()
 	}
@@ -610,11 +618,11 @@ func (p *syncProgress) draw() {
 	if pr.Stream == "" {
 		return
 	}
-	line := fmt.Sprintf("%s: %d records", pr.Stream, pr.Records)
+	line := fmt.Sprintf("%s: %s", pr.Stream, plural(pr.Records, "record"))
 	if pr.Duplicates > 0 {
 		line += fmt.Sprintf(" (+%d already out)", pr.Duplicates)
 	}
-	line += fmt.Sprintf(", %d pages", pr.Pages)
+	line += ", " + plural(pr.Pages, "page")
 	if secs := pr.Elapsed.Seconds(); secs > 0 {
 		rate := float64(pr.Records+pr.Duplicates) / secs
 		line += fmt.Sprintf(", %.0f rec/s", rate)

@@ -112,7 +112,7 @@ func TestSyncLeaseOneWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
-	waitForWebhook(t, "the first sync to finish its first run", func() bool { return strings.Contains(stderr.String(), "records written") })
+	waitForWebhook(t, "the first sync to finish its first run", func() bool { return strings.Contains(stderr.String(), " written (") })
 
 	r := b.wantExit(5, tools.CategoryConflict, "", "sync", "orders", "--connection", "shop", "--out", out)
 	if !strings.Contains(r.stderr, "pid "+strconv.Itoa(holder.Process.Pid)) || !strings.Contains(r.stderr, "--wait") {

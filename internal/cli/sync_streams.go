@@ -62,7 +62,7 @@ func (a *app) runSyncAll(ctx context.Context, f *syncFlags) error {
 		var ae *bigcommerce.APIError
 		switch {
 		case errors.As(err, &ae) && ae.Status == http.StatusForbidden:
-			fmt.Fprintf(a.stderr, "bigc sync all: %s skipped: the token lacks %s\n", spec.Name, strings.Join(spec.Scopes, " or "))
+			a.note(fmt.Sprintf("bigc sync all: %s skipped: the token lacks %s", spec.Name, strings.Join(spec.Scopes, " or ")))
 		case err != nil && ctx.Err() != nil:
 			return err
 		case err != nil && first == nil:

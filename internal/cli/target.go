@@ -87,6 +87,7 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err er
 			return nil, err
 		}
 		a.note(envConnectionNote(c))
+		a.fromEnv = true
 		return a.openSaved(f, c)
 	}
 	if name, why := a.defaultConnection(); name != "" {
@@ -154,6 +155,7 @@ func (a *app) openConnection(f *targetFlags, name string) (*target, error) {
 // openSaved builds the client of connection c (saved, or the one-off
 // connection of the environment).
 func (a *app) openSaved(f *targetFlags, c *connections.Connection) (*target, error) {
+	a.usedConnection = c.Name
 	opts, err := f.clientOptions()
 	if err != nil {
 		return nil, err
