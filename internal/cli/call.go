@@ -72,7 +72,8 @@ and the exit code is 2.`,
 			env := &tools.Env{Client: t.Client, Connection: t.Name, Production: t.Production, Confirmed: guard.yes}
 			// On a production connection every call that writes needs
 			// confirmation, which is what NeedsConfirmation answers there.
-			if err := guard.allow(t, "bigc call "+tool.Name, t.Production && tool.NeedsConfirmation(env, raw)); err != nil {
+			preview := func() (string, error) { return tool.Preview(cmd.Context(), env, raw) }
+			if err := guard.allowPreviewed(t, "bigc call "+tool.Name, t.Production && tool.NeedsConfirmation(env, raw), preview); err != nil {
 				return err
 			}
 			env.Confirmed = guard.yes // a yes at the terminal's prompt

@@ -32,14 +32,17 @@ func TestConfirmOnTerminal(t *testing.T) {
 	})
 	t.Run("production write", func(t *testing.T) {
 		t.Parallel()
-		cfg, srv := productionStore(t, sandbox.Options{Seed: 1})
+		cfg, _ := productionStore(t, sandbox.Options{Seed: 1})
 		args := []string{"call", "update-product", "--connection", "prod", "--input", `{"id": 112, "price": "1.25"}`}
 		r := runBigcTerminal(t, cfg, "\n", args...)
-		if r.code != exitBadInput || !strings.Contains(r.stderr, "production connection") || !strings.Contains(r.stderr, "[y/N]") {
+		// The prompt shows what would be sent (the tool's preview, read
+		// from the store), not only the guard's sentence.
+		prompt, _, _ := strings.Cut(r.stderr, "[y/N]")
+		if r.code != exitBadInput || !strings.Contains(prompt, "production connection") || !strings.Contains(prompt, "would change product 112") || !strings.Contains(prompt, "→ 1.25") {
 			t.Errorf("answered nothing: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
-		if n := srv.Store.Stats().Requests; n != 0 {
-			t.Errorf("%d requests reached the store after a no", n)
+		if r := runBigc(t, cfg, "", "call", "get-product", "--connection", "prod", "-F", "id=112"); r.code != exitOK || strings.Contains(r.stdout, `"price": 1.25`) {
+			t.Errorf("after a no, product 112: exit %d:\n%s", r.code, r.stdout)
 		}
 		r = runBigcTerminal(t, cfg, "yes\n", args...)
 		if r.code != exitOK || !strings.Contains(r.stdout, "1.25") {

@@ -41,12 +41,28 @@ func (g *writeGuard) register(cmd *cobra.Command) {
 // guard asks instead (y/N, through target.confirm) and a yes counts as --yes;
 // without a terminal the refusal stands, exit 2, nothing sent.
 func (g *writeGuard) allow(t *target, what string, writes bool) error {
+	return g.allowPreviewed(t, what, writes, nil)
+}
+
+// allowPreviewed is allow for a write that can say what it would change:
+// when a person is asked, preview (which may read the store, never writes to
+// it) is shown before the guard's sentence, so the y/N answers a change
+// seen, not only a command named. Without a terminal nothing is read: the
+// refusal stands before any request.
+func (g *writeGuard) allowPreviewed(t *target, what string, writes bool, preview func() (string, error)) error {
 	if !writes || !t.Production || g.yes {
 		return nil
 	}
-	err := &tools.Error{Category: tools.CategoryConfirmationRequired,
-		Message: fmt.Sprintf("%s writes to the store of %q, a production connection: every write through it needs --yes", what, t.Name),
-		Next:    "nothing was sent; repeat the command with --yes to go ahead"}
+	msg := fmt.Sprintf("%s writes to the store of %q, a production connection: every write through it needs --yes", what, t.Name)
+	if t.confirm != nil && preview != nil {
+		p, err := preview()
+		if err != nil {
+			return err
+		}
+		msg = p + "; " + msg
+	}
+	err := &tools.Error{Category: tools.CategoryConfirmationRequired, Message: msg,
+		Next: "nothing was sent; repeat the command with --yes to go ahead"}
 	if g.confirmedAfter(t, err) {
 		return nil
 	}

@@ -110,7 +110,7 @@ func TestTerminalPrompt(t *testing.T) {
 		t.Errorf("piped: exit %d, %d requests, stderr:\n%s", code, srv.Store.Stats().Requests, stderr)
 	}
 	out, code := runOnTerminal(t, cfg, "y\n", args...)
-	if code != exitOK || !strings.Contains(out, `production connection`) || !strings.Contains(out, "Go ahead? [y/N]") || !strings.Contains(out, `"price": 2.5,`) {
+	if code != exitOK || !strings.Contains(out, `production connection`) || !strings.Contains(out, "would change product 112") || !strings.Contains(out, "Go ahead? [y/N]") || !strings.Contains(out, `"price": 2.5,`) {
 		t.Errorf("on a terminal, answered y: exit %d:\n%s", code, out)
 	}
 }
