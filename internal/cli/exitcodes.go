@@ -160,8 +160,8 @@ func (a *app) report(err error) int {
 const verifyPlaceholder = "check the connection with bigc connection verify NAME"
 
 // nameConnection returns te with its advice naming the connection the
-// command used where the classifier wrote the placeholder NAME: `bigc
-// connection verify shop`, or for the one-off connection the two variables
+// command used where the classifier wrote the placeholder NAME: bigc
+// connection verify shop, or for the one-off connection the two variables
 // it came from; a command that opened none (connection add, whose
 // credentials are not saved) drops the advice.
 func (a *app) nameConnection(te *tools.Error) *tools.Error {

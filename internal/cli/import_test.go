@@ -53,7 +53,7 @@ func TestImportOnProduction(t *testing.T) {
 	if r.code != exitRejected {
 		t.Fatalf("import: exit %d, want %d; stderr %s", r.code, exitRejected, r.stderr)
 	}
-	if want := "1 rows name a category that does not exist; --create-categories creates it"; !strings.Contains(r.stderr, want) {
+	if want := "1 row names a category that does not exist; --create-categories creates it"; !strings.Contains(r.stderr, want) {
 		t.Errorf("stderr %q does not say %q", r.stderr, want)
 	}
 	rej, err := os.ReadFile(file + ".rejected.jsonl")
