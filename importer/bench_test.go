@@ -21,26 +21,18 @@ import (
 // writeBenchCatalog writes n products with three variants each as JSON
 // Lines; bump changes every price and stock level, as a day's feed would.
 func writeBenchCatalog(tb testing.TB, path string, n, bump int) {
-	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	for i := range n {
-		fmt.Fprintf(w, `{"name":"Bench product %d","sku":"B-%d","price":"%d.50","categories":["Bench/Products"],"variants":[`, i, i, 10+bump+i%50)
-		for k, size := range []string{"S", "M", "L"} {
-			if k > 0 {
-				w.WriteString(",")
+	writeBenchFile(tb, path, func(w *bufio.Writer) {
+		for i := range n {
+			fmt.Fprintf(w, `{"name":"Bench product %d","sku":"B-%d","price":"%d.50","categories":["Bench/Products"],"variants":[`, i, i, 10+bump+i%50)
+			for k, size := range []string{"S", "M", "L"} {
+				if k > 0 {
+					w.WriteString(",")
+				}
+				fmt.Fprintf(w, `{"sku":"B-%d-%s","options":[{"option":"Size","value":"%s"}],"price":"%d.00","inventory_level":%d}`, i, size, size, 10+bump+k, (i+k+bump)%40)
 			}
-			fmt.Fprintf(w, `{"sku":"B-%d-%s","options":[{"option":"Size","value":"%s"}],"price":"%d.00","inventory_level":%d}`, i, size, size, 10+bump+k, (i+k+bump)%40)
+			w.WriteString("]}\n")
 		}
-		w.WriteString("]}\n")
-	}
-	if err := w.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	f.Close()
+	})
 }
 
 func benchImport(b *testing.B, c *bigcommerce.Client, path string, dryRun bool) Summary {
@@ -87,18 +79,6 @@ func envInt(name string, def int) int {
 // BIGC_BENCH_CREATES (default 500) new products.
 func BenchmarkImportQuotaBound(b *testing.B) {
 	const quota, window = 150, 30 * time.Second
-	report := func(b *testing.B, srv *sandbox.Server, before sandbox.Stats, elapsed time.Duration, products int) {
-		st := srv.Store.Stats()
-		reqs := st.Requests - before.Requests
-		ideal := time.Duration(float64(reqs) / quota * float64(window))
-		b.ReportMetric(float64(products), "products")
-		b.ReportMetric(float64(reqs), "requests")
-		b.ReportMetric(float64(reqs)/float64(products), "requests/product")
-		b.ReportMetric(elapsed.Seconds(), "s/run")
-		b.ReportMetric(ideal.Seconds(), "s-at-quota-rate")
-		b.ReportMetric(elapsed.Seconds()/ideal.Seconds(), "x-quota-minimum")
-		b.ReportMetric(float64(st.RateLimited-before.RateLimited), "429s")
-	}
 	b.Run("updates", func(b *testing.B) {
 		n := envInt("BIGC_BENCH_PRODUCTS", 10000)
 		for b.Loop() {
@@ -116,7 +96,7 @@ func BenchmarkImportQuotaBound(b *testing.B) {
 			if sum.Updated != n {
 				b.Fatalf("updated %d of %d", sum.Updated, n)
 			}
-			report(b, srv, before, elapsed, n)
+			reportQuotaRun(b, srv, before, elapsed, n, "product", quota, window)
 		}
 	})
 	b.Run("creates", func(b *testing.B) {
@@ -131,7 +111,7 @@ func BenchmarkImportQuotaBound(b *testing.B) {
 			if sum := benchImport(b, c, path, false); sum.Created != n {
 				b.Fatalf("created %d of %d", sum.Created, n)
 			}
-			report(b, srv, before, time.Since(start), n)
+			reportQuotaRun(b, srv, before, time.Since(start), n, "product", quota, window)
 		}
 	})
 }
