@@ -2,9 +2,19 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
+
+// TestMain lets the test binary serve the sandbox as a child process, as the
+// benchmark's binary does.
+func TestMain(m *testing.M) {
+	if opts := os.Getenv(sandboxChildEnv); opts != "" {
+		os.Exit(serveSandboxChild(opts))
+	}
+	os.Exit(m.Run())
+}
 
 // TestSmallRun runs the whole benchmark at a tiny size (no latency, two
 // rounds) so that CI keeps it working: every client exports every stream,

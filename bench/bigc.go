@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/bigc-dev/bigc/internal/cli"
-	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // bigcRunner runs `bigc sync STREAM` through the command line's own entry
@@ -28,11 +27,11 @@ const connectionName = "bench"
 
 // newBigcRunner saves a connection to srv under dir (bigc connection add,
 // which verifies it with one request, before any timing starts).
-func newBigcRunner(srv *sandbox.Server, dir string, workers int) (*bigcRunner, error) {
+func newBigcRunner(srv *store, dir string, workers int) (*bigcRunner, error) {
 	r := &bigcRunner{config: filepath.Join(dir, "config"), dir: dir, workers: workers}
 	var out, errOut bytes.Buffer
 	code := cli.Main([]string{"--config", r.config, "connection", "add", connectionName, "--store-hash", srv.StoreHash,
-		"--base-url", srv.URL, "--token-stdin"}, strings.NewReader(srv.Tokens.Full), &out, &errOut)
+		"--base-url", srv.URL, "--token-stdin"}, strings.NewReader(srv.Token), &out, &errOut)
 	if code != 0 {
 		return nil, fmt.Errorf("bigc connection add: exit %d: %s", code, errOut.String())
 	}

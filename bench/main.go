@@ -29,8 +29,6 @@ import (
 	"runtime/pprof"
 	"strings"
 	"time"
-
-	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // config is what the flags set.
@@ -47,6 +45,9 @@ type config struct {
 }
 
 func main() {
+	if opts := os.Getenv(sandboxChildEnv); opts != "" {
+		os.Exit(serveSandboxChild(opts))
+	}
 	var c config
 	var streams string
 	flag.IntVar(&c.orders, "orders", 500, "orders in the sandbox (each with line items and shipping addresses)")
@@ -108,11 +109,11 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 		defer os.RemoveAll(dir)
 	}
 	fmt.Fprintf(log, "bench: seeding the sandbox (%d orders, %d products, %d customers, latency %s)\n", c.orders, c.products, c.customers, c.latency)
-	srv, err := sandbox.Start("", sandbox.Options{Seed: c.seed, Orders: c.orders, Products: c.products, Customers: c.customers, Latency: c.latency})
+	srv, err := startStore(ctx, storeOptions{Seed: c.seed, Orders: c.orders, Products: c.products, Customers: c.customers, Latency: c.latency})
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
+	defer srv.close()
 
 	b, err := newBigcRunner(srv, dir, c.workers)
 	if err != nil {
@@ -144,19 +145,26 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 			for i := range contenders {
 				k := contenders[(i+round)%len(contenders)]
 				out := filepath.Join(dir, "out.jsonl")
-				before := settledRequests(srv)
-				start := time.Now()
+				before, err := srv.requests(ctx)
+				if err != nil {
+					return nil, err
+				}
+				cpu, start := cpuTime(), time.Now()
 				records, err := k.export(ctx, stream, out)
-				elapsed := time.Since(start)
+				elapsed, cpu := time.Since(start), cpuTime()-cpu
 				if t, ok := k.(selfTimed); ok {
-					elapsed = t.lastElapsed()
+					elapsed, cpu = t.lastRun()
 				}
 				os.Remove(out)
 				if err != nil {
 					return nil, fmt.Errorf("%s, %s: %w", k.name(), stream, err)
 				}
-				s := sample{records: records, requests: settledRequests(srv) - before, elapsed: elapsed}
-				fmt.Fprintf(log, "bench: %s round %d: %-40s %7d records %7d requests %9.3f s\n", stream, round+1, k.name(), s.records, s.requests, s.elapsed.Seconds())
+				after, err := srv.requests(ctx)
+				if err != nil {
+					return nil, err
+				}
+				s := sample{records: records, requests: after - before, elapsed: elapsed, cpu: cpu}
+				fmt.Fprintf(log, "bench: %s round %d: %-40s %7d records %7d requests %9.3f s %7.3f s CPU\n", stream, round+1, k.name(), s.records, s.requests, s.elapsed.Seconds(), s.cpu.Seconds())
 				res.add(stream, k.name(), s)
 			}
 		}
@@ -165,27 +173,15 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 	return res, nil
 }
 
-// settledRequests is the sandbox's count of requests answered once it stops
-// moving: the sandbox counts a request after its answer is written, so a
-// client can hold its last answer a moment before it is counted.
-func settledRequests(srv *sandbox.Server) int {
-	n := srv.Store.Stats().Requests
-	for {
-		time.Sleep(20 * time.Millisecond)
-		m := srv.Store.Stats().Requests
-		if m == n {
-			return n
-		}
-		n = m
-	}
+// selfTimed is a contender that times its own export, leaving out what the
+// harness cannot charge to the client (a node process starting and loading
+// the client).
+type selfTimed interface {
+	lastRun() (elapsed, cpu time.Duration)
 }
 
-// selfTimed is a contender that times its own export, leaving out what the
-// harness cannot charge to the client (a node process starting).
-type selfTimed interface{ lastElapsed() time.Duration }
-
-func newSerialClient(srv *sandbox.Server) *serialClient {
-	return &serialClient{http: &http.Client{}, base: srv.URL + "/stores/" + srv.StoreHash, token: srv.Tokens.Full}
+func newSerialClient(srv *store) *serialClient {
+	return &serialClient{http: &http.Client{}, base: srv.URL + "/stores/" + srv.StoreHash, token: srv.Token}
 }
 
 // loadAverage is the first three fields of /proc/loadavg, or "unknown".

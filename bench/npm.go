@@ -11,8 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
-
-	"github.com/bigc-dev/bigc/sandbox"
 )
 
 // npmPeers are the npm clients measured with -npm, at the versions the figures
@@ -25,16 +23,17 @@ var peersScript []byte
 
 // npmPeer runs one npm client through peers.cjs in a node process.
 type npmPeer struct {
-	pkg     string // name@version
-	client  string // name
-	script  string
-	env     []string
-	elapsed time.Duration
+	pkg    string // name@version
+	client string // name
+	script string
+	env    []string
+	// elapsed and cpu are the last export's, as node measured them.
+	elapsed, cpu time.Duration
 }
 
 // installNPMPeers installs npmPeers with npm into dir/npm and returns a
 // contender for each.
-func installNPMPeers(ctx context.Context, srv *sandbox.Server, dir string, log io.Writer) ([]contender, error) {
+func installNPMPeers(ctx context.Context, srv *store, dir string, log io.Writer) ([]contender, error) {
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return nil, fmt.Errorf("-npm needs %s on PATH: %w", tool, err)
@@ -58,7 +57,7 @@ func installNPMPeers(ctx context.Context, srv *sandbox.Server, dir string, log i
 		return nil, err
 	}
 	env := append(os.Environ(), "NODE_PATH="+filepath.Join(npmDir, "node_modules"),
-		"BENCH_URL="+srv.URL, "BENCH_STORE_HASH="+srv.StoreHash, "BENCH_TOKEN="+srv.Tokens.Full)
+		"BENCH_URL="+srv.URL, "BENCH_STORE_HASH="+srv.StoreHash, "BENCH_TOKEN="+srv.Token)
 	var peers []contender
 	for _, pkg := range npmPeers {
 		name, _, _ := cutVersion(pkg)
@@ -80,7 +79,7 @@ func cutVersion(pkg string) (name, version string, ok bool) {
 func (p *npmPeer) name() string { return p.pkg + " (node)" }
 
 // export runs node peers.cjs CLIENT STREAM OUT and reads its
-// {"records","ms"} line.
+// {"records","ms","cpu_ms"} line.
 func (p *npmPeer) export(ctx context.Context, stream, out string) (int, error) {
 	cmd := exec.CommandContext(ctx, "node", p.script, p.client, stream, out)
 	cmd.Env = p.env
@@ -92,12 +91,14 @@ func (p *npmPeer) export(ctx context.Context, stream, out string) (int, error) {
 	var res struct {
 		Records int     `json:"records"`
 		MS      float64 `json:"ms"`
+		CPUMS   float64 `json:"cpu_ms"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		return 0, fmt.Errorf("node printed %q: %w", stdout.String(), err)
 	}
 	p.elapsed = time.Duration(res.MS * float64(time.Millisecond))
+	p.cpu = time.Duration(res.CPUMS * float64(time.Millisecond))
 	return res.Records, nil
 }
 
-func (p *npmPeer) lastElapsed() time.Duration { return p.elapsed }
+func (p *npmPeer) lastRun() (elapsed, cpu time.Duration) { return p.elapsed, p.cpu }

@@ -12,6 +12,10 @@ import (
 type sample struct {
 	records, requests int
 	elapsed           time.Duration
+	// cpu is the CPU time the client used: the benchmark process's for
+	// bigc and the serial client (the sandbox runs in a process of its
+	// own), the node process's for an npm client.
+	cpu time.Duration
 }
 
 // series is every run of one client on one stream.
@@ -94,13 +98,13 @@ func (r *results) write(w io.Writer) {
 	c := r.config
 	fmt.Fprintf(w, "Sandbox: %d orders, %d products, %d customers, seed %d, %s added to every answer; %d rounds, clients alternated; %s; load average %s before, %s after.\n\n",
 		c.orders, c.products, c.customers, c.seed, c.latency, c.rounds, machine(), r.load, r.loadAfter)
-	fmt.Fprintf(w, "| Stream | Client | Records | Requests | Wall time (median) | Ratio to bigc |\n|---|---|--:|--:|--:|--:|\n")
+	fmt.Fprintf(w, "| Stream | Client | Records | Requests | Wall time (median) | Ratio to bigc | CPU time |\n|---|---|--:|--:|--:|--:|--:|\n")
 	for _, stream := range r.streams {
 		list := r.byStream[stream]
 		base := list[0].median().elapsed.Seconds()
 		for _, s := range list {
 			m := s.median()
-			fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %.2f× |\n", stream, s.client, m.records, m.requests, seconds(m.elapsed), m.elapsed.Seconds()/base)
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %.2f× | %s |\n", stream, s.client, m.records, m.requests, seconds(m.elapsed), m.elapsed.Seconds()/base, seconds(m.cpu))
 		}
 	}
 	fmt.Fprintln(w)
