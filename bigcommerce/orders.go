@@ -91,7 +91,8 @@ type ResourceLink struct {
 	Resource string `json:"resource"`
 }
 
-// BillingAddress is an order's billing address.
+// BillingAddress is an order's billing address: the name, postal address and
+// contact that its shipping addresses and consignments carry too.
 type BillingAddress struct {
 	FirstName   string `json:"first_name"`
 	LastName    string `json:"last_name"`
@@ -105,6 +106,17 @@ type BillingAddress struct {
 	CountryISO2 string `json:"country_iso2"`
 	Phone       string `json:"phone"`
 	Email       string `json:"email"`
+}
+
+// ShippingDestination is what an order's shipping address and its shipping
+// consignment share: the address, how many items go there and how.
+type ShippingDestination struct {
+	BillingAddress
+	ItemsTotal     int     `json:"items_total"`
+	ItemsShipped   int     `json:"items_shipped"`
+	ShippingMethod string  `json:"shipping_method"`
+	CostExTax      Decimal `json:"cost_ex_tax"`
+	CostIncTax     Decimal `json:"cost_inc_tax"`
 }
 
 // Consignments are an order's fulfilment groups, returned with
@@ -143,25 +155,9 @@ func (c *Consignments) UnmarshalJSON(b []byte) error {
 
 // ShippingConsignment is one shipping destination of an order with its line items.
 type ShippingConsignment struct {
-	ID             int             `json:"id"`
-	FirstName      string          `json:"first_name"`
-	LastName       string          `json:"last_name"`
-	Company        string          `json:"company"`
-	Street1        string          `json:"street_1"`
-	Street2        string          `json:"street_2"`
-	City           string          `json:"city"`
-	State          string          `json:"state"`
-	Zip            string          `json:"zip"`
-	Country        string          `json:"country"`
-	CountryISO2    string          `json:"country_iso2"`
-	Email          string          `json:"email"`
-	Phone          string          `json:"phone"`
-	ItemsTotal     int             `json:"items_total"`
-	ItemsShipped   int             `json:"items_shipped"`
-	ShippingMethod string          `json:"shipping_method"`
-	CostExTax      Decimal         `json:"cost_ex_tax"`
-	CostIncTax     Decimal         `json:"cost_inc_tax"`
-	LineItems      []*OrderProduct `json:"line_items,omitempty"`
+	ID int `json:"id"`
+	ShippingDestination
+	LineItems []*OrderProduct `json:"line_items,omitempty"`
 }
 
 // OrderProduct is an order line item. ProductID is the catalog product and
@@ -220,25 +216,9 @@ func (o *OrderProductOption) UnmarshalJSON(b []byte) error {
 
 // OrderShippingAddress is a shipping address of an order.
 type OrderShippingAddress struct {
-	ID             int     `json:"id"`
-	OrderID        int     `json:"order_id"`
-	FirstName      string  `json:"first_name"`
-	LastName       string  `json:"last_name"`
-	Company        string  `json:"company"`
-	Street1        string  `json:"street_1"`
-	Street2        string  `json:"street_2"`
-	City           string  `json:"city"`
-	State          string  `json:"state"`
-	Zip            string  `json:"zip"`
-	Country        string  `json:"country"`
-	CountryISO2    string  `json:"country_iso2"`
-	Phone          string  `json:"phone"`
-	Email          string  `json:"email"`
-	ItemsTotal     int     `json:"items_total"`
-	ItemsShipped   int     `json:"items_shipped"`
-	ShippingMethod string  `json:"shipping_method"`
-	CostExTax      Decimal `json:"cost_ex_tax"`
-	CostIncTax     Decimal `json:"cost_inc_tax"`
+	ID      int `json:"id"`
+	OrderID int `json:"order_id"`
+	ShippingDestination
 }
 
 // OrderCoupon is a coupon applied to an order.

@@ -248,7 +248,8 @@ func TestOrderSubResources(t *testing.T) {
 		t.Errorf("got %d line items", len(items))
 	}
 	addrs, err := c.Orders.ShippingAddresses(ctx, 218)
-	if err != nil || len(addrs) != 1 || addrs[0].ID != 9 || addrs[0].CostIncTax != "5.0000" {
+	if err != nil || len(addrs) != 1 || addrs[0].ID != 9 || addrs[0].OrderID != 218 || addrs[0].CostIncTax != "5.0000" ||
+		addrs[0].Street1 != "666 Sussex St" || addrs[0].CountryISO2 != "US" || addrs[0].ShippingMethod != "Flat Rate" {
 		t.Fatalf("ShippingAddresses = %+v, %v", addrs, err)
 	}
 	coupons, err := c.Orders.Coupons(ctx, 218)

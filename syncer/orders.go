@@ -47,11 +47,7 @@ func HydrateOrder(ctx context.Context, c *bigcommerce.Client, o *bigcommerce.Ord
 		lines += len(s.LineItems)
 		rec.Products = append(rec.Products, s.LineItems...)
 		rec.ShippingAddresses = append(rec.ShippingAddresses, &bigcommerce.OrderShippingAddress{
-			ID: s.ID, OrderID: o.ID, FirstName: s.FirstName, LastName: s.LastName, Company: s.Company,
-			Street1: s.Street1, Street2: s.Street2, City: s.City, State: s.State, Zip: s.Zip,
-			Country: s.Country, CountryISO2: s.CountryISO2, Phone: s.Phone, Email: s.Email,
-			ItemsTotal: s.ItemsTotal, ItemsShipped: s.ItemsShipped, ShippingMethod: s.ShippingMethod,
-			CostExTax: s.CostExTax, CostIncTax: s.CostIncTax,
+			ID: s.ID, OrderID: o.ID, ShippingDestination: s.ShippingDestination,
 		})
 	}
 	needLines := (lines == 0 && o.ItemsTotal > 0) || slices.ContainsFunc(ship, func(s *bigcommerce.ShippingConsignment) bool {
