@@ -32,17 +32,10 @@ type BrandListOptions struct {
 }
 
 func (o *BrandListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.ints("id:in", o.IDs)
 	q.str("name", o.Name)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *BrandListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }

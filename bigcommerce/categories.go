@@ -115,13 +115,7 @@ type CategoryListOptions struct {
 }
 
 func (o *CategoryListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.ints("tree_id:in", o.TreeIDs)
 	q.ints("parent_id:in", o.ParentIDs)
 	q.ints("category_id:in", o.CategoryIDs)
@@ -129,8 +123,7 @@ func (o *CategoryListOptions) values() (url.Values, error) {
 	q.str("name:like", o.NameLike)
 	q.boolPtr("is_visible", o.IsVisible)
 	q.str("keyword", o.Keyword)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *CategoryListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }

@@ -96,19 +96,9 @@ type CustomerListOptions struct {
 }
 
 func (o *CustomerListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	for _, err := range []error{
-		checkAllOneOf("include", o.Include, customerIncludes...),
-		checkOneOf("sort", o.Sort, customerSorts...),
-		checkPaging(o.Page, o.Limit),
-	} {
-		if err != nil {
-			return nil, err
-		}
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
+	q.check(checkAllOneOf("include", o.Include, customerIncludes...))
+	q.check(checkOneOf("sort", o.Sort, customerSorts...))
 	q.ints("id:in", o.IDs)
 	q.strs("email:in", o.Emails)
 	q.str("name:like", o.NameLike)
@@ -120,8 +110,7 @@ func (o *CustomerListOptions) values() (url.Values, error) {
 	q.strs("include", o.Include)
 	q.str("sort", o.Sort)
 	q.str("after", o.After)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *CustomerListOptions) atPage(p pageRequest) {
@@ -326,17 +315,10 @@ type AddressListOptions struct {
 }
 
 func (o *AddressListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.ints("customer_id:in", o.CustomerIDs)
 	q.ints("id:in", o.IDs)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *AddressListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }

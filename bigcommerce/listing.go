@@ -7,7 +7,7 @@ import (
 )
 
 // queryOptions is a resource's ListOptions type: it checks and encodes itself as a
-// query string (a nil one as none).
+// query string.
 type queryOptions interface {
 	values() (url.Values, error)
 }
@@ -20,12 +20,18 @@ type pagedOptions[O any] interface {
 }
 
 // v3List lists one page of a V3 collection at path, filtered by opts. It is
-// the body of every resource's List: opts checks and encodes itself, then
-// GET path.
-func v3List[T any](ctx context.Context, c *Client, path string, opts queryOptions) ([]T, *Response, error) {
-	q, err := opts.values()
-	if err != nil {
-		return nil, nil, err
+// the body of every resource's List: opts (nil means none) checks and
+// encodes itself, then GET path.
+func v3List[T any, O any, P interface {
+	*O
+	queryOptions
+}](ctx context.Context, c *Client, path string, opts P) ([]T, *Response, error) {
+	var q url.Values
+	if opts != nil {
+		var err error
+		if q, err = opts.values(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return v3Get[[]T](ctx, c, path, q)
 }

@@ -83,19 +83,12 @@ type MetafieldListOptions struct {
 }
 
 func (o *MetafieldListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.str("namespace", o.Namespace)
 	q.strs("namespace:in", o.Namespaces)
 	q.str("key", o.Key)
 	q.str("after", o.After)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *MetafieldListOptions) atPage(p pageRequest) {

@@ -140,22 +140,12 @@ type ProductListOptions struct {
 }
 
 func (o *ProductListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	for _, err := range []error{
-		checkOneOf("availability", o.Availability, productAvailability...),
-		checkOneOf("type", o.Type, productTypes...),
-		checkAllOneOf("include", o.Include, productIncludes...),
-		checkOneOf("sort", o.Sort, productSorts...),
-		checkOneOf("direction", o.Direction, sortDirections...),
-		checkPaging(o.Page, o.Limit),
-	} {
-		if err != nil {
-			return nil, err
-		}
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
+	q.check(checkOneOf("availability", o.Availability, productAvailability...))
+	q.check(checkOneOf("type", o.Type, productTypes...))
+	q.check(checkAllOneOf("include", o.Include, productIncludes...))
+	q.check(checkOneOf("sort", o.Sort, productSorts...))
+	q.check(checkOneOf("direction", o.Direction, sortDirections...))
 	q.ints("id:in", o.IDs)
 	q.str("name", o.Name)
 	q.str("sku", o.SKU)
@@ -177,8 +167,7 @@ func (o *ProductListOptions) values() (url.Values, error) {
 	q.strs("include_fields", o.IncludeFields)
 	q.str("sort", o.Sort)
 	q.str("direction", o.Direction)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *ProductListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }

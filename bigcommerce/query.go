@@ -26,9 +26,36 @@ func FormatFilterTime(t time.Time) string { return t.Format(filterTimeLayout) }
 
 // query builds a query string, skipping unset values so that only filters the
 // caller asked for are sent.
-type query struct{ v url.Values }
+type query struct {
+	v   url.Values
+	err error // the first check that failed
+}
 
 func newQuery() *query { return &query{v: url.Values{}} }
+
+// listQuery starts the query of a list's options with their page and limit,
+// checked: the filters follow, then encode.
+func listQuery(page, limit int) *query {
+	q := newQuery()
+	q.check(checkPaging(page, limit))
+	q.page(page, limit)
+	return q
+}
+
+// check keeps err when it is the first failed check of the query.
+func (q *query) check(err error) {
+	if q.err == nil {
+		q.err = err
+	}
+}
+
+// encode returns the query, or the first check that failed.
+func (q *query) encode() (url.Values, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	return q.values(), nil
+}
 
 func (q *query) str(key, val string) {
 	if val != "" {

@@ -64,6 +64,31 @@ func (m *testMux) handle(pattern string, fn http.HandlerFunc) *atomic.Int32 {
 	return &n
 }
 
+// TestListWithNilOptions: a List given nil options sends no query at all.
+func TestListWithNilOptions(t *testing.T) {
+	t.Parallel()
+	mux, c := setupResources(t)
+	for _, path := range []string{"/v3/catalog/brands", "/v3/catalog/products", "/v3/customers", "/v3/hooks"} {
+		mux.handle("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.RawQuery != "" {
+				t.Errorf("%s: query %q, want none", path, r.URL.RawQuery)
+			}
+			writeJSON(w, 200, `{"data":[],"meta":{}}`)
+		})
+	}
+	ctx := t.Context()
+	for name, list := range map[string]func() error{
+		"brands":    func() error { _, _, err := c.Brands.List(ctx, nil); return err },
+		"products":  func() error { _, _, err := c.Products.List(ctx, nil); return err },
+		"customers": func() error { _, _, err := c.Customers.List(ctx, nil); return err },
+		"hooks":     func() error { _, _, err := c.Webhooks.List(ctx, nil); return err },
+	} {
+		if err := list(); err != nil {
+			t.Errorf("%s.List(nil): %v", name, err)
+		}
+	}
+}
+
 // wantQuery asserts the request's query is exactly want.
 func wantQuery(t *testing.T, r *http.Request, want url.Values) {
 	t.Helper()
@@ -128,8 +153,8 @@ func TestListOptionsQuery(t *testing.T) {
 		raw string
 	}{
 		{
-			name: "nil product options",
-			q:    func() (url.Values, error) { return (*ProductListOptions)(nil).values() },
+			name: "empty product options",
+			q:    func() (url.Values, error) { return (&ProductListOptions{}).values() },
 			want: nil,
 		},
 		{

@@ -80,16 +80,9 @@ type ProductVariantListOptions struct {
 }
 
 func (o *ProductVariantListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.strs("include_fields", o.IncludeFields)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 // VariantListOptions filters the store-wide GET /v3/catalog/variants.
@@ -103,19 +96,12 @@ type VariantListOptions struct {
 }
 
 func (o *VariantListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.ints("id:in", o.IDs)
 	q.str("sku", o.SKU)
 	q.ints("product_id", o.ProductIDs)
 	q.strs("include_fields", o.IncludeFields)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *VariantListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }

@@ -36,18 +36,11 @@ type HookListOptions struct {
 }
 
 func (o *HookListOptions) values() (url.Values, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if err := checkPaging(o.Page, o.Limit); err != nil {
-		return nil, err
-	}
-	q := newQuery()
+	q := listQuery(o.Page, o.Limit)
 	q.boolPtr("is_active", o.IsActive)
 	q.str("scope", o.Scope)
 	q.str("destination", o.Destination)
-	q.page(o.Page, o.Limit)
-	return q.values(), nil
+	return q.encode()
 }
 
 func (o *HookListOptions) atPage(p pageRequest) { o.Page, o.Limit = p.Page, p.Limit }
