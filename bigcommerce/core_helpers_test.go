@@ -1,16 +1,16 @@
 package bigcommerce
 
 import (
-	"bytes"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 )
 
 // Helpers for the core tests (transport, governor, pager, raw). Their names
@@ -28,22 +28,7 @@ func coreHash(t testing.TB) string {
 }
 
 // coreLog is a concurrency-safe buffer that captures slog output.
-type coreLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *coreLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *coreLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type coreLog struct{ syncbuf.Buffer }
 
 func (l *coreLog) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))

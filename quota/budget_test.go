@@ -1,10 +1,8 @@
 package quota
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,31 +12,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 )
-
-// syncBuffer is a log sink safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // miniRig is a miniredis with its clock stopped, and budgets on it.
 type miniRig struct {
 	m   *miniredis.Miniredis
 	rdb *redis.Client
-	log *syncBuffer
+	log *syncbuf.Buffer
 }
 
 func newMiniRig(t *testing.T) *miniRig {
@@ -50,7 +31,7 @@ func newMiniRig(t *testing.T) *miniRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rdb.Close() })
-	return &miniRig{m: m, rdb: rdb, log: &syncBuffer{}}
+	return &miniRig{m: m, rdb: rdb, log: &syncbuf.Buffer{}}
 }
 
 func (r *miniRig) budget(key string) *Budget {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 	"github.com/bigc-dev/bigc/state"
 )
 
@@ -391,7 +392,7 @@ func TestRunSinceAndFull(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(9, 100, 100*time.Second, base)
 	db := openTestDB(t)
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	w := NewStreamWriter(&buf)
 	job := &Job{Source: f, Writer: w, DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10}
 	since := base.Add(50 * time.Second)
@@ -418,18 +419,6 @@ func TestRunSinceAndFull(t *testing.T) {
 	if res.Records != 100 {
 		t.Errorf("--full wrote %d, want 100", res.Records)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b = append(s.b, p...)
-	return len(p), nil
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
@@ -459,7 +448,7 @@ func TestFollowKeepsSyncing(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(12, 30, 20*time.Second, base)
 	db := openTestDB(t)
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	job := &Job{Source: f, Writer: NewStreamWriter(&buf), DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -503,7 +492,7 @@ func (s stuckGroup) Group(ctx context.Context, at time.Time, limit int) iter.Seq
 func TestRunRefusesARepeatingAPI(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(13, 40, 0, base)
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	job := &Job{Source: stuckGroup{f}, Writer: NewStreamWriter(&buf), DB: openTestDB(t), Connection: "test", StoreTime: f.clock, PageSize: 10}
 	if _, err := job.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "already read") {
 		t.Errorf("Run over a repeating API = %v, want an error saying so", err)

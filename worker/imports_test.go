@@ -16,6 +16,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/importer"
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
@@ -30,7 +31,7 @@ type importRig struct {
 	state   *state.DB
 	dir     string
 	out     string
-	log     *lockedBuffer
+	log     *syncbuf.Buffer
 	metrics *Metrics
 }
 
@@ -42,7 +43,7 @@ func newImportRig(t *testing.T) *importRig {
 	}
 	t.Cleanup(func() { db.Close() })
 	r := &importRig{srv: sandboxtest.NewServer(t, sandbox.Options{Seed: 5, Products: 2, Customers: 2, Orders: 2}),
-		state: db, dir: t.TempDir(), out: t.TempDir(), log: &lockedBuffer{}, metrics: NewMetrics()}
+		state: db, dir: t.TempDir(), out: t.TempDir(), log: &syncbuf.Buffer{}, metrics: NewMetrics()}
 	r.client, err = bigcommerce.NewClient(r.srv.StoreHash, r.srv.Tokens.Full, bigcommerce.WithBaseURL(r.srv.URL),
 		bigcommerce.WithHTTPClient(&http.Client{Transport: r.metrics.Transport("shop", nil)}))
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
@@ -32,7 +33,7 @@ type rig struct {
 	state   *state.DB
 	metrics *Metrics
 	worker  *Worker
-	log     *lockedBuffer
+	log     *syncbuf.Buffer
 	clock   *clock
 }
 
@@ -48,23 +49,6 @@ func (c *clock) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	db, err := state.Open(t.Context(), filepath.Join(t.TempDir(), "state.db"))
@@ -72,7 +56,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	r := &rig{stores: map[string]*sandbox.Server{}, state: db, log: &lockedBuffer{}, clock: &clock{t: time.Now()}}
+	r := &rig{stores: map[string]*sandbox.Server{}, state: db, log: &syncbuf.Buffer{}, clock: &clock{t: time.Now()}}
 	r.metrics = NewMetrics()
 	var streams []Stream
 	for i, name := range []string{"east", "west"} {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -379,7 +378,7 @@ func TestSyncInterrupted(t *testing.T) {
 	// comes long before the last.
 	cfg, _ := productionStore(t, sandbox.Options{Seed: 1, Orders: 1500, Latency: 100 * time.Millisecond})
 	ctx, cancel := context.WithCancel(t.Context())
-	var out, errb syncBuffer
+	var out, errb lockedBuffer
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"--config", cfg, "sync", "orders", "--connection", "prod", "--full", "--workers", "1",
@@ -406,22 +405,4 @@ func fileSize(path string) int64 {
 		return 0
 	}
 	return st.Size()
-}
-
-// syncBuffer is a strings.Builder safe to read while bigc writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

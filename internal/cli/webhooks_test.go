@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,10 +19,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/bigc-dev/bigc/internal/syncbuf"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
@@ -228,23 +227,8 @@ func waitForWebhook(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for a process's writes and the test's reads.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *lockedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *lockedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
+// lockedBuffer is safe for a process's writes and the test's reads.
+type lockedBuffer = syncbuf.Buffer
 
 // listenProc is a running `bigc webhooks listen`.
 type listenProc struct {
