@@ -173,6 +173,8 @@ func catalogWriteCases(t *testing.T, c *client) []conformanceCase {
 		{"batch update products", "PUT", "/v3/catalog/products", []obj{{"id": pid, "sale_price": 4.5}}, 200, "v3_product_batch"},
 		{"batch update products over limit", "PUT", "/v3/catalog/products", repeatObj(obj{"id": pid}, 11), 413, "v3_error"},
 		{"batch update variants", "PUT", "/v3/catalog/variants", []obj{{"id": variantID, "inventory_level": 2}}, 200, "v3_variant_batch"},
+		{"batch update variants with an empty sku", "PUT", "/v3/catalog/variants", []obj{{"id": variantID, "sku": ""}}, 422, "v3_batch_errors"},
+		{"batch update variants not an array", "PUT", "/v3/catalog/variants", obj{"id": variantID}, 422, "v3_batch_errors"},
 		{"batch update variants over limit", "PUT", "/v3/catalog/variants", repeatObj(obj{"id": variantID}, 51), 413, "v3_error"},
 		{"delete product", "DELETE", "/v3/catalog/products/" + itoa(gone), nil, 204, ""},
 		{"delete products by filter", "DELETE", "/v3/catalog/products?id:in=" + itoa(gone2), nil, 204, ""},
@@ -396,12 +398,15 @@ func storeCases(t *testing.T, c *client) []conformanceCase {
 }
 
 // errorShapeCases covers error answers not met above: V2 413 for a page over
-// the limit, and the 405 of a known path with the wrong method in both versions.
+// the limit, a bad filter in both versions, and the 405 of a known path with
+// the wrong method in both versions.
 func errorShapeCases(t *testing.T, c *client) []conformanceCase {
 	return []conformanceCase{
 		{"V2 orders over limit", "GET", "/v2/orders?limit=251", nil, 413, "v2_error"},
 		{"V2 coupons over limit", "GET", "/v2/coupons?limit=251", nil, 413, "v2_error"},
 		{"V2 order with a bad date filter", "GET", "/v2/orders?min_date_created=yesterday-ish", nil, 400, "v2_error"},
 		{"V3 bad filter", "GET", "/v3/catalog/products?id:in=abc", nil, 422, "v3_error"},
+		{"V3 method not allowed", "DELETE", "/v3/channels/1", nil, 405, "v3_error"},
+		{"V2 method not allowed", "POST", "/v2/time", nil, 405, "v2_error"},
 	}
 }

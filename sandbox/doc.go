@@ -76,7 +76,8 @@
 // with the same scope and destination (the hooks spec lists no 409); 413
 // above the batch limits (10 products, 50 variants, 10 customers), and a
 // batch update refused for any item (two items setting one SKU or name
-// included) changing nothing; DELETE
+// included) changing nothing (a 422 of PUT /v3/catalog/variants in the
+// variants spec's {"batch_errors": [error]} body); DELETE
 // /v3/catalog/products without a filter refused (422); DELETE /v3/customers
 // without id:in answering 204 and deleting nothing; DELETE
 // /v3/catalog/trees/categories answering 202 with {meta: {total, success,

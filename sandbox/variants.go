@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -354,6 +355,7 @@ func (s *Store) listAllVariants(c *call) {
 // an item with id updates that variant, one with product_id, sku and
 // option_values creates a variant.
 func (s *Store) batchUpdateVariants(c *call) {
+	defer c.batchErrors()
 	var in []variantInput
 	if !decodeBatch(c, &in, 50) {
 		return
@@ -403,4 +405,13 @@ func (cat *catalog) variantBySKU(sku string) *variant {
 		return cat.variants[id]
 	}
 	return nil
+}
+
+// batchErrors gives a 422 of PUT /v3/catalog/variants the body the variants
+// spec documents for that operation, {"batch_errors": [error]}, the usual V3
+// error object inside a list.
+func (c *call) batchErrors() {
+	if c.status == http.StatusUnprocessableEntity {
+		c.body = slices.Concat([]byte(`{"batch_errors":[`), c.body, []byte(`]}`))
+	}
 }
