@@ -267,6 +267,21 @@ func orderMoreCases(t *testing.T, c *client) []conformanceCase {
 		t.Fatal("no seeded order has a coupon")
 	}
 	archived := createdID(t, c, "POST", "/v2/orders", obj{"billing_address": billing(), "products": []obj{{"product_id": pid, "quantity": 1}}}, 200)
+	seeded := 0 // a seeded refund by amount, whose requested_amount is set
+	for _, rf := range must[envelope[[]struct {
+		ID    int `json:"id"`
+		Items []struct {
+			ItemType string `json:"item_type"`
+		} `json:"items"`
+	}]](t, c.get("/v3/orders/payment_actions/refunds?limit=250"), 200).Data {
+		if len(rf.Items) > 0 && rf.Items[0].ItemType == "ORDER" {
+			seeded = rf.ID
+			break
+		}
+	}
+	if seeded == 0 {
+		t.Fatal("no seeded refund by amount")
+	}
 	r := "/v3/orders/" + itoa(made.ID) + "/payment_actions/refunds"
 	refund := createdID(t, c, "POST", r, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 1}}, "payments": []obj{{"provider_id": "custom", "amount": 1, "offline": true}}}, 201)
 	return []conformanceCase{
@@ -286,7 +301,8 @@ func orderMoreCases(t *testing.T, c *client) []conformanceCase {
 		{"order refunds", "GET", r, nil, 200, "v3_refund_list"},
 		{"create refund", "POST", r, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 1}}, "payments": []obj{{"provider_id": "custom", "amount": 1, "offline": true}}}, 201, "v3_refund"},
 		{"refund more than bought", "POST", r, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 9}}, "payments": []obj{{"provider_id": "custom", "amount": 1}}}, 422, "v3_error"},
-		{"get refund", "GET", "/v3/orders/payment_actions/refunds/" + itoa(refund), nil, 200, "v3_refund"},
+		{"get refund", "GET", "/v3/orders/payment_actions/refunds/" + itoa(refund), nil, 200, "v3_refund_by_id"},
+		{"get seeded refund", "GET", "/v3/orders/payment_actions/refunds/" + itoa(seeded), nil, 200, "v3_refund_by_id"},
 	}
 }
 

@@ -249,10 +249,15 @@
 // item that is not bundled), and a variant's price, sale_price,
 // retail_price, map_price, cost_price, weight, width, height, depth and
 // fixed_cost_shipping_price (null when the variant inherits the product's;
-// the spec marks them x-nullable and its prose says what null means). Where
-// the spec's schema itself allows null (a page's meta_title,
-// meta_keywords, meta_description and search_keywords; a refund item's
-// requested_amount) nothing is listed. A refund item carries quantity only
-// for item_type PRODUCT, as the refunds spec's prose says, and
-// requested_amount as the spec's two-place decimal string.
+// the spec marks them x-nullable and its prose says what null means), and a
+// refund item's requested_amount in the refund lists and the create answer
+// (null for an item refunded by quantity; the spec's Refund schema types it
+// as a number, its schema for a single refund as a nullable string, with
+// null in its example). Where the spec's schema itself allows null (a
+// page's meta_title, meta_keywords, meta_description and search_keywords)
+// nothing is listed. A refund item carries quantity only for item_type
+// PRODUCT, as the refunds spec's prose says; GET
+// /v3/orders/payment_actions/refunds/{id} sends requested_amount as that
+// operation's schema has it, a two-place decimal string, and every other
+// refund answer as a number.
 package sandbox

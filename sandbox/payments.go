@@ -166,24 +166,40 @@ type refundPayment struct {
 }
 
 // refundItem is one item of a refund. The refunds spec populates quantity
-// only for PRODUCT items (so it is left out of the others, never null) and
-// types requested_amount as a nullable string of two decimal places.
+// only for PRODUCT items, so it is left out of the others, never null.
 type refundItem struct {
-	ItemType        string        `json:"item_type"`
-	ItemID          int           `json:"item_id"`
-	Quantity        *int          `json:"quantity,omitempty"`
-	RequestedAmount *refundAmount `json:"requested_amount"`
-	Reason          string        `json:"reason"`
+	ItemType        string   `json:"item_type"`
+	ItemID          int      `json:"item_id"`
+	Quantity        *int     `json:"quantity,omitempty"`
+	RequestedAmount *decimal `json:"requested_amount"`
+	Reason          string   `json:"reason"`
 }
 
-// refundAmount is a refund item's requested_amount, written as the spec's
-// string with two decimal places ("109.11").
-type refundAmount decimal
+// refundByID is a refund as GET /v3/orders/payment_actions/refunds/{id}
+// answers it. The orders V3 spec gives that one operation its own schema
+// (RefundID_Get), which types an item's requested_amount as a nullable
+// string with two decimal places ("109.11"); every other refund answer uses
+// the Refund schema, whose requested_amount is a number.
+type refundByID struct {
+	*refund
+	Items []refundItemByID `json:"items"`
+}
 
-// MarshalJSON writes the amount as a JSON string with two decimal places.
-func (a refundAmount) MarshalJSON() ([]byte, error) {
-	s := decimal(a).v2()
-	return strconv.AppendQuote(nil, s[:len(s)-2]), nil
+type refundItemByID struct {
+	refundItem
+	RequestedAmount *string `json:"requested_amount"`
+}
+
+func newRefundByID(r *refund) refundByID {
+	out := refundByID{refund: r, Items: make([]refundItemByID, len(r.Items))}
+	for i, it := range r.Items {
+		out.Items[i].refundItem = it
+		if it.RequestedAmount != nil {
+			s := it.RequestedAmount.v2()
+			out.Items[i].RequestedAmount = ptr(s[:len(s)-2])
+		}
+	}
+	return out
 }
 
 // seededRefundOf is the refund the seed made of o, or nil: what
@@ -202,7 +218,7 @@ func (s *Store) seededRefundOf(o *order) *refund {
 			r.Items = append(r.Items, refundItem{ItemType: "PRODUCT", ItemID: l.id, Quantity: ptr(l.qty)})
 		}
 	} else {
-		r.Items = []refundItem{{ItemType: "ORDER", ItemID: o.id, RequestedAmount: ptr(refundAmount(amount)), Reason: "Partial refund"}}
+		r.Items = []refundItem{{ItemType: "ORDER", ItemID: o.id, RequestedAmount: &amount, Reason: "Partial refund"}}
 	}
 	return r
 }
@@ -342,7 +358,7 @@ func (s *Store) getRefund(c *call) {
 	if id < firstRefundID {
 		if o := s.ord.get(id); o != nil {
 			if r := s.seededRefundOf(o); r != nil {
-				c.v3Data(http.StatusOK, r)
+				c.v3Data(http.StatusOK, newRefundByID(r))
 				return
 			}
 		}
@@ -352,7 +368,7 @@ func (s *Store) getRefund(c *call) {
 		c.notFound()
 		return
 	}
-	c.v3Data(http.StatusOK, s.pay.refunds[i])
+	c.v3Data(http.StatusOK, newRefundByID(s.pay.refunds[i]))
 }
 
 // refundInput is POST /v3/orders/{id}/payment_actions/refunds's body.
@@ -400,10 +416,7 @@ func (s *Store) createRefund(c *call) {
 	items := make([]refundItem, 0, len(in.Items))
 	for i, it := range in.Items {
 		f := func(name string) string { return fmt.Sprintf("items.%d.%s", i, name) }
-		out := refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, Reason: it.Reason}
-		if it.Amount != nil {
-			out.RequestedAmount = ptr(refundAmount(*it.Amount))
-		}
+		out := refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, RequestedAmount: it.Amount, Reason: it.Reason}
 		switch it.ItemType {
 		case "PRODUCT":
 			left, ok := qtyLeft[it.ItemID]
