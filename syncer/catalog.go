@@ -48,7 +48,6 @@ func CustomerEnvelope(cu *bigcommerce.Customer) (Envelope, error) {
 // product).
 type ProductSource struct {
 	Client *bigcommerce.Client
-	known  windowCount // the window's size in hand (ScanChunk)
 }
 
 // Stream is "products".
@@ -64,14 +63,8 @@ func productItems(list []*bigcommerce.Product) []Item {
 
 // Scan calls GET /v3/catalog/products?date_modified:min=&date_modified:max=&sort=date_modified&direction=asc.
 func (s *ProductSource) Scan(ctx context.Context, from, to time.Time, limit int) ([]Item, error) {
-	list, _, err := s.Client.Products.List(ctx, &bigcommerce.ProductListOptions{
-		DateModifiedMin: from, DateModifiedMax: to, Sort: "date_modified", Direction: "asc",
-		Include: productIncludes, Page: 1, Limit: limit,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return productItems(list), nil
+	items, _, err := s.ScanPage(ctx, from, to, limit, 1)
+	return items, err
 }
 
 // Group reads the products modified at one second by ID keyset: GET
@@ -121,30 +114,25 @@ func (s *ProductSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count reads meta.pagination.total of a one-record page over the window,
-// and keeps it for ScanChunk.
+// Count reads meta.pagination.total of a one-record page over the window.
 func (s *ProductSource) Count(ctx context.Context, from, to time.Time) (int, error) {
 	_, resp, err := s.Client.Products.List(ctx, &bigcommerce.ProductListOptions{
 		DateModifiedMin: from, DateModifiedMax: to, IncludeFields: []string{"id"}, Limit: 1,
 	})
-	return s.known.keep(from, to)(metaTotal(resp, err))
+	return metaTotal(resp, err)
 }
 
 func metaTotal(resp *bigcommerce.Response, err error) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	if resp == nil || resp.Meta == nil || resp.Meta.Pagination == nil {
-		return -1, nil
-	}
-	return resp.Meta.Pagination.Total, nil
+	return pageTotal(resp), nil
 }
 
 // CustomerSource reads customers through GET /v3/customers with addresses
 // and attributes embedded.
 type CustomerSource struct {
 	Client *bigcommerce.Client
-	known  windowCount // the window's size in hand (ScanChunk)
 }
 
 // Stream is "customers".
@@ -160,14 +148,8 @@ func customerItems(list []*bigcommerce.Customer) []Item {
 
 // Scan calls GET /v3/customers?date_modified:min=&date_modified:max=&sort=date_modified:asc&page=1.
 func (s *CustomerSource) Scan(ctx context.Context, from, to time.Time, limit int) ([]Item, error) {
-	list, _, err := s.Client.Customers.List(ctx, &bigcommerce.CustomerListOptions{
-		DateModifiedMin: from, DateModifiedMax: to, Sort: "date_modified:asc",
-		Include: customerIncludes, Page: 1, Limit: limit,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return customerItems(list), nil
+	items, _, err := s.ScanPage(ctx, from, to, limit, 1)
+	return items, err
 }
 
 // Group reads the customers modified at one second with the API's cursor
@@ -206,11 +188,10 @@ func (s *CustomerSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count reads meta.pagination.total of a one-record page over the window,
-// and keeps it for ScanChunk.
+// Count reads meta.pagination.total of a one-record page over the window.
 func (s *CustomerSource) Count(ctx context.Context, from, to time.Time) (int, error) {
 	_, resp, err := s.Client.Customers.List(ctx, &bigcommerce.CustomerListOptions{
 		DateModifiedMin: from, DateModifiedMax: to, Limit: 1,
 	})
-	return s.known.keep(from, to)(metaTotal(resp, err))
+	return metaTotal(resp, err)
 }

@@ -32,10 +32,14 @@
 // not trusted: when a whole page shares one timestamp, the reader walks that
 // timestamp's group by ID keyset (orders, products) or by the API's cursor
 // (customers). To cut round trips when latency rather than the quota bounds a
-// sync, orders are read several pages at once by page number, but such a
-// stretch is used only when GET /v2/orders/count shows the window unchanged
-// across the reads and no order appears twice; otherwise the stretch is read
-// again page by page with keyset queries.
+// sync, orders, products and customers are read by page number with up to
+// --workers pages in flight, each answer sending the next page (window.go),
+// but a page is used only when the window's size is the same before and
+// after it was read (every V3 answer's meta.pagination.total; GET
+// /v2/orders/count for orders), every page but the last is full and no
+// record appears twice; otherwise the rest is read by keyset queries. A
+// page's records are hydrated as it arrives and written once it is vouched
+// for (prefetch.go).
 //
 // # Output and exactly-once
 //

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"time"
 
@@ -57,44 +58,36 @@ type Reader interface {
 // inc is the job's Source, when the stream is read by date_modified window.
 func (j *Job) inc() Source { return j.Source.(Source) }
 
-// ChunkScanner is a Source that can also read several pages of a window at
-// once by page number. Offset pages are only safe over a result set that does
-// not change while they are read, so ScanChunk must check that (for example by
-// counting the window before and after) and answer OK false when it cannot
-// vouch for the pages; the engine then reads that stretch page by page with
-// keyset queries.
+// ChunkScanner is a Source whose window can also be read by page number,
+// several pages at once, which saves a round trip per page when latency, not
+// the quota, bounds the sync. Offset pages are only safe over a result set
+// that does not change while they are read; windowRead vouches for them by
+// the window's size (window.go), and the engine reads by keyset where it
+// cannot.
 type ChunkScanner interface {
 	Source
-	// ScanChunk reads the first pages*limit records (or fewer, at the end of
-	// the window) with date_modified in [from, to] in ascending
-	// date_modified order. It hands each page to arrived as soon as the page
-	// is decoded, before the chunk is vouched for and from several
-	// goroutines at once, so that hydration (an order's coupon reads) need
-	// not wait for the whole chunk and its check: the engine hydrates those
-	// records ahead and emits them only if the chunk is OK.
-	ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error)
+	// Paging says whether reading by page number pays now (offsets), and
+	// whether every answer carries the window's size (totals); without it,
+	// Count vouches for the pages.
+	Paging() (offsets, totals bool)
+	// ScanPage reads page number page (from 1) of limit records of the
+	// window [from, to] in ascending date_modified order, with the window's
+	// size as the answer gave it, or -1.
+	ScanPage(ctx context.Context, from, to time.Time, limit, page int) (items []Item, total int, err error)
 }
 
-// Chunk is what ScanChunk read.
+// Chunk is a stretch of a window's pages that windowRead vouched for.
 type Chunk struct {
 	// Items are the records, in ascending date_modified order.
 	Items []Item
-	// Pages is the number of list pages read.
+	// Pages is the number of list pages they came in.
 	Pages int
-	// Total is the number of records in the window [from, to] the pages
-	// were read from, or -1 when unknown.
+	// Total is the number of records in the window, or -1 when unknown.
 	Total int
-	// OK is false when the pages could not be vouched for: Items are then
-	// not to be used.
+	// OK is false when no more pages could be vouched for.
 	OK bool
-}
-
-// totalsInPages marks a ChunkScanner whose every list page carries the
-// window's size (V3's meta.pagination.total): the run's total comes with
-// its first chunk, so Run sends no count request.
-type totalsInPages interface {
-	ChunkScanner
-	totalsInPages()
+	// Last is true when the stretch ends the window.
+	Last bool
 }
 
 // Job is one stream's sync into one output.
@@ -207,9 +200,10 @@ type batch struct {
 	items  []*Item
 	cursor Cursor
 	pages  int
-	// total is the window's size when a chunk read learnt it, else -1.
+	// total is the window's size when a read by page number learnt it,
+	// else -1.
 	total int
-	// ahead holds the records of the batch hydrated as their pages arrived.
+	// ahead holds records hydrated as their pages arrived.
 	ahead *prefetch
 	done  chan struct{}
 	err   error
@@ -246,7 +240,9 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		j.report(res.Progress)
 		return res, nil // nothing can have changed since the cursor
 	}
-	if _, free := j.inc().(totalsInPages); !free || j.parallel(pageSize) == 1 {
+	if !j.offsets(pageSize) {
+		// A read by page number takes the window's size with its first
+		// request; a read by keyset asks for it here, for progress.
 		if n, err := j.inc().Count(ctx, cur.from(), hi); err == nil {
 			res.Total = n
 		}
@@ -254,11 +250,13 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	ahead := newPrefetch(ctx, j.inc(), workers)
+	defer ahead.stop()
 	batches := make(chan *batch, 1)
 	var scanErr error
 	go func() {
 		defer close(batches)
-		scanErr = j.scan(ctx, cur, hi, pageSize, workers, func(b *batch) bool {
+		scanErr = j.scan(ctx, cur, hi, pageSize, ahead, func(b *batch) bool {
 			b.done = make(chan struct{})
 			go j.hydrate(ctx, b, workers)
 			select {
@@ -405,7 +403,6 @@ func (j *Job) write(ctx context.Context, b *batch, res *Result) error {
 // cap on requests in flight bounds the requests they make together.
 func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	defer close(b.done)
-	defer b.ahead.stop() // what the batch did not take ends before done
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for _, it := range b.items {
@@ -423,29 +420,28 @@ func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	b.err = g.Wait()
 }
 
-// scan walks the window from cur to hi with keyset queries and hands each
-// page's new records to emit, with the cursor that holds once they are
-// written. See the package doc for why it never pages by offset.
-func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit, workers int, emit func(*batch) bool) error {
+// scan walks the window from cur to hi and hands each stretch's new records
+// to emit, with the cursor that holds once they are written. It reads by
+// page number, many pages in flight, as long as a windowRead vouches for
+// the pages, and by keyset queries otherwise (see the package doc).
+func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, ahead *prefetch, emit func(*batch) bool) error {
 	seen := make(map[int64]bool, len(cur.IDs))
 	for _, id := range cur.IDs {
 		seen[id] = true
 	}
+	var rd *windowRead // the read by page number under way, if any
+	defer func() { rd.close() }()
 	for {
 		from := cur.from()
-		// A record is emitted if it lies in the window, past the cursor, and
-		// is not passed over.
-		at := cur
-		fresh := func(it *Item) bool {
-			return !it.Skip && !it.DateModified.After(hi) && (from.IsZero() || !it.DateModified.Before(from)) &&
-				at.after(it.DateModified, it.ID, seen)
+		if rd == nil && j.offsets(limit) {
+			rd = j.openWindow(ctx, cur, seen, hi, limit, ahead)
 		}
-		st, err := j.scanPage(ctx, from, hi, limit, workers, fresh)
+		st, err := j.scanPage(ctx, &rd, from, hi, limit)
 		if err != nil {
 			return err
 		}
 		items, pages := st.items, st.pages
-		full := len(items) >= st.span
+		full := !st.last
 		items = slices.DeleteFunc(items, func(it Item) bool {
 			return it.DateModified.After(hi) || (!from.IsZero() && it.DateModified.Before(from))
 		})
@@ -454,7 +450,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit, workers
 		})
 		if !full || len(items) == 0 {
 			// The last page: the whole rest of the window is in it.
-			b := &batch{pages: pages, cursor: cur, total: st.total, ahead: st.ahead}
+			b := &batch{pages: pages, cursor: cur, total: st.total, ahead: ahead}
 			for i := range items {
 				it := &items[i]
 				if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
@@ -471,9 +467,10 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit, workers
 			return nil
 		}
 		first, last := items[0].DateModified, items[len(items)-1].DateModified
-		if first.Equal(last) {
-			// A whole page shares one second: walk that second's group.
-			st.ahead.stop() // the group's pages are read again, by keyset
+		if first.Equal(last) && !st.offset {
+			// A whole keyset page shares one second, so the next would be
+			// the same: walk that second's group. (Pages read by number go
+			// on past it.)
 			if !first.Equal(cur.DateModified) || cur.Through {
 				cur = Cursor{DateModified: first}
 				clear(seen)
@@ -521,8 +518,11 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit, workers
 			}
 			continue
 		}
-		b := &batch{pages: pages, total: st.total, ahead: st.ahead}
+		b := &batch{pages: pages, total: st.total, ahead: ahead}
 		next := make(map[int64]bool)
+		if last.Equal(cur.DateModified) && !cur.Through {
+			maps.Copy(next, seen) // pages by number that go on at one second
+		}
 		for i := range items {
 			it := &items[i]
 			if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
@@ -547,17 +547,15 @@ const maxStretch = 16 * 250
 
 // stretch is what one read of the window returned.
 type stretch struct {
-	items []Item
-	pages int // list pages read
-	span  int // records a full stretch holds
-	total int // the window's size if the read learnt it, else -1
-	// ahead holds the records hydrated as their pages arrived, or nil.
-	ahead *prefetch
+	items  []Item
+	pages  int  // list pages read
+	last   bool // the whole rest of the window is in it
+	offset bool // read by page number (windowRead), not by keyset
+	total  int  // the window's size if the read learnt it, else -1
 }
 
-// parallel is how many list pages of limit records a chunk reads at once:
-// Parallel (default 8), at most maxStretch records, which bounds memory (a
-// few stretches are in flight at once: read, hydrated, written).
+// parallel is how many list pages of limit records are read at once:
+// Parallel (default 8), at most maxStretch records, which bounds memory.
 func (j *Job) parallel(limit int) int {
 	parallel := j.Parallel
 	if parallel == 0 {
@@ -566,26 +564,53 @@ func (j *Job) parallel(limit int) int {
 	return min(parallel, max(1, maxStretch/limit))
 }
 
-// scanPage reads the next stretch of the window: several pages at once when
-// the source can vouch for them, else one keyset page. The records of a
-// chunk's pages that fresh accepts are hydrated as each page arrives, at most
-// workers at a time, and used if the chunk is vouched for.
-func (j *Job) scanPage(ctx context.Context, from, hi time.Time, limit, workers int, fresh func(*Item) bool) (stretch, error) {
-	if cs, ok := j.inc().(ChunkScanner); ok && j.parallel(limit) > 1 {
-		ahead := newPrefetch(ctx, j.inc(), workers, fresh)
-		c, err := cs.ScanChunk(ctx, from, hi, limit, j.parallel(limit), ahead.add)
-		if err != nil || !c.OK {
-			ahead.stop()
-		}
+// offsets reports whether the window is read by page number, several pages
+// at once.
+func (j *Job) offsets(limit int) bool {
+	cs, ok := j.inc().(ChunkScanner)
+	if !ok || j.parallel(limit) < 2 {
+		return false
+	}
+	offsets, _ := cs.Paging()
+	return offsets
+}
+
+// openWindow starts reading the rest of the window, from cur to hi, by page
+// number. Each page's records that will be emitted if it is vouched for
+// (in the window, past the cursor, not passed over) are hydrated as it
+// arrives.
+func (j *Job) openWindow(ctx context.Context, cur Cursor, seen map[int64]bool, hi time.Time, limit int, ahead *prefetch) *windowRead {
+	cs := j.inc().(ChunkScanner)
+	_, totals := cs.Paging()
+	from := cur.from()
+	emitted := maps.Clone(seen) // seen changes while pages arrive
+	keep := func(it *Item) bool {
+		return !it.Skip && !it.DateModified.After(hi) && (from.IsZero() || !it.DateModified.Before(from)) &&
+			cur.after(it.DateModified, it.ID, emitted)
+	}
+	return openWindow(ctx, cs, totals, from, hi, limit, j.parallel(limit),
+		func(page []Item) { ahead.add(page, keep) }, ahead.drop)
+}
+
+// scanPage reads the next stretch of the window: pages vouched for by the
+// read by page number *rd, or, when there is none or it can vouch for no
+// more (it is then closed), one keyset page.
+func (j *Job) scanPage(ctx context.Context, rd **windowRead, from, hi time.Time, limit int) (stretch, error) {
+	if *rd != nil {
+		c, err := (*rd).next(ctx)
 		if err != nil {
 			return stretch{}, err
 		}
+		if c.OK && c.Last || !c.OK {
+			(*rd).close()
+			*rd = nil
+		}
 		if c.OK {
-			return stretch{items: c.Items, pages: c.Pages, span: c.Pages * limit, total: c.Total, ahead: ahead}, nil
+			return stretch{items: c.Items, pages: c.Pages, last: c.Last, offset: true, total: c.Total}, nil
 		}
 	}
 	items, err := j.inc().Scan(ctx, from, hi, limit)
-	return stretch{items: items, pages: 1, span: limit, total: -1}, err
+	return stretch{items: items, pages: 1, last: len(items) < limit, total: -1}, err
 }
 
 // Follow runs the job again and again, every interval, until ctx ends. Each

@@ -116,53 +116,44 @@ func (f *fakeSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// chunkSource adds offset paging with the before/after count check that
-// OrderSource.ScanChunk does; the hook runs between its pages too, so records
-// leave the window in the middle of a chunk.
+// chunkSource adds paging by page number vouched for by counts, as
+// OrderSource does; the hook runs before every page, so records leave the
+// window in the middle of a read.
 type chunkSource struct{ *fakeSource }
 
-func (c chunkSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
+func (c chunkSource) Paging() (offsets, totals bool) { return true, false }
+
+func (c chunkSource) ScanPage(ctx context.Context, from, to time.Time, limit, page int) ([]Item, int, error) {
 	f := c.fakeSource
-	count := func() int {
-		n := 0
-		for _, t := range f.dm {
-			if (from.IsZero() || !t.Before(from)) && !t.After(to) {
-				n++
-			}
-		}
-		return n
-	}
 	f.mu.Lock()
-	before := count()
-	f.mu.Unlock()
-	n := min(pages, (before+limit-1)/limit)
-	if n < 2 {
-		return Chunk{Total: before}, nil
-	}
-	var items []Item
-	for pg := range n {
-		f.mu.Lock()
-		f.hook()
-		var all []Item
-		for id, t := range f.dm {
-			if (from.IsZero() || !t.Before(from)) && !t.After(to) {
-				all = append(all, f.item(id))
-			}
+	f.hook()
+	var all []Item
+	for id, t := range f.dm {
+		if (from.IsZero() || !t.Before(from)) && !t.After(to) {
+			all = append(all, f.item(id))
 		}
-		f.mu.Unlock()
-		slices.SortFunc(all, func(a, b Item) int { return cmp.Or(a.DateModified.Compare(b.DateModified), cmp.Compare(a.ID, b.ID)) })
-		lo := min(pg*limit, len(all))
-		page := all[lo:min(lo+limit, len(all))]
-		arrived(page)
-		items = append(items, page...)
 	}
-	f.mu.Lock()
-	after := count()
+	// Records sharing a second come in any order, as in Scan, and in a
+	// different one on each page: a page boundary among them puts some on
+	// two pages and others on none, which the read must notice.
+	f.rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	f.mu.Unlock()
-	if after != before {
-		return Chunk{Total: after}, nil
+	slices.SortStableFunc(all, func(a, b Item) int { return a.DateModified.Compare(b.DateModified) })
+	lo := min((page-1)*limit, len(all))
+	return all[lo:min(lo+limit, len(all))], -1, nil
+}
+
+func (c chunkSource) Count(ctx context.Context, from, to time.Time) (int, error) {
+	f := c.fakeSource
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, t := range f.dm {
+		if (from.IsZero() || !t.Before(from)) && !t.After(to) {
+			n++
+		}
 	}
-	return Chunk{Items: items, Pages: n, Total: before, OK: true}, nil
+	return n, nil
 }
 
 func (f *fakeSource) Count(ctx context.Context, from, to time.Time) (int, error) { return -1, nil }

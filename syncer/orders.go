@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -142,50 +141,6 @@ func (f OrderFilter) keep(status int) bool {
 type OrderSource struct {
 	Client *bigcommerce.Client
 	Filter OrderFilter
-
-	// known is a window's count already in hand, so ScanChunk does not ask
-	// for it again.
-	known windowCount
-}
-
-// windowCount is the number of orders in one window [from, to], known
-// without asking: the count Count took for the run's total, or one a
-// verified chunk implies for the window after it. Any count taken before a
-// chunk's pages serves as the chunk's first count (see ScanChunk), so it is
-// used once and never goes stale.
-type windowCount struct {
-	mu       sync.Mutex
-	from, to time.Time
-	n        int
-	ok       bool
-}
-
-func (w *windowCount) put(from, to time.Time, n int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.from, w.to, w.n, w.ok = from, to, n, true
-}
-
-// keep returns a function that records a count of [from, to] as it passes
-// through: a failed or unknown (-1) count is not kept.
-func (w *windowCount) keep(from, to time.Time) func(int, error) (int, error) {
-	return func(n int, err error) (int, error) {
-		if err == nil && n >= 0 {
-			w.put(from, to, n)
-		}
-		return n, err
-	}
-}
-
-// take returns the count of [from, to] if it is known, and forgets it.
-func (w *windowCount) take(from, to time.Time) (int, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.ok || !w.from.Equal(from) || !w.to.Equal(to) {
-		return 0, false
-	}
-	w.ok = false
-	return w.n, true
 }
 
 // Stream is "orders".
@@ -207,75 +162,30 @@ func (s *OrderSource) items(list []*bigcommerce.Order) []Item {
 	return items
 }
 
-// Scan calls GET /v2/orders?min_date_modified=&max_date_modified=&sort=date_modified:asc&page=1.
+// Scan reads the window's first page (ScanPage).
 func (s *OrderSource) Scan(ctx context.Context, from, to time.Time, limit int) ([]Item, error) {
-	o := s.listOptions(limit)
-	o.MinDateModified, o.MaxDateModified, o.Sort, o.Page = from, to, "date_modified:asc", 1
-	list, _, err := s.Client.Orders.List(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	return s.items(list), nil
+	items, _, err := s.ScanPage(ctx, from, to, limit, 1)
+	return items, err
 }
 
-// ScanChunk reads up to pages pages of the window at once by page number
-// (GET /v2/orders?page=1..n), which saves a round trip per page when latency,
-// not the quota, bounds the sync. Offset pages are only trusted when the
-// window [from, to] held as many orders after the pages were read as before
-// (GET /v2/orders/count): records can leave a frozen window (modified, so
-// their date_modified passes to) but never enter it, so equal counts mean
-// nothing moved. The pages must also hold no order twice, which rules out
-// ties at a page boundary sorted differently by different requests. When the
-// store's quota is small, the extra count requests cost more than the
-// round trips they save, and ok is false.
-//
-// The first count is often in hand: the run's total (Count), or, after a
-// verified chunk, the window that chunk leaves: the second count less the
-// chunk's orders before its last second, all of which the chunk holds. So a
-// chunk costs its pages and one count, and each page goes to arrived as it
-// is decoded, so that its orders' coupon reads go out with the second count.
-func (s *OrderSource) ScanChunk(ctx context.Context, from, to time.Time, limit, pages int, arrived func([]Item)) (Chunk, error) {
-	if rl := s.Client.RateLimit(); rl.Quota > 0 && rl.Quota < 1000 {
-		return Chunk{Total: -1}, nil
-	}
-	before, ok := s.known.take(from, to)
-	if !ok {
-		var err error
-		if before, err = s.count(ctx, from, to); err != nil {
-			return Chunk{}, err
-		}
-	}
-	n := min(pages, (before+limit-1)/limit)
-	if n < 2 {
-		return Chunk{Total: before}, nil
-	}
-	lists := make([][]Item, n)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(n) // n is at most pages, the caller's bound
-	for i := range n {
-		g.Go(func() error {
-			o := s.listOptions(limit)
-			o.MinDateModified, o.MaxDateModified, o.Sort, o.Page = from, to, "date_modified:asc", i+1
-			list, _, err := s.Client.Orders.List(gctx, o)
-			if err != nil {
-				return err
-			}
-			lists[i] = s.items(list)
-			arrived(lists[i])
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return Chunk{}, err
-	}
-	after, err := s.count(ctx, from, to)
+// Paging reads orders by page number (GET /v2/orders?page=n), vouched for
+// by GET /v2/orders/count (V2 answers carry no size), except when the
+// store's quota is small: then the counts cost more than the round trips
+// they save.
+func (s *OrderSource) Paging() (offsets, totals bool) {
+	rl := s.Client.RateLimit()
+	return rl.Quota == 0 || rl.Quota >= 1000, false
+}
+
+// ScanPage calls GET /v2/orders?min_date_modified=&max_date_modified=&sort=date_modified:asc&page=n.
+func (s *OrderSource) ScanPage(ctx context.Context, from, to time.Time, limit, page int) ([]Item, int, error) {
+	o := s.listOptions(limit)
+	o.MinDateModified, o.MaxDateModified, o.Sort, o.Page = from, to, "date_modified:asc", page
+	list, _, err := s.Client.Orders.List(ctx, o)
 	if err != nil {
-		return Chunk{}, err
+		return nil, 0, err
 	}
-	if after != before || !oneSnapshot(lists, limit) {
-		return Chunk{Total: after}, nil
-	}
-	return Chunk{Items: verified(&s.known, lists, to, after), Pages: n, Total: before, OK: true}, nil
+	return s.items(list), -1, nil
 }
 
 // Group reads the orders modified at one second by ID keyset: GET
@@ -313,14 +223,8 @@ func (s *OrderSource) Hydrate(ctx context.Context, it *Item) error {
 	return nil
 }
 
-// Count calls GET /v2/orders/count over the window, and keeps the answer for
-// ScanChunk.
+// Count calls GET /v2/orders/count over the window.
 func (s *OrderSource) Count(ctx context.Context, from, to time.Time) (int, error) {
-	return s.known.keep(from, to)(s.count(ctx, from, to))
-}
-
-// count calls GET /v2/orders/count over the window.
-func (s *OrderSource) count(ctx context.Context, from, to time.Time) (int, error) {
 	o := s.listOptions(0)
 	o.IncludeConsignments = false
 	o.MinDateModified, o.MaxDateModified = from, to

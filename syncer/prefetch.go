@@ -4,71 +4,81 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 )
 
-// prefetch hydrates the records of a chunk's pages as each page arrives,
-// before the chunk is vouched for (ChunkScanner), so that the requests
+// prefetch hydrates the records of a window's pages as each page arrives,
+// before the page is vouched for (windowRead), so that the requests
 // hydration makes (an order's coupon reads) go out a page's decoding after
-// the page, not after the whole chunk and the count that checks it. The
-// records are only reads: a chunk that is not vouched for drops them, and
-// nothing is written before a batch takes them.
+// the page, not after the pages around it and the count that checks them.
+// The records are only reads: nothing is written before a batch takes them,
+// and a page never vouched for drops its records. A record is keyed by its
+// ID and date_modified: within a frozen window a record keeps its
+// date_modified until it leaves the window, so one hydrated from any read of
+// the window serves every later read of it.
 type prefetch struct {
-	src    Source
-	ctx    context.Context
-	cancel context.CancelFunc
-	keep   func(*Item) bool
-	slots  chan struct{} // bounds the records hydrated at once
-	wg     sync.WaitGroup
+	src   Source
+	ctx   context.Context
+	slots chan struct{} // bounds the records hydrated at once
+	wg    sync.WaitGroup
 
 	mu  sync.Mutex
-	got map[int64]*fetched
+	got map[prefetchKey]*fetched
+}
+
+type prefetchKey struct {
+	id int64
+	dm time.Time
 }
 
 // fetched is one record hydrated ahead; done closes when record or err is
 // set.
 type fetched struct {
 	done   chan struct{}
+	cancel context.CancelFunc
 	record json.RawMessage
 	err    error
 }
 
-// newPrefetch hydrates, at most workers at a time, the records keep accepts
-// (those the engine will emit if their chunk is vouched for).
-func newPrefetch(ctx context.Context, src Source, workers int, keep func(*Item) bool) *prefetch {
-	ctx, cancel := context.WithCancel(ctx)
-	return &prefetch{src: src, ctx: ctx, cancel: cancel, keep: keep,
-		slots: make(chan struct{}, workers), got: make(map[int64]*fetched)}
+// newPrefetch hydrates records at most workers at a time, until ctx ends.
+func newPrefetch(ctx context.Context, src Source, workers int) *prefetch {
+	return &prefetch{src: src, ctx: ctx, slots: make(chan struct{}, workers), got: make(map[prefetchKey]*fetched)}
 }
 
-// add starts hydrating a page's records. ScanChunk calls it from several
-// goroutines at once, and never after it returned.
-func (p *prefetch) add(page []Item) {
+// add starts hydrating the records of a page that keep accepts (those the
+// engine will emit if the page is vouched for). Safe from several
+// goroutines at once.
+func (p *prefetch) add(page []Item, keep func(*Item) bool) {
 	for _, it := range page {
-		if !p.keep(&it) {
+		if !keep(&it) {
 			continue
 		}
-		f := &fetched{done: make(chan struct{})}
+		key := prefetchKey{it.ID, it.DateModified}
+		ctx, cancel := context.WithCancel(p.ctx)
+		f := &fetched{done: make(chan struct{}), cancel: cancel}
 		p.mu.Lock()
-		_, dup := p.got[it.ID]
+		_, dup := p.got[key]
 		if !dup {
-			p.got[it.ID] = f
+			p.got[key] = f
 		}
 		p.mu.Unlock()
 		if dup {
-			continue // the chunk holds it twice, so it will not be vouched for
+			cancel()
+			continue
 		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
 			defer close(f.done)
+			defer cancel()
 			select {
 			case p.slots <- struct{}{}:
-			case <-p.ctx.Done():
-				f.err = context.Cause(p.ctx)
+			case <-ctx.Done():
+				f.err = context.Cause(ctx)
 				return
 			}
 			defer func() { <-p.slots }()
-			f.err = p.src.Hydrate(p.ctx, &it)
+			f.err = p.src.Hydrate(ctx, &it)
 			f.record = it.Record
 		}()
 	}
@@ -80,8 +90,10 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	if p == nil {
 		return false, nil
 	}
+	key := prefetchKey{it.ID, it.DateModified}
 	p.mu.Lock()
-	f := p.got[it.ID]
+	f := p.got[key]
+	delete(p.got, key)
 	p.mu.Unlock()
 	if f == nil {
 		return false, nil
@@ -89,6 +101,7 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	select {
 	case <-f.done:
 	case <-ctx.Done():
+		f.cancel()
 		return true, context.Cause(ctx)
 	}
 	if f.err != nil {
@@ -98,12 +111,28 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	return true, nil
 }
 
-// stop ends the hydrations no batch took and waits for them, so that none
-// outlives its run.
-func (p *prefetch) stop() {
-	if p == nil {
-		return
+// drop forgets the records of a page that was never vouched for, ending
+// their hydration.
+func (p *prefetch) drop(page []Item) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, it := range page {
+		key := prefetchKey{it.ID, it.DateModified}
+		if f := p.got[key]; f != nil {
+			f.cancel()
+			delete(p.got, key)
+		}
 	}
-	p.cancel()
+}
+
+// stop ends the hydrations no batch took and waits for them all, so that
+// none outlives its run.
+func (p *prefetch) stop() {
+	p.mu.Lock()
+	for key, f := range p.got {
+		f.cancel()
+		delete(p.got, key)
+	}
+	p.mu.Unlock()
 	p.wg.Wait()
 }

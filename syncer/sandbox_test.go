@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -509,9 +510,9 @@ func fault503(req *http.Request) *http.Response {
 		ContentLength: int64(len(body)), Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 }
 
-// A chunk of offset pages needs a count before and after its pages; the
-// count before is the run's total for the first chunk and the count after
-// the previous chunk for the others, so each chunk asks once (issue 18).
+// Pages read by number are vouched for by a count before them and counts
+// after them: one count before the first page (which is also the run's
+// total) and one per Parallel pages after (issue 18).
 func TestOrderChunksCountOnce(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 5, Orders: 130})
@@ -522,11 +523,11 @@ func TestOrderChunksCountOnce(t *testing.T) {
 	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
 	st := r.srv.Store.Stats()
 	lists, counts := st.ByPath["/v2/orders"], st.ByPath["/v2/orders/count"]
-	// Every chunk of 4 pages but the last is full and verified by one count;
-	// the run's total is the first.
+	// One count per 4 pages answered (or fewer, at the end), and the
+	// window's size before the first page.
 	chunks := (lists + 3) / 4
 	if lists < 13 || counts > chunks+1 {
-		t.Errorf("%d list pages and %d counts; want at most one count per chunk of 4 pages (%d) and the total", lists, counts, chunks)
+		t.Errorf("%d list pages and %d counts; want at most one count per 4 pages (%d) and the size before them", lists, counts, chunks)
 	}
 }
 
@@ -640,5 +641,52 @@ func TestOrderCouponsReadAsPagesArrive(t *testing.T) {
 	}
 	if !early {
 		t.Error("no coupon read was sent while the chunk's last page was outstanding; want each page's coupons read as it arrives")
+	}
+}
+
+// A read by page number keeps its pages in flight: while one page is slow,
+// the pages after it go out as others answer, instead of the next group of
+// pages waiting for the slowest of the last (issue 18). Page 2 is held back
+// until a page past the first two groups' worth (Parallel 4: page 6) is
+// asked for, and let go after 10 s if none is, which fails the test.
+func TestPagesFlowPastASlowPage(t *testing.T) {
+	t.Parallel()
+	for _, stream := range []string{"orders", "products", "customers"} {
+		t.Run(stream, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, sandbox.Options{Seed: 11, Orders: 130, Products: 95, Customers: 90})
+			later := make(chan struct{})
+			var sawLater, slowPage sync.Once
+			flowed := false
+			r.hook.before = func(req *http.Request) {
+				q := req.URL.Query()
+				if q.Get("limit") != "10" || strings.Contains(req.URL.Path, "/count") {
+					return
+				}
+				page, _ := strconv.Atoi(q.Get("page"))
+				switch {
+				case page >= 6:
+					sawLater.Do(func() { close(later) })
+				case page == 2:
+					slowPage.Do(func() {
+						select {
+						case <-later:
+							flowed = true
+						case <-time.After(10 * time.Second):
+						}
+					})
+				}
+			}
+			res, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stream == "orders" {
+				checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+			}
+			if !flowed {
+				t.Error("no page past the sixth was asked for while page 2 was outstanding; want pages to go out as others answer")
+			}
+		})
 	}
 }
