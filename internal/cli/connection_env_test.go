@@ -63,6 +63,9 @@ func TestEnvConnection(t *testing.T) {
 	if r := run(exitOK, "sync", "status", "--json"); !strings.Contains(r.stdout, "env-"+srv.StoreHash) {
 		t.Errorf("sync status --json:\n%s", r.stdout)
 	}
+	if r := run(exitOK, "doctor", "--json"); !strings.Contains(r.stdout, `"name": "env-`+srv.StoreHash+`"`) || !strings.Contains(r.stdout, `"reachable": true`) {
+		t.Errorf("doctor --json does not check the one-off connection:\n%s", r.stdout)
+	}
 	// Beside $BIGC_CONNECTION it is ambiguous.
 	t.Setenv(connectionEnv, "shop")
 	run(exitBadInput, "call", "get-order", "-F", "id=100")

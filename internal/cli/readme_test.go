@@ -214,6 +214,18 @@ func TestREADMEQuickStartRuns(t *testing.T) {
 		if url != "" {
 			line = strings.ReplaceAll(line, readmeURL, url)
 		}
+		// VAR=value words before bigc: the one-off connection's variables,
+		// set for this command only.
+		var env []string
+		for !strings.HasPrefix(line, "bigc ") {
+			word, rest, _ := strings.Cut(line, " ")
+			name, value, ok := strings.Cut(word, "=")
+			if !ok {
+				t.Fatalf("README: %q: only VAR=value words may come before bigc", line)
+			}
+			t.Setenv(name, value)
+			env, line = append(env, name), rest
+		}
 		args := shellSplit(strings.TrimPrefix(line, "bigc "))
 		if len(args) >= 2 && args[0] == "sandbox" && args[1] == "serve" {
 			url, hints = serveReadmeSandbox(t, cfg, args)
@@ -225,12 +237,20 @@ func TestREADMEQuickStartRuns(t *testing.T) {
 			}
 		}
 		r := runBigc(t, cfg, stdin, args...)
+		for _, name := range env {
+			t.Setenv(name, "") // unset: the next command gets none
+		}
 		ran++
 		if r.code != exitOK {
 			t.Fatalf("README: bigc %s: exit %d; stderr:\n%s", strings.Join(args, " "), r.code, r.stderr)
 		}
-		if strings.Contains(r.stdout+r.stderr, "tnhfxns71aakisd22jiwpunk0grz7rc") && !strings.Contains(line, "printf") {
-			t.Errorf("README: bigc %s echoed the sandbox's token", strings.Join(args, " "))
+		for _, token := range []string{"tnhfxns71aakisd22jiwpunk0grz7rc", "qfhrtgaoki8yigxm2la7q8o3vis0c9c"} {
+			if strings.Contains(r.stdout+r.stderr, token) {
+				t.Errorf("README: bigc %s echoed a sandbox token", strings.Join(args, " "))
+			}
+		}
+		if len(env) > 0 && !strings.Contains(r.stderr, "one-off connection") {
+			t.Errorf("README: bigc %s with %s did not use the one-off connection:\n%s", strings.Join(args, " "), strings.Join(env, ", "), r.stderr)
 		}
 	}
 	if url == "" || ran < 5 {

@@ -85,6 +85,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.webhooksCmd(),
 		a.workerCmd(),
 		a.versionCmd(),
+		a.doctorCmd(),
 	)
 	markUsageErrors(root)
 	rejectUnknownSubcommands(root)
