@@ -282,9 +282,9 @@ func TestDefinitionsAreCompleteAndOrdered(t *testing.T) {
 		var m map[string]any
 		json.Unmarshal(raw, &m)
 		ann, _ := m["annotations"].(map[string]any)
-		for _, hint := range []string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} {
-			if _, ok := ann[hint]; !ok {
-				t.Errorf("%s: annotation %s is not set explicitly: %s", tool.Name, hint, raw)
+		for _, spec := range testSpecs(newWorld()) {
+			if got := hintsOf(ann); spec.name == tool.Name && got != readableHints(spec.annotations) {
+				t.Errorf("%s: the hints read as %+v, want %+v: %s", tool.Name, got, spec.annotations, raw)
 			}
 		}
 		if tool.Title == "" || tool.OutputSchema == nil {
@@ -743,4 +743,27 @@ func TestServerVersion(t *testing.T) {
 			t.Errorf("Options.Version %q: serverInfo.version = %q, want %q", tt.given, got, tt.want)
 		}
 	}
+}
+
+// hintsOf reads a tool's annotations as a client does: a hint left out has
+// the protocol's default (destructive and open world true, the others false).
+func hintsOf(ann map[string]any) tools.Annotations {
+	hint := func(name string, def bool) bool {
+		if v, ok := ann[name].(bool); ok {
+			return v
+		}
+		return def
+	}
+	a := tools.Annotations{ReadOnly: hint("readOnlyHint", false), Destructive: hint("destructiveHint", true),
+		Idempotent: hint("idempotentHint", false), OpenWorld: hint("openWorldHint", true)}
+	return readableHints(a)
+}
+
+// readableHints is a with destructive cleared for a read-only tool, where the
+// protocol gives destructiveHint no meaning.
+func readableHints(a tools.Annotations) tools.Annotations {
+	if a.ReadOnly {
+		a.Destructive = false
+	}
+	return a
 }

@@ -2,10 +2,13 @@ package mcpserver
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 
 	"github.com/google/jsonschema-go/jsonschema"
+
+	"github.com/bigc-dev/bigc/bigcommerce"
 )
 
 // Arguments the adapter adds to a tool's input schema and removes again
@@ -116,18 +119,15 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 		for i, f := range list.fields {
 			enum[i] = f
 		}
+		// The server's instructions describe fields once for every list tool.
 		addProperty(in, argFields, &jsonschema.Schema{
-			Type:        "array",
-			Items:       &jsonschema.Schema{Type: "string", Enum: enum},
-			UniqueItems: true,
-			Description: "Item fields to return (id always); default all.",
+			Type:  "array",
+			Items: &jsonschema.Schema{Type: "string", Enum: enum},
 		}, false)
 	}
 	if confirmable {
-		addProperty(in, argConfirmationToken, &jsonschema.Schema{
-			Type:        "string",
-			Description: "Only to repeat a call that answered confirmation_required, once the user agreed: that answer's token.",
-		}, false)
+		// The server's instructions describe the confirmation once.
+		addProperty(in, argConfirmationToken, &jsonschema.Schema{Type: "string"}, false)
 	}
 	return in, nil
 }
@@ -143,6 +143,11 @@ func inputSchema(t *toolSpec, connections []string, list *listShape, confirmable
 func compactInput(s *jsonschema.Schema, root bool) {
 	if s == nil {
 		return
+	}
+	if s.Pattern == bigcommerce.DecimalPattern && hasType(s, "number") {
+		// A decimal: a model sends a number; the tool still takes the
+		// decimal string the full schema allows.
+		s.Type, s.Types = "number", nil
 	}
 	s.Pattern, s.MinLength, s.MaxLength, s.MinItems, s.MaxItems, s.UniqueItems = "", nil, nil, nil, nil, false
 	if i := slices.Index(s.Types, "null"); i >= 0 && len(s.Types) == 2 {
@@ -174,30 +179,48 @@ const outputDepth = 2
 // instructions describe both once for all tools). An answer that is not a
 // JSON object is wrapped in {"result": ...}. A list tool's items are only
 // typed: the fields argument's enum names their properties.
-func outputSchema(t *toolSpec, list *listShape) (*jsonschema.Schema, bool, error) {
+//
+// A list in the answer is published as an array, never null: the answer
+// gives [] for a Go nil slice (lists names those properties).
+func outputSchema(t *toolSpec, list *listShape) (out *jsonschema.Schema, wrapped bool, lists []string, err error) {
 	if t.output == nil {
-		return nil, false, fmt.Errorf("mcpserver: tool %s has no output schema", t.name)
+		return nil, false, nil, fmt.Errorf("mcpserver: tool %s has no output schema", t.name)
 	}
 	src := t.output
-	wrapped := !hasType(t.output, "object") || len(t.output.Types) > 0
+	wrapped = !hasType(t.output, "object") || len(t.output.Types) > 0
 	if wrapped {
 		src = &jsonschema.Schema{Type: "object", Properties: map[string]*jsonschema.Schema{outResult: t.output}}
 	}
 	for _, name := range []string{outError, outNote} {
 		if _, clash := src.Properties[name]; clash {
-			return nil, false, fmt.Errorf("mcpserver: tool %s: output property %q is reserved for the MCP adapter", t.name, name)
+			return nil, false, nil, fmt.Errorf("mcpserver: tool %s: output property %q is reserved for the MCP adapter", t.name, name)
 		}
 	}
-	out := skeleton(src, 0)
+	out = skeleton(src, 0)
+	for _, name := range slices.Sorted(maps.Keys(out.Properties)) {
+		if p := out.Properties[name]; len(p.Types) == 2 && slices.Contains(p.Types, "null") && slices.Contains(p.Types, "array") {
+			p.Type, p.Types = "array", nil
+			lists = append(lists, name)
+		}
+	}
 	if list != nil {
 		out.Properties[list.property].Items = &jsonschema.Schema{Type: "object"}
+		// next names only the way this tool pages: a page number or a cursor.
+		if next := out.Properties["next"]; next != nil && t.input != nil {
+			for name := range next.Properties {
+				if t.input.Properties[name] == nil {
+					delete(next.Properties, name)
+				}
+			}
+		}
 	}
-	return out, wrapped, nil
+	return out, wrapped, lists, nil
 }
 
-// chainKey matches the names of the fields a model passes from one call to
-// the next: ids, SKUs, status, paging.
-var chainKey = regexp.MustCompile(`^(id|.+_id|sku|status|next|page|cursor)$`)
+// chainKey matches the names of the fields inside an answer's objects that
+// a model passes from one call to the next: the object's id, its status,
+// the next page or cursor. (The answer's own fields are all named.)
+var chainKey = regexp.MustCompile(`^(id|status|page|cursor)$`)
 
 // skeleton is s reduced to its JSON types, with the properties of objects
 // (and of list items) above outputDepth: all of the answer's own, and the
@@ -208,9 +231,11 @@ func skeleton(s *jsonschema.Schema, depth int) *jsonschema.Schema {
 		return k
 	}
 	if hasType(s, "object") && len(s.Properties) > 0 {
-		k.Properties = make(map[string]*jsonschema.Schema, len(s.Properties))
 		for name, p := range s.Properties {
 			if depth == 0 || chainKey.MatchString(name) {
+				if k.Properties == nil {
+					k.Properties = make(map[string]*jsonschema.Schema, len(s.Properties))
+				}
 				k.Properties[name] = skeleton(p, depth+1)
 			}
 		}

@@ -10,10 +10,10 @@ import (
 
 // ListCategoriesInput selects the tree and its shape.
 type ListCategoriesInput struct {
-	TreeID int  `json:"tree_id,omitempty" jsonschema:"default every tree" bigc:"minimum=1"`
-	Flat   bool `json:"flat,omitempty" jsonschema:"list with parent_id and depth"`
-	Limit  int  `json:"limit,omitempty" jsonschema:"flat only; default 20 (agents), 50"`
-	Page   int  `json:"page,omitempty" jsonschema:"flat list only: page number, from 1"`
+	TreeID int  `json:"tree_id,omitempty" jsonschema:"default all" bigc:"minimum=1"`
+	Flat   bool `json:"flat,omitempty"`
+	Limit  int  `json:"limit,omitempty" jsonschema:"flat only"`
+	Page   int  `json:"page,omitempty" jsonschema:"flat only"`
 }
 
 // CategoryOut is one category. Nested, it holds its children.
@@ -43,7 +43,7 @@ func addListCategories(r *Registry) {
 	add(r, Spec[ListCategoriesInput, ListCategoriesOutput]{
 		Name:        "list-categories",
 		Title:       "List categories",
-		Description: "The category tree (nested, or flat=true with parent ids and paths): turns a category name into the id other tools take.",
+		Description: "The category tree, nested or flat=true with paths: turns category names into ids.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listCategories,
 	})

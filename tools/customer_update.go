@@ -13,13 +13,13 @@ import (
 // UpdateCustomerInput changes a customer; fields left out stay as they are.
 type UpdateCustomerInput struct {
 	ID              int     `json:"id" bigc:"minimum=1"`
-	Email           *string `json:"email,omitempty" jsonschema:"must be free" bigc:"pattern=email;maxLength=250"`
+	Email           *string `json:"email,omitempty" bigc:"pattern=email;maxLength=250"`
 	FirstName       *string `json:"first_name,omitempty" bigc:"pattern=nonblank;maxLength=100"`
 	LastName        *string `json:"last_name,omitempty" bigc:"pattern=nonblank;maxLength=100"`
 	Phone           *string `json:"phone,omitempty" bigc:"maxLength=50"`
 	Company         *string `json:"company,omitempty" bigc:"maxLength=255"`
 	CustomerGroupID *int    `json:"customer_group_id,omitempty" jsonschema:"0 for no group" bigc:"minimum=0"`
-	Notes           *string `json:"notes,omitempty" jsonschema:"staff notes; replaces the old ones"`
+	Notes           *string `json:"notes,omitempty" jsonschema:"staff notes"`
 }
 
 // UpdateCustomerOutput is the customer as stored after the change.
@@ -32,7 +32,7 @@ func addUpdateCustomer(r *Registry) {
 	add(r, Spec[UpdateCustomerInput, UpdateCustomerOutput]{
 		Name:        "update-customer",
 		Title:       "Update a customer",
-		Description: "Change a customer's names, email, phone, company, group or notes; fields left out stay. An email another customer has is a conflict.",
+		Description: "Change a customer's names, email, phone, company, group or notes; a taken email is a conflict.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateCustomer,
 		Handler:     updateCustomer,

@@ -76,14 +76,14 @@ func customerDetail(c *bigcommerce.Customer) CustomerDetail {
 type ListCustomersInput struct {
 	Email           string `json:"email,omitempty" jsonschema:"exact" bigc:"pattern=email"`
 	Name            string `json:"name,omitempty" jsonschema:"part of a name"`
-	CustomerGroupID *int   `json:"customer_group_id,omitempty" jsonschema:"only customers in this group" bigc:"minimum=0"`
-	CreatedFrom     string `json:"created_from,omitempty" jsonschema:"RFC 3339"`
-	CreatedTo       string `json:"created_to,omitempty" jsonschema:"RFC 3339"`
-	ModifiedFrom    string `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
-	ModifiedTo      string `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
-	Sort            string `json:"sort,omitempty" jsonschema:"date_created, date_modified or last_name, with :asc or :desc" bigc:"enum=date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|last_name:asc|last_name:desc"`
-	Limit           int    `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
-	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor (same filters)"`
+	CustomerGroupID *int   `json:"customer_group_id,omitempty" bigc:"minimum=0"`
+	CreatedFrom     string `json:"created_from,omitempty"`
+	CreatedTo       string `json:"created_to,omitempty"`
+	ModifiedFrom    string `json:"modified_from,omitempty"`
+	ModifiedTo      string `json:"modified_to,omitempty"`
+	Sort            string `json:"sort,omitempty" bigc:"enum=date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|last_name:asc|last_name:desc"`
+	Limit           int    `json:"limit,omitempty"`
+	Cursor          string `json:"cursor,omitempty" jsonschema:"next.cursor"`
 }
 
 // ListCustomersOutput is one page of customers.
@@ -97,7 +97,7 @@ func addListCustomers(r *Registry) {
 	add(r, Spec[ListCustomersInput, ListCustomersOutput]{
 		Name:        "list-customers",
 		Title:       "List customers",
-		Description: "Page through customers by email, name, group or dates; follow next.cursor with the same filters.",
+		Description: "Customers by email, name, group or dates; follow next.cursor with the same filters.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listCustomers,
 	})
@@ -171,14 +171,14 @@ func addGetCustomer(r *Registry) {
 
 // CreateCustomerInput is a new customer.
 type CreateCustomerInput struct {
-	Email           string       `json:"email" jsonschema:"unique" bigc:"pattern=email;maxLength=250"`
+	Email           string       `json:"email" bigc:"pattern=email;maxLength=250"`
 	FirstName       string       `json:"first_name" bigc:"pattern=nonblank;maxLength=100"`
 	LastName        string       `json:"last_name" bigc:"pattern=nonblank;maxLength=100"`
 	Phone           string       `json:"phone,omitempty"`
 	Company         string       `json:"company,omitempty"`
 	CustomerGroupID int          `json:"customer_group_id,omitempty" bigc:"minimum=0"`
 	Notes           string       `json:"notes,omitempty"`
-	Addresses       []NewAddress `json:"addresses,omitempty" jsonschema:"addresses to save"`
+	Addresses       []NewAddress `json:"addresses,omitempty"`
 }
 
 // NewAddress is an address of a new customer.
@@ -193,7 +193,7 @@ type NewAddress struct {
 	PostalCode      string `json:"postal_code,omitempty"`
 	CountryCode     string `json:"country_code" jsonschema:"e.g. US" bigc:"pattern=country"`
 	Phone           string `json:"phone,omitempty"`
-	AddressType     string `json:"address_type,omitempty" jsonschema:"residential (default) or commercial" bigc:"enum=residential|commercial"`
+	AddressType     string `json:"address_type,omitempty" jsonschema:"default residential" bigc:"enum=residential|commercial"`
 }
 
 // CreateCustomerOutput is the created customer.
@@ -206,7 +206,7 @@ func addCreateCustomer(r *Registry) {
 	add(r, Spec[CreateCustomerInput, CreateCustomerOutput]{
 		Name:        "create-customer",
 		Title:       "Create a customer",
-		Description: "Create a customer with addresses. An email in use is a conflict naming its customer. A lost answer is reconciled by email, never duplicated.",
+		Description: "Create a customer with addresses; a taken email is a conflict naming its customer.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewCreateCustomer,
 		Handler:     createCustomer,

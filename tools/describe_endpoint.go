@@ -10,7 +10,7 @@ import (
 // DescribeEndpointInput names a topic or a path.
 type DescribeEndpointInput struct {
 	Topic string `json:"topic,omitempty" bigc:"enum=carts|checkouts|refunds|price-lists|inventory-locations|promotions|coupons|redirects|shipments|transactions|customer-groups|channels|pages"`
-	Path  string `json:"path,omitempty" jsonschema:"or an API path, e.g. /v3/carts/{cartId}/items" bigc:"maxLength=300"`
+	Path  string `json:"path,omitempty" jsonschema:"or an API path" bigc:"maxLength=300"`
 }
 
 // DescribeEndpointOutput is one topic of the guide.
@@ -22,7 +22,7 @@ func addDescribeEndpoint(r *Registry) {
 	add(r, Spec[DescribeEndpointInput, DescribeEndpointOutput]{
 		Name:        "describe-endpoint",
 		Title:       "Describe an API endpoint",
-		Description: "How to call an endpoint no tool covers through raw-api-request: method, path, required fields, minimal body (fill the <placeholders>), pitfalls.",
+		Description: "For raw-api-request: an endpoint's method, path, required fields, minimal body (fill <placeholders>), pitfalls.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true},
 		Handler: func(ctx context.Context, env *Env, in DescribeEndpointInput) (DescribeEndpointOutput, error) {
 			topics := strings.Join(EndpointTopics(), ", ")

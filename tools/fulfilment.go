@@ -31,8 +31,8 @@ func shipmentOut(s *bigcommerce.Shipment) OrderShipmentOut {
 // ListShipmentsInput names an order and a page of its shipments.
 type ListShipmentsInput struct {
 	OrderID int `json:"order_id" bigc:"minimum=1"`
-	Limit   int `json:"limit,omitempty" jsonschema:"default 20 (agents), 50" bigc:"minimum=1;maximum=250"`
-	Page    int `json:"page,omitempty" jsonschema:"from 1; use next.page" bigc:"minimum=1"`
+	Limit   int `json:"limit,omitempty" bigc:"minimum=1;maximum=250"`
+	Page    int `json:"page,omitempty" bigc:"minimum=1"`
 }
 
 // ListShipmentsOutput is a page of an order's shipments.
@@ -46,7 +46,7 @@ func addListShipments(r *Registry) {
 	add(r, Spec[ListShipmentsInput, ListShipmentsOutput]{
 		Name:        "list-shipments",
 		Title:       "List an order's shipments",
-		Description: "An order's shipments: tracking number, carrier, and the lines (line_item_id, quantity) each shipped.",
+		Description: "An order's shipments: tracking number, carrier and the lines each shipped.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in ListShipmentsInput) (ListShipmentsOutput, error) {
 			out := ListShipmentsOutput{Items: []OrderShipmentOut{}}
@@ -81,14 +81,14 @@ type CreateShipmentInput struct {
 	OrderID        int    `json:"order_id" bigc:"minimum=1"`
 	TrackingNumber string `json:"tracking_number,omitempty" bigc:"maxLength=50"`
 	Carrier        string `json:"carrier,omitempty" bigc:"enum=auspost|canadapost|endicia|usps|fedex|royalmail|ups|upsready|shipperhq"`
-	Comments       string `json:"comments,omitempty" jsonschema:"staff-only note on the shipment"`
+	Comments       string `json:"comments,omitempty" jsonschema:"staff only"`
 	// Items default to every line's unshipped quantity.
-	Items []ShipItem `json:"items,omitempty" jsonschema:"default: everything not yet shipped"`
+	Items []ShipItem `json:"items,omitempty"`
 }
 
 // ShipItem is a line of the order and how many of it to ship.
 type ShipItem struct {
-	LineItemID int `json:"line_item_id" jsonschema:"get-order's line id" bigc:"minimum=1"`
+	LineItemID int `json:"line_item_id" bigc:"minimum=1"`
 	Quantity   int `json:"quantity" bigc:"minimum=1"`
 }
 
@@ -103,7 +103,7 @@ func addCreateShipment(r *Registry) {
 	add(r, Spec[CreateShipmentInput, CreateShipmentOutput]{
 		Name:        "create-shipment",
 		Title:       "Ship an order",
-		Description: "Ship an order with tracking number and carrier; items default to every unshipped line. The order becomes Shipped or Partially Shipped. Never made twice.",
+		Description: "Ship an order's lines (default all unshipped) with tracking number and carrier; the store sets its status.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateShipment,
 		Handler:     createShipment,

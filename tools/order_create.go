@@ -15,11 +15,11 @@ import (
 
 // CreateOrderInput is a new order for a customer or a guest.
 type CreateOrderInput struct {
-	CustomerID     int              `json:"customer_id,omitempty" jsonschema:"leave out for a guest" bigc:"minimum=1"`
-	BillingAddress *NewOrderAddress `json:"billing_address,omitempty" jsonschema:"guests; default the customer's"`
-	Lines          []NewOrderLine   `json:"lines" jsonschema:"what is ordered" bigc:"minItems=1;maxItems=100"`
+	CustomerID     int              `json:"customer_id,omitempty" bigc:"minimum=1"`
+	BillingAddress *NewOrderAddress `json:"billing_address,omitempty" jsonschema:"default the customer's"`
+	Lines          []NewOrderLine   `json:"lines" bigc:"minItems=1;maxItems=100"`
 	Status         string           `json:"status,omitempty" jsonschema:"default Pending" bigc:"enum=Incomplete|Pending|Shipped|Partially Shipped|Refunded|Cancelled|Declined|Awaiting Payment|Awaiting Pickup|Awaiting Shipment|Completed|Awaiting Fulfillment|Manual Verification Required|Disputed|Partially Refunded"`
-	StaffNotes     string           `json:"staff_notes,omitempty" jsonschema:"seen by staff only"`
+	StaffNotes     string           `json:"staff_notes,omitempty"`
 }
 
 // NewOrderAddress is the billing address of a new order.
@@ -31,15 +31,15 @@ type NewOrderAddress struct {
 	City        string `json:"city,omitempty"`
 	State       string `json:"state,omitempty"`
 	Zip         string `json:"zip,omitempty"`
-	Country     string `json:"country,omitempty" jsonschema:"country name, e.g. United States"`
+	Country     string `json:"country,omitempty"`
 	CountryISO2 string `json:"country_iso2,omitempty" jsonschema:"e.g. US" bigc:"pattern=country"`
 	Phone       string `json:"phone,omitempty"`
 }
 
 // NewOrderLine is one line of a new order: a product, or a variant by SKU.
 type NewOrderLine struct {
-	ProductID int    `json:"product_id,omitempty" jsonschema:"a product without options; else give sku" bigc:"minimum=1"`
-	SKU       string `json:"sku,omitempty" jsonschema:"a variant's exact SKU"`
+	ProductID int    `json:"product_id,omitempty" jsonschema:"one without options; else sku" bigc:"minimum=1"`
+	SKU       string `json:"sku,omitempty" jsonschema:"variant SKU"`
 	Quantity  int    `json:"quantity" bigc:"minimum=1;maximum=10000"`
 }
 
@@ -53,7 +53,7 @@ func addCreateOrder(r *Registry) {
 	add(r, Spec[CreateOrderInput, CreateOrderOutput]{
 		Name:        "create-order",
 		Title:       "Create an order",
-		Description: "Create an order for customer_id, or a guest with billing_address, from lines by product_id or variant sku. A lost answer is reconciled (reconciled=true), never duplicated.",
+		Description: "Create an order for customer_id or a guest (billing_address), with lines by product_id or variant sku.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateOrder,
 		Handler:     createOrder,

@@ -56,17 +56,17 @@ func resolveOrderStatus(ctx context.Context, env *Env, v IDOrName) (int, error) 
 
 // ListOrdersInput filters list-orders.
 type ListOrdersInput struct {
-	Status       IDOrName            `json:"status,omitempty" jsonschema:"id 0-14 or name, e.g. Awaiting Fulfillment"`
-	CreatedFrom  string              `json:"created_from,omitempty" jsonschema:"RFC 3339"`
-	CreatedTo    string              `json:"created_to,omitempty" jsonschema:"RFC 3339"`
-	ModifiedFrom string              `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
-	ModifiedTo   string              `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
+	Status       IDOrName            `json:"status,omitempty" jsonschema:"id 0-14 or name"`
+	CreatedFrom  string              `json:"created_from,omitempty"`
+	CreatedTo    string              `json:"created_to,omitempty"`
+	ModifiedFrom string              `json:"modified_from,omitempty"`
+	ModifiedTo   string              `json:"modified_to,omitempty"`
 	Customer     IDOrName            `json:"customer,omitempty" jsonschema:"id or email"`
 	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" bigc:"minimum=0"`
 	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" bigc:"minimum=0"`
-	Sort         string              `json:"sort,omitempty" jsonschema:"id (default), date_created, date_modified, status_id, customer_id, with :asc or :desc"`
-	Limit        int                 `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
-	Page         int                 `json:"page,omitempty" jsonschema:"from 1; next.page"`
+	Sort         string              `json:"sort,omitempty" jsonschema:"id, date_created, date_modified, status_id or customer_id; :asc or :desc"`
+	Limit        int                 `json:"limit,omitempty"`
+	Page         int                 `json:"page,omitempty"`
 }
 
 // OrderSummary is one order in a list.
@@ -97,7 +97,7 @@ func addListOrders(r *Registry) {
 	add(r, Spec[ListOrdersInput, ListOrdersOutput]{
 		Name:        "list-orders",
 		Title:       "List orders",
-		Description: "Page through orders by status, dates, customer (id or email) or total; sort=date_created:desc for newest. Items are summaries: get-order has lines and addresses.",
+		Description: "Orders by status, dates, customer or total; sort=date_created:desc for newest. get-order has the lines.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listOrders,
 	})
@@ -181,8 +181,8 @@ func orderSummary(o *bigcommerce.Order) OrderSummary {
 type GetOrderInput struct {
 	ID int `json:"id" bigc:"minimum=1"`
 	// An order may have hundreds of lines: these page through them.
-	LineItemsLimit int `json:"line_items_limit,omitempty" jsonschema:"lines per page (default all)" bigc:"minimum=1;maximum=250"`
-	LineItemsPage  int `json:"line_items_page,omitempty" jsonschema:"page of lines, from 1" bigc:"minimum=1"`
+	LineItemsLimit int `json:"line_items_limit,omitempty" jsonschema:"default all" bigc:"minimum=1;maximum=250"`
+	LineItemsPage  int `json:"line_items_page,omitempty" bigc:"minimum=1"`
 }
 
 // OrderAddress is a billing or shipping address of an order.
@@ -273,7 +273,7 @@ func addGetOrder(r *Registry) {
 	add(r, Spec[GetOrderInput, GetOrderOutput]{
 		Name:        "get-order",
 		Title:       "Get an order",
-		Description: "One order with lines (id, sku, quantity, price), addresses, coupons, shipments and tags. Change sold stock with find-variant then update-variant.",
+		Description: "One order with its lines, addresses, coupons, shipments and tags; line skus lead to find-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     getOrder,
 	})
@@ -393,7 +393,7 @@ func orderOwner(id int) bigcommerce.MetafieldOwner {
 // TagOrderInput sets or reads one tag.
 type TagOrderInput struct {
 	ID        int     `json:"id" bigc:"minimum=1"`
-	Key       string  `json:"key" jsonschema:"e.g. synced_to_netsuite" bigc:"minLength=1;maxLength=64"`
+	Key       string  `json:"key" bigc:"minLength=1;maxLength=64"`
 	Value     *string `json:"value,omitempty" jsonschema:"leave out to read" bigc:"minLength=1;maxLength=65535"`
 	Namespace string  `json:"namespace,omitempty" jsonschema:"default bigc" bigc:"maxLength=64"`
 }
@@ -412,7 +412,7 @@ func addTagOrder(r *Registry) {
 	add(r, Spec[TagOrderInput, TagOrderOutput]{
 		Name:        "tag-order",
 		Title:       "Tag an order",
-		Description: "Set (or, without value, read) a hidden metafield tag on an order, e.g. a sync marker; idempotent, never duplicated. Shoppers do not see tags.",
+		Description: "Set (or, without value, read) a hidden metafield tag on an order, e.g. a sync marker.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Writes:      func(in TagOrderInput) bool { return in.Value != nil },
 		Preview:     previewTagOrder,
@@ -540,9 +540,9 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 // UpdateOrderInput changes an order's status or notes; only the fields given change.
 type UpdateOrderInput struct {
 	ID              int      `json:"id" bigc:"minimum=1"`
-	Status          IDOrName `json:"status,omitempty" jsonschema:"id 0-14 or name, e.g. Shipped"`
-	StaffNotes      *string  `json:"staff_notes,omitempty" jsonschema:"replaces them" bigc:"maxLength=65535"`
-	CustomerMessage *string  `json:"customer_message,omitempty" jsonschema:"replaces it" bigc:"maxLength=65535"`
+	Status          IDOrName `json:"status,omitempty" jsonschema:"id 0-14 or name"`
+	StaffNotes      *string  `json:"staff_notes,omitempty" bigc:"maxLength=65535"`
+	CustomerMessage *string  `json:"customer_message,omitempty" bigc:"maxLength=65535"`
 }
 
 // UpdateOrderOutput is the order after the change.
@@ -557,7 +557,7 @@ func addUpdateOrder(r *Registry) {
 	add(r, Spec[UpdateOrderInput, UpdateOrderOutput]{
 		Name:        "update-order",
 		Title:       "Update an order",
-		Description: "Change an order's status, staff notes (replaced, not appended) or customer message; only given fields change.",
+		Description: "Change an order's status, staff notes or customer message (replaced, not appended).",
 		// PUT of the same fields twice leaves the same order: idempotent,
 		// and nothing is deleted.
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},

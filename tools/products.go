@@ -35,7 +35,7 @@ type ProductDetail struct {
 	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty"`
 	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"retail price (RRP)"`
 	CalculatedPrice       bigcommerce.Decimal `json:"calculated_price,omitempty" jsonschema:"price shoppers pay"`
-	InventoryWarningLevel int                 `json:"inventory_warning_level,omitempty" jsonschema:"low-stock level"`
+	InventoryWarningLevel int                 `json:"inventory_warning_level,omitempty"`
 	TotalSold             int                 `json:"total_sold" jsonschema:"units sold"`
 	Condition             string              `json:"condition,omitempty" jsonschema:"New, Used or Refurbished"`
 	UPC                   string              `json:"upc,omitempty"`
@@ -63,8 +63,8 @@ type VariantSummary struct {
 
 // OptionValueOut is one option value of a variant.
 type OptionValueOut struct {
-	Option string `json:"option" jsonschema:"e.g. Color" bigc:"minLength=1"`
-	Value  string `json:"value" jsonschema:"e.g. Red" bigc:"minLength=1"`
+	Option string `json:"option" bigc:"minLength=1"`
+	Value  string `json:"value" bigc:"minLength=1"`
 }
 
 // ProductImageOut is one product image.
@@ -161,21 +161,21 @@ func getProductDetail(ctx context.Context, env *Env, id int) (*bigcommerce.Produ
 
 // ListProductsInput filters list-products.
 type ListProductsInput struct {
-	Category     IDOrName `json:"category,omitempty" jsonschema:"id or name"`
-	Brand        IDOrName `json:"brand,omitempty" jsonschema:"id or name"`
+	Category     IDOrName `json:"category,omitempty"`
+	Brand        IDOrName `json:"brand,omitempty"`
 	IsVisible    *bool    `json:"is_visible,omitempty"`
 	Availability string   `json:"availability,omitempty" bigc:"enum=available|disabled|preorder"`
-	Keyword      string   `json:"keyword,omitempty" jsonschema:"search over name, SKU and description"`
-	SKU          string   `json:"sku,omitempty" jsonschema:"exact; variant SKUs: find-variant"`
+	Keyword      string   `json:"keyword,omitempty" jsonschema:"searches name, SKU, description"`
+	SKU          string   `json:"sku,omitempty" jsonschema:"exact"`
 	Name         string   `json:"name,omitempty" jsonschema:"exact"`
-	ModifiedFrom string   `json:"modified_from,omitempty" jsonschema:"RFC 3339"`
-	ModifiedTo   string   `json:"modified_to,omitempty" jsonschema:"RFC 3339"`
+	ModifiedFrom string   `json:"modified_from,omitempty"`
+	ModifiedTo   string   `json:"modified_to,omitempty"`
 	OutOfStock   bool     `json:"out_of_stock,omitempty" jsonschema:"tracked and none left"`
 	InventoryMax *int     `json:"inventory_max,omitempty"`
 	InventoryMin *int     `json:"inventory_min,omitempty"`
-	Sort         string   `json:"sort,omitempty" jsonschema:"id (default), name, sku, price, date_modified, inventory_level, total_sold; :desc to reverse"`
-	Limit        int      `json:"limit,omitempty" jsonschema:"default 20 (agents), 50"`
-	Page         int      `json:"page,omitempty" jsonschema:"from 1; next.page"`
+	Sort         string   `json:"sort,omitempty" jsonschema:"id, name, sku, price, date_modified, inventory_level or total_sold; :desc to reverse"`
+	Limit        int      `json:"limit,omitempty"`
+	Page         int      `json:"page,omitempty"`
 }
 
 // ListProductsOutput is one page of products.
@@ -192,7 +192,7 @@ func addListProducts(r *Registry) {
 	add(r, Spec[ListProductsInput, ListProductsOutput]{
 		Name:        "list-products",
 		Title:       "List products",
-		Description: "Page through products by category or brand (id or name), visibility, availability, keyword, SKU, date or stock. Variant SKUs: use find-variant.",
+		Description: "Products by category, brand, visibility, keyword, SKU, date or stock; variant SKUs: find-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listProducts,
 	})
@@ -282,7 +282,7 @@ func addGetProduct(r *Registry) {
 	add(r, Spec[GetProductInput, GetProductOutput]{
 		Name:        "get-product",
 		Title:       "Get a product",
-		Description: "One product with its variants (SKU, price, stock), images and custom fields. Per-variant stock changes go through update-variant.",
+		Description: "One product with its variants (SKU, price, stock), images and custom fields.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in GetProductInput) (GetProductOutput, error) {
 			p, err := getProductDetail(ctx, env, in.ID)
@@ -298,27 +298,27 @@ func addGetProduct(r *Registry) {
 
 // CreateProductInput is a new product.
 type CreateProductInput struct {
-	Name              string              `json:"name" jsonschema:"unique" bigc:"pattern=nonblank;maxLength=250"`
+	Name              string              `json:"name" bigc:"pattern=nonblank;maxLength=250"`
 	Type              string              `json:"type,omitempty" jsonschema:"default physical" bigc:"enum=physical|digital"`
 	Price             bigcommerce.Decimal `json:"price" bigc:"minimum=0"`
 	Weight            bigcommerce.Decimal `json:"weight,omitempty" jsonschema:"store's unit" bigc:"minimum=0"`
-	SKU               string              `json:"sku,omitempty" jsonschema:"unique"`
+	SKU               string              `json:"sku,omitempty"`
 	Description       string              `json:"description,omitempty" jsonschema:"HTML"`
-	Categories        []int               `json:"categories,omitempty" jsonschema:"category ids (see list-categories)" bigc:"items.minimum=1"`
-	Brand             IDOrName            `json:"brand,omitempty" jsonschema:"id or name"`
+	Categories        []int               `json:"categories,omitempty" jsonschema:"ids" bigc:"items.minimum=1"`
+	Brand             IDOrName            `json:"brand,omitempty"`
 	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=product" bigc:"minimum=0"`
 	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"default none" bigc:"enum=none|product|variant"`
-	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"default visible"`
-	Variants          []NewVariant        `json:"variants,omitempty" jsonschema:"SKUs with option values"`
-	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"shown on the storefront"`
-	Images            []ImageArg          `json:"images,omitempty" jsonschema:"by URL"`
-	Metafields        []MetafieldArg      `json:"metafields,omitempty" jsonschema:"hidden data for apps"`
+	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"default true"`
+	Variants          []NewVariant        `json:"variants,omitempty"`
+	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty"`
+	Images            []ImageArg          `json:"images,omitempty"`
+	Metafields        []MetafieldArg      `json:"metafields,omitempty"`
 }
 
 // NewVariant is one variant of a new product.
 type NewVariant struct {
-	SKU            string              `json:"sku" jsonschema:"unique" bigc:"pattern=nonblank"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
+	SKU            string              `json:"sku" bigc:"pattern=nonblank"`
+	Options        []OptionValueOut    `json:"options" bigc:"minItems=1"`
 	Price          bigcommerce.Decimal `json:"price,omitempty" jsonschema:"default the product's" bigc:"minimum=0"`
 	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=variant" bigc:"minimum=0"`
 }
@@ -362,7 +362,7 @@ func addCreateProduct(r *Registry) {
 	add(r, Spec[CreateProductInput, CreateProductOutput]{
 		Name:        "create-product",
 		Title:       "Create a product",
-		Description: "Create a product with variants (SKU + option values), categories, brand, stock, custom fields, images by URL and metafields. Safe to retry (reconciled=true).",
+		Description: "Create a product with variants (SKU, option values), categories, brand, stock, custom fields, images.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewCreateProduct,
 		Handler:     createProduct,
@@ -528,21 +528,21 @@ func reconcileProduct(ctx context.Context, env *Env, p *progress, in *CreateProd
 // UpdateProductInput changes a product; only the fields given change.
 type UpdateProductInput struct {
 	ID                    int                 `json:"id" bigc:"minimum=1"`
-	Name                  *string             `json:"name,omitempty" jsonschema:"unique" bigc:"pattern=nonblank;maxLength=250"`
+	Name                  *string             `json:"name,omitempty" bigc:"pattern=nonblank;maxLength=250"`
 	SKU                   *string             `json:"sku,omitempty"`
 	Description           *string             `json:"description,omitempty" jsonschema:"HTML"`
 	Price                 bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
 	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"0 removes it" bigc:"minimum=0"`
 	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" bigc:"minimum=0"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"RRP" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" bigc:"minimum=0"`
 	Weight                bigcommerce.Decimal `json:"weight,omitempty" bigc:"minimum=0"`
 	IsVisible             *bool               `json:"is_visible,omitempty"`
 	Availability          string              `json:"availability,omitempty" bigc:"enum=available|disabled|preorder"`
-	Categories            []int               `json:"categories,omitempty" jsonschema:"replaces the product's category ids" bigc:"minItems=1;items.minimum=1"`
-	Brand                 IDOrName            `json:"brand,omitempty" jsonschema:"id or name"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=product" bigc:"minimum=0"`
-	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"low-stock level"`
-	InventoryTracking     string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
+	Categories            []int               `json:"categories,omitempty" jsonschema:"ids; replace all" bigc:"minItems=1;items.minimum=1"`
+	Brand                 IDOrName            `json:"brand,omitempty"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty"`
+	InventoryTracking     string              `json:"inventory_tracking,omitempty" bigc:"enum=none|product|variant"`
 }
 
 // UpdateProductOutput is the product after the change.
@@ -555,7 +555,7 @@ func addUpdateProduct(r *Registry) {
 	add(r, Spec[UpdateProductInput, UpdateProductOutput]{
 		Name:        "update-product",
 		Title:       "Update a product",
-		Description: "Change a product's fields, prices, visibility, categories, brand or stock (not per-variant stock: update-variant); only given fields change.",
+		Description: "Change a product's fields; a variant's own price and stock: update-variant.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateProduct,
 		Handler:     updateProduct,
@@ -745,7 +745,7 @@ func addDeleteProduct(r *Registry) {
 	add(r, Spec[DeleteProductInput, DeleteProductOutput]{
 		Name:        "delete-product",
 		Title:       "Delete a product",
-		Description: "Delete a product with its variants and images; no undo, so it must be confirmed. To hide it instead, update-product is_visible=false.",
+		Description: "Delete a product with its variants and images; no undo. To hide it: update-product is_visible=false.",
 		Annotations: Annotations{Destructive: true, Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in DeleteProductInput) (string, error) {
 			p, err := productToDelete(ctx, env, in.ID)

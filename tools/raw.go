@@ -14,10 +14,10 @@ import (
 
 // RawAPIRequestInput is one call to any BigCommerce REST endpoint.
 type RawAPIRequestInput struct {
-	Method string                `json:"method" jsonschema:"GET, POST, PUT or DELETE" bigc:"enum=GET|POST|PUT|DELETE"`
-	Path   string                `json:"path" jsonschema:"from /v2/ or /v3/, e.g. /v3/carts/{id}; no host or query"`
-	Query  map[string]QueryValue `json:"query,omitempty" jsonschema:"e.g. {\"limit\": 50, \"is_visible\": true}"`
-	Body   json.RawMessage       `json:"body,omitempty" jsonschema:"JSON body for POST and PUT"`
+	Method string                `json:"method" bigc:"enum=GET|POST|PUT|DELETE"`
+	Path   string                `json:"path" jsonschema:"from /v2/ or /v3/, no query"`
+	Query  map[string]QueryValue `json:"query,omitempty"`
+	Body   json.RawMessage       `json:"body,omitempty" jsonschema:"for POST and PUT"`
 }
 
 // QueryValue is one query parameter's value: a JSON string, number or
@@ -60,7 +60,7 @@ func addRawAPIRequest(r *Registry) {
 	add(r, Spec[RawAPIRequestInput, RawAPIRequestOutput]{
 		Name:        "raw-api-request",
 		Title:       "Call any BigCommerce API endpoint",
-		Description: "Call any V2/V3 REST endpoint no tool covers (carts, checkouts, refunds...; see describe-endpoint). Writes are unchecked and need confirmation.",
+		Description: "Call a V2/V3 REST endpoint no tool covers (carts, checkouts, refunds...: see describe-endpoint).",
 		Annotations: Annotations{Destructive: true, OpenWorld: true},
 		Preview:     previewRaw,
 		Writes:      rawWrites,

@@ -17,7 +17,8 @@ import (
 // jsonschema-go the client's own JSON types:
 //   - bigcommerce.Decimal is money or a weight: a JSON number or a decimal
 //     string, never held as a float (the string pattern refuses "1e3" and
-//     "19,99");
+//     "19,99"); the two types say so, with no description repeated on
+//     every price;
 //   - bigcommerce.Time and time.Time are RFC 3339 date-time strings;
 //   - json.RawMessage is any JSON value (raw-api-request bodies), not the
 //     array of bytes its Go type would suggest;
@@ -59,9 +60,8 @@ func outputSchemaOptions() *jsonschema.ForOptions {
 
 func decimalSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
-		Types:       []string{"number", "string"},
-		Pattern:     bigcommerce.DecimalPattern,
-		Description: "e.g. 19.99 or \"19.99\"",
+		Types:   []string{"number", "string"},
+		Pattern: bigcommerce.DecimalPattern,
 	}
 }
 

@@ -153,8 +153,11 @@ func toStrings(v any) []string {
 func selfExplanatory(name string) bool {
 	switch name {
 	case "id", "first_name", "last_name", "email", "phone", "company", "name", "sku", "quantity", "tracking_number",
-		"street_1", "city", "state", "zip", "limit", "page", "cursor", "is_visible", "purchasable", "brand", "notes",
-		"inventory_min", "inventory_max", "min_total", "max_total":
+		"street_1", "city", "state", "zip", "limit", "page", "cursor", "is_visible", "purchasable", "brand", "notes", "key",
+		"inventory_min", "inventory_max", "min_total", "max_total", "price", "sale_price", "cost_price", "retail_price",
+		"weight", "variants", "images", "custom_fields", "lines", "items", "addresses", "create_categories",
+		"inventory_level", "inventory_warning_level", "category", "metafields", "flat", "country", "staff_notes", "customer_message", "line_items_page", "query",
+		"created_from", "created_to", "modified_from", "modified_to":
 		return true
 	}
 	return strings.HasSuffix(name, "_id")

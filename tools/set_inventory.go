@@ -10,14 +10,14 @@ import (
 
 // SetInventoryInput is many absolute stock levels by SKU.
 type SetInventoryInput struct {
-	Items []StockArg `json:"items" jsonschema:"absolute levels, each SKU once per location" bigc:"minItems=1;maxItems=2000"`
+	Items []StockArg `json:"items" jsonschema:"each SKU once per location" bigc:"minItems=1;maxItems=2000"`
 }
 
 // StockArg is one SKU's absolute level at a location.
 type StockArg struct {
-	SKU        string `json:"sku" jsonschema:"a product's or a variant's SKU" bigc:"pattern=nonblank;maxLength=255"`
-	Quantity   int    `json:"quantity" jsonschema:"new stock level (not a difference)" bigc:"minimum=0"`
-	LocationID int    `json:"location_id,omitempty" jsonschema:"location (default 1)" bigc:"minimum=1"`
+	SKU        string `json:"sku" jsonschema:"product or variant SKU" bigc:"pattern=nonblank;maxLength=255"`
+	Quantity   int    `json:"quantity" jsonschema:"absolute, not a difference" bigc:"minimum=0"`
+	LocationID int    `json:"location_id,omitempty" jsonschema:"default 1" bigc:"minimum=1"`
 }
 
 // StockLevel is one level as set.
@@ -39,7 +39,7 @@ func addSetInventory(r *Registry) {
 	add(r, Spec[SetInventoryInput, SetInventoryOutput]{
 		Name:        "set-inventory",
 		Title:       "Set stock levels by SKU",
-		Description: "Set absolute stock of many SKUs at once; every SKU is checked first and nothing is written if one is refused.",
+		Description: "Set the stock of many SKUs; all are checked first, nothing written if one is refused.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in SetInventoryInput) (string, error) {
 			levels, err := importer.SetLevels(ctx, env.Client, stocks(in), true)

@@ -17,28 +17,28 @@ type UpsertProductInput struct {
 	Name              string              `json:"name" bigc:"pattern=nonblank;maxLength=250"`
 	SKU               string              `json:"sku,omitempty" jsonschema:"finds the product (or a variant's)" bigc:"maxLength=255"`
 	Type              string              `json:"type,omitempty" jsonschema:"default physical" bigc:"enum=physical|digital"`
-	Description       *string             `json:"description,omitempty" jsonschema:"HTML description"`
-	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"list price (default: the first variant's)" bigc:"minimum=0"`
+	Description       *string             `json:"description,omitempty" jsonschema:"HTML"`
+	Price             bigcommerce.Decimal `json:"price,omitempty" jsonschema:"default the first variant's" bigc:"minimum=0"`
 	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" bigc:"minimum=0"`
 	Weight            bigcommerce.Decimal `json:"weight,omitempty" bigc:"minimum=0"`
-	Categories        []string            `json:"categories,omitempty" jsonschema:"category paths, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
-	CreateCategories  bool                `json:"create_categories,omitempty" jsonschema:"create missing category paths"`
+	Categories        []string            `json:"categories,omitempty" jsonschema:"paths, e.g. Apparel/Shirts" bigc:"items.pattern=nonblank"`
+	CreateCategories  bool                `json:"create_categories,omitempty"`
 	Brand             string              `json:"brand,omitempty"`
-	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=product" bigc:"minimum=0"`
-	InventoryTracking string              `json:"inventory_tracking,omitempty" jsonschema:"none, product or variant" bigc:"enum=none|product|variant"`
-	IsVisible         *bool               `json:"is_visible,omitempty" jsonschema:"shown to shoppers"`
-	Variants          []UpsertVariantArg  `json:"variants,omitempty" jsonschema:"variants by SKU"`
-	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"name/value pairs, set by name"`
-	Images            []ImageArg          `json:"images,omitempty" jsonschema:"images by URL, added when missing"`
+	InventoryLevel    *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=product" bigc:"minimum=0"`
+	InventoryTracking string              `json:"inventory_tracking,omitempty" bigc:"enum=none|product|variant"`
+	IsVisible         *bool               `json:"is_visible,omitempty"`
+	Variants          []UpsertVariantArg  `json:"variants,omitempty"`
+	CustomFields      []CustomFieldArg    `json:"custom_fields,omitempty" jsonschema:"set by name"`
+	Images            []ImageArg          `json:"images,omitempty" jsonschema:"added when missing"`
 }
 
 // UpsertVariantArg is one variant of an upserted product.
 type UpsertVariantArg struct {
 	SKU            string              `json:"sku" bigc:"pattern=nonblank;maxLength=255"`
-	Options        []OptionValueOut    `json:"options" jsonschema:"e.g. [{option: Size, value: L}]" bigc:"minItems=1"`
+	Options        []OptionValueOut    `json:"options" bigc:"minItems=1"`
 	Price          bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
-	SalePrice      bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"variant sale price" bigc:"minimum=0"`
-	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"stock, for inventory_tracking=variant" bigc:"minimum=0"`
+	SalePrice      bigcommerce.Decimal `json:"sale_price,omitempty" bigc:"minimum=0"`
+	InventoryLevel *int                `json:"inventory_level,omitempty" jsonschema:"for inventory_tracking=variant" bigc:"minimum=0"`
 }
 
 // FieldChange is one field an upsert changed (or would change).
@@ -60,7 +60,7 @@ func addUpsertProduct(r *Registry) {
 	add(r, Spec[UpsertProductInput, UpsertProductOutput]{
 		Name:        "upsert-product",
 		Title:       "Create or update a product by SKU",
-		Description: "Create a product, or update the one with its SKU (or a variant's) in the given fields that differ, adding missing variants, images and custom fields. Safe to retry.",
+		Description: "Create a product, or update the one with its SKU (or a variant's), adding missing variants, images and custom fields.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpsertProduct,
 		Handler:     upsertProduct,

@@ -37,7 +37,7 @@ func addFindVariant(r *Registry) {
 	add(r, Spec[FindVariantInput, FindVariantOutput]{
 		Name:        "find-variant",
 		Title:       "Find a variant by SKU",
-		Description: "Find the variant with an exact SKU: its ids, price, stock, options and parent product. Order lines and inventory name variant SKUs.",
+		Description: "The variant with an exact SKU: its ids, price, stock, options and parent product.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler: func(ctx context.Context, env *Env, in FindVariantInput) (FindVariantOutput, error) {
 			v, p, err := variantBySKU(ctx, env, "sku", in.SKU)
@@ -75,15 +75,15 @@ func withParent(ctx context.Context, env *Env, v *bigcommerce.Variant) (*bigcomm
 
 // UpdateVariantInput changes one variant's price or stock.
 type UpdateVariantInput struct {
-	ID                    int                 `json:"id,omitempty" jsonschema:"or give sku" bigc:"minimum=1"`
-	ProductID             int                 `json:"product_id,omitempty" jsonschema:"checked when given" bigc:"minimum=1"`
+	ID                    int                 `json:"id,omitempty" jsonschema:"or sku" bigc:"minimum=1"`
+	ProductID             int                 `json:"product_id,omitempty" bigc:"minimum=1"`
 	SKU                   string              `json:"sku,omitempty" jsonschema:"or id"`
 	Price                 bigcommerce.Decimal `json:"price,omitempty" bigc:"minimum=0"`
 	SalePrice             bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"0 removes it" bigc:"minimum=0"`
-	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" jsonschema:"RRP" bigc:"minimum=0"`
+	RetailPrice           bigcommerce.Decimal `json:"retail_price,omitempty" bigc:"minimum=0"`
 	CostPrice             bigcommerce.Decimal `json:"cost_price,omitempty" bigc:"minimum=0"`
-	InventoryLevel        *int                `json:"inventory_level,omitempty" jsonschema:"stock" bigc:"minimum=0"`
-	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty" jsonschema:"low-stock level"`
+	InventoryLevel        *int                `json:"inventory_level,omitempty" bigc:"minimum=0"`
+	InventoryWarningLevel *int                `json:"inventory_warning_level,omitempty"`
 	Purchasable           *bool               `json:"purchasable,omitempty"`
 }
 
@@ -98,7 +98,7 @@ func addUpdateVariant(r *Registry) {
 	add(r, Spec[UpdateVariantInput, UpdateVariantOutput]{
 		Name:        "update-variant",
 		Title:       "Update a variant",
-		Description: "Change one variant's price, sale price or stock, by id or SKU (for products tracking stock per variant).",
+		Description: "Change a variant's prices or stock (for per-variant stock tracking), by id or SKU.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateVariant,
 		Handler:     updateVariant,
