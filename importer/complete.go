@@ -28,11 +28,7 @@ func (j *Job) complete(ctx context.Context, r *productRow) error {
 			j.stats.read()
 			return hasImage(imgs, img.URL), err
 		})
-		if refused(err) {
-			r.err = apiRowError(err)
-			return nil
-		}
-		if err != nil {
+		if stop, err := r.settle(err); stop {
 			return err
 		}
 	}
@@ -68,11 +64,7 @@ func (j *Job) complete(ctx context.Context, r *productRow) error {
 					return false, err
 				})
 			}
-			if refused(err) {
-				r.err = apiRowError(err)
-				return nil
-			}
-			if err != nil {
+			if stop, err := r.settle(err); stop {
 				return err
 			}
 		}
@@ -153,11 +145,7 @@ func (j *Job) addVariants(ctx context.Context, r *productRow) error {
 			}
 			return false, err
 		})
-		if refused(err) {
-			r.err = apiRowError(err)
-			return nil
-		}
-		if err != nil {
+		if stop, err := r.settle(err); stop {
 			return err
 		}
 		byName[name] = made

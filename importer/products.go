@@ -520,6 +520,20 @@ func (j *Job) variantUpdates(ctx context.Context, rows []*productRow) error {
 
 // refused reports whether the store refused the input itself (so the row is
 // rejected) rather than failing to answer.
+// settle sorts the outcome of one of r's requests: the store's refusal
+// becomes r's error and ends r's work (stop, and nil: the import goes on), any
+// other error ends the import (stop, err), and nil lets r go on.
+func (r *productRow) settle(err error) (stop bool, _ error) {
+	switch {
+	case refused(err):
+		r.err = apiRowError(err)
+		return true, nil
+	case err != nil:
+		return true, err
+	}
+	return false, nil
+}
+
 func refused(err error) bool {
 	return err != nil && (errors.Is(err, bigcommerce.ErrValidation) || errors.Is(err, bigcommerce.ErrConflict) ||
 		errors.Is(err, bigcommerce.ErrBadRequest))
@@ -603,22 +617,14 @@ func (j *Job) applyOne(ctx context.Context, r *productRow) error {
 	if r.update != nil {
 		_, _, err := j.Client.Products.Update(ctx, r.id, r.update)
 		j.stats.write()
-		if refused(err) {
-			r.err = apiRowError(err)
-			return nil
-		}
-		if err != nil {
+		if stop, err := r.settle(err); stop {
 			return err
 		}
 	}
 	if len(r.vars) > 0 {
 		_, err := j.Client.Variants.BatchUpdate(ctx, r.vars)
 		j.stats.write()
-		if refused(err) {
-			r.err = apiRowError(err)
-			return nil
-		}
-		if err != nil {
+		if stop, err := r.settle(err); stop {
 			return err
 		}
 	}
