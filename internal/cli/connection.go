@@ -213,10 +213,13 @@ func (a *app) connectionListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) connectionVerifyCmd() *cobra.Command {
+// connectionNameCmd is a connection subcommand of one saved connection's
+// NAME (completed from the saved names): run gets the configuration
+// directory and the name.
+func (a *app) connectionNameCmd(use, short string, run func(cmd *cobra.Command, dir connections.Dir, name string) error) *cobra.Command {
 	return &cobra.Command{
-		Use:               "verify NAME",
-		Short:             "Check a saved connection's credentials again and say which tool groups it can read",
+		Use:               use,
+		Short:             short,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeConnectionArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -224,7 +227,15 @@ func (a *app) connectionVerifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := loadConnection(dir, args[0])
+			return run(cmd, dir, args[0])
+		},
+	}
+}
+
+func (a *app) connectionVerifyCmd() *cobra.Command {
+	return a.connectionNameCmd("verify NAME", "Check a saved connection's credentials again and say which tool groups it can read",
+		func(cmd *cobra.Command, dir connections.Dir, name string) error {
+			c, err := loadConnection(dir, name)
 			if err != nil {
 				return err
 			}
@@ -237,27 +248,17 @@ func (a *app) connectionVerifyCmd() *cobra.Command {
 				return err
 			}
 			return a.writeResult(connectionReport{Connection: c.Summary(), Check: check})
-		},
-	}
+		})
 }
 
 func (a *app) connectionRemoveCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:               "remove NAME",
-		Short:             "Delete a saved connection (the token in the store stays valid; revoke it in the control panel)",
-		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: a.completeConnectionArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := a.connectionDir()
-			if err != nil {
-				return err
+	return a.connectionNameCmd("remove NAME", "Delete a saved connection (the token in the store stays valid; revoke it in the control panel)",
+		func(_ *cobra.Command, dir connections.Dir, name string) error {
+			if err := dir.Remove(name); err != nil {
+				return suggestConnection(dir, name, err)
 			}
-			if err := dir.Remove(args[0]); err != nil {
-				return suggestConnection(dir, args[0], err)
-			}
-			return a.writeResult(map[string]string{"removed": args[0]})
-		},
-	}
+			return a.writeResult(map[string]string{"removed": name})
+		})
 }
 
 // writeResult writes v to stdout as indented JSON (with <, > and & as they
@@ -302,29 +303,20 @@ const connectionEnv = "BIGC_CONNECTION"
 const defaultConnectionFile = "default-connection"
 
 func (a *app) connectionUseCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:               "use NAME",
-		Short:             "Make NAME the connection of commands given neither --connection nor --sandbox ($BIGC_CONNECTION wins over it)",
-		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: a.completeConnectionArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := a.connectionDir()
-			if err != nil {
-				return err
-			}
-			if _, err := loadConnection(dir, args[0]); err != nil {
+	return a.connectionNameCmd("use NAME", "Make NAME the connection of commands given neither --connection nor --sandbox ($BIGC_CONNECTION wins over it)",
+		func(_ *cobra.Command, dir connections.Dir, name string) error {
+			if _, err := loadConnection(dir, name); err != nil {
 				return err
 			}
 			cfg, err := a.configPath()
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(filepath.Join(cfg, defaultConnectionFile), []byte(args[0]+"\n"), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(cfg, defaultConnectionFile), []byte(name+"\n"), 0o600); err != nil {
 				return err
 			}
-			return a.writeResult(map[string]string{"default": args[0]})
-		},
-	}
+			return a.writeResult(map[string]string{"default": name})
+		})
 }
 
 // defaultConnection is the connection a command given neither --connection
