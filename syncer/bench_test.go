@@ -38,24 +38,50 @@ func (s *statusRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func benchJob(b *testing.B, srv *sandbox.Server, rt http.RoundTripper, concurrency, workers, parallel, pageSize int) (*Job, func()) {
+// benchClient is a client of srv sending through rt, concurrency requests at once.
+func benchClient(b *testing.B, srv *sandbox.Server, rt http.RoundTripper, concurrency int) *bigcommerce.Client {
 	client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL),
 		bigcommerce.WithHTTPClient(&http.Client{Transport: rt}), bigcommerce.WithConcurrency(concurrency))
 	if err != nil {
 		b.Fatal(err)
 	}
+	return client
+}
+
+// benchOutput opens a state database and an output file in a new directory
+// for one run; done closes both.
+func benchOutput(b *testing.B) (db *state.DB, w *Writer, done func()) {
 	dir := b.TempDir()
 	db, err := state.Open(b.Context(), filepath.Join(dir, "state.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := OpenFile(b.Context(), db, filepath.Join(dir, "orders.jsonl"))
+	w, err = OpenFile(b.Context(), db, filepath.Join(dir, "out.jsonl"))
 	if err != nil {
 		b.Fatal(err)
 	}
+	return db, w, func() { w.Close(); db.Close() }
+}
+
+// runJob runs job once, then done, and returns the result and how long
+// the run took.
+func runJob(b *testing.B, job *Job, done func()) (Result, time.Duration) {
+	start := time.Now()
+	res, err := job.Run(b.Context())
+	elapsed := time.Since(start)
+	done()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res, elapsed
+}
+
+func benchJob(b *testing.B, srv *sandbox.Server, rt http.RoundTripper, concurrency, workers, parallel, pageSize int) (*Job, func()) {
+	client := benchClient(b, srv, rt, concurrency)
+	db, w, done := benchOutput(b)
 	job := &Job{Source: &OrderSource{Client: client}, Writer: w, DB: db, Connection: "bench", StoreTime: client.Store.Time,
 		PageSize: pageSize, Workers: workers, Parallel: parallel, Lag: time.Second}
-	return job, func() { w.Close(); db.Close() }
+	return job, done
 }
 
 // BenchmarkSyncQuotaBound syncs 5,000 orders under the Standard plan's rate
@@ -78,12 +104,7 @@ func benchQuota(b *testing.B, quota int, window time.Duration) {
 		job, done := benchJob(b, srv, rec, 8, 8, 8, 50)
 		srv.Store.SetQuota(quota, window)
 		start := time.Now()
-		res, err := job.Run(b.Context())
-		elapsed := time.Since(start)
-		done()
-		if err != nil {
-			b.Fatal(err)
-		}
+		res, elapsed := runJob(b, job, done)
 		st := srv.Store.Stats()
 		// The quota's rate: quota requests per window. (Bursting the first
 		// window's quota at once could beat it by up to one window.)
@@ -118,13 +139,7 @@ func BenchmarkSyncLatencyBound(b *testing.B) {
 			for b.Loop() {
 				srv := sandboxtest.NewServer(b, sandbox.Options{Seed: 22, Orders: orders, Products: 30, Customers: 20, Latency: 100 * time.Millisecond})
 				job, done := benchJob(b, srv, http.DefaultTransport, n, n, n, 25)
-				start := time.Now()
-				res, err := job.Run(b.Context())
-				elapsed := time.Since(start)
-				done()
-				if err != nil {
-					b.Fatal(err)
-				}
+				res, elapsed := runJob(b, job, done)
 				st := srv.Store.Stats()
 				b.ReportMetric(float64(res.Records), "records")
 				b.ReportMetric(float64(res.Pages), "pages")

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,10 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
-	"github.com/bigc-dev/bigc/state"
 )
 
 // limitCase is one stream's latency-bound export: how many records the
@@ -92,20 +89,8 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		b.StopTimer()
 		srv := sandboxtest.NewServer(b, opts)
 		rt := &busyTransport{base: &http.Transport{MaxIdleConnsPerHost: 64}}
-		client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL),
-			bigcommerce.WithHTTPClient(&http.Client{Transport: rt}), bigcommerce.WithConcurrency(workers))
-		if err != nil {
-			b.Fatal(err)
-		}
-		dir := b.TempDir()
-		db, err := state.Open(b.Context(), filepath.Join(dir, "state.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		w, err := OpenFile(b.Context(), db, filepath.Join(dir, "out.jsonl"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		client := benchClient(b, srv, rt, workers)
+		db, w, done := benchOutput(b)
 		src, err := NewSource(c.stream, client, OrderFilter{})
 		if err != nil {
 			b.Fatal(err)
@@ -120,8 +105,7 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		elapsed := time.Since(start)
 		b.StopTimer()
 		cpu += cpuSeconds() - cpu0
-		w.Close()
-		db.Close()
+		done()
 		if err != nil {
 			b.Fatal(err)
 		}
