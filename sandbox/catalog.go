@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -152,11 +153,24 @@ type option struct {
 }
 
 type optionValue struct {
-	ID        int            `json:"id"`
-	Label     string         `json:"label"`
-	SortOrder int            `json:"sort_order"`
-	ValueData map[string]any `json:"value_data"`
-	IsDefault bool           `json:"is_default"`
+	ID        int       `json:"id"`
+	Label     string    `json:"label"`
+	SortOrder int       `json:"sort_order"`
+	ValueData valueData `json:"value_data"`
+	IsDefault bool      `json:"is_default"`
+}
+
+// valueData is an option value's value_data. The options spec types it as an
+// object, and its example gives a radio button's value {}, so a value with no
+// data sends {}, never null.
+type valueData map[string]any
+
+// MarshalJSON writes a nil valueData as {}.
+func (v valueData) MarshalJSON() ([]byte, error) {
+	if v == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(map[string]any(v))
 }
 
 type image struct {
