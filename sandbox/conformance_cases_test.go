@@ -301,6 +301,8 @@ func orderMoreCases(t *testing.T, c *client) []conformanceCase {
 		{"order refunds", "GET", r, nil, 200, "v3_refund_list"},
 		{"create refund", "POST", r, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 1}}, "payments": []obj{{"provider_id": "custom", "amount": 1, "offline": true}}}, 201, "v3_refund"},
 		{"refund more than bought", "POST", r, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 9}}, "payments": []obj{{"provider_id": "custom", "amount": 1}}}, 422, "v3_error"},
+		{"refund quote", "POST", "/v3/orders/" + itoa(made.ID) + "/payment_actions/refund_quotes", obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 1}, {"item_type": "SHIPPING", "item_id": lines[0].OrderAddressID, "amount": 2}}}, 201, "v3_refund_quote"},
+		{"refund quote of an unknown item", "POST", "/v3/orders/" + itoa(made.ID) + "/payment_actions/refund_quotes", obj{"items": []obj{{"item_type": "PRODUCT", "item_id": 999999, "quantity": 1}}}, 422, "v3_error"},
 		{"get refund", "GET", "/v3/orders/payment_actions/refunds/" + itoa(refund), nil, 200, "v3_refund_by_id"},
 		{"get seeded refund", "GET", "/v3/orders/payment_actions/refunds/" + itoa(seeded), nil, 200, "v3_refund_by_id"},
 	}

@@ -39,7 +39,9 @@
 // for more than a tracked item holds, and store/cart/* events;
 // /orders/{id}/transactions (204 when none), /orders/{id}/payment_actions/refunds
 // (list, create: the order moves to Partially Refunded or Refunded and
-// store/order/refund/created fires), /orders/payment_actions/refunds
+// store/order/refund/created fires), /orders/{id}/payment_actions/refund_quotes
+// (the refund's amount, tax and refund methods for the items, changing
+// nothing), /orders/payment_actions/refunds
 // (store-wide, with order_id:in, id:in, created:min and created:max) and
 // /orders/payment_actions/refunds/{id} (the payments of seeded and live
 // orders are derived from their status and payment method; orders created

@@ -80,6 +80,10 @@ type orderLine struct {
 	options                  []optionValueRef
 }
 
+// unitTax is the tax on one unit of the line: the sandbox taxes every line at
+// 10 %.
+func (l *orderLine) unitTax() decimal { return roundDecimal(l.price / 10) }
+
 // OrderAddress is a V2 billing or shipping address, as order bodies carry it.
 type OrderAddress struct {
 	FirstName   string `json:"first_name"`

@@ -241,7 +241,7 @@ type lineOptionView struct {
 }
 
 func (c *call) orderLine(o *order, l *orderLine) orderLineView {
-	tax := roundDecimal(l.price / 10)
+	tax := l.unitTax()
 	q := decimal(l.qty)
 	opts := make([]lineOptionView, 0, len(l.options))
 	for i, ov := range l.options {

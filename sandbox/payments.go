@@ -373,13 +373,7 @@ func (s *Store) getRefund(c *call) {
 
 // refundInput is POST /v3/orders/{id}/payment_actions/refunds's body.
 type refundInput struct {
-	Items []struct {
-		ItemType string   `json:"item_type"`
-		ItemID   int      `json:"item_id"`
-		Quantity *int     `json:"quantity"`
-		Amount   *decimal `json:"amount"`
-		Reason   string   `json:"reason"`
-	} `json:"items"`
+	Items    []refundItemInput `json:"items"`
 	Payments []struct {
 		ProviderID string  `json:"provider_id"`
 		Amount     decimal `json:"amount"`
@@ -387,19 +381,22 @@ type refundInput struct {
 	} `json:"payments"`
 }
 
-// createRefund serves POST /v3/orders/{id}/payment_actions/refunds (201):
-// items are order lines (PRODUCT, by order product id and quantity), the
-// SHIPPING cost or the ORDER (by amount); the payments' sum is the refund's
-// total and may not exceed what is left to refund. Store credit cannot go
-// to a guest (422, as the spec's example says).
-func (s *Store) createRefund(c *call) {
-	o := c.orderOr404()
-	var in refundInput
-	if o == nil || !c.decode(&in) {
-		return
-	}
-	errs := map[string]string{}
-	if len(in.Items) == 0 {
+// refundItemInput is one item of a refund or refund quote body.
+type refundItemInput struct {
+	ItemType string   `json:"item_type"`
+	ItemID   int      `json:"item_id"`
+	Quantity *int     `json:"quantity"`
+	Amount   *decimal `json:"amount"`
+	Reason   string   `json:"reason"`
+}
+
+// checkRefundItems checks a refund's or a quote's items against what o has
+// left to refund: order lines (PRODUCT, by order product id and quantity or
+// amount) and SHIPPING, ORDER, HANDLING, GIFT_WRAPPING or FEE by amount. It
+// adds field errors ("items.N.field") to errs and returns the items as a
+// refund records them.
+func (s *Store) checkRefundItems(o *order, in []refundItemInput, errs map[string]string) []refundItem {
+	if len(in) == 0 {
 		errs["items"] = "The field 'items' is required: what is refunded (PRODUCT by order product id and quantity, SHIPPING or ORDER by amount)."
 	}
 	qtyLeft := map[int]int{}
@@ -413,10 +410,9 @@ func (s *Store) createRefund(c *call) {
 			}
 		}
 	}
-	items := make([]refundItem, 0, len(in.Items))
-	for i, it := range in.Items {
+	items := make([]refundItem, 0, len(in))
+	for i, it := range in {
 		f := func(name string) string { return fmt.Sprintf("items.%d.%s", i, name) }
-		out := refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, RequestedAmount: it.Amount, Reason: it.Reason}
 		switch it.ItemType {
 		case "PRODUCT":
 			left, ok := qtyLeft[it.ItemID]
@@ -438,8 +434,23 @@ func (s *Store) createRefund(c *call) {
 		default:
 			errs[f("item_type")] = "The field 'item_type' must be one of PRODUCT, SHIPPING, ORDER, HANDLING, GIFT_WRAPPING, FEE."
 		}
-		items = append(items, out)
+		items = append(items, refundItem{ItemType: it.ItemType, ItemID: it.ItemID, Quantity: it.Quantity, RequestedAmount: it.Amount, Reason: it.Reason})
 	}
+	return items
+}
+
+// createRefund serves POST /v3/orders/{id}/payment_actions/refunds (201):
+// the items as checkRefundItems takes them; the payments' sum is the
+// refund's total and may not exceed what is left to refund. Store credit
+// cannot go to a guest (422, as the spec's example says).
+func (s *Store) createRefund(c *call) {
+	o := c.orderOr404()
+	var in refundInput
+	if o == nil || !c.decode(&in) {
+		return
+	}
+	errs := map[string]string{}
+	items := s.checkRefundItems(o, in.Items, errs)
 	var total decimal
 	for i, p := range in.Payments {
 		if p.ProviderID == "" {

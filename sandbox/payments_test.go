@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -190,5 +193,65 @@ func TestCreateRefundMovesStatus(t *testing.T) {
 	}
 	if r := c.readOnly().do("POST", base+"/payment_actions/refunds", obj{}); r.status != 403 {
 		t.Errorf("read-only refund = %d, want 403", r.status)
+	}
+}
+
+// TestRefundQuote: a quote prices the items as a refund would take them
+// (units with their tax, other items by amount), caps a request at what is
+// left to refund with the difference as a negative adjustment, offers the
+// order's provider, store credit (a customer's order) and custom, and
+// changes nothing.
+func TestRefundQuote(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Orders: 5, Products: 20, Customers: 3})
+	o, err := c.srv.Store.CreateOrder(&OrderInput{CustomerID: ptr(1), StatusID: ptr(11), BillingAddress: &OrderAddress{FirstName: "Q", Email: "q@example.com"},
+		Products: []OrderProductInput{{ProductID: ptr(c.srv.Store.ProductIDs()[0]), Quantity: ptr(2), Name: ptr("x")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := must[[]struct {
+		ID          int    `json:"id"`
+		PriceIncTax string `json:"price_inc_tax"`
+		PriceTax    string `json:"price_tax"`
+	}](t, c.get(fmt.Sprintf("/v2/orders/%d/products", o.ID)), 200)
+	before := must[seededOrder](t, c.get(fmt.Sprintf("/v2/orders/%d", o.ID)), 200)
+	type quote struct {
+		TotalRefundAmount    float64 `json:"total_refund_amount"`
+		TotalRefundTaxAmount float64 `json:"total_refund_tax_amount"`
+		Adjustment           float64 `json:"adjustment"`
+		RefundMethods        [][]struct {
+			ProviderID string  `json:"provider_id"`
+			Amount     float64 `json:"amount"`
+		} `json:"refund_methods"`
+	}
+	path := fmt.Sprintf("/v3/orders/%d/payment_actions/refund_quotes", o.ID)
+	q := must[envelope[quote]](t, c.do("POST", path, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 1}, {"item_type": "ORDER", "item_id": o.ID, "amount": 1.5}}}), 201).Data
+	if want := money(t, lines[0].PriceIncTax) + 1.5; math.Abs(q.TotalRefundAmount-want) > 0.001 || q.TotalRefundTaxAmount != money(t, lines[0].PriceTax) || q.Adjustment != 0 {
+		t.Errorf("quote = %+v, want total %v, tax %s, no adjustment", q, want, lines[0].PriceTax)
+	}
+	var providers []string
+	for _, m := range q.RefundMethods {
+		providers = append(providers, m[0].ProviderID)
+		if m[0].Amount != q.TotalRefundAmount {
+			t.Errorf("method %s refunds %v of %v", m[0].ProviderID, m[0].Amount, q.TotalRefundAmount)
+		}
+	}
+	if !slices.Contains(providers, "storecredit") || !slices.Contains(providers, "custom") {
+		t.Errorf("refund methods = %v, want store credit and custom among them", providers)
+	}
+	total := money(t, before.TotalIncTax)
+	over := must[envelope[quote]](t, c.do("POST", path, obj{"items": []obj{{"item_type": "ORDER", "item_id": o.ID, "amount": total + 10}}}), 201).Data
+	if over.TotalRefundAmount != total || math.Abs(over.Adjustment+10) > 0.001 {
+		t.Errorf("quote over the total = %+v, want %v with adjustment -10", over, total)
+	}
+	if r := c.do("POST", path, obj{"items": []obj{{"item_type": "PRODUCT", "item_id": lines[0].ID, "quantity": 3}}}); r.status != 422 {
+		t.Errorf("quoting 3 of 2 units = %d, want 422", r.status)
+	}
+	after := must[seededOrder](t, c.get(fmt.Sprintf("/v2/orders/%d", o.ID)), 200)
+	if after.RefundedAmount != before.RefundedAmount || after.StatusID != before.StatusID {
+		t.Errorf("a quote changed the order: %+v, was %+v", after, before)
+	}
+	if r := c.get(fmt.Sprintf("/v3/orders/%d/payment_actions/refunds", o.ID)); r.status == 200 && !bytes.Contains(r.body, []byte(`"data":[]`)) {
+		t.Errorf("a quote made a refund: %s", r.body)
 	}
 }

@@ -53,6 +53,7 @@ func (s *Store) routeTable() []*route {
 		{pattern: "v2/order_statuses/{id}", scope: orders, methods: m{"GET": s.getOrderStatus}},
 		{pattern: "v3/orders/{id}/transactions", scope: transactions, methods: m{"GET": s.listTransactions}},
 		{pattern: "v3/orders/{id}/payment_actions/refunds", scope: orders, methods: m{"GET": s.listOrderRefunds, "POST": s.createRefund}},
+		{pattern: "v3/orders/{id}/payment_actions/refund_quotes", scope: orders, methods: m{"POST": s.createRefundQuote}},
 		{pattern: "v3/orders/payment_actions/refunds", scope: orders, methods: m{"GET": s.listRefunds}},
 		{pattern: "v3/orders/payment_actions/refunds/{id}", scope: orders, methods: m{"GET": s.getRefund}},
 		{pattern: "v3/orders/{id}/metafields", scope: orders, methods: m{"GET": s.listMetafields(kindOrder), "POST": s.createMetafield(kindOrder)}},
