@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/creack/pty"
 
@@ -128,5 +129,22 @@ func TestTerminalSyncSummary(t *testing.T) {
 	stdout, stderr, code := runPiped(t, cfg, args...)
 	if code != exitOK || !strings.HasPrefix(stdout, `{"stream":"store"`) || !strings.Contains(stderr, "bigc sync store: 0 records written") {
 		t.Errorf("piped: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestTerminalSyncProgress runs a slow sync on a pseudo-terminal: a live
+// progress line is drawn (and cleared) on stderr; with --quiet the terminal
+// shows nothing at all, neither progress nor the summary line.
+func TestTerminalSyncProgress(t *testing.T) {
+	t.Parallel()
+	cfg, _ := savedStore(t, sandbox.Options{Seed: 1, Orders: 60, Latency: 30 * time.Millisecond}, "slow", false)
+	dir := t.TempDir()
+	out, code := runOnTerminal(t, cfg, "", "sync", "orders", "--connection", "slow", "--out", filepath.Join(dir, "a.jsonl"))
+	if code != exitOK || !strings.Contains(out, "\r\x1b[Korders: ") || !strings.Contains(out, "records written") {
+		t.Errorf("on a terminal: exit %d, no progress line or summary:\n%q", code, out)
+	}
+	out, code = runOnTerminal(t, cfg, "", "sync", "orders", "--connection", "slow", "--out", filepath.Join(dir, "b.jsonl"), "--quiet")
+	if code != exitOK || strings.TrimSpace(out) != "" {
+		t.Errorf("--quiet on a terminal: exit %d, want nothing shown:\n%q", code, out)
 	}
 }
