@@ -124,14 +124,7 @@ func TestREADMEEveryCommandRuns(t *testing.T) {
 			}
 			continue
 		}
-		stdin := ""
-		if pre, cmd, ok := strings.Cut(line, " | "); ok {
-			args := shellSplit(strings.ReplaceAll(pre, `"`, ""))
-			if len(args) != 3 || args[0] != "printf" || args[1] != "%s" {
-				t.Fatalf("README: %q: only printf '%%s' VALUE | bigc ... is understood here", l.text)
-			}
-			stdin, line = args[2], cmd
-		}
+		stdin, line := readmeStdin(t, line)
 		rest, ok := strings.CutPrefix(line, "bigc ")
 		if !ok {
 			t.Fatalf("README (%s): %q is neither a bigc command nor in readmeNotRunHere", l.section, l.text)

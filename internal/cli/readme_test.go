@@ -203,14 +203,7 @@ func TestREADMEQuickStartRuns(t *testing.T) {
 		if strings.HasPrefix(line, "go ") || strings.HasPrefix(line, "export ") {
 			continue
 		}
-		stdin := ""
-		if pre, cmd, ok := strings.Cut(line, " | "); ok {
-			args := shellSplit(pre)
-			if len(args) != 3 || args[0] != "printf" || args[1] != "%s" {
-				t.Fatalf("README: %q: only printf '%%s' VALUE | bigc ... is understood here", line)
-			}
-			stdin, line = args[2], cmd
-		}
+		stdin, line := readmeStdin(t, line)
 		if url != "" {
 			line = strings.ReplaceAll(line, readmeURL, url)
 		}
@@ -256,6 +249,23 @@ func TestREADMEQuickStartRuns(t *testing.T) {
 	if url == "" || ran < 5 {
 		t.Fatalf("README quick start: sandbox serve found: %v, %d bigc commands run", url != "", ran)
 	}
+}
+
+// readmeStdin splits a README line "printf '%s' VALUE | bigc ..." into
+// VALUE, the command's standard input, and the command ("" and line itself
+// for a line without a pipe). Double quotes are dropped (the value was
+// expanded before).
+func readmeStdin(t *testing.T, line string) (stdin, cmd string) {
+	t.Helper()
+	pre, cmd, ok := strings.Cut(line, " | ")
+	if !ok {
+		return "", line
+	}
+	args := shellSplit(strings.ReplaceAll(pre, `"`, ""))
+	if len(args) != 3 || args[0] != "printf" || args[1] != "%s" {
+		t.Fatalf("README: %q: only printf '%%s' VALUE | bigc ... is understood here", line)
+	}
+	return args[2], cmd
 }
 
 // serveReadmeSandbox runs bigc sandbox serve args (on a free port instead of
