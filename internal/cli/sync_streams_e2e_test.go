@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +30,7 @@ func streamLines(t *testing.T, dir string) map[string][]streamLine {
 			if len(l) == 0 {
 				continue
 			}
-			var sl streamLine
+			sl := streamLine{raw: l}
 			if err := json.Unmarshal(l, &sl); err != nil || sl.Stream != s.Name {
 				t.Fatalf("%s: bad line %s: %v", s.Name, l, err)
 			}
@@ -46,6 +45,7 @@ type streamLine struct {
 	ID      int64           `json:"id"`
 	Record  json.RawMessage `json:"record"`
 	Deleted bool            `json:"deleted"`
+	raw     []byte          // the whole line
 }
 
 // TestE2ESyncAllUnderFaultsAndKills runs bigc sync all through the real
@@ -66,15 +66,7 @@ func TestE2ESyncAllUnderFaultsAndKills(t *testing.T) {
 		sb   *sandboxProc
 		env  string
 	}{{"faulty", faulty, "BIGC_E2E_TOKEN"}, {"clean", clean, "BIGC_CLEAN_TOKEN"}} {
-		for attempt := 0; ; attempt++ { // the credential check itself meets the faults
-			r := b.run("", "connection", "add", c.name, "--store-hash", c.sb.StoreHash, "--base-url", c.sb.URL, "--token-env", c.env)
-			if r.code == 0 {
-				break
-			}
-			if attempt == 10 {
-				t.Fatalf("connection add: exit %d: %s", r.code, r.stderr)
-			}
-		}
+		addFaultyConnection(t, b, c.name, c.sb, c.env)
 	}
 	dir := t.TempDir()
 	cleanDir, outDir := filepath.Join(dir, "clean"), filepath.Join(dir, "out")
@@ -152,8 +144,8 @@ func TestE2ESyncAllUnderFaultsAndKills(t *testing.T) {
 	// A brand and an order changed in the store: once more each, nothing else.
 	brand, order := got["brands"][0].ID, got["orders"][0].ID
 	time.Sleep(time.Second) // the change's date_modified is after the last window's second
-	put(t, faulty, fmt.Sprintf("/v3/catalog/brands/%d", brand), `{"name": "Renamed In E2E"}`)
-	put(t, faulty, fmt.Sprintf("/v2/orders/%d", order), `{"staff_notes": "changed in e2e"}`)
+	send(t, faulty, "PUT", fmt.Sprintf("/v3/catalog/brands/%d", brand), `{"name": "Renamed In E2E"}`)
+	send(t, faulty, "PUT", fmt.Sprintf("/v2/orders/%d", order), `{"staff_notes": "changed in e2e"}`)
 	time.Sleep(3 * time.Second) // past the sync's 2 s lag
 	finish()
 	after := streamLines(t, outDir)
@@ -170,27 +162,4 @@ func TestE2ESyncAllUnderFaultsAndKills(t *testing.T) {
 	if added := after["brands"][len(after["brands"])-1]; !strings.Contains(string(added.Record), "Renamed In E2E") {
 		t.Errorf("changed brand line lacks the new name: %s", added.Record)
 	}
-}
-
-// put sends a PUT to the sandbox with the full token, again while a fault
-// answers it.
-func put(t *testing.T, sb *sandboxProc, path, body string) {
-	t.Helper()
-	for attempt := 0; attempt < 20; attempt++ {
-		req, _ := http.NewRequest("PUT", sb.URL+"/stores/"+sb.StoreHash+path, strings.NewReader(body))
-		req.Header.Set("X-Auth-Token", sb.Tokens.Full)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode < 300 {
-				return
-			}
-			if resp.StatusCode < 500 {
-				t.Fatalf("PUT %s: %s", path, resp.Status)
-			}
-		}
-	}
-	t.Fatalf("PUT %s: no success in 20 attempts", path)
 }
