@@ -110,11 +110,11 @@ func (r *results) write(w io.Writer) {
 	fmt.Fprintln(w)
 	for _, stream := range r.streams {
 		if ratio, peer := r.fastestPeer(stream); peer != "" {
-			verdict := "meets"
+			verdict := "met"
 			if ratio < 1.5 {
-				verdict = "misses"
+				verdict = "missed"
 			}
-			fmt.Fprintf(w, "- %s: bigc is %.2f× faster than the fastest peer (%s); %s the goal of 1.5×.\n", stream, ratio, peer, verdict)
+			fmt.Fprintf(w, "- %s: the fastest peer (%s) takes %.2f× bigc's time; the goal, at least 1.5×, is %s.\n", stream, peer, ratio, verdict)
 		}
 		if bad := r.mismatched(stream); len(bad) > 0 {
 			fmt.Fprintf(w, "- %s: record counts differ from bigc's: %s.\n", stream, strings.Join(bad, ", "))
