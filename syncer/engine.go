@@ -231,11 +231,11 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
-		res.Elapsed = time.Since(start)
-		return res, err
-	}
 	if !hi.After(cur.DateModified) {
+		if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
+			res.Elapsed = time.Since(start)
+			return res, err
+		}
 		res.Elapsed, res.Done = time.Since(start), true
 		j.report(res.Progress)
 		return res, nil // nothing can have changed since the cursor
@@ -268,6 +268,17 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 		})
 	}()
 
+	// The window's first pages are read while its tombstones are: they are
+	// written before any of its records, whose checkpoint moves as they are
+	// written (tombstones.go).
+	if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
+		cancel(err)
+		for b := range batches {
+			<-b.done // let its hydration stop before returning
+		}
+		res.Elapsed = time.Since(start)
+		return res, err
+	}
 	for b := range batches {
 		<-b.done
 		if res.Total < 0 && b.total >= 0 {

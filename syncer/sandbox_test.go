@@ -690,3 +690,54 @@ func TestPagesFlowPastASlowPage(t *testing.T) {
 		})
 	}
 }
+
+// An incremental orders run reads the orders archived in its window (for
+// their tombstones) while it starts reading the window itself, not before
+// (issue 18): the archived list is held back until the window's count is
+// asked for, and let go after 10 s if it is not, which fails the test.
+func TestArchivedReadWithTheWindow(t *testing.T) {
+	t.Parallel()
+	clock := &mutableClock{}
+	clock.set(time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC))
+	r := newRig(t, sandbox.Options{Seed: 12, Orders: 60, Now: clock.now})
+	if _, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 }); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Minute)
+	updated := 0
+	for k := range r.storeOrders(t, clock.now()) {
+		o, _ := r.srv.Store.Order(int(k.ID))
+		if err := r.srv.Store.UpdateOrderStatus(int(k.ID), 1+(o.StatusID%13)); err != nil {
+			t.Fatal(err)
+		}
+		updated++
+	}
+	clock.add(time.Minute)
+	counted := make(chan struct{})
+	var count, archived sync.Once
+	together := false
+	r.hook.before = func(req *http.Request) {
+		switch {
+		case strings.HasSuffix(req.URL.Path, "/v2/orders/count"):
+			count.Do(func() { close(counted) })
+		case strings.HasSuffix(req.URL.Path, "/v2/orders") && req.URL.Query().Get("is_deleted") == "true":
+			archived.Do(func() {
+				select {
+				case <-counted:
+					together = true
+				case <-time.After(10 * time.Second):
+				}
+			})
+		}
+	}
+	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != updated || updated < 20 {
+		t.Errorf("the second run wrote %d orders; %d were changed", res.Records, updated)
+	}
+	if !together {
+		t.Error("the window's count waited for the archived orders' list; want both read at once")
+	}
+}
