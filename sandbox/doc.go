@@ -261,5 +261,8 @@
 // PRODUCT, as the refunds spec's prose says; GET
 // /v3/orders/payment_actions/refunds/{id} sends requested_amount as that
 // operation's schema has it, a two-place decimal string, and every other
-// refund answer as a number.
+// refund answer as a number. One field has a type the spec's schema does
+// not give it: a cart's custom item sends quantity and list_price as
+// numbers, as the carts spec's own response example does, where its
+// ItemCustom schema types them as strings.
 package sandbox
