@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bigc-dev/bigc/internal/connections"
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 )
@@ -65,6 +66,12 @@ func TestEnvConnection(t *testing.T) {
 	}
 	if r := run(exitOK, "doctor", "--json"); !strings.Contains(r.stdout, `"name": "env-`+srv.StoreHash+`"`) || !strings.Contains(r.stdout, `"reachable": true`) {
 		t.Errorf("doctor --json does not check the one-off connection:\n%s", r.stdout)
+	}
+	// It wins over the default bigc connection use saved.
+	saveConnection(t, cfg, connections.Connection{Name: "shop", StoreHash: srv.StoreHash, BaseURL: srv.URL, Token: token})
+	run(exitOK, "connection", "use", "shop")
+	if r := run(exitOK, "call", "get-order", "-F", "id=100"); !strings.Contains(r.stderr, "one-off connection") {
+		t.Errorf("with a default saved, the environment's store was not used:\n%s", r.stderr)
 	}
 	// Beside $BIGC_CONNECTION it is ambiguous.
 	t.Setenv(connectionEnv, "shop")
