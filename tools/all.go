@@ -193,14 +193,9 @@ type IDOrName string
 
 // UnmarshalJSON accepts a JSON integer or string.
 func (v *IDOrName) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
+	if s, ok, err := jsonString(b); ok {
 		*v = IDOrName(strings.TrimSpace(s))
-		return nil
+		return err
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
@@ -211,6 +206,17 @@ func (v *IDOrName) UnmarshalJSON(b []byte) error {
 	}
 	*v = IDOrName(n.String())
 	return nil
+}
+
+// jsonString decodes b when it is a JSON string (ok); ok is false for any
+// other JSON value, which the caller reads its own way.
+func jsonString(b []byte) (s string, ok bool, err error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '"' {
+		return "", false, nil
+	}
+	err = json.Unmarshal(b, &s)
+	return s, true, err
 }
 
 // checkedID returns v's id when v is one (isID), refusing an id that is not

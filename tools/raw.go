@@ -28,15 +28,11 @@ type QueryValue string
 
 // UnmarshalJSON keeps a string's text and a number's or boolean's JSON text.
 func (q *QueryValue) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
+	if s, ok, err := jsonString(b); ok {
 		*q = QueryValue(s)
-		return nil
+		return err
 	}
+	b = bytes.TrimSpace(b)
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
