@@ -8,6 +8,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 func runCustomers(t *testing.T, c *bigcommerce.Client, j *Job, format, text string) Summary {
@@ -30,7 +31,7 @@ func runCustomers(t *testing.T, c *bigcommerce.Client, j *Job, format, text stri
 func TestImportCustomers(t *testing.T) {
 	t.Parallel()
 	c, srv := testStore(t, sandbox.Options{Seed: 7, Products: -1, Customers: -1, Orders: -1})
-	db := testJournal(t)
+	db := statetest.Open(t)
 	existing, err := c.Customers.Create(context.Background(), []*bigcommerce.CustomerCreateRequest{{Email: "old@example.com", FirstName: "Old", LastName: "Name",
 		Addresses: []*bigcommerce.AddressCreateRequest{{FirstName: "Old", LastName: "Name", Address1: "1 Main St", City: "Springfield", CountryCode: "US"}}}})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,16 +26,6 @@ func testStore(t *testing.T, opts sandbox.Options) (*bigcommerce.Client, *sandbo
 		t.Fatal(err)
 	}
 	return c, srv
-}
-
-func testJournal(t *testing.T) *state.DB {
-	t.Helper()
-	db, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // run imports text in format with a fresh job on the journal db and returns

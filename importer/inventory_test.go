@@ -9,6 +9,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 // TestImportInventory10000SKUs sets 10,000 SKUs' levels from one CSV file:
@@ -17,7 +18,7 @@ import (
 func TestImportInventory10000SKUs(t *testing.T) {
 	t.Parallel()
 	c, srv := testStore(t, sandbox.Options{Seed: 5, Products: -1, Customers: -1, Orders: -1})
-	db := testJournal(t)
+	db := statetest.Open(t)
 	const products = 3334 // three variants each: 10,002 SKUs
 	var catalog strings.Builder
 	for i := range products {
@@ -110,7 +111,7 @@ func TestImportInventory10000SKUs(t *testing.T) {
 func TestImportInventoryLevels(t *testing.T) {
 	t.Parallel()
 	c, _ := testStore(t, sandbox.Options{Seed: 6, Products: -1, Customers: -1, Orders: -1})
-	db := testJournal(t)
+	db := statetest.Open(t)
 	catalog := `{"name":"Lamp","sku":"LAMP","price":"30","inventory_level":1}
 {"name":"Sock","sku":"SOCK","price":"3","variants":[{"sku":"SOCK-S","options":[{"option":"Size","value":"S"}],"inventory_level":1},{"sku":"SOCK-L","options":[{"option":"Size","value":"L"}],"inventory_level":1}]}
 {"name":"Rug","sku":"RUG","price":"50","inventory_tracking":"product","inventory_level":4,"variants":[{"sku":"RUG-RED","options":[{"option":"Colour","value":"Red"}]}]}

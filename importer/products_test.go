@@ -13,6 +13,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 const shirtsJSONL = `{"name":"Import Tee","sku":"TEE","price":"20","categories":["Import/Shirts"],"variants":[{"sku":"TEE-S","options":[{"option":"Size","value":"S"}],"price":"20","inventory_level":3},{"sku":"TEE-M","options":[{"option":"Size","value":"M"}],"price":"21","inventory_level":4}],"images":[{"url":"https://img.example/tee.jpg"}],"custom_fields":[{"name":"Material","value":"Cotton"}]}
@@ -32,7 +33,7 @@ func productBySKU(t *testing.T, c *bigcommerce.Client, sku string) []*bigcommerc
 func TestImportProductsCreatesUpdatesAndRerunsWithoutWrites(t *testing.T) {
 	t.Parallel()
 	c, srv := testStore(t, sandbox.Options{Seed: 3, Products: -1, Customers: -1, Orders: -1})
-	db := testJournal(t)
+	db := statetest.Open(t)
 
 	// Without --create-categories the tee is rejected, naming the path.
 	sum, _, rej := runProducts(t, c, db, FormatJSONL, shirtsJSONL, nil)
@@ -136,7 +137,7 @@ func TestUpdateLeavesOutWhatTheRowLeavesOut(t *testing.T) {
 func TestHalfMadeProductIsCompleted(t *testing.T) {
 	t.Parallel()
 	c, _ := testStore(t, sandbox.Options{Seed: 10, Products: -1, Customers: -1, Orders: -1})
-	db := testJournal(t)
+	db := statetest.Open(t)
 	if _, _, err := c.Products.Create(context.Background(), &bigcommerce.ProductCreateRequest{Name: "Half Tee", Type: "physical", Weight: "0", Price: "20",
 		SKU: "HT", InventoryTracking: "variant", Variants: []*bigcommerce.VariantCreateRequest{
 			{SKU: "HT-S", InventoryLevel: 3, OptionValues: []*bigcommerce.VariantOptionValue{{OptionDisplayName: "Size", Label: "S"}}},
@@ -199,7 +200,7 @@ func TestUpdatesAreBatched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := testJournal(t)
+	db := statetest.Open(t)
 	catalog := func(bump int) string {
 		var b strings.Builder
 		for i := range 25 {
@@ -264,7 +265,7 @@ func TestCreateSavedInPartIsCompleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, _, rej := runProducts(t, c, testJournal(t), FormatJSONL,
+	sum, _, rej := runProducts(t, c, statetest.Open(t), FormatJSONL,
 		`{"name":"Part Lamp","sku":"PL","price":"30","images":[{"url":"https://img.example/part-lamp.jpg"}],"custom_fields":[{"name":"Bulb","value":"E27"}]}`+"\n", nil)
 	if sum.Created != 1 || sum.Rejected != 0 {
 		t.Fatalf("%+v %s", sum, rej)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/bigc-dev/bigc/internal/syncbuf"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 // fakeSource is an in-memory stream whose Scan returns records sharing a
@@ -170,16 +171,6 @@ func (f *fakeSource) advance(d time.Duration) {
 	f.mu.Unlock()
 }
 
-func openTestDB(t *testing.T) *state.DB {
-	t.Helper()
-	db, err := state.Open(t.Context(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // readOutput returns every line's key, in order.
 func readOutput(t *testing.T, path string) []state.EmittedKey {
 	t.Helper()
@@ -271,7 +262,7 @@ func TestRunExactlyOnce(t *testing.T) {
 				if chunked {
 					src = chunkSource{f}
 				}
-				db := openTestDB(t)
+				db := statetest.Open(t)
 				out := filepath.Join(t.TempDir(), "out.jsonl")
 				w, err := OpenFile(t.Context(), db, out)
 				if err != nil {
@@ -331,7 +322,7 @@ func TestRunResumesAfterInterruption(t *testing.T) {
 				spread = 0 // every record in one second: interrupted mid-group
 			}
 			f := newFakeSource(seed, 300, spread, base)
-			db := openTestDB(t)
+			db := statetest.Open(t)
 			out := filepath.Join(t.TempDir(), "out.jsonl")
 			for attempt := 0; ; attempt++ {
 				ctx, cancel := context.WithCancelCause(t.Context())
@@ -382,7 +373,7 @@ func TestRunResumesAfterInterruption(t *testing.T) {
 func TestRunSinceAndFull(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(9, 100, 100*time.Second, base)
-	db := openTestDB(t)
+	db := statetest.Open(t)
 	var buf syncbuf.Buffer
 	w := NewStreamWriter(&buf)
 	job := &Job{Source: f, Writer: w, DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10}
@@ -438,7 +429,7 @@ func contextBackground() context.Context { return context.Background() }
 func TestFollowKeepsSyncing(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(12, 30, 20*time.Second, base)
-	db := openTestDB(t)
+	db := statetest.Open(t)
 	var buf syncbuf.Buffer
 	job := &Job{Source: f, Writer: NewStreamWriter(&buf), DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10}
 	ctx, cancel := context.WithCancel(t.Context())
@@ -484,7 +475,7 @@ func TestRunRefusesARepeatingAPI(t *testing.T) {
 	t.Parallel()
 	f := newFakeSource(13, 40, 0, base)
 	var buf syncbuf.Buffer
-	job := &Job{Source: stuckGroup{f}, Writer: NewStreamWriter(&buf), DB: openTestDB(t), Connection: "test", StoreTime: f.clock, PageSize: 10}
+	job := &Job{Source: stuckGroup{f}, Writer: NewStreamWriter(&buf), DB: statetest.Open(t), Connection: "test", StoreTime: f.clock, PageSize: 10}
 	if _, err := job.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "already read") {
 		t.Errorf("Run over a repeating API = %v, want an error saying so", err)
 	}

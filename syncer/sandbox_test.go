@@ -20,6 +20,7 @@ import (
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 // hookTransport calls before ahead of every request, so a test can change
@@ -58,7 +59,7 @@ func newRig(t *testing.T, opts sandbox.Options) *sandboxRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.db = openTestDB(t)
+	r.db = statetest.Open(t)
 	r.out = filepath.Join(t.TempDir(), "out.jsonl")
 	return r
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 func env(stream string, id int64, sec int) Envelope {
@@ -119,7 +120,7 @@ func TestWriterRepairsWhatAKilledWriterLeft(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			db := openTestDB(t)
+			db := statetest.Open(t)
 			path := filepath.Join(t.TempDir(), "out.jsonl")
 			w, err := OpenFile(t.Context(), db, path)
 			if err != nil {
@@ -165,7 +166,7 @@ func TestWriterRepairsWhatAKilledWriterLeft(t *testing.T) {
 
 func TestWriterRefusesAForeignLine(t *testing.T) {
 	t.Parallel()
-	db := openTestDB(t)
+	db := statetest.Open(t)
 	path := filepath.Join(t.TempDir(), "out.jsonl")
 	os.WriteFile(path, []byte("not json\n"), 0o600)
 	if _, err := OpenFile(t.Context(), db, path); err == nil || !strings.Contains(err.Error(), "byte 0") {
@@ -178,7 +179,7 @@ func TestWriterRefusesAForeignLine(t *testing.T) {
 func TestWritersShareAFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	db := openTestDB(t)
+	db := statetest.Open(t)
 	path := filepath.Join(dir, "out.jsonl")
 	var wg sync.WaitGroup
 	for w := range 4 {

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 // BenchmarkReceiverAccept measures callbacks accepted per second over
@@ -19,7 +21,7 @@ import (
 //	go test ./webhooks -run '^$' -bench BenchmarkReceiverAccept -benchtime 20000x
 func BenchmarkReceiverAccept(b *testing.B) {
 	secret, _ := NewSecret()
-	db := openDB(b)
+	db := statetest.Open(b)
 	rcv := newTestReceiver(b, db, secret, time.Now)
 	srv := httptest.NewServer(rcv)
 	b.Cleanup(srv.Close)

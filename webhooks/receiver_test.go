@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,19 +14,10 @@ import (
 	"time"
 
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 )
 
 const testStore = "abc123"
-
-func openDB(t testing.TB) *state.DB {
-	t.Helper()
-	db, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func newTestReceiver(t testing.TB, db *state.DB, secret Secret, now func() time.Time) *Receiver {
 	t.Helper()
@@ -58,7 +48,7 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Unix(1_700_000_000, 0)
-	db := openDB(t)
+	db := statetest.Open(t)
 	srv := httptest.NewServer(newTestReceiver(t, db, secret, func() time.Time { return now }))
 	t.Cleanup(srv.Close)
 	// signedSrv is the same receiver given the client secret that signs.
@@ -188,7 +178,7 @@ func TestReceiverRefusesForgedCallbacks(t *testing.T) {
 func TestReceiverDeduplicatesConcurrentDeliveries(t *testing.T) {
 	t.Parallel()
 	secret, _ := NewSecret()
-	db := openDB(t)
+	db := statetest.Open(t)
 	rcv := newTestReceiver(t, db, secret, time.Now)
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
@@ -239,7 +229,7 @@ func TestReceiverDeduplicatesConcurrentDeliveries(t *testing.T) {
 func TestReceiverClosedAnswers503(t *testing.T) {
 	t.Parallel()
 	secret, _ := NewSecret()
-	db := openDB(t)
+	db := statetest.Open(t)
 	rcv := newTestReceiver(t, db, secret, time.Now)
 	rcv.Close()
 	h := http.Header{}
@@ -256,7 +246,7 @@ func TestReceiverSigningKeyOverride(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	appSecret := []byte("the app's client secret")
 	rcv, err := NewReceiver(ReceiverConfig{Connection: "test", StoreHash: testStore, SigningKey: appSecret,
-		Secrets: func() ([]Secret, error) { return []Secret{secret}, nil }, Inbox: openDB(t), Now: func() time.Time { return now }})
+		Secrets: func() ([]Secret, error) { return []Secret{secret}, nil }, Inbox: statetest.Open(t), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

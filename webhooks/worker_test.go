@@ -17,6 +17,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -83,7 +84,7 @@ type workerFixture struct {
 
 func newWorkerFixture(t *testing.T, policy IncompletePolicy) *workerFixture {
 	t.Helper()
-	f := &workerFixture{db: openDB(t), fetch: newFakeFetcher(), clock: &clock{t: time.Unix(1_700_000_000, 0)}}
+	f := &workerFixture{db: statetest.Open(t), fetch: newFakeFetcher(), clock: &clock{t: time.Unix(1_700_000_000, 0)}}
 	f.outPath = filepath.Join(t.TempDir(), "out.jsonl")
 	var err error
 	if f.out, err = syncer.OpenFile(context.Background(), f.db, f.outPath); err != nil {
@@ -486,7 +487,7 @@ func (g *gaugeFetcher) Fetch(ctx context.Context, stream string, id int64) (Reco
 func TestWorkerFetchesAtMostConcurrencyAtOnce(t *testing.T) {
 	t.Parallel()
 	g := &gaugeFetcher{release: make(chan struct{})}
-	w, err := NewWorker(WorkerConfig{Connection: "test", Inbox: openDB(t), Fetcher: g, Output: &failingOutput{}, Concurrency: 3})
+	w, err := NewWorker(WorkerConfig{Connection: "test", Inbox: statetest.Open(t), Fetcher: g, Output: &failingOutput{}, Concurrency: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -37,13 +38,10 @@ type importRig struct {
 
 func newImportRig(t *testing.T) *importRig {
 	t.Helper()
-	db, err := state.Open(t.Context(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := statetest.Open(t)
 	r := &importRig{srv: sandboxtest.NewServer(t, sandbox.Options{Seed: 5, Products: 2, Customers: 2, Orders: 2}),
 		state: db, dir: t.TempDir(), out: t.TempDir(), log: &syncbuf.Buffer{}, metrics: NewMetrics()}
+	var err error
 	r.client, err = bigcommerce.NewClient(r.srv.StoreHash, r.srv.Tokens.Full, bigcommerce.WithBaseURL(r.srv.URL),
 		bigcommerce.WithHTTPClient(&http.Client{Transport: r.metrics.Transport("shop", nil)}))
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/bigc-dev/bigc/sandbox"
 	"github.com/bigc-dev/bigc/sandbox/sandboxtest"
 	"github.com/bigc-dev/bigc/state"
+	"github.com/bigc-dev/bigc/state/statetest"
 	"github.com/bigc-dev/bigc/syncer"
 	"github.com/bigc-dev/bigc/webhooks"
 )
@@ -51,11 +51,7 @@ func (c *clock) add(d time.Duration) {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	db, err := state.Open(t.Context(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := statetest.Open(t)
 	r := &rig{stores: map[string]*sandbox.Server{}, state: db, log: &syncbuf.Buffer{}, clock: &clock{t: time.Now()}}
 	r.metrics = NewMetrics()
 	var streams []Stream
@@ -71,6 +67,7 @@ func newRig(t *testing.T) *rig {
 			Stream{Connection: name, Client: client, Stream: syncer.StreamOrders, Every: 4 * time.Second},
 			Stream{Connection: name, Client: client, Stream: syncer.StreamCustomers, Every: 15 * time.Minute})
 	}
+	var err error
 	r.worker, err = New(Config{State: db, OutDir: t.TempDir(), Streams: streams, Lag: time.Nanosecond,
 		Logger: slog.New(slog.NewJSONHandler(r.log, nil)), Metrics: r.metrics, Now: r.clock.now})
 	if err != nil {
