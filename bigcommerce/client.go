@@ -127,6 +127,18 @@ func WithMaxRetries(n int) Option {
 	}
 }
 
+// defaultHTTPClient is the HTTP client of a Client given none: net/http's
+// default transport, but keeping an idle connection for every request a
+// client may have in flight (WithConcurrency allows 64). net/http keeps two
+// per host, so each burst of more parallel requests (get-order's six reads,
+// a sync's pages) closed the extra connections and dialled them again, a
+// TLS handshake each, on the next burst.
+var defaultHTTPClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t}
+}()
+
 // DefaultConcurrency is how many requests a store gets in flight at once.
 const DefaultConcurrency = 4
 
@@ -179,7 +191,7 @@ func NewClient(storeHash, token string, opts ...Option) (*Client, error) {
 		storeHash:   hash,
 		token:       token,
 		baseURL:     base,
-		httpClient:  http.DefaultClient,
+		httpClient:  defaultHTTPClient,
 		logger:      slog.New(slog.DiscardHandler),
 		userAgent:   "bigc",
 		maxRetries:  DefaultMaxRetries,

@@ -528,6 +528,9 @@ func progressFunc(ctx context.Context, req *mcp.CallToolRequest) func(done, tota
 // answer turns a tool's output into the result: structured content shaped
 // for a model, and the same JSON, compact, as text.
 func (s *Server) answer(st *servedTool, out any, fields []string, args map[string]any) (*mcp.CallToolResult, error) {
+	if res := s.answerAsIs(st, out, fields); res != nil {
+		return res, nil
+	}
 	v, err := toGeneric(out)
 	if err != nil {
 		return errorResult(bodyOf(tools.AsError(fmt.Errorf("encoding the answer: %w", err)))), nil
@@ -558,6 +561,43 @@ func (s *Server) answer(st *servedTool, out any, fields []string, args map[strin
 		Content:           []mcp.Content{&mcp.TextContent{Text: compactJSON(obj)}},
 		StructuredContent: obj,
 	}, nil
+}
+
+// answerAsIs is the answer's fast path, for the common answer that needs no
+// shaping: an object whose items the call did not trim (no fields), with no
+// list to turn from null into [], that fits the budget whole. Its JSON,
+// encoded once, is both the structured content (as raw JSON, which the SDK
+// writes as it is) and the text copy, with no round trip through generic
+// values. nil when the answer needs the general path.
+func (s *Server) answerAsIs(st *servedTool, out any, fields []string) *mcp.CallToolResult {
+	if st.wrapped || fields != nil || len(st.lists) > 0 {
+		return nil
+	}
+	b, err := encodeCompact(out)
+	if err != nil || len(b) == 0 || b[0] != '{' || asIsSize(b) > s.maxAnswer-answerReserve {
+		return nil
+	}
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{&mcp.TextContent{Text: string(b)}},
+		StructuredContent: json.RawMessage(b),
+	}
+}
+
+// asIsSize bounds what the answer b takes in a tool result, as resultSize
+// counts it: b as structured content, and b again as a JSON string (each
+// quote and backslash escaped), with room for encoders that escape <, > and
+// & as \u003c in either copy.
+func asIsSize(b []byte) int {
+	n := 2*len(b) + 2
+	for _, c := range b {
+		switch c {
+		case '"', '\\':
+			n++
+		case '<', '>', '&':
+			n += 10
+		}
+	}
+	return n
 }
 
 // DefaultVersion is the server version reported when Options.Version is
