@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json/jsontext"
 	jsonv2 "encoding/json/v2"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -79,6 +80,10 @@ func decodeObject(dec *jsontext.Decoder, r memberDecoder, plain any, names []str
 			}
 		}
 		if !known {
+			if reject, _ := jsonv2.GetOption(dec.Options(), jsonv2.RejectUnknownMembers); reject {
+				// As encoding/json's Decoder.DisallowUnknownFields asks.
+				return fmt.Errorf("json: unknown field %q: %w", name, jsonv2.ErrUnknownName)
+			}
 			if err := dec.SkipValue(); err != nil {
 				return err
 			}

@@ -113,6 +113,26 @@ func TestCatalogDecodersMatchEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestCatalogDecodersRejectUnknownMembersWhenAsked: with encoding/json's
+// Decoder.DisallowUnknownFields, a member the record does not have is an
+// error, as through reflection; the record's own members are not.
+func TestCatalogDecodersRejectUnknownMembersWhenAsked(t *testing.T) {
+	t.Parallel()
+	strict := func(doc string, v any) error {
+		dec := json.NewDecoder(strings.NewReader(doc))
+		dec.DisallowUnknownFields()
+		return dec.Decode(v)
+	}
+	for _, doc := range []string{`{"id":1,"zz":2}`, `{"ID":1}`, `{"id":1}`} {
+		var got Variant
+		var want plainVariant
+		gotErr, wantErr := strict(doc, &got), strict(doc, &want)
+		if (gotErr == nil) != (wantErr == nil) || gotErr == nil && !reflect.DeepEqual(got, Variant(want)) {
+			t.Errorf("%s: %+v, %v; encoding/json: %+v, %v", doc, got, gotErr, want, wantErr)
+		}
+	}
+}
+
 // TestCatalogDecodersSetEveryField: a field the decoder's switch left out
 // would be skipped like a member we do not model; every field must come out
 // of its decoder set.
