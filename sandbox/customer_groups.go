@@ -122,7 +122,8 @@ func (s *Store) applyGroup(g *customerGroup, in *customerGroupInput) {
 	}
 }
 
-// createCustomerGroup serves POST /v2/customer_groups (201).
+// createCustomerGroup serves POST /v2/customer_groups: 200, the only success
+// the customers V2 spec lists for it (coupons, by contrast, answer 201).
 func (s *Store) createCustomerGroup(c *call) {
 	var in customerGroupInput
 	if !c.decode(&in) || !c.writeErr(s.checkGroup(&in, 0, true)) {
@@ -132,7 +133,7 @@ func (s *Store) createCustomerGroup(c *call) {
 	g := &customerGroup{CategoryAccess: map[string]any{"type": "all"}, DiscountRules: []groupRule{}, DateCreated: now, DateModified: now}
 	g.ID = s.grp.add(g)
 	s.applyGroup(g, &in)
-	c.json(http.StatusCreated, g)
+	c.json(http.StatusOK, g)
 }
 
 // updateCustomerGroup serves PUT /v2/customer_groups/{id}.

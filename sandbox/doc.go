@@ -69,8 +69,8 @@
 // time of day; include_fields and exclude_fields (the id is never
 // excluded) on products, variants, brands and categories; V2 money as
 // decimal strings and dates in RFC-2822, V3 numbers and ISO dates; 200
-// (not 201) for V3 product, customer and hook creation and V2 order
-// creation; 422 (V3) or 400 (V2) with field messages for invalid input;
+// (not 201) for V3 product, customer and hook creation and V2 order and
+// customer group creation; 422 (V3) or 400 (V2) with field messages for invalid input;
 // 409 for a duplicate product name, for a SKU any other product or variant
 // holds (SKUs are unique across both, a product's own SKU included once it
 // has variants) and for a metafield namespace and key; 422 for a duplicate
