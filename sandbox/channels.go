@@ -124,7 +124,8 @@ func (s *Store) listChannels(c *call) {
 	}))
 }
 
-// createChannel serves POST /v3/channels (200).
+// createChannel serves POST /v3/channels (200; 422 for a name, platform and
+// type another channel has).
 func (s *Store) createChannel(c *call) {
 	var in channelInput
 	if !c.decode(&in) {
@@ -134,7 +135,9 @@ func (s *Store) createChannel(c *call) {
 		c.invalid("The channel is not valid", errs)
 		return
 	}
-	if c.channelTaken(*in.Name, *in.Platform, *in.Type, 0) {
+	if other := s.channelTaken(*in.Name, *in.Platform, *in.Type, 0); other != nil {
+		// The spec lists only 200 and 422 for a create; its 409 is an update's.
+		c.invalid("A channel with the same name, platform and type already exists", takenMessage(other))
 		return
 	}
 	now := isoTime(c.now.Unix())
@@ -144,18 +147,20 @@ func (s *Store) createChannel(c *call) {
 	c.v3Data(http.StatusOK, ch)
 }
 
-// channelTaken answers 409 and reports true when a channel other than id
-// has this name, platform and type, a combination the channels spec keeps
-// unique.
-func (c *call) channelTaken(name, platform, typ string, id int) bool {
-	taken := c.s.chn.list(func(o *channel) bool {
+// channelTaken is a channel other than id with this name, platform and
+// type, a combination the channels spec keeps unique, or nil.
+func (s *Store) channelTaken(name, platform, typ string, id int) *channel {
+	taken := s.chn.list(func(o *channel) bool {
 		return o.ID != id && o.Name == name && o.Platform == platform && o.Type == typ
 	})
 	if len(taken) == 0 {
-		return false
+		return nil
 	}
-	c.conflict("A channel with the same name, platform and type already exists", map[string]string{"name": fmt.Sprintf("Channel %d is already named %q on %s (%s).", taken[0].ID, name, platform, typ)})
-	return true
+	return taken[0]
+}
+
+func takenMessage(ch *channel) map[string]string {
+	return map[string]string{"name": fmt.Sprintf("Channel %d is already named %q on %s (%s).", ch.ID, ch.Name, ch.Platform, ch.Type)}
 }
 
 // getChannel serves GET /v3/channels/{id}.
@@ -165,7 +170,9 @@ func (s *Store) getChannel(c *call) {
 	}
 }
 
-// updateChannel serves PUT /v3/channels/{id}.
+// updateChannel serves PUT /v3/channels/{id}: 409 for a name another channel
+// of the same platform and type has, 422 for a change of type or platform or
+// to a deleted or terminated channel.
 func (s *Store) updateChannel(c *call) {
 	ch := recordOr404(c, &s.chn)
 	var in channelInput
@@ -180,8 +187,11 @@ func (s *Store) updateChannel(c *call) {
 		c.invalid("The channel is not valid", map[string]string{"status": fmt.Sprintf("Channel %d is %s and can no longer be updated.", ch.ID, ch.Status)})
 		return
 	}
-	if in.Name != nil && c.channelTaken(*in.Name, ch.Platform, ch.Type, ch.ID) {
-		return
+	if in.Name != nil {
+		if other := s.channelTaken(*in.Name, ch.Platform, ch.Type, ch.ID); other != nil {
+			c.conflict("A channel with the same name, platform and type already exists", takenMessage(other))
+			return
+		}
 	}
 	applyChannel(ch, &in)
 	ch.DateModified = isoTime(c.now.Unix())

@@ -58,23 +58,27 @@ func TestChannels(t *testing.T) {
 	}
 }
 
-// TestChannelRulesFromTheSpec: the channels spec answers 409 for a second
-// channel with the same name, platform and type, and 422 for a change of
-// platform and for any change to a deleted or terminated channel.
+// TestChannelRulesFromTheSpec: the channels spec keeps a channel's name,
+// platform and type unique (422 on create, where it lists no 409; 409 on
+// update), and answers 422 for a change of platform and for any change to a
+// deleted or terminated channel.
 func TestChannelRulesFromTheSpec(t *testing.T) {
 	t.Parallel()
 	c := newClient(t, Options{Products: 1, Orders: 1})
 	made := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "square"}), 200).Data
-	if r := c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "square"}); r.status != 409 {
-		t.Errorf("same name, platform and type = %d, want 409: %s", r.status, r.body)
+	if r := c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "square"}); r.status != 422 {
+		t.Errorf("creating a second channel with one name, platform and type = %d, want 422: %s", r.status, r.body)
 	}
-	other := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Shop POS", "type": "pos", "platform": "clover"}), 200).Data
-	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"platform": "square"}); r.status != 422 {
+	other := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Till 2", "type": "pos", "platform": "square"}), 200).Data
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"name": "Shop POS"}); r.status != 409 {
+		t.Errorf("renaming to a taken name = %d, want 409: %s", r.status, r.body)
+	}
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"platform": "clover"}); r.status != 422 {
 		t.Errorf("changing platform = %d, want 422", r.status)
 	}
-	renamed := must[envelope[channelJSON]](t, c.do("PUT", fmt.Sprintf("/v3/channels/%d", other.ID), obj{"name": "Back office"}), 200).Data
-	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"name": renamed.Name}); r.status != 200 {
-		t.Errorf("a name another platform holds = %d, want 200", r.status)
+	clover := must[envelope[channelJSON]](t, c.do("POST", "/v3/channels", obj{"name": "Back office", "type": "pos", "platform": "clover"}), 200).Data
+	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"name": clover.Name}); r.status != 200 {
+		t.Errorf("a name a channel of another platform holds = %d, want 200", r.status)
 	}
 	must[envelope[channelJSON]](t, c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"status": "terminated"}), 200)
 	if r := c.do("PUT", fmt.Sprintf("/v3/channels/%d", made.ID), obj{"status": "active"}); r.status != 422 {

@@ -377,6 +377,7 @@ func cartCases(t *testing.T, c *client) []conformanceCase {
 func storeCases(t *testing.T, c *client) []conformanceCase {
 	coupon := createdID(t, c, "POST", "/v2/coupons", obj{"name": "Conformance", "type": "percentage_discount", "amount": 10, "code": "CONF10", "applies_to": obj{"entity": "categories", "ids": []int{0}}}, 201)
 	channel := createdID(t, c, "POST", "/v3/channels", obj{"name": "Conformance POS", "type": "pos", "platform": "square"}, 200)
+	channel2 := createdID(t, c, "POST", "/v3/channels", obj{"name": "Conformance POS 2", "type": "pos", "platform": "square"}, 200)
 	page := createdID(t, c, "POST", "/v3/content/pages", obj{"name": "Conformance page", "type": "page", "body": "<p>x</p>"}, 201)
 	pages := createdID(t, c, "POST", "/v3/content/pages", obj{"name": "Conformance batch", "type": "page", "body": "<p>y</p>"}, 201)
 	hook := createdID(t, c, "POST", "/v3/hooks", obj{"scope": "store/product/*", "destination": "https://example.com/conformance"}, 200)
@@ -388,8 +389,9 @@ func storeCases(t *testing.T, c *client) []conformanceCase {
 		{"get channel", "GET", ch, nil, 200, "v3_channel"},
 		{"create channel", "POST", "/v3/channels", obj{"name": "Conformance market", "type": "marketplace", "platform": "amazon"}, 200, "v3_channel"},
 		{"create channel of an unknown type", "POST", "/v3/channels", obj{"name": "Till", "type": "till"}, 422, "v3_error"},
-		{"create channel twice", "POST", "/v3/channels", obj{"name": "Conformance market", "type": "marketplace", "platform": "amazon"}, 409, "v3_error"},
+		{"create channel twice", "POST", "/v3/channels", obj{"name": "Conformance market", "type": "marketplace", "platform": "amazon"}, 422, "v3_error"},
 		{"update channel", "PUT", ch, obj{"status": "inactive"}, 200, "v3_channel"},
+		{"rename a channel to a taken name", "PUT", "/v3/channels/" + itoa(channel2), obj{"name": "Conformance POS"}, 409, "v3_error"},
 		{"change a channel's platform", "PUT", ch, obj{"platform": "clover"}, 422, "v3_error"},
 		{"list coupons", "GET", "/v2/coupons", nil, 200, "v2_coupon_list"},
 		{"count coupons", "GET", "/v2/coupons/count", nil, 200, "v2_count"},

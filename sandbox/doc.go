@@ -47,9 +47,9 @@
 // orders are derived from their status and payment method; orders created
 // through POST /v2/orders have none); /channels (list, create) and
 // /channels/{id} (get, update; a channel is retired by status, never
-// deleted; a second channel with the same name, platform and type is 409,
-// a change of type or platform, or any change to a deleted or terminated
-// channel, 422); V2 /coupons (list, create, count, get, update, delete; the
+// deleted; name, platform and type together are unique: 422 on create,
+// 409 on update, as the spec lists them; a change of type or platform, or
+// any change to a deleted or terminated channel, is 422); V2 /coupons (list, create, count, get, update, delete; the
 // seeded orders' coupons are the five seeded coupons, num_uses counting
 // them) and /customer_groups (the same operations; seeded customer n is
 // in group n mod 4, 0 meaning none); V3 /content/pages (list, create,
