@@ -102,44 +102,45 @@ func (e *APIError) Error() string {
 // came; without the package name, the field messages (FieldErrors) and the
 // remedy, which a caller shows in their own places.
 func (e *APIError) Summary() string {
-	var b strings.Builder
-	if e.Method != "" || e.Path != "" {
-		b.WriteString(strings.TrimSpace(e.Method + " " + e.Path))
-		b.WriteString(":")
-	}
+	// what: the status and the API's title (or the kind of failure), then
+	// the details; each part joined to what came before only when both are
+	// there, so that no separator stands next to an empty part ("GET
+	// /v2/store: : dial tcp").
+	what := ""
 	if e.Status != 0 {
-		fmt.Fprintf(&b, " %d", e.Status)
+		what = fmt.Sprint(e.Status)
 	}
 	switch {
 	case e.Title != "":
-		b.WriteString(" ")
-		b.WriteString(e.Title)
+		what = joinPart(what, " ", e.Title)
 	case e.kind != nil:
-		b.WriteString(" ")
-		b.WriteString(e.kind.Error())
+		// For an unknown outcome this is the only place it is said; the
+		// cause (a context that ended mid-POST) follows it.
+		what = joinPart(what, " ", e.kind.Error())
 	}
 	if e.Detail != "" && e.Detail != e.Title {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		what = joinPart(what, ": ", e.Detail)
 	}
 	for _, m := range e.Messages {
 		if m != e.Title && m != e.Detail {
-			b.WriteString("; ")
-			b.WriteString(m)
+			what = joinPart(what, "; ", m)
 		}
 	}
 	if e.Err != nil {
-		if e.Status != 0 || e.Title != "" || e.kind != nil {
-			b.WriteString(":")
-		}
-		b.WriteString(" ")
-		b.WriteString(strings.TrimPrefix(e.Err.Error(), "bigcommerce: "))
+		what = joinPart(what, ": ", strings.TrimPrefix(e.Err.Error(), "bigcommerce: "))
 	}
-	if e.kind == ErrOutcomeUnknown && e.Title == "" {
-		b.WriteString(": ")
-		b.WriteString(ErrOutcomeUnknown.Error())
+	return strings.TrimSpace(joinPart(strings.TrimSpace(e.Method+" "+e.Path), ": ", strings.TrimSpace(what)))
+}
+
+// joinPart is a+sep+b, or whichever of a and b is not empty.
+func joinPart(a, sep, b string) string {
+	switch {
+	case b == "":
+		return a
+	case a == "":
+		return b
 	}
-	return strings.TrimSpace(b.String())
+	return a + sep + b
 }
 
 // storeAccounts is where a store's API accounts and their tokens are made.
