@@ -8,11 +8,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -158,22 +156,7 @@ func killedImport(t *testing.T, b *bin, rng *rand.Rand, kills int, maxDelay time
 	// A killed run keeps its lease until --lease-timeout runs out; the next
 	// run waits for it.
 	args = append(args[:len(args):len(args)], "--wait", "--lease-timeout", "1s")
-	for k := 0; k < kills; k++ {
-		cmd := exec.Command(bigcBin, append([]string{"--config", b.cfg}, args...)...)
-		cmd.Env = append(os.Environ(), b.env...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(200*time.Millisecond + time.Duration(rng.Int64N(int64(maxDelay)))):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-		case err := <-done:
-			t.Logf("run %d finished before it was killed (%v)", k+1, err)
-		}
-	}
+	b.killRuns(rng, kills, 200*time.Millisecond, maxDelay, args...)
 	for attempt := 0; attempt < 5; attempt++ {
 		r := b.run("", args...)
 		if r.code == 0 {

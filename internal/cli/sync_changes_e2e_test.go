@@ -69,6 +69,28 @@ func addFaultyConnection(t *testing.T, b *bin, name string, sb *sandboxProc, env
 	}
 }
 
+// killRuns runs bigc ARGS kills times, each SIGKILLed after a random moment
+// between least and least+spread unless it finishes first.
+func (b *bin) killRuns(rng *rand.Rand, kills int, least, spread time.Duration, args ...string) {
+	b.t.Helper()
+	for k := 0; k < kills; k++ {
+		cmd := exec.Command(bigcBin, append([]string{"--config", b.cfg}, args...)...)
+		cmd.Env = append(os.Environ(), b.env...)
+		if err := cmd.Start(); err != nil {
+			b.t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-time.After(least + time.Duration(rng.Int64N(int64(spread)))):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+		case err := <-done:
+			b.t.Logf("run %d finished before it was killed (%v)", k+1, err)
+		}
+	}
+}
+
 // versionKey is what tells one output line from another: the record's
 // stream, id, whether it is a tombstone, and its content.
 type versionKey struct {
@@ -191,24 +213,7 @@ func TestE2ESyncAllChangesUnderFaultsAndKills(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second) // past the sync's 2 s lag
 
-	rng := rand.New(rand.NewPCG(19, 6))
-	env := append(os.Environ(), b.env...)
-	for k := 0; k < 3; k++ {
-		cmd := exec.Command(bigcBin, append([]string{"--config", b.cfg}, args(killedDir)...)...)
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(200*time.Millisecond + time.Duration(rng.Int64N(int64(1500*time.Millisecond)))):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-		case err := <-done:
-			t.Logf("run %d finished before it was killed (%v)", k+1, err)
-		}
-	}
+	b.killRuns(rand.New(rand.NewPCG(19, 6)), 3, 200*time.Millisecond, 1500*time.Millisecond, args(killedDir)...)
 	finish(killedDir)
 	finish(oracleDir)
 

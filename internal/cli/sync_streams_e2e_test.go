@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -74,30 +72,13 @@ func TestE2ESyncAllUnderFaultsAndKills(t *testing.T) {
 	os.Mkdir(outDir, 0o755)
 	b.mustRun("", "sync", "all", "--connection", "clean", "--out", cleanDir, "--state", filepath.Join(dir, "clean.db"))
 
-	args := []string{"--config", b.cfg, "sync", "all", "--connection", "faulty", "--out", outDir,
+	args := []string{"sync", "all", "--connection", "faulty", "--out", outDir,
 		"--state", filepath.Join(dir, "state.db"), "--wait", "--lease-timeout", "1s"}
-	rng := rand.New(rand.NewPCG(19, 19))
-	env := append(os.Environ(), b.env...)
-	for k := 0; k < 4; k++ {
-		cmd := exec.Command(bigcBin, args...)
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(300*time.Millisecond + time.Duration(rng.Int64N(int64(2*time.Second)))):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-		case err := <-done:
-			t.Logf("run %d finished before it was killed (%v)", k+1, err)
-		}
-	}
+	b.killRuns(rand.New(rand.NewPCG(19, 19)), 4, 300*time.Millisecond, 2*time.Second, args...)
 	finish := func() {
 		t.Helper()
 		for attempt := 0; ; attempt++ {
-			r := b.run("", args[2:]...)
+			r := b.run("", args...)
 			if r.code == 0 {
 				return
 			}
