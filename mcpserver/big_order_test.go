@@ -20,6 +20,18 @@ var linePagingInNote = regexp.MustCompile(`line_items_limit=(\d+) and line_items
 func TestFourHundredLineOrderFits(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, sandbox.Options{Seed: 13, Products: 250, Customers: 5, Orders: 5})
+	orderID := fourHundredLineOrder(f)
+	s, err := New(tools.NewRegistry(), Options{Connections: []Connection{{Name: "sandbox", Client: f.client()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAgent(t, connect(t, s, nil, nil), fmt.Sprintf("Show me every line of order %d.", orderID), f.tokens.Full)
+	readEveryLine(t, a, orderID)
+}
+
+// fourHundredLineOrder creates an order of 400 lines, each a variant of the
+// store's (250 products give enough), and returns its id.
+func fourHundredLineOrder(f *fixture) int {
 	var lines []map[string]any
 	for page := 1; len(lines) < 400; page++ {
 		var vs struct {
@@ -40,13 +52,15 @@ func TestFourHundredLineOrderFits(t *testing.T) {
 	}
 	f.api("POST", "/v2/orders", map[string]any{"billing_address": map[string]any{"email": "bulk@example.com", "first_name": "Bulk", "last_name": "Buyer"},
 		"products": lines}, &order)
+	return order.ID
+}
 
-	s, err := New(tools.NewRegistry(), Options{Connections: []Connection{{Name: "sandbox", Client: f.client()}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := newAgent(t, connect(t, s, nil, nil), fmt.Sprintf("Show me every line of order %d.", order.ID), f.tokens.Full)
-	out := a.call("get-order", map[string]any{"id": order.ID})
+// readEveryLine reads order id as an agent would: get-order, whose answer
+// must fit, say how many of the 400 lines it shows and name the arguments
+// that page through the rest, which must reach every line once.
+func readEveryLine(t *testing.T, a *agent, id int) {
+	t.Helper()
+	out := a.call("get-order", map[string]any{"id": id})
 	shown := get(out, "order", "line_items").([]any)
 	note, _ := out["note"].(string)
 	if num(t, get(out, "order", "line_items_total")) != 400 || len(shown) >= 400 ||
@@ -65,7 +79,7 @@ func TestFourHundredLineOrderFits(t *testing.T) {
 		limit, _ := strconv.Atoi(m[1])
 		page, _ := strconv.Atoi(m[2])
 		for {
-			out = a.call("get-order", map[string]any{"id": order.ID, "line_items_limit": limit, "line_items_page": page})
+			out = a.call("get-order", map[string]any{"id": id, "line_items_limit": limit, "line_items_page": page})
 			for _, l := range get(out, "order", "line_items").([]any) {
 				seen[num(t, get(l, "id"))] = true
 			}

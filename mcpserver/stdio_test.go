@@ -58,12 +58,18 @@ func bigcBinary(t *testing.T) string {
 // stdioSession starts `bigc args...` and connects to it over its stdin and stdout.
 func stdioSession(t *testing.T, copts *mcp.ClientOptions, env []string, args ...string) *mcp.ClientSession {
 	t.Helper()
+	return stdioSessionWith(t, copts, nil, env, args...)
+}
+
+// stdioSessionWith is stdioSession with session options (a protocol version).
+func stdioSessionWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.ClientSessionOptions, env []string, args ...string) *mcp.ClientSession {
+	t.Helper()
 	cmd := exec.Command(bigcBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "stdio-test", Version: "v0"}, copts).
-		Connect(context.Background(), &mcp.CommandTransport{Command: cmd}, nil)
+		Connect(context.Background(), &mcp.CommandTransport{Command: cmd}, sopts)
 	if err != nil {
 		t.Fatalf("bigc %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
@@ -244,5 +250,95 @@ func TestStdioVerifiedReadOnlyConnection(t *testing.T) {
 	}
 	if len(u.questions()) != 0 || f.writes() != writes {
 		t.Errorf("delete-product asked %d questions and sent %d writes; want none", len(u.questions()), f.writes()-writes)
+	}
+}
+
+// binaryOn saves a connection "sbx" to f's store with token and returns the
+// arguments and environment that serve it from the bigc binary, counting
+// f's writes from then on (the connection's verification probes are
+// refused writes).
+func binaryOn(t *testing.T, f *fixture, token string, extra ...string) (args, env []string) {
+	t.Helper()
+	config := t.TempDir()
+	env = []string{"BIGC_TEST_STORE_TOKEN=" + token}
+	add := exec.Command(bigcBinary(t), "connection", "add", "sbx", "--store-hash", f.hash,
+		"--token-env", "BIGC_TEST_STORE_TOKEN", "--base-url", f.url, "--config", config)
+	add.Env = append(os.Environ(), env...)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("bigc connection add: %v\n%s", err, out)
+	}
+	f.resetWrites()
+	return append([]string{"mcp", "--connection", "sbx", "--config", config}, extra...), env
+}
+
+// TestStdioIssueChecks runs issue 12's checks through the real binary over
+// stdio, as an agent host would: a replayed confirmation token, a megabyte
+// raw answer, a 400-line order and bad confirmation dialogs. (The new tools
+// and the endpoint-guide scenario run in TestScenariosStdio.)
+func TestStdioIssueChecks(t *testing.T) {
+	t.Parallel()
+	t.Run("replayed token", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, sandbox.Options{})
+		args, env := binaryOn(t, f, f.tokens.Full, "--allow-raw")
+		a := newAgent(t, stdioSession(t, nil, env, args...), "Create an order of one variant for a guest.", f.tokens.Full)
+		variant := get(a.call(RawToolName, map[string]any{"method": "GET", "path": "/v3/catalog/variants", "query": map[string]any{"limit": 1}}), "body", "data", 0)
+		order := map[string]any{"method": "POST", "path": "/v2/orders", "body": map[string]any{
+			"billing_address": map[string]any{"email": "guest@example.com", "first_name": "Gus", "last_name": "Guest"},
+			"products":        []any{map[string]any{"product_id": get(variant, "product_id"), "variant_id": get(variant, "id"), "quantity": 1}}}}
+		e := errorOf(t, a.callRaw(RawToolName, order))
+		tok, _ := e["confirmation_token"].(string)
+		if e["category"] != "confirmation_required" || tok == "" || f.writes() != 0 {
+			t.Fatalf("unconfirmed raw POST: %v after %d writes; want a token and nothing sent", e, f.writes())
+		}
+		before := f.store.Counts().Orders
+		order["confirmation_token"] = tok
+		a.call(RawToolName, order)
+		for i := range 2 {
+			if e := errorOf(t, a.callRaw(RawToolName, order)); e["category"] != "confirmation_used" {
+				t.Errorf("replay %d: %v, want confirmation_used", i+1, e)
+			}
+		}
+		if n := f.store.Counts().Orders - before; n != 1 || f.writes() != 1 {
+			t.Errorf("one token made %d orders in %d writes, want 1 and 1", n, f.writes())
+		}
+	})
+	t.Run("megabyte raw answer", func(t *testing.T) {
+		t.Parallel()
+		f := megabyteStore(t, 20)
+		args, env := binaryOn(t, f, f.tokens.Full, "--allow-raw")
+		// The agent checks every answer's size on the wire against the budget.
+		a := newAgent(t, stdioSession(t, nil, env, args...), "Show me all orders.", f.tokens.Full)
+		out := a.call(RawToolName, map[string]any{"method": "GET", "path": "/v2/orders", "query": map[string]any{"limit": 250}})
+		shown := len(get(out, "body").([]any))
+		note, _ := out["note"].(string)
+		if shown < 2 || shown >= 250 || !strings.Contains(note, fmt.Sprintf("first %d of the 250 items of body", shown)) || !rawQueryInNote.MatchString(note) {
+			t.Errorf("%d of 250 orders shown, note %q; want a cut with the query that continues", shown, note)
+		}
+	})
+	t.Run("400-line order", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, sandbox.Options{Seed: 13, Products: 250, Customers: 5, Orders: 5})
+		id := fourHundredLineOrder(f)
+		args, env := binaryOn(t, f, f.tokens.Full)
+		a := newAgent(t, stdioSession(t, nil, env, args...), fmt.Sprintf("Show me every line of order %d.", id), f.tokens.Full)
+		readEveryLine(t, a, id)
+	})
+	for _, tt := range badAnswers {
+		t.Run("dialog: "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, sandbox.Options{})
+			args, env := binaryOn(t, f, f.tokens.Full)
+			copts := &mcp.ClientOptions{ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+				return tt.answer()
+			}}
+			cs := stdioSessionWith(t, copts, &mcp.ClientSessionOptions{ProtocolVersion: "2025-06-18"}, env, args...)
+			a := newAgent(t, cs, "Delete the first product.", f.tokens.Full)
+			id := num(t, get(a.call("list-products", map[string]any{"limit": 1}), "items", 0, "id"))
+			e := errorOf(t, a.callRaw("delete-product", map[string]any{"id": id}))
+			if e["category"] != "not_confirmed" || !strings.Contains(fmt.Sprint(e["message"]), "Nothing was changed") || f.writes() != 0 {
+				t.Errorf("delete-product after a bad dialog: %v, %d writes; want not_confirmed and none", e, f.writes())
+			}
+		})
 	}
 }
