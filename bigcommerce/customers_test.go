@@ -132,9 +132,9 @@ func TestCustomersCreateSplits(t *testing.T) {
 	if len(got) != 11 || got[10].Email != "c10@example.com" || got[10].ID != 111 {
 		t.Errorf("got %d customers", len(got))
 	}
-	in[3].Addresses = []*AddressCreateRequest{{FirstName: "C", LastName: "N", Address1: "1 St", City: "X", CountryCode: "USA"}}
+	in[3].Addresses = []*AddressCreateRequest{{FirstName: "C", LastName: "N", Address1: "1 St", CountryCode: "US"}}
 	_, err = c.Customers.Create(context.Background(), in)
-	wantBadRequest(t, err, "customers[3].addresses[0].country_code")
+	wantBadRequest(t, err, "customers[3].addresses[0].city")
 }
 
 func TestCustomersUpdateAndDelete(t *testing.T) {

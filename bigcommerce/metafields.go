@@ -128,20 +128,13 @@ func (r *MetafieldCreateRequest) validate() error {
 	if r == nil {
 		return invalid("metafield", "a request body is required")
 	}
-	if r.Namespace == "" || len(r.Namespace) > 64 {
-		return invalid("namespace", "must be 1 to 64 characters")
-	}
-	if r.Key == "" || len(r.Key) > 64 {
-		return invalid("key", "must be 1 to 64 characters")
-	}
-	if r.Value == "" || len(r.Value) > 65535 {
-		return invalid("value", "must be 1 to 65535 characters")
+	for _, f := range []struct{ name, v string }{{"namespace", r.Namespace}, {"key", r.Key}, {"value", r.Value}} {
+		if f.v == "" {
+			return invalid(f.name, "is required")
+		}
 	}
 	if r.PermissionSet == "" {
 		return invalid("permission_set", "is required; want one of app_only, read, write, read_and_sf_access, write_and_sf_access")
-	}
-	if len(r.Description) > 255 {
-		return invalid("description", "is %d characters; at most 255 are allowed", len(r.Description))
 	}
 	return checkOneOf("permission_set", r.PermissionSet, metafieldPermissionSets...)
 }

@@ -98,7 +98,6 @@ var (
 	productIncludes      = []string{"variants", "images", "custom_fields", "primary_image", "bulk_pricing_rules", "options", "modifiers", "videos", "channels", "parent_relations", "reviews"}
 	productSorts         = []string{"id", "name", "sku", "price", "date_modified", "date_last_imported", "inventory_level", "is_visible", "total_sold", "calculated_price"}
 	productTypes         = []string{"physical", "digital"}
-	productAvailability  = []string{"available", "disabled", "preorder"}
 	sortDirections       = []string{"asc", "desc"}
 	maxProductBatch      = 10
 	maxProductDeleteByID = 250
@@ -141,7 +140,6 @@ type ProductListOptions struct {
 
 func (o *ProductListOptions) values() (url.Values, error) {
 	q := listQuery(o.Page, o.Limit)
-	q.check(checkOneOf("availability", o.Availability, productAvailability...))
 	q.check(checkOneOf("type", o.Type, productTypes...))
 	q.check(checkAllOneOf("include", o.Include, productIncludes...))
 	q.check(checkOneOf("sort", o.Sort, productSorts...))
@@ -506,11 +504,11 @@ func (r *CustomFieldRequest) validate() error {
 	if r == nil {
 		return invalid("custom_field", "a request body is required")
 	}
-	if r.Name == "" || len(r.Name) > 250 {
-		return invalid("name", "must be 1 to 250 characters")
+	if r.Name == "" {
+		return invalid("name", "is required")
 	}
-	if r.Value == "" || len(r.Value) > 250 {
-		return invalid("value", "must be 1 to 250 characters")
+	if r.Value == "" {
+		return invalid("value", "is required")
 	}
 	return nil
 }
