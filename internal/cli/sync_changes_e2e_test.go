@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/jsonschema-go/jsonschema"
 
+	"github.com/bigc-dev/bigc/state"
 	"github.com/bigc-dev/bigc/syncer"
 )
 
@@ -103,11 +104,13 @@ type versionKey struct {
 // TestE2ESyncAllChangesUnderFaultsAndKills exports every stream of a faulty
 // store through the real binary, then changes a record of every stream the
 // API can change (the store's settings it cannot), archives an order (with
-// transactions and shipments) and deletes a brand, and syncs again while
-// SIGKILLing bigc three times. What the killed runs added is exactly what an
-// unkilled sync of the same store into another output adds: each changed
-// record once more and one tombstone per archived or deleted record, every
-// line valid against its stream's schema; a rerun adds nothing.
+// transactions and shipments), deletes a brand, deletes a product and a
+// customer (their deletions recorded in the state as a webhook receiver
+// would), and syncs again while SIGKILLing bigc three times. What the killed
+// runs added is exactly what an unkilled sync of the same store into another
+// output adds: each changed record once more and one tombstone per archived
+// or deleted record, every line valid against its stream's schema; a rerun
+// adds nothing.
 func TestE2ESyncAllChangesUnderFaultsAndKills(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, "--seed", "6", "--orders", "60", "--products", "12", "--customers", "8", "--faults", "500=0.1,reset=0.05")
@@ -211,6 +214,25 @@ func TestE2ESyncAllChangesUnderFaultsAndKills(t *testing.T) {
 	} {
 		send(t, sb, c.method, c.path, c.body)
 	}
+	// A product and a customer deleted, as a webhook receiver sharing each
+	// output's state would record them.
+	deletedProduct, deletedCustomer := killedBase["products"][1].ID, killedBase["customers"][1].ID
+	send(t, sb, "DELETE", fmt.Sprintf("/v3/catalog/products/%d", deletedProduct), "")
+	send(t, sb, "DELETE", fmt.Sprintf("/v3/customers?id:in=%d", deletedCustomer), "")
+	for _, out := range []string{killedDir, oracleDir} {
+		db, err := state.Open(t.Context(), out+".db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.RecordDeletions(t.Context(), []state.Deletion{
+			{Connection: "store", Stream: "products", ID: deletedProduct, At: time.Now(), Scope: "store/product/deleted"},
+			{Connection: "store", Stream: "customers", ID: deletedCustomer, At: time.Now(), Scope: "store/customer/deleted"},
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	time.Sleep(3 * time.Second) // past the sync's 2 s lag
 
 	b.killRuns(rand.New(rand.NewPCG(19, 6)), 3, 200*time.Millisecond, 1500*time.Millisecond, args(killedDir)...)
@@ -260,7 +282,7 @@ func TestE2ESyncAllChangesUnderFaultsAndKills(t *testing.T) {
 	for _, w := range []struct {
 		stream string
 		id     int64
-	}{{"orders", archived}, {"brands", deletedBrand}, {"transactions", 0}, {"shipments", 0}} {
+	}{{"orders", archived}, {"brands", deletedBrand}, {"transactions", 0}, {"shipments", 0}, {"products", deletedProduct}, {"customers", deletedCustomer}} {
 		if !tombstoned(w.stream, w.id) {
 			t.Errorf("%s: no tombstone added (want one for %d, 0 = any)", w.stream, w.id)
 		}
