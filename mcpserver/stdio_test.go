@@ -149,28 +149,19 @@ func TestStdioRefusesBadFlags(t *testing.T) {
 // saved connection to a sandbox this test can inspect.
 func TestScenariosStdio(t *testing.T) {
 	t.Parallel()
-	bin := bigcBinary(t)
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, sandbox.Options{})
 			prompt, facts := sc.setup(f)
-			config := t.TempDir()
-			env := []string{"BIGC_TEST_STORE_TOKEN=" + f.tokens.Full}
-			add := exec.Command(bin, "connection", "add", "sbx", "--store-hash", f.hash,
-				"--token-env", "BIGC_TEST_STORE_TOKEN", "--base-url", f.url, "--config", config)
-			add.Env = append(os.Environ(), env...)
-			if out, err := add.CombinedOutput(); err != nil {
-				t.Fatalf("bigc connection add: %v\n%s", err, out)
+			var extra []string
+			if sc.allowRaw {
+				extra = append(extra, "--allow-raw")
 			}
-			f.resetWrites()
+			args, env := binaryOn(t, f, f.tokens.Full, extra...)
 			var u *scriptedUser
 			if sc.user != nil {
 				u = sc.user()
-			}
-			args := []string{"mcp", "--connection", "sbx", "--config", config}
-			if sc.allowRaw {
-				args = append(args, "--allow-raw")
 			}
 			cs := stdioSession(t, u.clientOptions(), env, args...)
 			a := newAgent(t, cs, prompt, f.tokens.Full)
@@ -229,27 +220,17 @@ func TestBinaryHTTP(t *testing.T) {
 // missing_scope at once: no question to the user, no write sent to the store.
 func TestStdioVerifiedReadOnlyConnection(t *testing.T) {
 	t.Parallel()
-	bin := bigcBinary(t)
 	f := newFixture(t, sandbox.Options{})
-	config := t.TempDir()
-	env := []string{"BIGC_TEST_STORE_TOKEN=" + f.tokens.ReadOnly}
-	add := exec.Command(bin, "connection", "add", "ro", "--store-hash", f.hash,
-		"--token-env", "BIGC_TEST_STORE_TOKEN", "--base-url", f.url, "--config", config)
-	add.Env = append(os.Environ(), env...)
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("bigc connection add: %v\n%s", err, out)
-	}
-	writes := f.writes() // the verification's probes, which the store refused
+	args, env := binaryOn(t, f, f.tokens.ReadOnly)
 	u := &scriptedUser{action: "accept", typed: firstQuoted}
-	a := newAgent(t, stdioSession(t, u.clientOptions(), env, "mcp", "--connection", "ro", "--config", config),
-		"Delete the first product.", f.tokens.ReadOnly)
+	a := newAgent(t, stdioSession(t, u.clientOptions(), env, args...), "Delete the first product.", f.tokens.ReadOnly)
 	list := a.call("list-products", map[string]any{"limit": 1})
 	e := errorOf(t, a.callRaw("delete-product", map[string]any{"id": num(t, get(list, "items", 0, "id"))}))
 	if e["category"] != "missing_scope" || e["missing_scope"] != "store_v2_products" {
 		t.Errorf("delete-product: %v, want missing_scope store_v2_products", e)
 	}
-	if len(u.questions()) != 0 || f.writes() != writes {
-		t.Errorf("delete-product asked %d questions and sent %d writes; want none", len(u.questions()), f.writes()-writes)
+	if len(u.questions()) != 0 || f.writes() != 0 {
+		t.Errorf("delete-product asked %d questions and sent %d writes; want none", len(u.questions()), f.writes())
 	}
 }
 
