@@ -12,7 +12,9 @@
 // products with variants, images and custom fields; customers with addresses
 // and attributes) is exported whole by every client in turn, the order of the
 // clients rotating each round, so that a change in the machine's load falls on
-// all of them alike. Requests are the sandbox's count of what each run sent.
+// all of them alike. The sandbox runs in a child process (this binary again),
+// so that the measured client's process holds only the client. Requests are
+// the sandbox's count of what each run sent; CPU time is the client's own.
 // The table's times are medians over the rounds; no figure is asserted.
 package main
 
@@ -60,7 +62,7 @@ func main() {
 	flag.Int64Var(&c.seed, "seed", 18, "the sandbox's seed")
 	flag.BoolVar(&c.npm, "npm", false, "also run the npm clients node-bigcommerce and bigcommerce-api-client (needs node and npm; installs them into a temporary directory)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the temporary directory (outputs, state, npm install)")
-	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (every client, and the sandbox) to this file")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the benchmark's process (bigc's and the serial client's runs; the sandbox and node run in processes of their own) to this file")
 	flag.Parse()
 	c.streams = strings.Split(streams, ",")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -139,7 +141,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 		contenders = append(contenders, peers...)
 	}
 
-	res := &results{config: c, load: loadAverage(), started: time.Now()}
+	res := &results{config: c, load: loadAverage()}
 	for _, stream := range c.streams {
 		for round := range c.rounds {
 			for i := range contenders {

@@ -37,7 +37,6 @@ type results struct {
 	config    config
 	load      string
 	loadAfter string
-	started   time.Time
 	streams   []string
 	byStream  map[string][]*series
 }
