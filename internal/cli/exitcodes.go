@@ -142,9 +142,10 @@ func (a *app) report(err error) int {
 		fmt.Fprintln(a.stderr, "bigc:", err)
 		return code
 	}
-	te, code := classifyError(err)
-	te = a.nameConnection(te)
-	fmt.Fprintln(a.stderr, "bigc:", te.Error())
+	line, te, code := a.errorLine(err)
+	if sf := (*syncFailure)(nil); !errors.As(err, &sf) || !sf.said {
+		fmt.Fprintln(a.stderr, line)
+	}
 	if !a.jsonErrors && a.terminal(a.stderr) {
 		return code // a person reads the line; programs get the object below
 	}

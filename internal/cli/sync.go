@@ -415,7 +415,9 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	// A failed run is reported and retried; an interrupt ends --follow cleanly.
 	err = job.Follow(runCtx, f.every, func(res syncer.Result, err error) {
 		prog.stop()
-		_ = rep.finish(ctx, res, leaseLost(err))
+		if err := rep.finish(ctx, res, leaseLost(err)); err != nil {
+			a.sayNow(err)
+		}
 		prog.reset()
 	})
 	if err != nil {
@@ -501,20 +503,18 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 			next = "a preview keeps no checkpoint; run it again to read its window again"
 		}
 		if ctx.Err() != nil {
-			fmt.Fprintf(a.stderr, "bigc sync %s: interrupted after %s; %s\n", stream, written, where)
+			// report says it, once.
 			return &tools.Error{Category: tools.CategoryCanceled,
 				Message: fmt.Sprintf("sync %s interrupted after %s; %s", stream, written, where), Next: next}
 		}
-		fmt.Fprintf(a.stderr, "bigc sync %s: stopped after %s: %v\n", stream, written, err)
-		fmt.Fprintf(a.stderr, "bigc sync %s: %s; %s\n", stream, where, next)
 		if errors.Is(err, syncer.ErrTagging) {
 			// The client's advice is about a lone write; this one is safe to repeat.
 			te := *tools.AsError(err)
 			te.Next = "the records are written and the checkpoint stays before the untagged orders; tagging reads before it writes, so " +
 				next + " tags what is left and writes no record twice"
-			return &te
+			return &syncFailure{err: &te, stream: stream, written: written, where: where}
 		}
-		return err
+		return &syncFailure{err: err, stream: stream, written: written, where: where, rerun: next}
 	}
 	from := "the beginning"
 	if !res.From.DateModified.IsZero() {

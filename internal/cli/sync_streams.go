@@ -65,8 +65,12 @@ func (a *app) runSyncAll(ctx context.Context, f *syncFlags) error {
 			a.note(fmt.Sprintf("bigc sync all: %s skipped: the token lacks %s", spec.Name, strings.Join(spec.Scopes, " or ")))
 		case err != nil && ctx.Err() != nil:
 			return err
-		case err != nil && first == nil:
-			first = err
+		case err != nil:
+			// Said now, beside its stream; the first is returned (and not said again).
+			a.sayNow(err)
+			if first == nil {
+				first = err
+			}
 		}
 	}
 	return first
