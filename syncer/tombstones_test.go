@@ -193,3 +193,34 @@ func TestReportedDeletionsTombstonedOnce(t *testing.T) {
 		t.Errorf("second destination's tombstones %+v, want one for %d", tombs, products[0].ID)
 	}
 }
+
+// TestPreviewTombstonesFollowItsWindow: a preview (no checkpoint) gets the
+// tombstones of the deletions reported in its window, not earlier ones, and
+// marks nothing: a later run into a real output still gets them.
+func TestPreviewTombstonesFollowItsWindow(t *testing.T) {
+	t.Parallel()
+	clock := &mutableClock{}
+	t0 := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
+	clock.set(t0)
+	r := newRig(t, sandbox.Options{Seed: 10, Products: 5, Now: clock.now})
+	clock.add(time.Hour)
+	if _, err := r.db.RecordDeletions(t.Context(), []state.Deletion{
+		{Connection: "sandbox", Stream: "products", ID: 901, At: t0.Add(10 * time.Minute), Scope: "store/product/deleted"},
+		{Connection: "sandbox", Stream: "products", ID: 902, At: t0.Add(50 * time.Minute), Scope: "store/product/deleted"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.run(t, "products", 0, func(j *Job) { j.Since, j.Preview = t0.Add(30*time.Minute), true }); err != nil {
+		t.Fatal(err)
+	}
+	if tombs := tombstonesIn(t, r.out); len(tombs) != 1 || len(tombs[902]) != 1 {
+		t.Errorf("preview since t0+30m: tombstones %+v, want one for 902", tombs)
+	}
+	r.out = filepath.Join(t.TempDir(), "real.jsonl")
+	if _, err := r.run(t, "products", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if tombs := tombstonesIn(t, r.out); len(tombs) != 2 {
+		t.Errorf("a real output after the preview: tombstones %+v, want 901 and 902", tombs)
+	}
+}
