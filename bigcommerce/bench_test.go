@@ -1,6 +1,7 @@
 package bigcommerce
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -68,18 +69,30 @@ func BenchmarkNetHTTPGetBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkTransportGet is one GET through the client against a local server.
-func BenchmarkTransportGet(b *testing.B) {
-	srv := httptest.NewServer(benchHandler())
-	defer srv.Close()
-	c, err := NewClient("benchget", "t", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
+// benchClient is a client of the store hash for a transport benchmark.
+func benchClient(b *testing.B, hash string, opts ...Option) *Client {
+	c, err := NewClient(hash, "t", opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	return c
+}
+
+// benchGet is the request every transport benchmark sends.
+func benchGet(ctx context.Context, c *Client) error {
+	var out envelope[benchProduct]
+	_, err := c.do(ctx, request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out)
+	return err
+}
+
+// BenchmarkTransportGet is one GET through the client against a local server.
+func BenchmarkTransportGet(b *testing.B) {
+	srv := httptest.NewServer(benchHandler())
+	defer srv.Close()
+	c := benchClient(b, "benchget", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
 	for b.Loop() {
-		var out envelope[benchProduct]
-		if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+		if err := benchGet(b.Context(), c); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -90,15 +103,10 @@ func BenchmarkTransportGet(b *testing.B) {
 func BenchmarkTransportGetParallel(b *testing.B) {
 	srv := httptest.NewServer(benchHandler())
 	defer srv.Close()
-	c, err := NewClient("benchparallel", "t", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
+	c := benchClient(b, "benchparallel", WithBaseURL(srv.URL), WithHTTPClient(&http.Client{}))
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			var out envelope[benchProduct]
-			if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+			if err := benchGet(b.Context(), c); err != nil {
 				b.Error(err)
 				return
 			}
@@ -109,15 +117,10 @@ func BenchmarkTransportGetParallel(b *testing.B) {
 // BenchmarkTransportInProcess isolates the client's own cost: the handler runs
 // in process, with no network and no net/http transport.
 func BenchmarkTransportInProcess(b *testing.B) {
-	c, err := NewClient("benchinprocess", "t", WithBaseURL("http://bench.test"),
+	c := benchClient(b, "benchinprocess", WithBaseURL("http://bench.test"),
 		WithHTTPClient(&http.Client{Transport: coreInProcess{benchHandler()}}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
 	for b.Loop() {
-		var out envelope[benchProduct]
-		if _, err := c.do(b.Context(), request{method: "GET", version: "v3", path: "/catalog/products/1"}, &out); err != nil {
+		if err := benchGet(b.Context(), c); err != nil {
 			b.Fatal(err)
 		}
 	}
