@@ -50,11 +50,9 @@ func (s *supervised) loop() {
 		cmd.Env = append(os.Environ(), s.env...)
 		cmd.Stdout, cmd.Stderr = io.Discard, &s.log
 		s.mu.Lock()
-		select {
-		case <-s.stop:
+		if s.stopping() {
 			s.mu.Unlock()
 			return
-		default:
 		}
 		if err := cmd.Start(); err != nil {
 			s.mu.Unlock()
@@ -73,6 +71,16 @@ func (s *supervised) loop() {
 	}
 }
 
+// stopping reports whether shutdown has been called.
+func (s *supervised) stopping() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
+}
+
 // kill SIGKILLs the running process; the loop starts another.
 func (s *supervised) kill() {
 	s.mu.Lock()
@@ -85,11 +93,9 @@ func (s *supervised) kill() {
 // shutdown interrupts the running process, as Ctrl-C does, and stops the loop.
 func (s *supervised) shutdown() {
 	s.mu.Lock()
-	select {
-	case <-s.stop:
+	if s.stopping() {
 		s.mu.Unlock()
 		return
-	default:
 	}
 	close(s.stop)
 	if s.cmd != nil {
