@@ -164,7 +164,13 @@ type CustomerCreateRequest struct {
 // Address1, City and CountryCode are required; CustomerID only when the
 // address is created on its own.
 type AddressCreateRequest struct {
-	CustomerID      int    `json:"customer_id,omitempty"`
+	CustomerID int `json:"customer_id,omitempty"`
+	AddressFields
+}
+
+// AddressFields are a customer address as V3 writes it: the name, the postal
+// address and the contact.
+type AddressFields struct {
 	FirstName       string `json:"first_name"`
 	LastName        string `json:"last_name"`
 	Company         string `json:"company,omitempty"`

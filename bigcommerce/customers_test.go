@@ -121,7 +121,7 @@ func TestCustomersCreateSplits(t *testing.T) {
 	for i := range in {
 		in[i] = &CustomerCreateRequest{Email: fmt.Sprintf("c%d@example.com", i), FirstName: "C", LastName: "N"}
 	}
-	in[0].Addresses = []*AddressCreateRequest{{FirstName: "C", LastName: "N", Address1: "1 St", City: "X", CountryCode: "US"}}
+	in[0].Addresses = []*AddressCreateRequest{{AddressFields: AddressFields{FirstName: "C", LastName: "N", Address1: "1 St", City: "X", CountryCode: "US"}}}
 	got, err := c.Customers.Create(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestCustomersCreateSplits(t *testing.T) {
 	if len(got) != 11 || got[10].Email != "c10@example.com" || got[10].ID != 111 {
 		t.Errorf("got %d customers", len(got))
 	}
-	in[3].Addresses = []*AddressCreateRequest{{FirstName: "C", LastName: "N", Address1: "1 St", CountryCode: "US"}}
+	in[3].Addresses = []*AddressCreateRequest{{AddressFields: AddressFields{FirstName: "C", LastName: "N", Address1: "1 St", CountryCode: "US"}}}
 	_, err = c.Customers.Create(context.Background(), in)
 	wantBadRequest(t, err, "customers[3].addresses[0].city")
 }
@@ -200,11 +200,11 @@ func TestCustomerAddresses(t *testing.T) {
 	if !cmp.Equal(ids, []int{3}) {
 		t.Errorf("addresses %v", ids)
 	}
-	got, err := c.Customers.CreateAddresses(ctx, []*AddressCreateRequest{{CustomerID: 7, FirstName: "J", LastName: "D",
-		Address1: "2 Side St", City: "Austin", CountryCode: "US", AddressType: "commercial"}})
+	got, err := c.Customers.CreateAddresses(ctx, []*AddressCreateRequest{{CustomerID: 7, AddressFields: AddressFields{FirstName: "J", LastName: "D",
+		Address1: "2 Side St", City: "Austin", CountryCode: "US", AddressType: "commercial"}}})
 	if err != nil || len(got) != 1 || got[0].ID != 4 {
 		t.Fatalf("CreateAddresses = %v, %v", got, err)
 	}
-	_, err = c.Customers.CreateAddresses(ctx, []*AddressCreateRequest{{FirstName: "J", LastName: "D", Address1: "x", City: "y", CountryCode: "US"}})
+	_, err = c.Customers.CreateAddresses(ctx, []*AddressCreateRequest{{AddressFields: AddressFields{FirstName: "J", LastName: "D", Address1: "x", City: "y", CountryCode: "US"}}})
 	wantBadRequest(t, err, "addresses[0].customer_id")
 }

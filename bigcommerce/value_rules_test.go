@@ -46,7 +46,7 @@ func TestValueRulesAreLeftToTheStore(t *testing.T) {
 		},
 		"customer email, name length, country code, address type": func() error {
 			_, err := c.Customers.Create(ctx, []*CustomerCreateRequest{{Email: "no-at-sign", FirstName: long, LastName: "N",
-				Addresses: []*AddressCreateRequest{{FirstName: "C", LastName: "N", Address1: "1 St", City: "X", CountryCode: "USA", AddressType: "home"}}}})
+				Addresses: []*AddressCreateRequest{{AddressFields: AddressFields{FirstName: "C", LastName: "N", Address1: "1 St", City: "X", CountryCode: "USA", AddressType: "home"}}}}})
 			return err
 		},
 		"metafield lengths": func() error {

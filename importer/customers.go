@@ -25,20 +25,8 @@ type Customer struct {
 	Addresses       []Address `json:"addresses,omitempty"`
 }
 
-// Address is a customer's address.
-type Address struct {
-	FirstName       string `json:"first_name"`
-	LastName        string `json:"last_name"`
-	Company         string `json:"company,omitempty"`
-	Address1        string `json:"address1"`
-	Address2        string `json:"address2,omitempty"`
-	City            string `json:"city"`
-	StateOrProvince string `json:"state_or_province,omitempty"`
-	PostalCode      string `json:"postal_code,omitempty"`
-	CountryCode     string `json:"country_code"`
-	Phone           string `json:"phone,omitempty"`
-	AddressType     string `json:"address_type,omitempty"`
-}
+// Address is a customer's address, in the fields V3 writes.
+type Address = bigcommerce.AddressFields
 
 // customerColumns are the columns of bigc's customer CSV: one row per
 // customer, further rows with the same email add addresses.
@@ -222,9 +210,7 @@ func (j *Job) customerBatch(ctx context.Context, batch []Record[Customer], done 
 }
 
 func addressRequest(a Address, customerID int) *bigcommerce.AddressCreateRequest {
-	return &bigcommerce.AddressCreateRequest{CustomerID: customerID, FirstName: a.FirstName, LastName: a.LastName, Company: a.Company,
-		Address1: a.Address1, Address2: a.Address2, City: a.City, StateOrProvince: a.StateOrProvince, PostalCode: a.PostalCode,
-		CountryCode: a.CountryCode, Phone: a.Phone, AddressType: a.AddressType}
+	return &bigcommerce.AddressCreateRequest{CustomerID: customerID, AddressFields: a}
 }
 
 // planCustomer decides r's create, or its update and the addresses it lacks.

@@ -33,7 +33,7 @@ func TestImportCustomers(t *testing.T) {
 	c, srv := testStore(t, sandbox.Options{Seed: 7, Products: -1, Customers: -1, Orders: -1})
 	db := statetest.Open(t)
 	existing, err := c.Customers.Create(context.Background(), []*bigcommerce.CustomerCreateRequest{{Email: "old@example.com", FirstName: "Old", LastName: "Name",
-		Addresses: []*bigcommerce.AddressCreateRequest{{FirstName: "Old", LastName: "Name", Address1: "1 Main St", City: "Springfield", CountryCode: "US"}}}})
+		Addresses: []*bigcommerce.AddressCreateRequest{{AddressFields: bigcommerce.AddressFields{FirstName: "Old", LastName: "Name", Address1: "1 Main St", City: "Springfield", CountryCode: "US"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

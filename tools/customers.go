@@ -228,9 +228,9 @@ func createCustomer(ctx context.Context, env *Env, in CreateCustomerInput) (Crea
 	req := &bigcommerce.CustomerCreateRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		Phone: in.Phone, Company: in.Company, CustomerGroupID: in.CustomerGroupID, Notes: in.Notes}
 	for _, a := range in.Addresses {
-		req.Addresses = append(req.Addresses, &bigcommerce.AddressCreateRequest{FirstName: a.FirstName, LastName: a.LastName,
-			Company: a.Company, Address1: a.Address1, Address2: a.Address2, City: a.City, StateOrProvince: a.StateOrProvince,
-			PostalCode: a.PostalCode, CountryCode: strings.ToUpper(a.CountryCode), Phone: a.Phone, AddressType: a.AddressType})
+		req.Addresses = append(req.Addresses, &bigcommerce.AddressCreateRequest{AddressFields: bigcommerce.AddressFields{
+			FirstName: a.FirstName, LastName: a.LastName, Company: a.Company, Address1: a.Address1, Address2: a.Address2, City: a.City,
+			StateOrProvince: a.StateOrProvince, PostalCode: a.PostalCode, CountryCode: strings.ToUpper(a.CountryCode), Phone: a.Phone, AddressType: a.AddressType}})
 	}
 	created, cerr := env.Client.Customers.Create(ctx, []*bigcommerce.CustomerCreateRequest{req})
 	if cerr == nil && len(created) == 1 {
