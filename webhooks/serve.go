@@ -95,6 +95,11 @@ func Serve(ctx context.Context, ln net.Listener, cfg ServeConfig) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	srv.Shutdown(shutdownCtx)
+	// Serve may not have started when Ready failed at once: waiting for it
+	// means the listener is closed before Serve returns, either way.
+	if serveErr == nil {
+		serveErr = <-serveDone
+	}
 	receiver.Close()
 	stopWork()
 	<-workDone
