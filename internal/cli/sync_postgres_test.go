@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	neturl "net/url"
 	"os"
 	"os/exec"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/bigc-dev/bigc/importer"
 	"github.com/bigc-dev/bigc/internal/testservices"
@@ -21,16 +18,7 @@ import (
 // pgCount counts the rows of a table in the database at url.
 func pgCount(t *testing.T, url, table string) int {
 	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return int(pgInt(t, url, `SELECT count(*) FROM `+table))
 }
 
 type syncSummaryOut struct {

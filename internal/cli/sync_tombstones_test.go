@@ -31,7 +31,7 @@ func TestSyncTombstonesToPostgres(t *testing.T) {
 			t.Fatalf("%s: the first sync wrote nothing", s)
 		}
 	}
-	order, product := pgMinID(t, url, "bigc_orders"), pgMinID(t, url, "bigc_products")
+	order, product := pgInt(t, url, "SELECT min(id) FROM bigc_orders"), pgInt(t, url, "SELECT min(id) FROM bigc_products")
 	send(t, sb, "DELETE", fmt.Sprintf("/v2/orders/%d", order), "")
 	send(t, sb, "DELETE", fmt.Sprintf("/v3/catalog/products/%d", product), "")
 	pg, err := state.OpenPostgres(t.Context(), url)
@@ -60,17 +60,17 @@ func TestSyncTombstonesToPostgres(t *testing.T) {
 	}
 }
 
-// pgMinID is the smallest id in table.
-func pgMinID(t *testing.T, url, table string) int64 {
+// pgInt runs query, whose answer is one integer, in the database at url.
+func pgInt(t *testing.T, url, query string) int64 {
 	t.Helper()
 	conn, err := pgx.Connect(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
-	var id int64
-	if err := conn.QueryRow(t.Context(), `SELECT min(id) FROM `+table).Scan(&id); err != nil {
+	var n int64
+	if err := conn.QueryRow(t.Context(), query).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return n
 }
