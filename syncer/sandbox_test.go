@@ -623,13 +623,7 @@ func TestOrderCouponsReadAsPagesArrive(t *testing.T) {
 		case strings.HasSuffix(req.URL.Path, "/coupons"):
 			firstCoupon.Do(func() { close(couponRead) })
 		case strings.HasSuffix(req.URL.Path, "/v2/orders") && req.URL.Query().Get("page") == "4":
-			lastPage.Do(func() {
-				select {
-				case <-couponRead:
-					early = true
-				case <-time.After(10 * time.Second):
-				}
-			})
+			lastPage.Do(func() { early = closesSoon(couponRead) })
 		}
 	}
 	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
@@ -669,13 +663,7 @@ func TestPagesFlowPastASlowPage(t *testing.T) {
 				case page >= 6:
 					sawLater.Do(func() { close(later) })
 				case page == 2:
-					slowPage.Do(func() {
-						select {
-						case <-later:
-							flowed = true
-						case <-time.After(10 * time.Second):
-						}
-					})
+					slowPage.Do(func() { flowed = closesSoon(later) })
 				}
 			}
 			res, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 })
@@ -722,13 +710,7 @@ func TestArchivedReadWithTheWindow(t *testing.T) {
 		case strings.HasSuffix(req.URL.Path, "/v2/orders/count"):
 			count.Do(func() { close(counted) })
 		case strings.HasSuffix(req.URL.Path, "/v2/orders") && req.URL.Query().Get("is_deleted") == "true":
-			archived.Do(func() {
-				select {
-				case <-counted:
-					together = true
-				case <-time.After(10 * time.Second):
-				}
-			})
+			archived.Do(func() { together = closesSoon(counted) })
 		}
 	}
 	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
@@ -740,5 +722,17 @@ func TestArchivedReadWithTheWindow(t *testing.T) {
 	}
 	if !together {
 		t.Error("the window's count waited for the archived orders' list; want both read at once")
+	}
+}
+
+// closesSoon reports whether ch closes within 10 s. The tests of what goes
+// out together hold one request back until another is sent; if it never
+// is, the request goes after 10 s and the test fails, rather than hang.
+func closesSoon(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	case <-time.After(10 * time.Second):
+		return false
 	}
 }

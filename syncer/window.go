@@ -96,20 +96,14 @@ func (w *windowRead) readPage(p int) {
 		if err == nil && w.arrived != nil {
 			w.arrived(items) // hydration starts before the page is vouched for
 		}
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		defer w.cond.Broadcast()
-		w.inFlight--
+		use, done := w.settle(err)
+		defer done()
 		w.reading--
 		g := w.got[p]
 		if err == nil {
 			g.items, g.answered = items, true // close drops it unless handed back
 		}
-		switch {
-		case w.closed:
-			return
-		case err != nil:
-			w.err = err
+		if !use {
 			return
 		}
 		switch {
@@ -126,8 +120,25 @@ func (w *windowRead) readPage(p int) {
 		default:
 			w.uncovered = append(w.uncovered, p)
 		}
-		w.pump()
 	}()
+}
+
+// settle takes w.mu for a request that answered with err, counting it out
+// of those in flight. use is false when the answer is not to be used: the
+// read was closed, or the request failed (next returns its error). The
+// function it returns sends what can now be sent, wakes next and lets w.mu
+// go.
+func (w *windowRead) settle(err error) (use bool, done func()) {
+	w.mu.Lock()
+	w.inFlight--
+	if err != nil && !w.closed {
+		w.err = err
+	}
+	return err == nil && !w.closed, func() {
+		w.pump()
+		w.cond.Broadcast()
+		w.mu.Unlock()
+	}
 }
 
 // count asks for the window's size; w.mu is held. The first count gives the
@@ -141,16 +152,11 @@ func (w *windowRead) count() {
 	go func() {
 		defer w.wg.Done()
 		n, err := w.src.Count(w.ctx, w.from, w.to)
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		defer w.cond.Broadcast()
-		w.inFlight--
+		use, done := w.settle(err)
+		defer done()
 		w.counting = false
 		switch {
-		case w.closed:
-			return
-		case err != nil:
-			w.err = err
+		case !use:
 			return
 		case n < 0:
 			w.moved = true // the source cannot count: nothing vouches for the pages
@@ -164,7 +170,6 @@ func (w *windowRead) count() {
 		default:
 			w.moved = true
 		}
-		w.pump()
 	}()
 }
 
