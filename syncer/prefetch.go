@@ -16,14 +16,21 @@ import (
 // ID and date_modified: within a frozen window a record keeps its
 // date_modified until it leaves the window, so one hydrated from any read of
 // the window serves every later read of it.
+//
+// At most workers records are hydrated at once, by as many goroutines,
+// oldest first; a batch that needs a record no goroutine has started
+// hydrates it itself.
 type prefetch struct {
-	src   Source
-	ctx   context.Context
-	slots chan struct{} // bounds the records hydrated at once
-	wg    sync.WaitGroup
+	src     Source
+	ctx     context.Context
+	workers int
+	wg      sync.WaitGroup
 
-	mu  sync.Mutex
-	got map[prefetchKey]*fetched
+	mu      sync.Mutex
+	got     map[prefetchKey]*fetched
+	queue   []*fetched // added, not yet started
+	running int        // goroutines hydrating the queue
+	stopped bool
 }
 
 type prefetchKey struct {
@@ -31,61 +38,89 @@ type prefetchKey struct {
 	dm time.Time
 }
 
-// fetched is one record hydrated ahead; done closes when record or err is
+// fetched is one record to hydrate ahead; done closes when record or err is
 // set.
 type fetched struct {
-	done   chan struct{}
-	cancel context.CancelFunc
-	record json.RawMessage
-	err    error
+	it      Item
+	started bool               // a goroutine (or a batch) hydrates it
+	dropped bool               // no batch will take it
+	cancel  context.CancelFunc // set once started
+	done    chan struct{}
+	record  json.RawMessage
+	err     error
 }
 
 // newPrefetch hydrates records at most workers at a time, until ctx ends.
 func newPrefetch(ctx context.Context, src Source, workers int) *prefetch {
-	return &prefetch{src: src, ctx: ctx, slots: make(chan struct{}, workers), got: make(map[prefetchKey]*fetched)}
+	return &prefetch{src: src, ctx: ctx, workers: workers, got: make(map[prefetchKey]*fetched)}
 }
 
-// add starts hydrating the records of a page that keep accepts (those the
-// engine will emit if the page is vouched for). Safe from several
-// goroutines at once.
+// add queues the records of a page that keep accepts (those the engine will
+// emit if the page is vouched for). Safe from several goroutines at once.
 func (p *prefetch) add(page []Item, keep func(*Item) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped {
+		return
+	}
 	for _, it := range page {
-		if !keep(&it) {
-			continue
-		}
 		key := prefetchKey{it.ID, it.DateModified}
-		ctx, cancel := context.WithCancel(p.ctx)
-		f := &fetched{done: make(chan struct{}), cancel: cancel}
-		p.mu.Lock()
-		_, dup := p.got[key]
-		if !dup {
-			p.got[key] = f
-		}
-		p.mu.Unlock()
-		if dup {
-			cancel()
+		if _, dup := p.got[key]; dup || !keep(&it) {
 			continue
 		}
+		f := &fetched{it: it, done: make(chan struct{})}
+		p.got[key] = f
+		p.queue = append(p.queue, f)
+	}
+	for p.running < p.workers && p.running < len(p.queue) {
+		p.running++
 		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			defer close(f.done)
-			defer cancel()
-			select {
-			case p.slots <- struct{}{}:
-			case <-ctx.Done():
-				f.err = context.Cause(ctx)
-				return
-			}
-			defer func() { <-p.slots }()
-			f.err = p.src.Hydrate(ctx, &it)
-			f.record = it.Record
-		}()
+		go p.work()
 	}
 }
 
-// take completes it with the record hydrated ahead, waiting for it: ok is
-// false when it was not hydrated ahead (or p is nil).
+// work hydrates queued records, oldest first, until the queue is empty.
+func (p *prefetch) work() {
+	defer p.wg.Done()
+	for {
+		p.mu.Lock()
+		var f *fetched
+		for len(p.queue) > 0 && f == nil {
+			f, p.queue = p.queue[0], p.queue[1:]
+			if f.started || f.dropped {
+				f = nil
+			}
+		}
+		if f == nil || p.stopped {
+			p.running--
+			p.mu.Unlock()
+			return
+		}
+		ctx := p.start(f)
+		p.mu.Unlock()
+		p.hydrate(ctx, f)
+	}
+}
+
+// start marks f started and returns the context its hydration runs in;
+// p.mu is held.
+func (p *prefetch) start(f *fetched) context.Context {
+	ctx, cancel := context.WithCancel(p.ctx)
+	f.started, f.cancel = true, cancel
+	return ctx
+}
+
+// hydrate hydrates f's record and lets its taker go.
+func (p *prefetch) hydrate(ctx context.Context, f *fetched) {
+	defer close(f.done)
+	defer f.cancel()
+	f.err = p.src.Hydrate(ctx, &f.it)
+	f.record, f.it = f.it.Record, Item{}
+}
+
+// take completes it with the record hydrated ahead, waiting for it, or
+// hydrating it here if no goroutine has started it: ok is false when it was
+// not queued (or p is nil).
 func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	if p == nil {
 		return false, nil
@@ -94,9 +129,16 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	p.mu.Lock()
 	f := p.got[key]
 	delete(p.got, key)
+	var own context.Context
+	if f != nil && !f.started {
+		own = p.start(f)
+	}
 	p.mu.Unlock()
 	if f == nil {
 		return false, nil
+	}
+	if own != nil {
+		p.hydrate(own, f)
 	}
 	select {
 	case <-f.done:
@@ -119,20 +161,29 @@ func (p *prefetch) drop(page []Item) {
 	for _, it := range page {
 		key := prefetchKey{it.ID, it.DateModified}
 		if f := p.got[key]; f != nil {
-			f.cancel()
-			delete(p.got, key)
+			p.forget(key, f)
 		}
 	}
+}
+
+// forget drops f; p.mu is held.
+func (p *prefetch) forget(key prefetchKey, f *fetched) {
+	f.dropped = true
+	if f.cancel != nil {
+		f.cancel()
+	}
+	delete(p.got, key)
 }
 
 // stop ends the hydrations no batch took and waits for them all, so that
 // none outlives its run.
 func (p *prefetch) stop() {
 	p.mu.Lock()
+	p.stopped = true
 	for key, f := range p.got {
-		f.cancel()
-		delete(p.got, key)
+		p.forget(key, f)
 	}
+	p.queue = nil
 	p.mu.Unlock()
 	p.wg.Wait()
 }

@@ -70,7 +70,7 @@ type pageGot struct {
 func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to time.Time, limit, parallel int, arrived, dropped func([]Item)) *windowRead {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &windowRead{src: src, from: from, to: to, limit: limit, parallel: parallel, totals: totals,
-		hold: 2 * parallel, arrived: arrived, dropped: dropped,
+		hold: parallel + max(1, parallel/4), arrived: arrived, dropped: dropped,
 		ctx: ctx, cancel: cancel, total: -1, got: map[int]*pageGot{}}
 	w.cond = sync.NewCond(&w.mu)
 	w.mu.Lock()
@@ -208,7 +208,7 @@ func (w *windowRead) pump() {
 }
 
 // next returns the next stretch of pages vouched for, in order: at most
-// maxStretch records, Last when it ends the window. OK is false when no
+// parallel pages, Last when it ends the window. OK is false when no
 // more pages can be vouched for; the reader is then done.
 func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 	stop := context.AfterFunc(ctx, func() {
@@ -233,7 +233,7 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 			return Chunk{Total: 0, OK: true, Last: true}, nil
 		}
 		k := w.handed
-		for k < w.pages && k-w.handed < max(1, maxStretch/w.limit) {
+		for k < w.pages && k-w.handed < w.parallel {
 			g := w.got[k+1]
 			if g == nil || !g.answered || !g.vouched {
 				break
