@@ -103,7 +103,7 @@ func addCreateShipment(r *Registry) {
 	add(r, Spec[CreateShipmentInput, CreateShipmentOutput]{
 		Name:        "create-shipment",
 		Title:       "Ship an order",
-		Description: "Ship an order's lines (default all unshipped) with tracking number and carrier; the store sets its status.",
+		Description: "Ship an order's lines (default all unshipped) with a tracking number and carrier.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateShipment,
 		Handler:     createShipment,

@@ -64,7 +64,7 @@ type ListOrdersInput struct {
 	Customer     IDOrName            `json:"customer,omitempty" jsonschema:"id or email"`
 	MinTotal     bigcommerce.Decimal `json:"min_total,omitempty" bigc:"minimum=0"`
 	MaxTotal     bigcommerce.Decimal `json:"max_total,omitempty" bigc:"minimum=0"`
-	Sort         string              `json:"sort,omitempty" jsonschema:"id, date_created, date_modified, status_id or customer_id; :asc or :desc"`
+	Sort         string              `json:"sort,omitempty" bigc:"enum=id:asc|id:desc|date_created:asc|date_created:desc|date_modified:asc|date_modified:desc|status_id:asc|status_id:desc|customer_id:asc|customer_id:desc"`
 	Limit        int                 `json:"limit,omitempty"`
 	Page         int                 `json:"page,omitempty"`
 }
@@ -273,7 +273,7 @@ func addGetOrder(r *Registry) {
 	add(r, Spec[GetOrderInput, GetOrderOutput]{
 		Name:        "get-order",
 		Title:       "Get an order",
-		Description: "One order with its lines, addresses, coupons, shipments and tags; line skus lead to find-variant.",
+		Description: "One order with its lines, addresses, coupons, shipments and tags.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     getOrder,
 	})
@@ -412,7 +412,7 @@ func addTagOrder(r *Registry) {
 	add(r, Spec[TagOrderInput, TagOrderOutput]{
 		Name:        "tag-order",
 		Title:       "Tag an order",
-		Description: "Set (or, without value, read) a hidden metafield tag on an order, e.g. a sync marker.",
+		Description: "Set (or, without value, read) a hidden metafield tag on an order.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Writes:      func(in TagOrderInput) bool { return in.Value != nil },
 		Preview:     previewTagOrder,

@@ -173,7 +173,7 @@ type ListProductsInput struct {
 	OutOfStock   bool     `json:"out_of_stock,omitempty" jsonschema:"tracked and none left"`
 	InventoryMax *int     `json:"inventory_max,omitempty"`
 	InventoryMin *int     `json:"inventory_min,omitempty"`
-	Sort         string   `json:"sort,omitempty" jsonschema:"id, name, sku, price, date_modified, inventory_level or total_sold; :desc to reverse"`
+	Sort         string   `json:"sort,omitempty" bigc:"enum=id:asc|id:desc|name:asc|name:desc|sku:asc|sku:desc|price:asc|price:desc|date_modified:asc|date_modified:desc|inventory_level:asc|inventory_level:desc|total_sold:asc|total_sold:desc"`
 	Limit        int      `json:"limit,omitempty"`
 	Page         int      `json:"page,omitempty"`
 }
