@@ -28,7 +28,7 @@ type windowRead struct {
 	from, to time.Time
 	limit    int
 	parallel int  // requests in flight at most, pages and counts
-	hold     int  // pages in flight or read but not handed back, at most
+	hold     int  // pages in flight or read but not handed back, at most: a count per parallel pages needs twice parallel
 	totals   bool // every answer carries the window's size
 	arrived  func([]Item)
 	dropped  func([]Item)
@@ -70,7 +70,7 @@ type pageGot struct {
 func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to time.Time, limit, parallel int, arrived, dropped func([]Item)) *windowRead {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &windowRead{src: src, from: from, to: to, limit: limit, parallel: parallel, totals: totals,
-		hold: parallel + max(1, parallel/4), arrived: arrived, dropped: dropped,
+		hold: 2 * parallel, arrived: arrived, dropped: dropped,
 		ctx: ctx, cancel: cancel, total: -1, got: map[int]*pageGot{}}
 	w.cond = sync.NewCond(&w.mu)
 	w.mu.Lock()
