@@ -127,13 +127,20 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 		return err
 	}
 	defer tgt.Close()
-	if err := f.guard.allow(tgt, "bigc import "+kind, !f.dryRun); err != nil {
-		return err
-	}
 	id, err := importer.Identity(kind, format, tgt.Client.StoreHash(), path)
 	if err != nil {
 		return badInput(err)
 	}
+	newJob := func(dryRun bool) *importer.Job {
+		return &importer.Job{Client: tgt.Client, Journal: db, ImportID: id, DryRun: dryRun,
+			CreateCategories: f.createCategories, Workers: f.workers, LocationID: f.locationID}
+	}
+	if err := f.guard.allowPreviewed(tgt, "bigc import "+kind, !f.dryRun, func() (string, error) {
+		return importPreview(ctx, kind, format, path, newJob(true))
+	}); err != nil {
+		return err
+	}
+	job := newJob(f.dryRun)
 	if !f.dryRun {
 		// One writer per import, on any machine sharing the journal.
 		run, release, err := a.takeLease(ctx, db, importer.LeaseName(id), "importing "+path+" into "+tgt.Name, f.lease)
@@ -149,8 +156,6 @@ func (a *app) runImport(ctx context.Context, kind, path string, f *importFlags) 
 	}
 	defer in.Close()
 
-	job := &importer.Job{Client: tgt.Client, Journal: db, ImportID: id, DryRun: f.dryRun,
-		CreateCategories: f.createCategories, Workers: f.workers, LocationID: f.locationID}
 	rejectedPath := path + ".rejected.jsonl"
 	var rejected *os.File
 	if f.dryRun {

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
 )
 
@@ -146,5 +150,88 @@ func TestTerminalSyncProgress(t *testing.T) {
 	out, code = runOnTerminal(t, cfg, "", "sync", "orders", "--connection", "slow", "--out", filepath.Join(dir, "b.jsonl"), "--quiet")
 	if code != exitOK || strings.TrimSpace(out) != "" {
 		t.Errorf("--quiet on a terminal: exit %d, want nothing shown:\n%q", code, out)
+	}
+}
+
+// TestTerminalPromptsShowTheChange runs the other writing commands on a
+// production connection on a pseudo-terminal: before the y/N each shows what
+// it would do (an import its dry run's counts, a webhook command the hook's
+// scope and destination, sync --tag which orders it would tag); a no sends
+// no write, a yes goes ahead.
+func TestTerminalPromptsShowTheChange(t *testing.T) {
+	t.Parallel()
+	cfg, srv := productionStore(t, sandbox.Options{Seed: 4, Products: -1, Customers: -1, Orders: 3})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "catalog.jsonl")
+	body := `{"name":"Prod Mug","sku":"PMUG","price":"4.5"}
+{"name":"Prod Cup","sku":"PCUP","price":"3"}
+{"name":"Prod Tee","sku":"PTEE","price":"9","categories":["Nowhere/Shirts"]}
+`
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := func() int {
+		ps, err := c.Products.BySKUs(context.Background(), []string{"PMUG", "PCUP", "PTEE"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	// prompted runs args on the terminal answering answer, and returns what
+	// was shown before the question.
+	prompted := func(answer string, wantCode int, args ...string) string {
+		t.Helper()
+		out, code := runOnTerminal(t, cfg, answer+"\n", args...)
+		before, _, asked := strings.Cut(out, "Go ahead? [y/N]")
+		if code != wantCode || !asked {
+			t.Fatalf("bigc %s, answered %s: exit %d, want %d after a question:\n%s", strings.Join(args, " "), answer, code, wantCode, out)
+		}
+		if !strings.Contains(before, "production connection: every write through it needs --yes") {
+			t.Errorf("bigc %s: no guard sentence after the preview:\n%s", strings.Join(args, " "), before)
+		}
+		return before
+	}
+
+	state := filepath.Join(dir, "state.db")
+	imp := []string{"import", "products", file, "--connection", "prod", "--state", state}
+	before := prompted("n", exitBadInput, imp...)
+	if want := "bigc import products " + file + " (3 rows) would create 2, update 0 and reject 1; 0 unchanged"; !strings.Contains(before, want) || created() != 0 {
+		t.Errorf("import, answered n: %d products created, shown:\n%s\nwant %q", created(), before, want)
+	}
+	prompted("y", exitRejected, imp...)
+	if n := created(); n != 2 {
+		t.Errorf("import, answered y: %d products created, want 2", n)
+	}
+
+	dest := "http://127.0.0.1:9/hooks"
+	before = prompted("n", exitBadInput, "webhooks", "subscribe", "--connection", "prod", "--scope", "store/order/created", "--destination", dest)
+	if want := "would send store/order/created events to " + dest; !strings.Contains(before, want) {
+		t.Errorf("webhooks subscribe: shown:\n%s\nwant %q", before, want)
+	}
+	stdout, stderr, code := runPiped(t, cfg, "webhooks", "subscribe", "--connection", "prod", "--scope", "store/order/created", "--destination", dest, "--yes")
+	var hook struct{ ID int }
+	if code != exitOK || json.Unmarshal([]byte(stdout), &hook) != nil || hook.ID == 0 {
+		t.Fatalf("subscribe --yes: exit %d, stdout %s, stderr %s", code, stdout, stderr)
+	}
+	id := strconv.Itoa(hook.ID)
+	before = prompted("n", exitBadInput, "webhooks", "delete", id, "--connection", "prod")
+	if want := "bigc webhooks delete " + id + ": hook " + id + " sends store/order/created events to " + dest + " (active)"; !strings.Contains(before, want) {
+		t.Errorf("webhooks delete: shown:\n%s\nwant %q", before, want)
+	}
+	if stdout, _, _ := runPiped(t, cfg, "webhooks", "list", "--connection", "prod"); !strings.Contains(stdout, `"id": `+id+",") {
+		t.Errorf("the hook is gone after a no: %s", stdout)
+	}
+
+	out := filepath.Join(dir, "orders.jsonl")
+	before = prompted("n", exitBadInput, "sync", "orders", "--connection", "prod", "--tag", "bigc/exported", "--out", out)
+	want := `bigc sync orders --tag bigc/exported would read the orders of connection "prod" of every status but incomplete (0), ` +
+		"every order (no checkpoint for prod/orders -> " + out + " yet), write them to " + out +
+		" and give each one not yet tagged the metafield bigc/exported"
+	if !strings.Contains(before, want) || fileSize(out) > 0 {
+		t.Errorf("sync --tag: shown:\n%s\nwant %q (and no record written)", before, want)
 	}
 }

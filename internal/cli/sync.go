@@ -350,9 +350,6 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 		return err
 	}
 	defer tgt.Close()
-	if err := f.guard.allow(tgt, "bigc sync orders --tag "+f.tag, f.tag != ""); err != nil {
-		return err
-	}
 	src, err := syncer.NewSource(stream, tgt.Client, filter)
 	if err != nil {
 		return badInput(err)
@@ -366,6 +363,11 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	}
 	if f.checkpoint != "" {
 		job.Destination = streamDestination(f.checkpoint)
+	}
+	if err := f.guard.allowPreviewed(tgt, "bigc sync orders --tag "+f.tag, f.tag != "", func() (string, error) {
+		return tagPreview(ctx, job, f, tgt.Name, outName)
+	}); err != nil {
+		return err
 	}
 	var output string
 	if table != nil {
@@ -545,7 +547,12 @@ func (r *syncReport) finish(ctx context.Context, res syncer.Result, err error) e
 
 // loadCursor reads a saved checkpoint.
 func (r *syncReport) loadCursor(ctx context.Context, key state.CheckpointKey) (syncer.Cursor, bool, error) {
-	s, ok, err := r.job.DB.Checkpoint(ctx, key)
+	return loadCursor(ctx, r.job, key)
+}
+
+// loadCursor reads the checkpoint key of job from its database.
+func loadCursor(ctx context.Context, job *syncer.Job, key state.CheckpointKey) (syncer.Cursor, bool, error) {
+	s, ok, err := job.DB.Checkpoint(ctx, key)
 	if err != nil || !ok {
 		return syncer.Cursor{}, ok, err
 	}

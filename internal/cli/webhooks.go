@@ -38,14 +38,15 @@ file: no record is written twice.`,
 }
 
 // subscriptions opens the store and the secret store for a webhooks command,
-// asking guard (when not nil) whether it may write.
-func (a *app) subscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string) (*webhooks.Subscriptions, func(), error) {
+// asking guard (when not nil) whether it may write, with preview's account
+// of the change when a person is asked.
+func (a *app) subscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string, preview func(*target) (string, error)) (*webhooks.Subscriptions, func(), error) {
 	t, err := a.openTarget(ctx, tf)
 	if err != nil {
 		return nil, nil, err
 	}
 	if guard != nil {
-		if err := guard.allow(t, what, true); err != nil {
+		if err := guard.allowPreviewed(t, what, true, func() (string, error) { return preview(t) }); err != nil {
 			t.Close()
 			return nil, nil, err
 		}
@@ -68,9 +69,10 @@ func (a *app) secretStore() (webhooks.SecretStore, error) {
 }
 
 // runSubscriptions opens the store and the secret store, runs op on them and
-// writes its result as JSON. A guard, when given, is asked first: op writes.
-func (a *app) runSubscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string, op func(*webhooks.Subscriptions) (any, error)) error {
-	subs, closeFn, err := a.subscriptions(ctx, tf, guard, what)
+// writes its result as JSON. A guard, when given, is asked first (showing
+// preview to a person): op writes.
+func (a *app) runSubscriptions(ctx context.Context, tf *targetFlags, guard *writeGuard, what string, preview func(*target) (string, error), op func(*webhooks.Subscriptions) (any, error)) error {
+	subs, closeFn, err := a.subscriptions(ctx, tf, guard, what, preview)
 	if err != nil {
 		return err
 	}
@@ -105,7 +107,7 @@ delivers plain http to a loopback address.`,
 			if destination == "" {
 				return badInputf("--destination is required: the https URL where bigc webhooks listen is reachable")
 			}
-			return a.runSubscriptions(cmd.Context(), &tf, &guard, "bigc webhooks subscribe", func(subs *webhooks.Subscriptions) (any, error) {
+			return a.runSubscriptions(cmd.Context(), &tf, &guard, "bigc webhooks subscribe", subscribePreview(scope, destination), func(subs *webhooks.Subscriptions) (any, error) {
 				return subs.Subscribe(cmd.Context(), scope, destination)
 			})
 		},
@@ -125,7 +127,7 @@ func (a *app) webhooksListCmd() *cobra.Command {
 		Short: "List the hooks of this API account (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			subs, closeFn, err := a.subscriptions(cmd.Context(), &tf, nil, "")
+			subs, closeFn, err := a.subscriptions(cmd.Context(), &tf, nil, "", nil)
 			if err != nil {
 				return err
 			}
@@ -169,8 +171,8 @@ func (a *app) hookCmd(use, short string, op func(*webhooks.Subscriptions, contex
 			if err != nil || id <= 0 {
 				return badInputf("ID %q is not a hook ID (want a positive whole number, see bigc webhooks list)", args[0])
 			}
-			what := "bigc webhooks " + strings.Fields(use)[0]
-			return a.runSubscriptions(cmd.Context(), &tf, &guard, what, func(subs *webhooks.Subscriptions) (any, error) {
+			verb := strings.Fields(use)[0]
+			return a.runSubscriptions(cmd.Context(), &tf, &guard, "bigc webhooks "+verb, hookPreview(cmd.Context(), verb, id), func(subs *webhooks.Subscriptions) (any, error) {
 				return op(subs, cmd.Context(), id)
 			})
 		},
