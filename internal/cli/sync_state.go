@@ -80,13 +80,16 @@ func (a *app) syncResetCmd() *cobra.Command {
 	var statePath, connection, out, checkpoint, table string
 	var sandbox bool
 	cmd := &cobra.Command{
-		Use:   "reset orders|products|customers (--connection NAME | --sandbox) [--out FILE | --checkpoint NAME]",
+		Use:   "reset STREAM [--connection NAME | --sandbox] [--out FILE | --checkpoint NAME]",
 		Short: "Forget one sync checkpoint; the next sync into that destination reads from the beginning",
 		Long: `Reset forgets the checkpoint of one stream of one connection into one
 destination: an output file (--out, default bigc-sync/STREAM.jsonl as for
 sync), a table (--out postgres://... [--table NAME]) or a named stdout
 checkpoint (--checkpoint). The output file is left as
-it is; the next sync re-reads the store and writes only what it lacks.`,
+it is; the next sync re-reads the store and writes only what it lacks.
+Without --connection or --sandbox the connection is chosen as for every
+command: $BIGC_STORE_HASH's one-off connection, $BIGC_CONNECTION, the
+default of bigc connection use, or the only one saved.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			toTable := state.IsPostgresURL(out)
@@ -95,6 +98,14 @@ it is; the next sync re-reads the store and writes only what it lacks.`,
 				return badInputf("--out postgres://... keeps its checkpoints in that database: drop --state and --checkpoint")
 			case table != "" && !toTable:
 				return badInputf("--table applies to --out postgres://... only")
+			}
+			if connection == "" && !sandbox {
+				// The connection any other command would use.
+				_, name, err := a.implicitConnection()
+				if err != nil {
+					return err
+				}
+				connection = name
 			}
 			key, err := resetKey(args[0], connection, sandbox, out, cmd.Flags().Changed("out") && !toTable, checkpoint)
 			if err != nil {

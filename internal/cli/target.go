@@ -62,9 +62,8 @@ type target struct {
 // that an incremental sync has something new on its next run.
 var sandboxOptions = sandbox.Options{Seed: 1, Live: 0.2}
 
-// openTarget resolves the flags to a client. Exactly one of --connection and
-// --sandbox must be given, except that with neither, a sole saved connection
-// is used.
+// openTarget resolves the flags to a client: --connection or --sandbox (not
+// both), and with neither the connection implicitConnection chooses.
 func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err error) {
 	defer func() {
 		if t != nil {
@@ -82,34 +81,50 @@ func (a *app) openTarget(ctx context.Context, f *targetFlags) (t *target, err er
 	case f.connection != "":
 		return a.openConnection(f, f.connection)
 	}
+	c, name, err := a.implicitConnection()
+	switch {
+	case err != nil:
+		return nil, err
+	case c != nil:
+		return a.openSaved(f, c)
+	}
+	return a.openConnection(f, name)
+}
+
+// implicitConnection is the connection of a command given neither
+// --connection nor --sandbox, said on stderr: the one-off connection of
+// $BIGC_STORE_HASH and $BIGC_ACCESS_TOKEN (returned whole, as it is saved
+// nowhere), else $BIGC_CONNECTION or the default of bigc connection use,
+// else the only saved connection (by name).
+func (a *app) implicitConnection() (oneOff *connections.Connection, name string, err error) {
 	if c, err := envConnection(); err != nil || c != nil {
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		a.note(envConnectionNote(c))
 		a.fromEnv = true
-		return a.openSaved(f, c)
+		return c, c.Name, nil
 	}
 	if name, why := a.defaultConnection(); name != "" {
 		a.note(fmt.Sprintf("bigc: using connection %q, %s", name, why))
-		return a.openConnection(f, name)
+		return nil, name, nil
 	}
 	dir, err := a.connectionDir()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	names, err := dir.Names()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	switch len(names) {
 	case 0:
-		return nil, badInputf("no store chosen: pass --sandbox to use the embedded sandbox store, or add a connection with bigc connection add and pass --connection NAME")
+		return nil, "", badInputf("no store chosen: pass --sandbox to use the embedded sandbox store, or add a connection with bigc connection add and pass --connection NAME")
 	case 1:
 		a.note(fmt.Sprintf("bigc: using connection %q, the only one saved", names[0]))
-		return a.openConnection(f, names[0])
+		return nil, names[0], nil
 	}
-	return nil, badInputf("no store chosen: pass --connection NAME (saved: %s) or --sandbox", strings.Join(names, ", "))
+	return nil, "", badInputf("no store chosen: pass --connection NAME (saved: %s) or --sandbox", strings.Join(names, ", "))
 }
 
 // openSandbox starts the embedded sandbox store on a free local port and
