@@ -90,6 +90,22 @@ func readBatches[T any](ctx context.Context, j *Job, rd Reader[T], size int, pre
 	return nil
 }
 
+// newRows makes a row of each record of batch, keyed by key(item) (newRow
+// gives it its outcome), and returns them in line order with those still to
+// plan (todo).
+func newRows[T any, R any](batch []Record[T], done map[int]state.ImportRow, key func(*T) string, newRow func(outcome, *T) R) (rows, todo []R) {
+	for i := range batch {
+		rec := &batch[i]
+		o, ok := newOutcome(rec.Line, key(&rec.Item), rec.Err, done)
+		r := newRow(o, &rec.Item)
+		if ok {
+			todo = append(todo, r)
+		}
+		rows = append(rows, r)
+	}
+	return rows, todo
+}
+
 // newOutcome starts a row's outcome from its record: rejected already, done
 // in an earlier run, or to be planned (todo).
 func newOutcome(line int, key string, err *RowError, done map[int]state.ImportRow) (o outcome, todo bool) {

@@ -172,17 +172,11 @@ func (j *Job) findCustomers(ctx context.Context, emails []string) (map[string]*b
 }
 
 func (j *Job) customerBatch(ctx context.Context, batch []Record[Customer], done map[int]state.ImportRow) error {
-	var rows, todo []*customerRow
+	rows, todo := newRows(batch, done, func(c *Customer) string { return c.Email },
+		func(o outcome, c *Customer) *customerRow { return &customerRow{outcome: o, c: c} })
 	var emails []string
-	for i := range batch {
-		rec := &batch[i]
-		o, ok := newOutcome(rec.Line, rec.Item.Email, rec.Err, done)
-		r := &customerRow{outcome: o, c: &rec.Item}
-		if ok {
-			todo = append(todo, r)
-			emails = append(emails, r.c.Email)
-		}
-		rows = append(rows, r)
+	for _, r := range todo {
+		emails = append(emails, r.c.Email)
 	}
 	if len(todo) == 0 {
 		return finish(ctx, j, rows, nil)

@@ -100,17 +100,11 @@ func (j *Job) ImportInventory(ctx context.Context, rd Reader[Stock]) (Summary, e
 }
 
 func (j *Job) stockBatch(ctx context.Context, batch []Record[Stock], done map[int]state.ImportRow) error {
-	var rows, todo []*stockRow
+	rows, todo := newRows(batch, done, func(s *Stock) string { return s.SKU },
+		func(o outcome, s *Stock) *stockRow { return &stockRow{outcome: o, s: s} })
 	var skus []string
-	for i := range batch {
-		rec := &batch[i]
-		o, ok := newOutcome(rec.Line, rec.Item.SKU, rec.Err, done)
-		r := &stockRow{outcome: o, s: &rec.Item}
-		if ok {
-			todo = append(todo, r)
-			skus = append(skus, r.s.SKU)
-		}
-		rows = append(rows, r)
+	for _, r := range todo {
+		skus = append(skus, r.s.SKU)
 	}
 	if len(todo) > 0 {
 		if err := j.addressStock(ctx, skus, todo); err != nil {

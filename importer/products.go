@@ -57,16 +57,7 @@ func (j *Job) ImportProducts(ctx context.Context, rd Reader[Product]) (Summary, 
 }
 
 func (j *Job) productBatch(ctx context.Context, batch []Record[Product], done map[int]state.ImportRow) error {
-	var rows, todo []*productRow
-	for i := range batch {
-		rec := &batch[i]
-		o, ok := newOutcome(rec.Line, productKey(&rec.Item), rec.Err, done)
-		r := &productRow{outcome: o, p: &rec.Item}
-		if ok {
-			todo = append(todo, r)
-		}
-		rows = append(rows, r)
-	}
+	rows, todo := newRows(batch, done, productKey, func(o outcome, p *Product) *productRow { return &productRow{outcome: o, p: p} })
 	if len(todo) == 0 {
 		return finish(ctx, j, rows, nil)
 	}
