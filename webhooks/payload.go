@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -185,20 +187,30 @@ func (e Event) Resource() (stream string, id int64, gone bool, ok bool) {
 	return "", 0, false, false
 }
 
+// deletionStreams maps each deletion event to the stream whose tombstone it
+// owes: store/product/deleted, store/customer/deleted, store/category/deleted
+// and store/shipment/deleted (data.id is the record's), and
+// store/order/archived (the order stream's deletion: DELETE /v2/orders/{id}
+// archives).
+var deletionStreams = map[string]string{
+	"store/product/deleted":  "products",
+	"store/customer/deleted": "customers",
+	"store/category/deleted": "categories",
+	"store/shipment/deleted": "shipments",
+	"store/order/archived":   "orders",
+}
+
+// DeletionScopes are the events Deletion understands, sorted: a receiver
+// must be subscribed to them for its streams' tombstones.
+func DeletionScopes() []string {
+	return slices.Sorted(maps.Keys(deletionStreams))
+}
+
 // Deletion names the record a deletion event reports gone, as the stream
-// whose tombstone it owes and the record's ID: store/product/deleted,
-// store/customer/deleted, store/category/deleted and store/shipment/deleted
-// (data.id is the record's), and store/order/archived (the order stream's
-// deletion: DELETE /v2/orders/{id} archives). ok is false for every other
-// event.
+// whose tombstone it owes and the record's ID (see deletionStreams). ok is
+// false for every other event.
 func (e Event) Deletion() (stream string, id int64, ok bool) {
-	stream, ok = map[string]string{
-		"store/product/deleted":  "products",
-		"store/customer/deleted": "customers",
-		"store/category/deleted": "categories",
-		"store/shipment/deleted": "shipments",
-		"store/order/archived":   "orders",
-	}[e.Scope]
+	stream, ok = deletionStreams[e.Scope]
 	if !ok || e.data.ID <= 0 {
 		return "", 0, false
 	}

@@ -280,8 +280,10 @@ type listenOptions struct {
 	subscribeSelf bool
 }
 
-// sandboxScopes are the events listen --sandbox subscribes to.
-var sandboxScopes = []string{"store/order/*", "store/product/*", "store/customer/*"}
+// sandboxScopes are the events listen --sandbox subscribes to: the ones the
+// worker fetches a record for, and every deletion it records
+// (webhooks.DeletionScopes).
+var sandboxScopes = []string{"store/order/*", "store/product/*", "store/customer/*", "store/shipment/*", "store/category/deleted"}
 
 func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) error {
 	if o.out != "" {

@@ -459,3 +459,20 @@ func TestListenOutputPathCheckedFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestListenSandboxSubscribesToEveryDeletion: listen --sandbox subscribes to
+// each deletion event the worker turns into a tombstone, so a category or
+// shipment deleted in the embedded sandbox reaches the next sync.
+func TestListenSandboxSubscribesToEveryDeletion(t *testing.T) {
+	for _, event := range webhooks.DeletionScopes() {
+		covered := false
+		for _, scope := range sandboxScopes {
+			if scope == event || (strings.HasSuffix(scope, "/*") && strings.HasPrefix(event, strings.TrimSuffix(scope, "*"))) {
+				covered = true
+			}
+		}
+		if !covered {
+			t.Errorf("listen --sandbox subscribes to %v, none of which delivers %s", sandboxScopes, event)
+		}
+	}
+}
