@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/bigc-dev/bigc/tools"
 )
 
 // TestAnswerAsIsMatchesTheGeneralPath: an answer that needs no shaping goes
@@ -48,7 +50,7 @@ func TestAnswerAsIsMatchesTheGeneralPath(t *testing.T) {
 		t.Errorf("fast %v, its text %v, general path %v: want the same value", fastValue, textValue, slowValue)
 	}
 	generic, _ := toGeneric(out)
-	b, _ := encodeCompact(out)
+	b, _ := tools.CompactJSON(out)
 	if got, min := asIsSize(b), resultSize(generic); got < min {
 		t.Errorf("asIsSize = %d, below resultSize's %d", got, min)
 	}

@@ -573,7 +573,7 @@ func (s *Server) answerAsIs(st *servedTool, out any, fields []string) *mcp.CallT
 	if st.wrapped || fields != nil || len(st.lists) > 0 {
 		return nil
 	}
-	b, err := encodeCompact(out)
+	b, err := tools.CompactJSON(out)
 	if err != nil || len(b) == 0 || b[0] != '{' || asIsSize(b) > s.maxAnswer-answerReserve {
 		return nil
 	}

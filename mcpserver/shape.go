@@ -3,6 +3,8 @@ package mcpserver
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/bigc-dev/bigc/tools"
 )
 
 // toGeneric turns a tool's typed output into plain JSON values (maps, slices,
@@ -26,25 +28,13 @@ func toGeneric(v any) (any, error) {
 // compactJSON is the text copy of an answer: the same JSON as the structured
 // content, without indentation.
 func compactJSON(v any) string {
-	b, err := encodeCompact(v)
+	b, err := tools.CompactJSON(v)
 	if err != nil {
 		// Only values built from decoded JSON reach here, so this cannot fail;
 		// an empty object keeps the answer well-formed if it ever does.
 		return "{}"
 	}
 	return string(b)
-}
-
-// encodeCompact is v as compact JSON, with <, > and & as they are (a model
-// reads the text copy; "\u003c" would only obscure HTML).
-func encodeCompact(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // listShape describes a list tool's answer: the top-level property holding

@@ -151,3 +151,18 @@ func cleanPlain(v any, present func(string) string) (any, bool) {
 	}
 	return v, changed
 }
+
+// CompactJSON is v as compact JSON with <, > and & as they are, without the
+// trailing newline: answers hold shoppers' and staff's HTML (product
+// descriptions, notes), and "\u003c" would only obscure it for the person or
+// model reading the text. The MCP server's text copies and `bigc call --all`
+// both write answers with it.
+func CompactJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

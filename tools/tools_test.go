@@ -742,3 +742,14 @@ func TestListToolsRefuseOutOfRangePaging(t *testing.T) {
 // decimalEqual reports whether two amounts are equal, as the tests compare
 // what the store holds.
 func decimalEqual(a, b bigcommerce.Decimal) bool { return a.Cmp(b) == 0 }
+
+func TestCompactJSON(t *testing.T) {
+	t.Parallel()
+	got, err := CompactJSON(map[string]any{"description": "<p>Tom & Jerry</p>", "n": []int{1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"description":"<p>Tom & Jerry</p>","n":[1,2]}`; string(got) != want {
+		t.Errorf("CompactJSON = %s, want %s", got, want)
+	}
+}

@@ -63,7 +63,7 @@ func runAllPages(ctx context.Context, tool *tools.Tool, env *tools.Env, raw json
 			return nil, pages, err
 		}
 		pages++
-		if last, err = marshalNoEscape(out); err != nil {
+		if last, err = tools.CompactJSON(out); err != nil {
 			return nil, pages, err
 		}
 		var page struct {
@@ -115,7 +115,7 @@ func replaceFields(obj []byte, set map[string]any, add string, addValue any) (js
 			b.WriteByte(',')
 		}
 		kb, _ := json.Marshal(k)
-		vb, err := marshalNoEscape(v)
+		vb, err := tools.CompactJSON(v)
 		if err != nil {
 			return err
 		}
@@ -147,16 +147,4 @@ func replaceFields(obj []byte, set map[string]any, add string, addValue any) (js
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
-}
-
-// marshalNoEscape is json.Marshal with <, > and & as they are (product
-// descriptions hold HTML), without the trailing newline.
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
