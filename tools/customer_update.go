@@ -32,7 +32,7 @@ func addUpdateCustomer(r *Registry) {
 	add(r, Spec[UpdateCustomerInput, UpdateCustomerOutput]{
 		Name:        "update-customer",
 		Title:       "Update a customer",
-		Description: "Change a customer's names, email, phone, company, group or notes.",
+		Description: "Change a customer: only the fields given are sent.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateCustomer,
 		Handler:     updateCustomer,

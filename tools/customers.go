@@ -75,7 +75,7 @@ func customerDetail(c *bigcommerce.Customer) CustomerDetail {
 // ListCustomersInput filters list-customers.
 type ListCustomersInput struct {
 	Email           string `json:"email,omitempty" jsonschema:"exact" bigc:"pattern=email"`
-	Name            string `json:"name,omitempty" jsonschema:"part of a name"`
+	Name            string `json:"name,omitempty" jsonschema:"partial"`
 	CustomerGroupID *int   `json:"customer_group_id,omitempty" bigc:"minimum=0"`
 	CreatedFrom     string `json:"created_from,omitempty"`
 	CreatedTo       string `json:"created_to,omitempty"`
@@ -97,7 +97,7 @@ func addListCustomers(r *Registry) {
 	add(r, Spec[ListCustomersInput, ListCustomersOutput]{
 		Name:        "list-customers",
 		Title:       "List customers",
-		Description: "Customers by email, name, group or dates; follow next.cursor with the same filters.",
+		Description: "Customers, filtered; follow next.cursor with the same filters.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listCustomers,
 	})

@@ -103,7 +103,7 @@ func addCreateShipment(r *Registry) {
 	add(r, Spec[CreateShipmentInput, CreateShipmentOutput]{
 		Name:        "create-shipment",
 		Title:       "Ship an order",
-		Description: "Ship an order's lines (default all unshipped) with a tracking number and carrier.",
+		Description: "Ship an order's lines, by default every unshipped one.",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateShipment,
 		Handler:     createShipment,

@@ -18,7 +18,7 @@ type CreateOrderInput struct {
 	CustomerID     int              `json:"customer_id,omitempty" bigc:"minimum=1"`
 	BillingAddress *NewOrderAddress `json:"billing_address,omitempty" jsonschema:"default the customer's"`
 	Lines          []NewOrderLine   `json:"lines" bigc:"minItems=1;maxItems=100"`
-	Status         string           `json:"status,omitempty" jsonschema:"default Pending" bigc:"enum=Incomplete|Pending|Shipped|Partially Shipped|Refunded|Cancelled|Declined|Awaiting Payment|Awaiting Pickup|Awaiting Shipment|Completed|Awaiting Fulfillment|Manual Verification Required|Disputed|Partially Refunded"`
+	Status         OrderStatus      `json:"status,omitempty" jsonschema:"default Pending"`
 	StaffNotes     string           `json:"staff_notes,omitempty"`
 }
 
@@ -53,7 +53,7 @@ func addCreateOrder(r *Registry) {
 	add(r, Spec[CreateOrderInput, CreateOrderOutput]{
 		Name:        "create-order",
 		Title:       "Create an order",
-		Description: "Create an order for customer_id or a guest (billing_address), with lines by product_id or variant sku.",
+		Description: "Create an order for customer_id or a guest (billing_address).",
 		Annotations: Annotations{OpenWorld: true},
 		Preview:     previewCreateOrder,
 		Handler:     createOrder,
@@ -71,8 +71,13 @@ type plannedOrder struct {
 func planOrder(ctx context.Context, env *Env, in CreateOrderInput) (*plannedOrder, error) {
 	req := &bigcommerce.OrderCreateRequest{CustomerID: in.CustomerID, StaffNotes: in.StaffNotes}
 	who := "a guest"
+	status := "Pending"
 	if in.Status != "" {
-		req.StatusID = slices.Index(orderStatuses, in.Status)
+		id, err := in.Status.id()
+		if err != nil {
+			return nil, err
+		}
+		req.StatusID, status = id, orderStatuses[id]
 	}
 	if b := in.BillingAddress; b != nil {
 		req.BillingAddress = &bigcommerce.BillingAddress{FirstName: b.FirstName, LastName: b.LastName, Email: strings.TrimSpace(b.Email),
@@ -123,15 +128,7 @@ func planOrder(ctx context.Context, env *Env, in CreateOrderInput) (*plannedOrde
 		}
 		req.Products = append(req.Products, line)
 	}
-	status := cmpOr(in.Status, "Pending")
 	return &plannedOrder{req: req, summary: fmt.Sprintf("a %s order for %s with %d lines", status, who, len(req.Products))}, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func previewCreateOrder(ctx context.Context, env *Env, in CreateOrderInput) (string, error) {

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bigc-dev/bigc/bigcommerce"
+	"github.com/google/jsonschema-go/jsonschema"
 )
 
 // orderFetches bounds how many of an order's sub-resources get-order reads
@@ -23,40 +25,79 @@ var orderStatuses = []string{
 	11: "Awaiting Fulfillment", 12: "Manual Verification Required", 13: "Disputed", 14: "Partially Refunded",
 }
 
-// resolveOrderStatus turns a status id or name into its id. Names match the
-// system names case-insensitively (spaces, '_' and '-' alike), then the
-// store's custom labels.
-func resolveOrderStatus(ctx context.Context, env *Env, v IDOrName) (int, error) {
-	if id, ok := v.ID(); ok {
-		if id >= len(orderStatuses) {
-			return 0, BadInput("status", "%d is not a status id; want 0 to %d or a name such as \"Awaiting Fulfillment\"", id, len(orderStatuses)-1)
-		}
-		return id, nil
+// OrderStatus is an order status argument: one of orderStatuses, which its
+// schema (orderStatusSchema) publishes as an enum. The validator also takes
+// a name in any case with '_' or '-' for spaces, and a status id 0 to 14 (a
+// number or a string), as people and older callers write them.
+type OrderStatus string
+
+// UnmarshalJSON accepts a JSON integer or string, as IDOrName does.
+func (v *OrderStatus) UnmarshalJSON(b []byte) error {
+	var n IDOrName
+	err := n.UnmarshalJSON(b)
+	*v = OrderStatus(n)
+	return err
+}
+
+// orderStatusSchema is the schema of an OrderStatus: the names, as an enum.
+func orderStatusSchema() *jsonschema.Schema {
+	enum := make([]any, len(orderStatuses))
+	for id, name := range orderStatuses {
+		enum[id] = name
 	}
+	return &jsonschema.Schema{Enum: enum}
+}
+
+// isOrderStatusSchema recognises the schema orderStatusSchema made.
+func isOrderStatusSchema(s *jsonschema.Schema) bool {
+	return len(s.Enum) == len(orderStatuses) && reflect.DeepEqual(s.Enum, orderStatusSchema().Enum)
+}
+
+// canonical is v as the schema's enum spells it when v is a status id or a
+// name in another case; any other value comes back as it is, for the schema
+// to refuse.
+func (v OrderStatus) canonical() string {
+	if id, ok := IDOrName(strings.TrimSpace(string(v))).ID(); ok && id < len(orderStatuses) {
+		return orderStatuses[id]
+	}
+	if id := statusNameID(string(v)); id >= 0 {
+		return orderStatuses[id]
+	}
+	return string(v)
+}
+
+// statusNameID is the id of the system status name s, matched
+// case-insensitively with spaces, '_' and '-' alike; -1 if none.
+func statusNameID(s string) int {
 	norm := func(s string) string {
 		return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '_' || r == '-' }), " ")
 	}
-	want := norm(string(v))
+	want := norm(s)
 	for id, name := range orderStatuses {
 		if norm(name) == want {
-			return id, nil
+			return id
 		}
 	}
-	if sts, _, err := env.Client.Orders.Statuses(ctx); err == nil {
-		for _, s := range sts {
-			if norm(s.CustomLabel) == want || norm(s.Name) == want {
-				return s.ID, nil
-			}
-		}
+	return -1
+}
+
+// wantOrderStatus says what a status argument takes.
+var wantOrderStatus = fmt.Sprintf("one of %s (or a status id 0 to %d)", strings.Join(orderStatuses, ", "), len(orderStatuses)-1)
+
+// id is v's status id. The validator has refused anything else already;
+// the check stays for callers that bypass it.
+func (v OrderStatus) id() (int, error) {
+	if id := statusNameID(v.canonical()); id >= 0 {
+		return id, nil
 	}
-	return 0, BadInput("status", "%q is not an order status; want an id 0 to 14 or one of: %s", string(v), strings.Join(orderStatuses, ", "))
+	return 0, BadInput("status", "must be %s, got %q", wantOrderStatus, string(v))
 }
 
 // ---- list-orders
 
 // ListOrdersInput filters list-orders.
 type ListOrdersInput struct {
-	Status       IDOrName            `json:"status,omitempty" jsonschema:"id 0-14 or name"`
+	Status       OrderStatus         `json:"status,omitempty"`
 	CreatedFrom  string              `json:"created_from,omitempty"`
 	CreatedTo    string              `json:"created_to,omitempty"`
 	ModifiedFrom string              `json:"modified_from,omitempty"`
@@ -97,7 +138,7 @@ func addListOrders(r *Registry) {
 	add(r, Spec[ListOrdersInput, ListOrdersOutput]{
 		Name:        "list-orders",
 		Title:       "List orders",
-		Description: "Orders by status, dates, customer or total; sort=date_created:desc for newest. get-order has the lines.",
+		Description: "Orders, filtered; sort=date_created:desc for newest. get-order has the lines.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listOrders,
 	})
@@ -126,7 +167,7 @@ func listOrders(ctx context.Context, env *Env, in ListOrdersInput) (ListOrdersOu
 		opts.Sort = field + ":" + cmp.Or(dir, "asc")
 	}
 	if in.Status != "" {
-		id, err := resolveOrderStatus(ctx, env, in.Status)
+		id, err := in.Status.id()
 		if err != nil {
 			return out, err
 		}
@@ -412,7 +453,7 @@ func addTagOrder(r *Registry) {
 	add(r, Spec[TagOrderInput, TagOrderOutput]{
 		Name:        "tag-order",
 		Title:       "Tag an order",
-		Description: "Set (or, without value, read) a hidden metafield tag on an order.",
+		Description: "Set or read a hidden metafield tag on an order.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Writes:      func(in TagOrderInput) bool { return in.Value != nil },
 		Preview:     previewTagOrder,
@@ -539,10 +580,10 @@ func metafieldOut(m *bigcommerce.Metafield) MetafieldOut {
 
 // UpdateOrderInput changes an order's status or notes; only the fields given change.
 type UpdateOrderInput struct {
-	ID              int      `json:"id" bigc:"minimum=1"`
-	Status          IDOrName `json:"status,omitempty" jsonschema:"id 0-14 or name"`
-	StaffNotes      *string  `json:"staff_notes,omitempty" bigc:"maxLength=65535"`
-	CustomerMessage *string  `json:"customer_message,omitempty" bigc:"maxLength=65535"`
+	ID              int         `json:"id" bigc:"minimum=1"`
+	Status          OrderStatus `json:"status,omitempty"`
+	StaffNotes      *string     `json:"staff_notes,omitempty" bigc:"maxLength=65535"`
+	CustomerMessage *string     `json:"customer_message,omitempty" bigc:"maxLength=65535"`
 }
 
 // UpdateOrderOutput is the order after the change.
@@ -557,7 +598,7 @@ func addUpdateOrder(r *Registry) {
 	add(r, Spec[UpdateOrderInput, UpdateOrderOutput]{
 		Name:        "update-order",
 		Title:       "Update an order",
-		Description: "Change an order's status, staff notes or customer message (replaced, not appended).",
+		Description: "Change an order; notes and message are replaced, not appended.",
 		// PUT of the same fields twice leaves the same order: idempotent,
 		// and nothing is deleted.
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
@@ -574,7 +615,7 @@ func (in UpdateOrderInput) request(ctx context.Context, env *Env) (*bigcommerce.
 	req := &bigcommerce.OrderUpdateRequest{StaffNotes: in.StaffNotes, CustomerMessage: in.CustomerMessage}
 	var changed []string
 	if in.Status != "" {
-		id, err := resolveOrderStatus(ctx, env, in.Status)
+		id, err := in.Status.id()
 		if err != nil {
 			return nil, nil, err
 		}

@@ -192,7 +192,7 @@ func addListProducts(r *Registry) {
 	add(r, Spec[ListProductsInput, ListProductsOutput]{
 		Name:        "list-products",
 		Title:       "List products",
-		Description: "Products by category, brand, visibility, keyword, SKU, date or stock; variant SKUs: find-variant.",
+		Description: "Products, filtered and sorted; variant SKUs are for find-variant.",
 		Annotations: Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true},
 		Handler:     listProducts,
 	})
@@ -362,7 +362,7 @@ func addCreateProduct(r *Registry) {
 	add(r, Spec[CreateProductInput, CreateProductOutput]{
 		Name:        "create-product",
 		Title:       "Create a product",
-		Description: "Create a product with variants (SKU, option values), categories, brand, stock, custom fields, images.",
+		Description: "Create a product, with its variants, images and custom fields.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewCreateProduct,
 		Handler:     createProduct,
@@ -555,7 +555,7 @@ func addUpdateProduct(r *Registry) {
 	add(r, Spec[UpdateProductInput, UpdateProductOutput]{
 		Name:        "update-product",
 		Title:       "Update a product",
-		Description: "Change a product's fields; a variant's own price and stock: update-variant.",
+		Description: "Change a product; a variant's own price and stock: update-variant.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateProduct,
 		Handler:     updateProduct,
@@ -745,7 +745,7 @@ func addDeleteProduct(r *Registry) {
 	add(r, Spec[DeleteProductInput, DeleteProductOutput]{
 		Name:        "delete-product",
 		Title:       "Delete a product",
-		Description: "Delete a product with its variants and images; no undo. To hide it: update-product is_visible=false.",
+		Description: "Delete a product, its variants and images; no undo. To hide: update-product is_visible=false.",
 		Annotations: Annotations{Destructive: true, Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in DeleteProductInput) (string, error) {
 			p, err := productToDelete(ctx, env, in.ID)

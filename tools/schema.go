@@ -22,7 +22,8 @@ import (
 //   - bigcommerce.Time and time.Time are RFC 3339 date-time strings;
 //   - json.RawMessage is any JSON value (raw-api-request bodies), not the
 //     array of bytes its Go type would suggest;
-//   - IDOrName is an id or a name: a JSON integer or a string.
+//   - IDOrName is an id or a name: a JSON integer or a string;
+//   - OrderStatus is one of the status ids or names, an enum.
 func schemaOptions() *jsonschema.ForOptions {
 	return &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
 		reflect.TypeFor[bigcommerce.Decimal](): decimalSchema(),
@@ -36,7 +37,8 @@ func schemaOptions() *jsonschema.ForOptions {
 		},
 		// IDOrName decodes a JSON integer or string; its Go kind alone would
 		// make the schema refuse the integer.
-		reflect.TypeFor[IDOrName](): {Types: []string{"integer", "string"}},
+		reflect.TypeFor[IDOrName]():    {Types: []string{"integer", "string"}},
+		reflect.TypeFor[OrderStatus](): orderStatusSchema(),
 		// QueryValue decodes a string, number or boolean.
 		reflect.TypeFor[QueryValue](): {Types: []string{"string", "number", "boolean"}},
 	}}

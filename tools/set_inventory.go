@@ -39,7 +39,7 @@ func addSetInventory(r *Registry) {
 	add(r, Spec[SetInventoryInput, SetInventoryOutput]{
 		Name:        "set-inventory",
 		Title:       "Set stock levels by SKU",
-		Description: "Set the stock of many SKUs; all are checked first, nothing written if one is refused.",
+		Description: "Set many SKUs' stock; nothing is written if one is refused.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview: func(ctx context.Context, env *Env, in SetInventoryInput) (string, error) {
 			levels, err := importer.SetLevels(ctx, env.Client, stocks(in), true)

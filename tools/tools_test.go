@@ -253,21 +253,58 @@ func TestRawRequestRefusesBeforeSending(t *testing.T) {
 
 func TestOrderStatusNames(t *testing.T) {
 	t.Parallel()
-	// Only names and ids that need no request: env.Client is never used.
-	tests := map[IDOrName]int{
-		"0": 0, "11": 11, "Awaiting Fulfillment": 11, "awaiting fulfillment": 11, "AWAITING_FULFILLMENT": 11,
+	tests := map[OrderStatus]int{
+		"0": 0, "11": 11, " 11 ": 11, "Awaiting Fulfillment": 11, "awaiting fulfillment": 11, "AWAITING_FULFILLMENT": 11,
 		"partially-refunded": 14, "Incomplete": 0, "shipped": 2,
 	}
 	for in, want := range tests {
-		got, err := resolveOrderStatus(t.Context(), &Env{}, in)
+		got, err := in.id()
 		if err != nil || got != want {
-			t.Errorf("resolveOrderStatus(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("OrderStatus(%q).id() = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	_, err := resolveOrderStatus(t.Context(), &Env{}, "15")
-	var e *Error
-	if !errors.As(err, &e) || e.Field != "status" || !strings.Contains(e.Message, "Awaiting Fulfillment") {
-		t.Errorf("status 15: %v, want bad_input on status listing the names", err)
+	for _, bad := range []OrderStatus{"15", "Lost in the post"} {
+		_, err := bad.id()
+		var e *Error
+		if !errors.As(err, &e) || e.Field != "status" || !strings.Contains(e.Message, "Awaiting Fulfillment") {
+			t.Errorf("status %q: %v, want bad_input on status listing the names", bad, err)
+		}
+	}
+}
+
+// TestOrderStatusSchema: list-orders', update-order's and create-order's
+// status publishes the allowed names as an enum, and the validator holds to
+// it: names in any case and ids 0 to 14 (numbers or strings) pass, anything
+// else is refused naming the field, before any request.
+func TestOrderStatusSchema(t *testing.T) {
+	t.Parallel()
+	r := NewRegistry()
+	for name, head := range map[string]string{"list-orders": `{"status":`, "update-order": `{"id":1,"status":`,
+		"create-order": `{"customer_id":1,"lines":[{"sku":"A","quantity":1}],"status":`} {
+		tool, ok := r.Lookup(name)
+		if !ok {
+			t.Fatalf("no tool %s", name)
+		}
+		p := tool.InputSchema.Properties["status"]
+		if p == nil || !slices.Equal(p.Enum, []any{"Incomplete", "Pending", "Shipped", "Partially Shipped", "Refunded", "Cancelled", "Declined",
+			"Awaiting Payment", "Awaiting Pickup", "Awaiting Shipment", "Completed", "Awaiting Fulfillment", "Manual Verification Required",
+			"Disputed", "Partially Refunded"}) {
+			t.Fatalf("%s: status schema = %+v, want an enum of the names", name, p)
+		}
+		for _, ok := range []string{`0`, `11`, `"11"`, `"Awaiting Fulfillment"`, `"awaiting_fulfillment"`, `"PARTIALLY-REFUNDED"`} {
+			var in struct{ Status OrderStatus }
+			if err := validateInput(tool, json.RawMessage(head+ok+`}`), &in); err != nil {
+				t.Errorf("%s status %s: %v, want accepted", name, ok, err)
+			}
+		}
+		for _, bad := range []string{`15`, `-1`, `"15"`, `"Lost in the post"`, `true`, `2.5`} {
+			var in struct{ Status OrderStatus }
+			err := validateInput(tool, json.RawMessage(head+bad+`}`), &in)
+			var e *Error
+			if !errors.As(err, &e) || e.Field != "status" || !strings.Contains(e.Message, "0 to 14") {
+				t.Errorf("%s status %s: %v, want bad_input naming status and the allowed values", name, bad, err)
+			}
+		}
 	}
 }
 

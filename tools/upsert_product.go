@@ -60,7 +60,7 @@ func addUpsertProduct(r *Registry) {
 	add(r, Spec[UpsertProductInput, UpsertProductOutput]{
 		Name:        "upsert-product",
 		Title:       "Create or update a product by SKU",
-		Description: "Create a product, or update the one with its SKU (or a variant's), adding missing variants, images and custom fields.",
+		Description: "Create a product, or update the one with its SKU (or a variant's), adding what is missing.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpsertProduct,
 		Handler:     upsertProduct,

@@ -245,6 +245,11 @@ var wantDecimal = fmt.Sprintf(`a decimal amount such as 19.99 (a JSON number or 
 // must be written plainly, as bigcommerce.Decimal reads it; any other number
 // must fit a float64.
 func typedNumber(s *jsonschema.Schema, n json.Number, path string) (any, error) {
+	if s != nil && isOrderStatusSchema(s) {
+		// A status id is the name the enum holds; OrderStatus decodes
+		// it the same way.
+		return OrderStatus(n).canonical(), nil
+	}
 	if s != nil && isDecimalSchema(s) {
 		if _, err := bigcommerce.ParseDecimal(string(n)); err != nil {
 			return nil, BadInput(path, "must be %s, got %s", wantDecimal, shortLiteral(string(n)))
@@ -263,6 +268,10 @@ func typedNumber(s *jsonschema.Schema, n json.Number, path string) (any, error) 
 func typedString(s *jsonschema.Schema, str, path string) (any, error) {
 	switch {
 	case s == nil:
+	case isOrderStatusSchema(s):
+		// A status name in any case or an id as a string is the name
+		// the enum holds; OrderStatus decodes it the same way.
+		return OrderStatus(str).canonical(), nil
 	case isDecimalSchema(s):
 		if _, err := bigcommerce.ParseDecimal(str); err != nil {
 			return nil, BadInput(path, "must be %s, got %s", wantDecimal, describe(str))
@@ -363,6 +372,9 @@ func refuses(s *jsonschema.Schema, v any) bool {
 // explainValue says which of s's keywords a single value breaks, in words;
 // "" when none does.
 func explainValue(s *jsonschema.Schema, v any) string {
+	if isOrderStatusSchema(s) {
+		return fmt.Sprintf("must be %s, got %s", wantOrderStatus, describe(v))
+	}
 	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return reflect.DeepEqual(e, v) }) {
 		return fmt.Sprintf("must be one of %s, got %s", listEnum(s.Enum), describe(v))
 	}

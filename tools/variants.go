@@ -98,7 +98,7 @@ func addUpdateVariant(r *Registry) {
 	add(r, Spec[UpdateVariantInput, UpdateVariantOutput]{
 		Name:        "update-variant",
 		Title:       "Update a variant",
-		Description: "Change a variant's prices or stock (for per-variant stock tracking), by id or SKU.",
+		Description: "Change a variant's prices or stock (per-variant tracking), by id or SKU.",
 		Annotations: Annotations{Idempotent: true, OpenWorld: true},
 		Preview:     previewUpdateVariant,
 		Handler:     updateVariant,
