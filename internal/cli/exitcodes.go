@@ -143,7 +143,7 @@ func (a *app) report(err error) int {
 		return code
 	}
 	line, te, code := a.errorLine(err)
-	if sf := (*syncFailure)(nil); !errors.As(err, &sf) || !sf.said {
+	if !errors.As(err, new(saidError)) {
 		fmt.Fprintln(a.stderr, line)
 	}
 	if !a.jsonErrors && a.terminal(a.stderr) {

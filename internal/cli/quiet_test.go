@@ -34,8 +34,8 @@ func TestSyncQuietAndSummary(t *testing.T) {
 	if r.code != exitOK || r.stderr != "" || json.Unmarshal([]byte(r.stdout), &sum) != nil {
 		t.Errorf("--quiet: exit %d, stdout %q, stderr %q (want none)", r.code, r.stdout, r.stderr)
 	}
-	r = runBigc(t, cfg, "", "sync", "store", "--sandbox", "--quiet", "--out", filepath.Join(dir, "missing", "s.jsonl"))
-	if r.code != exitBadInput || !strings.Contains(r.stderr, "does not exist") {
+	r = runBigc(t, cfg, "", "sync", "store", "--sandbox", "--quiet", "--out", filepath.Join(out, "s.jsonl"))
+	if r.code != exitBadInput || !strings.Contains(r.stderr, "is a file, not a directory") {
 		t.Errorf("--quiet, an error: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

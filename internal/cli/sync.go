@@ -250,17 +250,29 @@ func checkOutputPath(out string) error {
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		return badInputf("--out %s is a directory: name a file in it, such as %s", out, filepath.Join(out, "records.jsonl"))
 	}
-	dir := filepath.Dir(out)
-	st, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return badInputf("--out %s: the directory %s does not exist", out, dir)
-	case err != nil:
-		return badInputf("--out %s: %v", out, err)
-	case !st.IsDir():
-		return badInputf("--out %s: %s is not a directory", out, dir)
+	return checkOutputDir(out, filepath.Dir(out))
+}
+
+// checkOutputDir accepts dir, the directory --out (given as out) writes
+// into, when it is one or can be made one (openSyncOutput makes it, 0700):
+// the nearest part of its path that exists is a directory. A path through a
+// file is refused, naming --out, before anything is created.
+func checkOutputDir(out, dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+			if filepath.Dir(d) == d {
+				return nil
+			}
+			continue // made by openSyncOutput, if its parent can hold it
+		case err != nil:
+			return badInputf("--out %s: %v", out, err)
+		case !st.IsDir():
+			return badInputf("--out %s: %s is a file, not a directory", out, d)
+		}
+		return nil
 	}
-	return nil
 }
 
 // keptDestinationFlags are the flags besides --out that name a sync's
@@ -418,7 +430,7 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	err = job.Follow(runCtx, f.every, func(res syncer.Result, err error) {
 		prog.stop()
 		if err := rep.finish(ctx, res, leaseLost(err)); err != nil {
-			a.sayNow(err)
+			_ = a.sayNow(err)
 		}
 		prog.reset()
 	})
@@ -428,13 +440,18 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 	return leaseLost(nil)
 }
 
-// openSyncOutput opens a file output; with --full it accepts a file that lost
-// records, which the full re-read writes back.
+// openSyncOutput opens a file output, making its directory if it is
+// missing; with --full it accepts a file that lost records, which the full
+// re-read writes back.
 func (a *app) openSyncOutput(ctx context.Context, db state.Store, stream, outName string, f *syncFlags) (*syncer.Writer, error) {
+	// A directory --out names is made for the user alone; the default
+	// bigc-sync keeps the mode it always had.
+	mode, flag := os.FileMode(0o700), "--out "+outName
 	if !f.outChanged {
-		if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
-			return nil, badInputf("output directory %s: %v", filepath.Dir(outName), err)
-		}
+		mode, flag = 0o755, "output"
+	}
+	if err := os.MkdirAll(filepath.Dir(outName), mode); err != nil {
+		return nil, badInputf("%s: creating the directory %s: %v", flag, filepath.Dir(outName), err)
 	}
 	open := syncer.OpenFile
 	if f.full {

@@ -18,7 +18,6 @@ type syncFailure struct {
 	written string // "3 records written (0 already in the output), 1 page"
 	where   string // the checkpoint as the database holds it
 	rerun   string // what to do next; empty when err's own advice says it
-	said    bool   // its line was printed when it happened (sync all)
 }
 
 func (f *syncFailure) Error() string { return f.err.Error() }
@@ -53,13 +52,17 @@ func (a *app) errorLine(err error) (string, *tools.Error, int) {
 	return "bigc: " + te.Error(), te, code
 }
 
+// saidError is an error whose line was printed when it happened; report
+// prints only its JSON object.
+type saidError struct{ error }
+
+func (e saidError) Unwrap() error { return e.error }
+
 // sayNow prints err's line when it happens, for a run that goes on (sync
-// all's next stream, --follow's next round); a failed sync returned later
-// is then not said again.
-func (a *app) sayNow(err error) {
+// all's next stream, --follow's next round), and returns err marked as said
+// so that report, given it later, does not say it again.
+func (a *app) sayNow(err error) error {
 	line, _, _ := a.errorLine(err)
 	fmt.Fprintln(a.stderr, line)
-	if sf := (*syncFailure)(nil); errors.As(err, &sf) {
-		sf.said = true
-	}
+	return saidError{err}
 }

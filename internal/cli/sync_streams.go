@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -52,6 +53,14 @@ func (a *app) runSyncAll(ctx context.Context, f *syncFlags) error {
 	if f.outChanged {
 		dir = f.out
 	}
+	if !state.IsPostgresURL(dir) {
+		if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+			return badInputf("--out %s is a file: sync all writes each stream to STREAM.jsonl in a directory (made if missing)", dir)
+		}
+		if err := checkOutputDir(dir, dir); err != nil {
+			return err
+		}
+	}
 	var first error
 	for _, spec := range syncer.Streams() {
 		g := *f
@@ -67,8 +76,7 @@ func (a *app) runSyncAll(ctx context.Context, f *syncFlags) error {
 			return err
 		case err != nil:
 			// Said now, beside its stream; the first is returned (and not said again).
-			a.sayNow(err)
-			if first == nil {
+			if err = a.sayNow(err); first == nil {
 				first = err
 			}
 		}
