@@ -254,7 +254,7 @@ func checkOutputPath(out string) error {
 }
 
 // checkOutputDir accepts dir, the directory --out (given as out) writes
-// into, when it is one or can be made one (openSyncOutput makes it, 0700):
+// into, when it is one or can be made one (makeOutputDir makes it, 0700):
 // the nearest part of its path that exists is a directory. A path through a
 // file is refused, naming --out, before anything is created.
 func checkOutputDir(out, dir string) error {
@@ -265,7 +265,7 @@ func checkOutputDir(out, dir string) error {
 			if filepath.Dir(d) == d {
 				return nil
 			}
-			continue // made by openSyncOutput, if its parent can hold it
+			continue // made by makeOutputDir, if its parent can hold it
 		case err != nil:
 			return badInputf("--out %s: %v", out, err)
 		case !st.IsDir():
@@ -273,6 +273,15 @@ func checkOutputDir(out, dir string) error {
 		}
 		return nil
 	}
+}
+
+// makeOutputDir makes the missing directory of out, a file --out names
+// (checked by checkOutputPath), for the user alone (0700).
+func makeOutputDir(out string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+		return badInputf("--out %s: creating the directory %s: %v", out, filepath.Dir(out), err)
+	}
+	return nil
 }
 
 // keptDestinationFlags are the flags besides --out that name a sync's
@@ -444,14 +453,13 @@ func (a *app) runSync(ctx context.Context, stream string, f *syncFlags) error {
 // missing; with --full it accepts a file that lost records, which the full
 // re-read writes back.
 func (a *app) openSyncOutput(ctx context.Context, db state.Store, stream, outName string, f *syncFlags) (*syncer.Writer, error) {
-	// A directory --out names is made for the user alone; the default
-	// bigc-sync keeps the mode it always had.
-	mode, flag := os.FileMode(0o700), "--out "+outName
 	if !f.outChanged {
-		mode, flag = 0o755, "output"
-	}
-	if err := os.MkdirAll(filepath.Dir(outName), mode); err != nil {
-		return nil, badInputf("%s: creating the directory %s: %v", flag, filepath.Dir(outName), err)
+		// The default bigc-sync keeps the mode it always had.
+		if err := os.MkdirAll(filepath.Dir(outName), 0o755); err != nil {
+			return nil, badInputf("output directory %s: %v", filepath.Dir(outName), err)
+		}
+	} else if err := makeOutputDir(outName); err != nil {
+		return nil, err
 	}
 	open := syncer.OpenFile
 	if f.full {

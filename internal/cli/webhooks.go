@@ -370,11 +370,14 @@ func (a *app) listen(ctx context.Context, tf *targetFlags, o listenOptions) erro
 	return nil
 }
 
-// listenOutput opens where listen writes records: the --out file, whose own
-// ledger keeps each version once, or stdout with a ledger in the state
+// listenOutput opens where listen writes records: the --out file (its
+// directory made if missing), whose own ledger keeps each version once, or stdout with a ledger in the state
 // database.
 func (a *app) listenOutput(ctx context.Context, db state.Store, out, connection string) (*syncer.Writer, webhooks.Output, error) {
 	if out != "" {
+		if err := makeOutputDir(out); err != nil {
+			return nil, nil, err
+		}
 		w, err := syncer.OpenFile(ctx, db, out)
 		return w, w, err
 	}

@@ -434,16 +434,20 @@ func freeAddr(t *testing.T) string {
 }
 
 // TestListenOutputPathCheckedFirst: webhooks listen --out naming a directory
-// or a file in a missing directory is the user's to fix: exit 2 with the
-// path named, before the store is asked anything (issue 10 section 5).
+// or a path through a file is the user's to fix: exit 2 with the path
+// named, before the store is asked anything (issue 10 section 5).
 func TestListenOutputPathCheckedFirst(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, out, want string
 	}{
 		{"a directory", dir, dir},
-		{"missing directory", "/nonexistent/dir/x.jsonl", "/nonexistent/dir"},
+		{"a file in the path", filepath.Join(file, "dir", "x.jsonl"), "--out " + file + "/dir/x.jsonl: " + file + " is a file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
