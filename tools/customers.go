@@ -37,7 +37,7 @@ type CustomerAddressOut struct {
 	Country         string `json:"country,omitempty" jsonschema:"country name"`
 	CountryCode     string `json:"country_code" jsonschema:"ISO 3166 code"`
 	Phone           string `json:"phone,omitempty"`
-	AddressType     string `json:"address_type,omitempty" jsonschema:"residential or commercial"`
+	AddressType     string `json:"address_type,omitempty" bigc:"enum=residential|commercial"`
 }
 
 // CustomerDetail is one customer with addresses.

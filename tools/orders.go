@@ -446,7 +446,7 @@ type TagOrderOutput struct {
 	Key         string `json:"key"`
 	Value       string `json:"value,omitempty" jsonschema:"absent when not set"`
 	MetafieldID int    `json:"metafield_id,omitempty"`
-	Action      string `json:"action" jsonschema:"created, updated, unchanged, read, or absent (not set)"`
+	Action      string `json:"action" jsonschema:"absent: not set" bigc:"enum=created|updated|unchanged|read|absent"`
 }
 
 func addTagOrder(r *Registry) {

@@ -15,11 +15,11 @@ type ProductSummary struct {
 	ID                int                 `json:"id"`
 	Name              string              `json:"name"`
 	SKU               string              `json:"sku,omitempty" jsonschema:"product SKU (variants have their own)"`
-	Type              string              `json:"type" jsonschema:"physical or digital"`
+	Type              string              `json:"type" bigc:"enum=physical|digital"`
 	Price             bigcommerce.Decimal `json:"price" jsonschema:"list price"`
 	SalePrice         bigcommerce.Decimal `json:"sale_price,omitempty" jsonschema:"sale price, if set"`
 	InventoryLevel    int                 `json:"inventory_level" jsonschema:"stock (variant tracking: sum of variants)"`
-	InventoryTracking string              `json:"inventory_tracking" jsonschema:"none, product or variant (stock per variant: update-variant)"`
+	InventoryTracking string              `json:"inventory_tracking" jsonschema:"stock per variant: update-variant" bigc:"enum=none|product|variant"`
 	IsVisible         bool                `json:"is_visible" jsonschema:"shown to shoppers"`
 	Availability      string              `json:"availability"`
 	Categories        []int               `json:"categories" jsonschema:"category ids"`
@@ -37,7 +37,7 @@ type ProductDetail struct {
 	CalculatedPrice       bigcommerce.Decimal `json:"calculated_price,omitempty" jsonschema:"price shoppers pay"`
 	InventoryWarningLevel int                 `json:"inventory_warning_level,omitempty"`
 	TotalSold             int                 `json:"total_sold" jsonschema:"units sold"`
-	Condition             string              `json:"condition,omitempty" jsonschema:"New, Used or Refurbished"`
+	Condition             string              `json:"condition,omitempty" bigc:"enum=New|Used|Refurbished"`
 	UPC                   string              `json:"upc,omitempty"`
 	MPN                   string              `json:"mpn,omitempty" jsonschema:"manufacturer part number"`
 	GTIN                  string              `json:"gtin,omitempty"`

@@ -120,12 +120,14 @@ func add[In, Out any](r *Registry, s Spec[In, Out]) {
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s input schema: %v", s.Name, err))
 	}
-	applyBounds(in, reflect.TypeFor[In]())
+	applyBounds(in, reflect.TypeFor[In](), false)
 	boundPaging(in)
 	out, err := jsonschema.For[Out](outputSchemaOptions())
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s output schema: %v", s.Name, err))
 	}
+	// An answer's closed sets of values are enums too, declared the same way.
+	applyBounds(out, reflect.TypeFor[Out](), true)
 	resolved, err := in.Resolve(nil)
 	if err != nil {
 		panic(fmt.Sprintf("tools: %s input schema: %v", s.Name, err))

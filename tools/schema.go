@@ -133,15 +133,19 @@ var namedPatterns = map[string]string{
 //	pattern=NAME      one of namedPatterns
 //	items.KEY=VALUE   the same, for each item of an array
 //
+// With enumsOnly, only the enums are written: an answer's schema (whose Go
+// types an input may share) lists its closed sets of values, but the input's
+// lengths and patterns are no promise about what a store holds.
+//
 // A malformed tag is a programming error and panics at registration.
-func applyBounds(s *jsonschema.Schema, t reflect.Type) {
+func applyBounds(s *jsonschema.Schema, t reflect.Type, enumsOnly bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.Slice, reflect.Array:
 		if s.Items != nil {
-			applyBounds(s.Items, t.Elem())
+			applyBounds(s.Items, t.Elem(), enumsOnly)
 		}
 		return
 	case reflect.Struct:
@@ -155,6 +159,11 @@ func applyBounds(s *jsonschema.Schema, t reflect.Type) {
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			// An embedded struct's fields are the outer object's.
+			applyBounds(s, f.Type, enumsOnly)
 			continue
 		}
 		if name == "" {
@@ -171,12 +180,15 @@ func applyBounds(s *jsonschema.Schema, t reflect.Type) {
 				if rest, ok := strings.CutPrefix(k, "items."); ok {
 					target, k = p.Items, rest
 				}
+				if enumsOnly && k != "enum" {
+					continue
+				}
 				if target == nil || !setBound(target, k, v) {
 					panic(fmt.Sprintf("tools: %s.%s: bad bigc tag %q", t, f.Name, kv))
 				}
 			}
 		}
-		applyBounds(p, f.Type)
+		applyBounds(p, f.Type, enumsOnly)
 	}
 }
 

@@ -790,3 +790,37 @@ func TestCompactJSON(t *testing.T) {
 		t.Errorf("CompactJSON = %s, want %s", got, want)
 	}
 }
+
+// TestOutputEnums: an answer's closed sets of values are enums in the
+// output schema, not prose in a description.
+func TestOutputEnums(t *testing.T) {
+	t.Parallel()
+	r := NewRegistry()
+	tests := []struct {
+		tool string
+		path []string
+		want []any
+	}{
+		{"get-product", []string{"product", "type"}, []any{"physical", "digital"}},
+		{"get-product", []string{"product", "inventory_tracking"}, []any{"none", "product", "variant"}},
+		{"get-product", []string{"product", "condition"}, []any{"New", "Used", "Refurbished"}},
+		{"find-variant", []string{"product", "inventory_tracking"}, []any{"none", "product", "variant"}},
+		{"tag-order", []string{"action"}, []any{"created", "updated", "unchanged", "read", "absent"}},
+		{"upsert-product", []string{"action"}, []any{"created", "updated", "unchanged"}},
+	}
+	for _, tt := range tests {
+		tool, ok := r.Lookup(tt.tool)
+		if !ok {
+			t.Fatalf("no tool %s", tt.tool)
+		}
+		s := tool.OutputSchema
+		for _, p := range tt.path {
+			if s = s.Properties[p]; s == nil {
+				t.Fatalf("%s: no output property %v", tt.tool, tt.path)
+			}
+		}
+		if !slices.Equal(s.Enum, tt.want) {
+			t.Errorf("%s %v: enum %v, want %v (description %q)", tt.tool, tt.path, s.Enum, tt.want, s.Description)
+		}
+	}
+}

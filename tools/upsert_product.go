@@ -50,7 +50,7 @@ type FieldChange struct {
 
 // UpsertProductOutput says what the upsert did and shows the product after.
 type UpsertProductOutput struct {
-	Action    string        `json:"action" jsonschema:"created, updated or unchanged"`
+	Action    string        `json:"action" bigc:"enum=created|updated|unchanged"`
 	Product   ProductDetail `json:"product" jsonschema:"the product as stored now"`
 	Changes   []FieldChange `json:"changes" jsonschema:"fields changed"`
 	Completed []string      `json:"completed" jsonschema:"variants, images and custom fields added"`

@@ -13,7 +13,7 @@ type ParentProduct struct {
 	ID                int    `json:"id"`
 	Name              string `json:"name"`
 	SKU               string `json:"sku,omitempty" jsonschema:"product SKU"`
-	InventoryTracking string `json:"inventory_tracking" jsonschema:"none, product or variant"`
+	InventoryTracking string `json:"inventory_tracking" bigc:"enum=none|product|variant"`
 }
 
 func parentProduct(p *bigcommerce.Product) ParentProduct {
