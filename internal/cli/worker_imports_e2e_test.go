@@ -37,7 +37,7 @@ func TestE2EWorkerImportsDroppedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"worker", "--once", "--connection", "shop", "--imports", imports, "--create-categories",
-		"--schedule", "customers=1m", "--lag", "0s", "--out-dir", filepath.Join(dir, "out"), "--state", filepath.Join(dir, "state.db")}
+		"--schedule", "customers=24h", "--lag", "0s", "--out-dir", filepath.Join(dir, "out"), "--state", filepath.Join(dir, "state.db")}
 
 	r := b.run("", args...)
 	if r.code != 0 {

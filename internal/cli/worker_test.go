@@ -29,7 +29,7 @@ func TestWorkerOnce(t *testing.T) {
 			t.Fatalf("connection add %s: exit %d: %s", name, r.code, r.stderr)
 		}
 	}
-	args := []string{"worker", "--once", "--out-dir", dir, "--state", filepath.Join(dir, "state.db"), "--schedule", "customers=1m", "--lag", "0s"}
+	args := []string{"worker", "--once", "--out-dir", dir, "--state", filepath.Join(dir, "state.db"), "--schedule", "customers=24h", "--lag", "0s"}
 	r := runBigc(t, cfg, "", args...)
 	if r.code != 0 {
 		t.Fatalf("worker --once: exit %d: %s", r.code, r.stderr)
