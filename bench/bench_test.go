@@ -5,14 +5,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/bigc-dev/bigc/sandbox/sandboxproc"
 )
 
 // TestMain lets the test binary serve the sandbox as a child process, as the
 // benchmark's binary does.
 func TestMain(m *testing.M) {
-	if opts := os.Getenv(sandboxChildEnv); opts != "" {
-		os.Exit(serveSandboxChild(opts))
-	}
+	sandboxproc.ServeIfChild()
 	os.Exit(m.Run())
 }
 

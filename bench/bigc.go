@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bigc-dev/bigc/internal/cli"
+	"github.com/bigc-dev/bigc/sandbox/sandboxproc"
 )
 
 // bigcRunner runs `bigc sync STREAM` through the command line's own entry
@@ -27,11 +28,11 @@ const connectionName = "bench"
 
 // newBigcRunner saves a connection to srv under dir (bigc connection add,
 // which verifies it with one request, before any timing starts).
-func newBigcRunner(srv *store, dir string, workers int) (*bigcRunner, error) {
+func newBigcRunner(srv *sandboxproc.Store, dir string, workers int) (*bigcRunner, error) {
 	r := &bigcRunner{config: filepath.Join(dir, "config"), dir: dir, workers: workers}
 	var out, errOut bytes.Buffer
 	code := cli.Main([]string{"--config", r.config, "connection", "add", connectionName, "--store-hash", srv.StoreHash,
-		"--base-url", srv.URL, "--token-stdin"}, strings.NewReader(srv.Token), &out, &errOut)
+		"--base-url", srv.URL, "--token-stdin"}, strings.NewReader(srv.Tokens.Full), &out, &errOut)
 	if code != 0 {
 		return nil, fmt.Errorf("bigc connection add: exit %d: %s", code, errOut.String())
 	}

@@ -31,6 +31,8 @@ import (
 	"runtime/pprof"
 	"strings"
 	"time"
+
+	"github.com/bigc-dev/bigc/sandbox/sandboxproc"
 )
 
 // config is what the flags set.
@@ -47,9 +49,7 @@ type config struct {
 }
 
 func main() {
-	if opts := os.Getenv(sandboxChildEnv); opts != "" {
-		os.Exit(serveSandboxChild(opts))
-	}
+	sandboxproc.ServeIfChild()
 	var c config
 	var streams string
 	flag.IntVar(&c.orders, "orders", 500, "orders in the sandbox (each with line items and shipping addresses)")
@@ -111,11 +111,11 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 		defer os.RemoveAll(dir)
 	}
 	fmt.Fprintf(log, "bench: seeding the sandbox (%d orders, %d products, %d customers, latency %s)\n", c.orders, c.products, c.customers, c.latency)
-	srv, err := startStore(ctx, storeOptions{Seed: c.seed, Orders: c.orders, Products: c.products, Customers: c.customers, Latency: c.latency})
+	srv, err := sandboxproc.Start(ctx, sandboxproc.Options{Seed: c.seed, Orders: c.orders, Products: c.products, Customers: c.customers, Latency: c.latency})
 	if err != nil {
 		return nil, err
 	}
-	defer srv.close()
+	defer srv.Close()
 
 	b, err := newBigcRunner(srv, dir, c.workers)
 	if err != nil {
@@ -147,7 +147,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 			for i := range contenders {
 				k := contenders[(i+round)%len(contenders)]
 				out := filepath.Join(dir, "out.jsonl")
-				before, err := srv.requests(ctx)
+				before, err := srv.Settled(ctx)
 				if err != nil {
 					return nil, err
 				}
@@ -161,11 +161,11 @@ func measure(ctx context.Context, c config, log io.Writer) (*results, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s, %s: %w", k.name(), stream, err)
 				}
-				after, err := srv.requests(ctx)
+				after, err := srv.Settled(ctx)
 				if err != nil {
 					return nil, err
 				}
-				s := sample{records: records, requests: after - before, elapsed: elapsed, cpu: cpu}
+				s := sample{records: records, requests: after.Requests - before.Requests, elapsed: elapsed, cpu: cpu}
 				fmt.Fprintf(log, "bench: %s round %d: %-40s %7d records %7d requests %9.3f s %7.3f s CPU\n", stream, round+1, k.name(), s.records, s.requests, s.elapsed.Seconds(), s.cpu.Seconds())
 				res.add(stream, k.name(), s)
 			}
@@ -182,8 +182,8 @@ type selfTimed interface {
 	lastRun() (elapsed, cpu time.Duration)
 }
 
-func newSerialClient(srv *store) *serialClient {
-	return &serialClient{http: &http.Client{}, base: srv.URL + "/stores/" + srv.StoreHash, token: srv.Token}
+func newSerialClient(srv *sandboxproc.Store) *serialClient {
+	return &serialClient{http: &http.Client{}, base: srv.URL + "/stores/" + srv.StoreHash, token: srv.Tokens.Full}
 }
 
 // loadAverage is the first three fields of /proc/loadavg, or "unknown".

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/bigc-dev/bigc/sandbox/sandboxproc"
 )
 
 // npmPeers are the npm clients measured with -npm, at the versions the figures
@@ -33,7 +35,7 @@ type npmPeer struct {
 
 // installNPMPeers installs npmPeers with npm into dir/npm and returns a
 // contender for each.
-func installNPMPeers(ctx context.Context, srv *store, dir string, log io.Writer) ([]contender, error) {
+func installNPMPeers(ctx context.Context, srv *sandboxproc.Store, dir string, log io.Writer) ([]contender, error) {
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return nil, fmt.Errorf("-npm needs %s on PATH: %w", tool, err)
@@ -57,7 +59,7 @@ func installNPMPeers(ctx context.Context, srv *store, dir string, log io.Writer)
 		return nil, err
 	}
 	env := append(os.Environ(), "NODE_PATH="+filepath.Join(npmDir, "node_modules"),
-		"BENCH_URL="+srv.URL, "BENCH_STORE_HASH="+srv.StoreHash, "BENCH_TOKEN="+srv.Token)
+		"BENCH_URL="+srv.URL, "BENCH_STORE_HASH="+srv.StoreHash, "BENCH_TOKEN="+srv.Tokens.Full)
 	var peers []contender
 	for _, pkg := range npmPeers {
 		name, _, _ := cutVersion(pkg)

@@ -23,7 +23,7 @@ type Faults struct {
 	CommitThenDrop    float64         // for writes: the change is applied, then the connection is reset
 	DuplicateDelivery float64         // a webhook delivery is sent twice
 	RateLimitNoHeader float64         // 429 without any X-Rate-Limit-* header (platform load)
-	Latency           time.Duration   // added to every response on top of Options.Latency
+	Latency           time.Duration   // added to Options.Latency: each answer's least time
 }
 
 // faultNames maps the spec keys to setters; used by ParseFaults and String.

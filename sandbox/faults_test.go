@@ -225,4 +225,35 @@ func TestLatency(t *testing.T) {
 	if time.Since(start) < 30*time.Millisecond {
 		t.Error("the latency was not added")
 	}
+	c.get("/v2/orders")
+	c.do("POST", "/v3/customers", []map[string]any{{"email": "latency@example.com", "first_name": "L", "last_name": "T"}})
+	// Every answer, read or write, held its slot at the store for the
+	// latency at least, and the stats say so.
+	st := c.srv.Store.Stats()
+	if st.Requests != 3 || st.AnswerSeconds < 3*0.030 {
+		t.Errorf("stats: %d requests answered in %.3f s in all, want 3 in 0.090 s or more", st.Requests, st.AnswerSeconds)
+	}
+}
+
+// TestReadGivenUpDuringLatency: a read is worked out when it arrives and
+// answered once its latency is over; a client that gives up meanwhile gets
+// nothing, and the store counts the request as 499.
+func TestReadGivenUpDuringLatency(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Orders: 3, Products: -1, Customers: -1, Latency: 10 * time.Second})
+	req, err := http.NewRequest("GET", c.srv.URL+"/stores/"+c.srv.StoreHash+"/v2/orders", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", c.token)
+	if _, err := (&http.Client{Timeout: 50 * time.Millisecond}).Do(req); err == nil {
+		t.Fatal("the read answered before its latency")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for c.srv.Store.Stats().ByStatus["499"] == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v: the read given up was not counted as 499", c.srv.Store.Stats().ByStatus)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -22,7 +22,7 @@ type Options struct {
 
 	Quota   int           // requests per Window; 0 = no quota (headers still sent)
 	Window  time.Duration // default 30s
-	Latency time.Duration // added to every API response
+	Latency time.Duration // each API answer's least time: a read's work counts in it, a write waits it out first
 	Faults  Faults        // see ParseFaults
 
 	// Live is the number of new orders per second that arrive as wall time

@@ -34,6 +34,7 @@ type call struct {
 	status    int
 	header    http.Header
 	body      []byte
+	answerAt  time.Time // a read is answered no sooner (its latency)
 }
 
 // id returns the i-th integer path segment.

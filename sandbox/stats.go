@@ -4,6 +4,7 @@ import (
 	"maps"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Stats is a snapshot of what the store has answered.
@@ -17,6 +18,11 @@ type Stats struct {
 	DeliveriesPending  int            `json:"deliveries_pending"`  // deliveries waiting for a retry
 	HooksDeactivated   int            `json:"hooks_deactivated"`   // hooks turned off after the last retry
 	ConnectionsDropped int            `json:"connections_dropped"` // resets, truncations and commit-then-drop
+	// AnswerSeconds is the time the store spent on the API requests it
+	// answered, each from its arrival to its answer written, latency
+	// included, added up: the time a client's requests held their slots at
+	// the store.
+	AnswerSeconds float64 `json:"answer_seconds"`
 }
 
 type stats struct {
@@ -28,10 +34,11 @@ func newStats() *stats {
 	return &stats{s: Stats{ByStatus: map[string]int{}, ByPath: map[string]int{}}}
 }
 
-func (st *stats) record(status int, pattern string) {
+func (st *stats) record(status int, pattern string, took time.Duration) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.s.Requests++
+	st.s.AnswerSeconds += took.Seconds()
 	st.s.ByStatus[strconv.Itoa(status)]++
 	st.s.ByPath[pattern]++
 	if status == 429 {

@@ -152,12 +152,13 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // check, quota, latency, faults, routing, scope check, the handler, and the
 // faults that spoil the answer.
 func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	c := &call{s: s, r: r, q: r.URL.Query(), now: s.now(), header: http.Header{}}
 	s.live.catchUp(c.now)
 	rest, ok := s.apiPath(r.URL.Path)
 	c.v2 = strings.HasPrefix(rest, "v2/")
 	pattern := "unmatched"
-	defer func() { s.stats.record(c.status, pattern) }()
+	defer func() { s.stats.record(c.status, pattern, time.Since(arrived)) }()
 
 	if !ok {
 		c.notFound()
@@ -173,7 +174,7 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.write(w, c, faultPlan{})
 		return
 	}
-	if !s.delay(r.Context()) {
+	if !s.latency(c) {
 		c.status = 499 // the client went away during the latency
 		return
 	}
@@ -257,16 +258,33 @@ func (c *call) methodNotAllowed(rt *route) {
 		Detail: c.r.Method + " is not allowed here; allowed: " + rt.allowed()})
 }
 
-// delay waits for the configured latency, or until the client gives up.
-func (s *Store) delay(ctx context.Context) bool {
+// latency applies the configured latency. A write waits it out before it
+// is applied, so a client that gives up meanwhile changes nothing. A read is
+// answered no sooner than the latency after it arrived, its own work
+// counted in it, as a remote store's latency includes the store's work:
+// write waits for c.answerAt.
+func (s *Store) latency(c *call) bool {
 	d := s.opts.Latency + s.faults.get().Latency
+	switch {
+	case d <= 0:
+		return true
+	case isWrite(c.r.Method):
+		return sleepUntil(c.r.Context(), time.Now().Add(d))
+	}
+	c.answerAt = time.Now().Add(d)
+	return true
+}
+
+// sleepUntil waits until t, or until ctx ends; it reports whether t came.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
 	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
 	select {
-	case <-t.C:
+	case <-timer.C:
 		return true
 	case <-ctx.Done():
 		return false

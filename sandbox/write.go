@@ -5,8 +5,12 @@ import (
 	"strconv"
 )
 
-// write sends c's answer, spoiled as plan says.
+// write sends c's answer, spoiled as plan says, once its latency is over.
 func (s *Store) write(w http.ResponseWriter, c *call, plan faultPlan) {
+	if !c.answerAt.IsZero() && !sleepUntil(c.r.Context(), c.answerAt) {
+		c.status = 499 // the client went away during the latency
+		return
+	}
 	h := w.Header()
 	for k, v := range c.header {
 		h[k] = v

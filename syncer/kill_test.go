@@ -15,6 +15,7 @@ import (
 
 	"github.com/bigc-dev/bigc/bigcommerce"
 	"github.com/bigc-dev/bigc/sandbox"
+	"github.com/bigc-dev/bigc/sandbox/sandboxproc"
 	"github.com/bigc-dev/bigc/state"
 )
 
@@ -23,6 +24,7 @@ import (
 const killChildEnv = "BIGC_SYNCER_KILL_CHILD"
 
 func TestMain(m *testing.M) {
+	sandboxproc.ServeIfChild() // the store of BenchmarkSyncLimit
 	if os.Getenv(killChildEnv) != "" {
 		os.Exit(runKillChild())
 	}

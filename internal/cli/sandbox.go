@@ -88,7 +88,7 @@ schedule (60 s, 120 s, 240 s, ... up to a day) times --webhook-retry-scale;
 	fl.StringVar(&f.plan, "plan", "", "BigCommerce plan whose published quota to enforce: standard or plus (150/30s), pro (450/30s), enterprise (give --quota: no figure is published); empty means no quota")
 	fl.StringVar(&f.quota, "quota", "", "rate limit as N/WINDOW, e.g. 150/30s; empty means none (or the --plan's)")
 	fl.StringVar(&f.stateDir, "state", "", "directory keeping the store's changes across restarts (start again with the same seed and counts); empty keeps them in memory only")
-	fl.DurationVar(&f.latency, "latency", 0, "latency added to every response, e.g. 20ms")
+	fl.DurationVar(&f.latency, "latency", 0, "each answer takes at least this long (a read's own work counts in it), e.g. 20ms")
 	fl.StringVar(&f.faults, "faults", "", "faults, e.g. 500=0.05,503=0.05,reset=0.02,truncate=0.01,latency=50ms,commit-then-drop=0.05,duplicate-delivery=0.2,429-noheaders=0.05")
 	fl.Float64Var(&f.live, "live", 0, "new orders per second arriving as time passes (0 = off)")
 	fl.Float64Var(&f.webhookRetryScale, "webhook-retry-scale", 1, "factor (more than 0, at most 1) scaling BigCommerce's webhook retry schedule, e.g. 0.001")
