@@ -59,7 +59,8 @@ const changeBatch = 250
 func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) {
 	start := time.Now()
 	res := Result{Progress: Progress{Stream: src.Stream(), Total: -1}}
-	cur, hi, err := j.window(ctx, &res)
+	clock := j.readStoreClock(ctx, false)
+	cur, hi, err := j.window(ctx, &res, clock)
 	if err != nil {
 		return res, err
 	}
@@ -67,7 +68,7 @@ func (j *Job) runChanges(ctx context.Context, src ChangeSource) (Result, error) 
 	if !cur.DateModified.IsZero() {
 		from = cur.from()
 	}
-	if err := j.writeTombstones(ctx, cur, from, hi, &res); err != nil {
+	if err := j.writeTombstones(ctx, cur, from, hi, &res, func() error { return nil }); err != nil {
 		res.Elapsed = time.Since(start)
 		return res, err
 	}

@@ -212,11 +212,25 @@ type batch struct {
 // Run reads the window (checkpoint, store time - lag] and appends every
 // record in it to the output exactly once, moving the checkpoint after each
 // durable batch.
+//
+// The store's clock is read while the window's first requests go out, the
+// window's upper bound guessed meanwhile (clock.go); a guess the clock does
+// not confirm costs the run a start over, before it has written anything.
 func (j *Job) Run(ctx context.Context) (Result, error) {
 	if cs, ok := j.Source.(ChangeSource); ok {
 		return j.runChanges(ctx, cs)
 	}
 	start := time.Now()
+	clock := j.readStoreClock(ctx, true)
+	res, err := j.runWindow(ctx, clock, start)
+	if errors.Is(err, errGuessRejected) {
+		res, err = j.runWindow(ctx, clock, start)
+	}
+	return res, err
+}
+
+// runWindow is one attempt of Run, with clock's upper bound.
+func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time) (Result, error) {
 	stream := j.Source.Stream()
 	res := Result{Progress: Progress{Stream: stream, Total: -1}}
 	pageSize := j.PageSize
@@ -227,12 +241,16 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 	if workers <= 0 {
 		workers = 8
 	}
-	cur, hi, err := j.window(ctx, &res)
+	cur, hi, err := j.window(ctx, &res, clock)
 	if err != nil {
 		return res, err
 	}
+	confirm := func() error { return clock.confirm(ctx, hi) }
 	if !hi.After(cur.DateModified) {
-		if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
+		if err := confirm(); err != nil {
+			return res, err
+		}
+		if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res, confirm); err != nil {
 			res.Elapsed = time.Since(start)
 			return res, err
 		}
@@ -270,8 +288,13 @@ func (j *Job) Run(ctx context.Context) (Result, error) {
 
 	// The window's first pages are read while its tombstones are: they are
 	// written before any of its records, whose checkpoint moves as they are
-	// written (tombstones.go).
-	if err := j.writeTombstones(ctx, cur, cur.from(), hi, &res); err != nil {
+	// written (tombstones.go). Nothing is written before the store's clock
+	// confirms the window.
+	err = j.writeTombstones(ctx, cur, cur.from(), hi, &res, confirm)
+	if err == nil {
+		err = confirm()
+	}
+	if err != nil {
 		cancel(err)
 		for b := range batches {
 			<-b.done // let its hydration stop before returning
@@ -322,27 +345,17 @@ func (j *Job) finish(ctx context.Context, res Result, hi time.Time, start time.T
 }
 
 // window finds where a run starts (the checkpoint, or Since or the
-// beginning) and freezes its upper bound: the store's clock less the lag. It
-// sets res's From, Cursor and To.
-func (j *Job) window(ctx context.Context, res *Result) (cur Cursor, hi time.Time, err error) {
-	lag := j.Lag
-	if lag == 0 {
-		lag = 2 * time.Second
-	}
+// beginning) and freezes its upper bound: the store's clock less the lag, or
+// clock's guess of it. It sets res's From, Cursor and To.
+func (j *Job) window(ctx context.Context, res *Result, clock *storeClock) (cur Cursor, hi time.Time, err error) {
 	if cur, err = j.startCursor(ctx); err != nil {
 		return cur, hi, err
 	}
 	res.From, res.Cursor = cur, cur
-	now, err := j.StoreTime(ctx)
-	if err != nil {
-		return cur, hi, fmt.Errorf("syncer: reading the store's clock: %w", err)
+	if hi, err = clock.hi(ctx); err != nil {
+		return cur, hi, err
 	}
-	hi = now.Add(-lag).Truncate(time.Second).UTC()
 	res.To = hi
-	if !j.Since.IsZero() && j.Since.After(now) {
-		return cur, hi, fmt.Errorf("syncer: %w: %s is after the store's clock (%s)", ErrSinceInFuture,
-			j.Since.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	}
 	return cur, hi, nil
 }
 

@@ -203,7 +203,9 @@ func TestSyncOrdersModifiedMidRun(t *testing.T) {
 			t.Errorf("order %d version %d is past the window's upper bound %s", k.ID, k.DateModified, first.To)
 		}
 	}
-	time.Sleep(1100 * time.Millisecond) // the modifications must fall behind the next run's lag
+	// The modifications must fall behind the next run's upper bound: its lag
+	// and, while the store's clock is read, its guess's margin.
+	time.Sleep(time.Second + guessMargin + 100*time.Millisecond)
 	second, err := r.run(t, "orders", 20, nil)
 	if err != nil {
 		t.Fatal(err)

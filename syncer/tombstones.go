@@ -64,7 +64,10 @@ func (s *OrderSource) Archived(ctx context.Context, from, to time.Time) ([]gone,
 // version of the record the destination's hashes hold: the output's ledger
 // keys versions by second, and the record may have been changed, and
 // written, in the second it was deleted.
-func (j *Job) writeTombstones(ctx context.Context, cur Cursor, from, hi time.Time, res *Result) error {
+//
+// confirm is called before anything is written: an error from it is
+// returned with nothing written.
+func (j *Job) writeTombstones(ctx context.Context, cur Cursor, from, hi time.Time, res *Result, confirm func() error) error {
 	var found []gone
 	if a, ok := j.Source.(archiveLister); ok && !from.IsZero() && !from.After(hi) {
 		archived, err := a.Archived(ctx, from, hi)
@@ -108,6 +111,9 @@ func (j *Job) writeTombstones(ctx context.Context, cur Cursor, from, hi time.Tim
 		if known, err = j.DB.RecordHashes(ctx, key, "", ids); err != nil {
 			return err
 		}
+	}
+	if err := confirm(); err != nil {
+		return err
 	}
 	var changes []change
 	for _, id := range ids {
