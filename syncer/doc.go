@@ -21,7 +21,11 @@
 // A run reads the window (checkpoint, upper]: the upper bound is frozen when the
 // run starts (the store's clock from GET /v2/time minus a safety lag), so a
 // record changed while the run is under way is not chased; its new version
-// falls after the upper bound and comes in the next run. Records are read in
+// falls after the upper bound and comes in the next run. The clock is read
+// while the window's first requests go out, their bound guessed from this
+// machine's clock a second further back; the store's clock must confirm the
+// guess before anything is written, or the run starts over (clock.go).
+// Records are read in
 // date_modified order. The API filters and sorts by date_modified with second
 // granularity and does not promise any order among records that share a
 // second, so the cursor is a timestamp T plus the set of record IDs at T
