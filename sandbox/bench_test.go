@@ -113,3 +113,16 @@ func BenchmarkRefundsPage250(b *testing.B) {
 func BenchmarkInventoryItemsPage250(b *testing.B) {
 	benchPages(b, largeStore(b), "/v3/inventory/items?limit=250", 400)
 }
+
+// BenchmarkCustomersPage250 is the customers stream's query: pages sorted by
+// date_modified with the sub-resources the sync includes.
+func BenchmarkCustomersPage250(b *testing.B) {
+	benchPages(b, largeStore(b), "/v3/customers?limit=250&include=addresses,attributes&sort=date_modified:asc", 40)
+}
+
+// BenchmarkOrdersSyncWithLineItemsPage250 is the orders stream's query:
+// pages up to a date_modified bound, oldest first, with line items.
+func BenchmarkOrdersSyncWithLineItemsPage250(b *testing.B) {
+	until := anchor.Format(time.RFC3339)
+	benchPages(b, largeStore(b), "/v2/orders?include=consignments.line_items&consignment_structure=object&sort=date_modified:asc&max_date_modified="+until+"&limit=250", 400)
+}

@@ -12,6 +12,9 @@ type catalog struct {
 	products    map[int]*product
 	productList []*product // ascending id; scanning it needs no map lookups
 	byModified  []modKey   // products by (date_modified, id), for incremental syncs
+	// seeding defers sorting byModified to endSeeding: inserting 100,000
+	// random dates one by one into a sorted slice moves it quadratically.
+	seeding     bool
 	variants    map[int]*variant
 	skus        map[string]int // SKU -> variant id (a product's own SKU is its base variant's)
 	productSKUs map[string]int // a product's own SKU -> product id, with or without variants
@@ -198,7 +201,11 @@ func (cat *catalog) addProduct(p *product) {
 	cat.products[p.ID] = p
 	i, _ := slices.BinarySearchFunc(cat.productList, p.ID, byProductID)
 	cat.productList = slices.Insert(cat.productList, i, p)
-	cat.byModified = insertModKey(cat.byModified, modKey{int64(p.DateModified), p.ID})
+	if k := (modKey{int64(p.DateModified), p.ID}); cat.seeding {
+		cat.byModified = append(cat.byModified, k)
+	} else {
+		cat.byModified = insertModKey(cat.byModified, k)
+	}
 	cat.names[p.Name] = p.ID
 	if p.SKU != "" {
 		cat.productSKUs[p.SKU] = p.ID
@@ -244,6 +251,12 @@ func (cat *catalog) setProductSKU(p *product, old string) {
 	if p.SKU != "" {
 		cat.productSKUs[p.SKU] = p.ID
 	}
+}
+
+// endSeeding sorts the date_modified index seeding left unsorted.
+func (cat *catalog) endSeeding() {
+	cat.seeding = false
+	slices.SortFunc(cat.byModified, cmpModKey)
 }
 
 func byProductID(p *product, id int) int { return p.ID - id }

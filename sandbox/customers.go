@@ -13,6 +13,11 @@ type customerBook struct {
 	ids       []int          // ascending
 	emails    map[string]int // lower-cased email -> customer id
 	addresses map[int]*customerAddress
+	// byModified lists the customers by (date_modified, id), so that the
+	// customers stream's query (sort=date_modified) needs no sort per page.
+	byModified []modKey
+	// seeding defers sorting byModified to endSeeding, as catalog's does.
+	seeding bool
 }
 
 func newCustomerBook() customerBook {
@@ -94,6 +99,17 @@ func (b *customerBook) add(cu *customer) {
 		b.addresses[a.ID] = a
 	}
 	cu.AddressCount = len(cu.Addresses)
+	if k := (modKey{int64(cu.DateModified), cu.ID}); b.seeding {
+		b.byModified = append(b.byModified, k)
+	} else {
+		b.byModified = insertModKey(b.byModified, k)
+	}
+}
+
+// endSeeding sorts the date_modified index seeding left unsorted.
+func (b *customerBook) endSeeding() {
+	b.seeding = false
+	slices.SortFunc(b.byModified, cmpModKey)
 }
 
 func (b *customerBook) remove(cu *customer) {
@@ -105,6 +121,7 @@ func (b *customerBook) remove(cu *customer) {
 	for _, a := range cu.Addresses {
 		delete(b.addresses, a.ID)
 	}
+	b.byModified = deleteModKey(b.byModified, modKey{int64(cu.DateModified), cu.ID})
 }
 
 // customerSorts are the sort values of GET /v3/customers.
@@ -134,25 +151,40 @@ func (c *call) matchingCustomers() ([]*customer, error) {
 		return nil, err
 	}
 	email, name, company, phone := c.v3Str("email"), c.v3Str("name"), c.v3Str("company"), c.v3Str("phone")
+	spec := c.q.Get("sort")
+	field, dir, _ := strings.Cut(spec, ":")
+	less, ok := customerSorts[field]
+	if spec != "" && (!ok || dir != "" && dir != "asc" && dir != "desc") {
+		return nil, &filterError{"sort", spec, "one of date_created:asc|desc, last_name:asc|desc, date_modified:asc|desc"}
+	}
+	match := func(cu *customer) bool {
+		return id.match(int64(cu.ID)) && group.match(int64(cu.CustomerGroupID)) && created.match(int64(cu.DateCreated)) &&
+			modified.match(int64(cu.DateModified)) && email.match(cu.Email) &&
+			(!name.active() || name.match(cu.FirstName+" "+cu.LastName)) && company.match(cu.Company) && phone.match(cu.Phone)
+	}
 	var out []*customer
+	if field == "date_modified" {
+		// The index is in (date_modified, id) order already: what the
+		// sort below would make of it.
+		lo, hi := modRange(c.s.crm.byModified, modified.lo, modified.hi)
+		for _, k := range c.s.crm.byModified[lo:hi] {
+			if cu := c.s.crm.customers[k.id]; match(cu) {
+				out = append(out, cu)
+			}
+		}
+		if dir == "desc" {
+			slices.Reverse(out)
+		}
+		return out, nil
+	}
 	for _, cid := range c.s.crm.ids {
-		cu := c.s.crm.customers[cid]
-		if id.match(int64(cu.ID)) && group.match(int64(cu.CustomerGroupID)) && created.match(int64(cu.DateCreated)) &&
-			modified.match(int64(cu.DateModified)) && email.match(cu.Email) && name.match(cu.FirstName+" "+cu.LastName) &&
-			company.match(cu.Company) && phone.match(cu.Phone) {
+		if cu := c.s.crm.customers[cid]; match(cu) {
 			out = append(out, cu)
 		}
 	}
-	spec := c.q.Get("sort")
-	if spec == "" {
-		return out, nil
+	if spec != "" {
+		sortRecords(out, less, func(cu *customer) int { return cu.ID }, dir == "desc")
 	}
-	field, dir, _ := strings.Cut(spec, ":")
-	less, ok := customerSorts[field]
-	if !ok || dir != "" && dir != "asc" && dir != "desc" {
-		return nil, &filterError{"sort", spec, "one of date_created:asc|desc, last_name:asc|desc, date_modified:asc|desc"}
-	}
-	sortRecords(out, less, func(cu *customer) int { return cu.ID }, dir == "desc")
 	return out, nil
 }
 
@@ -337,7 +369,9 @@ func (s *Store) updateCustomers(c *call) {
 }
 
 func (s *Store) touchCustomer(cu *customer) {
+	s.crm.byModified = deleteModKey(s.crm.byModified, modKey{int64(cu.DateModified), cu.ID})
 	cu.DateModified = isoTime(s.now().Unix())
+	s.crm.byModified = insertModKey(s.crm.byModified, modKey{int64(cu.DateModified), cu.ID})
 	s.emit("store/customer/updated", "customer", cu.ID, nil)
 }
 

@@ -20,8 +20,10 @@ type orderBook struct {
 	// (date_modified, id), so that the incremental-sync query
 	// (min_date_modified, sort=date_modified:asc) is a binary search.
 	byModified []modKey
-	statuses   [15]statusLabel
-	archived   int // archived orders, which the fast paths must not count
+	// seeding defers sorting byModified to endSeeding, as catalog's does.
+	seeding  bool
+	statuses [15]statusLabel
+	archived int // archived orders, which the fast paths must not count
 }
 
 type modKey struct {
@@ -223,7 +225,17 @@ func (b *orderBook) add(o *order) {
 }
 
 func (b *orderBook) indexModified(o *order) {
-	b.byModified = insertModKey(b.byModified, modKey{o.modified, o.id})
+	if k := (modKey{o.modified, o.id}); b.seeding {
+		b.byModified = append(b.byModified, k)
+	} else {
+		b.byModified = insertModKey(b.byModified, k)
+	}
+}
+
+// endSeeding sorts the date_modified index seeding left unsorted.
+func (b *orderBook) endSeeding() {
+	b.seeding = false
+	slices.SortFunc(b.byModified, cmpModKey)
 }
 
 func (b *orderBook) unindexModified(o *order) {
