@@ -243,11 +243,23 @@ func (s *Store) listOrders(c *call) {
 		c.noContent()
 		return
 	}
-	out := make([]orderView, len(os))
-	for i, o := range os {
-		out[i] = c.orderView(o)
-	}
-	c.json(200, out)
+	c.answer(200, func() any {
+		out := make([]orderView, len(os))
+		for i, o := range os {
+			out[i] = c.orderView(o)
+		}
+		return out
+	}, func(b []byte) []byte {
+		b = append(b, '[')
+		for i, o := range os {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			v := c.orderView(o)
+			b = v.appendJSON(b)
+		}
+		return append(b, ']')
+	})
 }
 
 // countOrders serves GET /v2/orders/count: the total and a count per status.

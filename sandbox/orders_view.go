@@ -1,55 +1,63 @@
 package sandbox
 
 import (
-	"fmt"
+	"encoding/json"
 	"strconv"
 )
 
-// resourceLink is V2's pointer to a sub-resource instead of embedded data.
+// resourceLink is V2's pointer to a sub-resource instead of embedded data:
+// {"url": base + resource, "resource": resource}. The URL is joined as it
+// is encoded.
 type resourceLink struct {
-	URL      string `json:"url"`
-	Resource string `json:"resource"`
+	base, resource string
 }
 
-// orderView is a V2 order as the API renders it: money as decimal strings,
+func (l resourceLink) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		URL      string `json:"url"`
+		Resource string `json:"resource"`
+	}{l.base + l.resource, l.resource})
+}
+
+// orderView is a V2 order as the API renders it: v2Money as decimal strings,
 // dates in RFC-2822.
 type orderView struct {
 	ID                     int          `json:"id"`
 	CustomerID             int          `json:"customer_id"`
-	DateCreated            string       `json:"date_created"`
-	DateModified           string       `json:"date_modified"`
-	DateShipped            string       `json:"date_shipped"`
+	DateCreated            rfcTime      `json:"date_created"`
+	DateModified           rfcTime      `json:"date_modified"`
+	DateShipped            rfcTime      `json:"date_shipped"`
 	StatusID               int          `json:"status_id"`
 	Status                 string       `json:"status"`
 	CustomStatus           string       `json:"custom_status"`
-	SubtotalExTax          string       `json:"subtotal_ex_tax"`
-	SubtotalIncTax         string       `json:"subtotal_inc_tax"`
-	SubtotalTax            string       `json:"subtotal_tax"`
-	BaseShippingCost       string       `json:"base_shipping_cost"`
-	ShippingCostExTax      string       `json:"shipping_cost_ex_tax"`
-	ShippingCostIncTax     string       `json:"shipping_cost_inc_tax"`
-	ShippingCostTax        string       `json:"shipping_cost_tax"`
+	SubtotalExTax          v2Money      `json:"subtotal_ex_tax"`
+	SubtotalIncTax         v2Money      `json:"subtotal_inc_tax"`
+	SubtotalTax            v2Money      `json:"subtotal_tax"`
+	BaseShippingCost       v2Money      `json:"base_shipping_cost"`
+	ShippingCostExTax      v2Money      `json:"shipping_cost_ex_tax"`
+	ShippingCostIncTax     v2Money      `json:"shipping_cost_inc_tax"`
+	ShippingCostTax        v2Money      `json:"shipping_cost_tax"`
 	ShippingCostTaxClassID int          `json:"shipping_cost_tax_class_id"`
-	BaseHandlingCost       string       `json:"base_handling_cost"`
-	HandlingCostExTax      string       `json:"handling_cost_ex_tax"`
-	HandlingCostIncTax     string       `json:"handling_cost_inc_tax"`
-	HandlingCostTax        string       `json:"handling_cost_tax"`
-	BaseWrappingCost       string       `json:"base_wrapping_cost"`
-	WrappingCostExTax      string       `json:"wrapping_cost_ex_tax"`
-	WrappingCostIncTax     string       `json:"wrapping_cost_inc_tax"`
-	WrappingCostTax        string       `json:"wrapping_cost_tax"`
-	TotalExTax             string       `json:"total_ex_tax"`
-	TotalIncTax            string       `json:"total_inc_tax"`
-	TotalTax               string       `json:"total_tax"`
+	BaseHandlingCost       v2Money      `json:"base_handling_cost"`
+	HandlingCostExTax      v2Money      `json:"handling_cost_ex_tax"`
+	HandlingCostIncTax     v2Money      `json:"handling_cost_inc_tax"`
+	HandlingCostTax        v2Money      `json:"handling_cost_tax"`
+	BaseWrappingCost       v2Money      `json:"base_wrapping_cost"`
+	WrappingCostExTax      v2Money      `json:"wrapping_cost_ex_tax"`
+	WrappingCostIncTax     v2Money      `json:"wrapping_cost_inc_tax"`
+	WrappingCostTax        v2Money      `json:"wrapping_cost_tax"`
+	TotalExTax             v2Money      `json:"total_ex_tax"`
+	TotalIncTax            v2Money      `json:"total_inc_tax"`
+	TotalTax               v2Money      `json:"total_tax"`
 	ItemsTotal             int          `json:"items_total"`
 	ItemsShipped           int          `json:"items_shipped"`
 	PaymentMethod          string       `json:"payment_method"`
 	PaymentProviderID      string       `json:"payment_provider_id"`
 	PaymentStatus          string       `json:"payment_status"`
-	RefundedAmount         string       `json:"refunded_amount"`
+	RefundedAmount         v2Money      `json:"refunded_amount"`
 	OrderIsDigital         bool         `json:"order_is_digital"`
-	StoreCreditAmount      string       `json:"store_credit_amount"`
-	GiftCertificateAmount  string       `json:"gift_certificate_amount"`
+	StoreCreditAmount      v2Money      `json:"store_credit_amount"`
+	GiftCertificateAmount  v2Money      `json:"gift_certificate_amount"`
 	IPAddress              string       `json:"ip_address"`
 	IPAddressV6            string       `json:"ip_address_v6"`
 	GeoipCountry           string       `json:"geoip_country"`
@@ -62,8 +70,8 @@ type orderView struct {
 	StoreDefaultCurrency   string       `json:"store_default_currency_code"`
 	StaffNotes             string       `json:"staff_notes"`
 	CustomerMessage        string       `json:"customer_message"`
-	DiscountAmount         string       `json:"discount_amount"`
-	CouponDiscount         string       `json:"coupon_discount"`
+	DiscountAmount         v2Money      `json:"discount_amount"`
+	CouponDiscount         v2Money      `json:"coupon_discount"`
 	ShippingAddressCount   int          `json:"shipping_address_count"`
 	IsDeleted              bool         `json:"is_deleted"`
 	IsEmailOptIn           bool         `json:"is_email_opt_in"`
@@ -87,18 +95,34 @@ type billingView struct {
 	FormFields []any `json:"form_fields"`
 }
 
-// apiBase is the absolute V2 base URL the request came in on, for resource links.
+// apiBase is the absolute V2 base URL the request came in on, for resource
+// links; joined once per call.
 func (c *call) apiBase() string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
+	if c.base == "" {
+		scheme := "http"
+		if c.r.TLS != nil {
+			scheme = "https"
+		}
+		c.base = scheme + "://" + c.r.Host + "/stores/" + c.s.hash + "/v2"
 	}
-	return scheme + "://" + c.r.Host + "/stores/" + c.s.hash + "/v2"
+	return c.base
 }
 
 func (c *call) link(resource string) resourceLink {
-	return resourceLink{URL: c.apiBase() + resource, Resource: resource}
+	return resourceLink{base: c.apiBase(), resource: resource}
 }
+
+// orderIPs are the ip_address values of orders, by id % 250: seeded orders
+// come from 192.0.2.1-250 (TEST-NET-1).
+var orderIPs = func() (ips [250]string) {
+	for i := range ips {
+		ips[i] = "192.0.2." + strconv.Itoa(i+1)
+	}
+	return ips
+}()
+
+// noExtra stands for the rarely set fields of an order that has none.
+var noExtra orderExtra
 
 func strPtr(s string) *string {
 	if s == "" {
@@ -109,26 +133,26 @@ func strPtr(s string) *string {
 
 func (c *call) orderView(o *order) orderView {
 	items, shipped := o.itemsTotal()
-	zero := decimal(0).v2()
+	const zero = v2Money(0)
 	ex := o.extra
 	if ex == nil {
-		ex = &orderExtra{}
+		ex = &noExtra
 	}
 	id := strconv.Itoa(o.id)
 	v := orderView{
-		ID: o.id, CustomerID: o.customerID, DateCreated: v2Date(o.created), DateModified: v2Date(o.modified),
-		DateShipped: v2Date(o.shipped), StatusID: int(o.status), Status: statusNames[o.status], CustomStatus: statusNames[o.status],
-		SubtotalExTax: o.subtotal.v2(), SubtotalIncTax: (o.subtotal + o.tax).v2(), SubtotalTax: o.tax.v2(),
-		BaseShippingCost: o.shipping.v2(), ShippingCostExTax: o.shipping.v2(), ShippingCostIncTax: o.shipping.v2(), ShippingCostTax: zero,
+		ID: o.id, CustomerID: o.customerID, DateCreated: rfcTime(o.created), DateModified: rfcTime(o.modified),
+		DateShipped: rfcTime(o.shipped), StatusID: int(o.status), Status: statusNames[o.status], CustomStatus: statusNames[o.status],
+		SubtotalExTax: v2Money(o.subtotal), SubtotalIncTax: v2Money(o.subtotal + o.tax), SubtotalTax: v2Money(o.tax),
+		BaseShippingCost: v2Money(o.shipping), ShippingCostExTax: v2Money(o.shipping), ShippingCostIncTax: v2Money(o.shipping), ShippingCostTax: zero,
 		BaseHandlingCost: zero, HandlingCostExTax: zero, HandlingCostIncTax: zero, HandlingCostTax: zero,
 		BaseWrappingCost: zero, WrappingCostExTax: zero, WrappingCostIncTax: zero, WrappingCostTax: zero,
-		TotalExTax: (o.total - o.tax).v2(), TotalIncTax: o.total.v2(), TotalTax: o.tax.v2(),
+		TotalExTax: v2Money(o.total - o.tax), TotalIncTax: v2Money(o.total), TotalTax: v2Money(o.tax),
 		ItemsTotal: items, ItemsShipped: shipped, PaymentMethod: paymentMethods[o.payment], PaymentStatus: paymentStatus(o.status),
-		RefundedAmount: o.refunded.v2(), StoreCreditAmount: zero, GiftCertificateAmount: zero,
-		IPAddress: fmt.Sprintf("192.0.2.%d", o.id%250+1), GeoipCountry: o.billing.Country, GeoipCountryISO2: o.billing.CountryISO2,
+		RefundedAmount: v2Money(o.refunded), StoreCreditAmount: zero, GiftCertificateAmount: zero,
+		IPAddress: orderIPs[o.id%250], GeoipCountry: o.billing.Country, GeoipCountryISO2: o.billing.CountryISO2,
 		CurrencyID: 1, CurrencyCode: "USD", CurrencyExchangeRate: "1.0000000000", DefaultCurrencyID: 1, DefaultCurrencyCode: "USD",
 		StoreDefaultCurrency: "USD", StaffNotes: ex.staffNotes, CustomerMessage: ex.customerMessage,
-		DiscountAmount: o.discount.v2(), CouponDiscount: couponDiscount(c.s, o).v2(), ShippingAddressCount: 1,
+		DiscountAmount: v2Money(o.discount), CouponDiscount: v2Money(couponDiscount(c.s, o)), ShippingAddressCount: 1,
 		IsDeleted: o.deleted, OrderSource: "www", ChannelID: o.channelID, ExternalSource: strPtr(ex.externalSource),
 		ExternalID: strPtr(ex.externalID), ExternalOrderID: ex.externalOrderID, CartID: ex.cartID, CustomerLocale: "en",
 		BillingAddress:    billingView{OrderAddress: o.billing, FormFields: []any{}},
@@ -172,8 +196,16 @@ type consignmentSet struct {
 	Pickups   []any                 `json:"pickups"`
 	Shipping  []shippingConsignment `json:"shipping"`
 	Downloads []any                 `json:"downloads"`
-	Email     map[string][]any      `json:"email"`
+	Email     emailConsignments     `json:"email"`
 }
+
+// emailConsignments are an order's email consignments (gift certificates).
+type emailConsignments struct {
+	GiftCertificates []any `json:"gift_certificates"`
+}
+
+// consignmentList is include=consignments without consignment_structure=object.
+type consignmentList []consignmentSet
 
 // consignments renders include=consignments[.line_items]: an object with
 // consignment_structure=object, else a one-element array of it.
@@ -182,14 +214,14 @@ func (c *call) consignments(o *order, withLines bool) any {
 	if withLines {
 		ship.LineItems = c.orderLines(o)
 	} else {
-		ship.LineItems = c.link(fmt.Sprintf("/orders/%d/products", o.id))
+		ship.LineItems = c.link("/orders/" + strconv.Itoa(o.id) + "/products")
 	}
 	cons := consignmentSet{Pickups: []any{}, Shipping: []shippingConsignment{ship}, Downloads: []any{},
-		Email: map[string][]any{"gift_certificates": {}}}
+		Email: emailConsignments{GiftCertificates: []any{}}}
 	if c.q.Get("consignment_structure") == "object" {
-		return cons
+		return &cons
 	}
-	return []consignmentSet{cons}
+	return consignmentList{cons}
 }
 
 // orderLineView is a V2 order product.
@@ -205,21 +237,21 @@ type orderLineView struct {
 	SKU               string           `json:"sku"`
 	UPC               string           `json:"upc"`
 	Type              string           `json:"type"`
-	BasePrice         string           `json:"base_price"`
-	PriceExTax        string           `json:"price_ex_tax"`
-	PriceIncTax       string           `json:"price_inc_tax"`
-	PriceTax          string           `json:"price_tax"`
-	BaseTotal         string           `json:"base_total"`
-	TotalExTax        string           `json:"total_ex_tax"`
-	TotalIncTax       string           `json:"total_inc_tax"`
-	TotalTax          string           `json:"total_tax"`
+	BasePrice         v2Money          `json:"base_price"`
+	PriceExTax        v2Money          `json:"price_ex_tax"`
+	PriceIncTax       v2Money          `json:"price_inc_tax"`
+	PriceTax          v2Money          `json:"price_tax"`
+	BaseTotal         v2Money          `json:"base_total"`
+	TotalExTax        v2Money          `json:"total_ex_tax"`
+	TotalIncTax       v2Money          `json:"total_inc_tax"`
+	TotalTax          v2Money          `json:"total_tax"`
 	Quantity          int              `json:"quantity"`
-	BaseCostPrice     string           `json:"base_cost_price"`
+	BaseCostPrice     v2Money          `json:"base_cost_price"`
 	IsRefunded        bool             `json:"is_refunded"`
 	QuantityRefunded  int              `json:"quantity_refunded"`
-	RefundAmount      string           `json:"refund_amount"`
+	RefundAmount      v2Money          `json:"refund_amount"`
 	QuantityShipped   int              `json:"quantity_shipped"`
-	FixedShippingCost string           `json:"fixed_shipping_cost"`
+	FixedShippingCost v2Money          `json:"fixed_shipping_cost"`
 	IsBundledProduct  bool             `json:"is_bundled_product"`
 	ParentOrderProdID *int             `json:"parent_order_product_id"`
 	AppliedDiscounts  []any            `json:"applied_discounts"`
@@ -228,16 +260,16 @@ type orderLineView struct {
 }
 
 type lineOptionView struct {
-	ID              int    `json:"id"`
-	OptionID        int    `json:"option_id"`
-	OrderProductID  int    `json:"order_product_id"`
-	ProductOptionID int    `json:"product_option_id"`
-	DisplayName     string `json:"display_name"`
-	DisplayValue    string `json:"display_value"`
-	Value           string `json:"value"`
-	Type            string `json:"type"`
-	Name            string `json:"name"`
-	DisplayStyle    string `json:"display_style"`
+	ID              int       `json:"id"`
+	OptionID        int       `json:"option_id"`
+	OrderProductID  int       `json:"order_product_id"`
+	ProductOptionID int       `json:"product_option_id"`
+	DisplayName     string    `json:"display_name"`
+	DisplayValue    string    `json:"display_value"`
+	Value           quotedInt `json:"value"`
+	Type            string    `json:"type"`
+	Name            string    `json:"name"`
+	DisplayStyle    string    `json:"display_style"`
 }
 
 func (c *call) orderLine(o *order, l *orderLine) orderLineView {
@@ -246,26 +278,29 @@ func (c *call) orderLine(o *order, l *orderLine) orderLineView {
 	opts := make([]lineOptionView, 0, len(l.options))
 	for i, ov := range l.options {
 		opts = append(opts, lineOptionView{ID: l.id*10 + i, OptionID: ov.OptionID, OrderProductID: l.id, ProductOptionID: ov.OptionID,
-			DisplayName: ov.OptionDisplayName, DisplayValue: ov.Label, Value: strconv.Itoa(ov.ID), Type: "Multiple choice",
+			DisplayName: ov.OptionDisplayName, DisplayValue: ov.Label, Value: quotedInt(ov.ID), Type: "Multiple choice",
 			Name: ov.OptionDisplayName, DisplayStyle: "Rectangle"})
 	}
-	zero := decimal(0).v2()
+	const zero = v2Money(0)
 	v := orderLineView{
 		ID: l.id, OrderID: o.id, ProductID: l.productID, VariantID: l.variantID, OrderAddressID: o.shippingAddrID,
 		Name: l.name, NameCustomer: l.name, NameMerchant: l.name, SKU: l.sku, Type: "physical",
-		BasePrice: l.price.v2(), PriceExTax: l.price.v2(), PriceIncTax: (l.price + tax).v2(), PriceTax: tax.v2(),
-		BaseTotal: (l.price * q).v2(), TotalExTax: (l.price * q).v2(), TotalIncTax: ((l.price + tax) * q).v2(), TotalTax: (tax * q).v2(),
+		BasePrice: v2Money(l.price), PriceExTax: v2Money(l.price), PriceIncTax: v2Money(l.price + tax), PriceTax: v2Money(tax),
+		BaseTotal: v2Money(l.price * q), TotalExTax: v2Money(l.price * q), TotalIncTax: v2Money((l.price + tax) * q), TotalTax: v2Money(tax * q),
 		Quantity: l.qty, BaseCostPrice: zero, RefundAmount: zero, QuantityShipped: l.qtyShipped, FixedShippingCost: zero,
 		AppliedDiscounts: []any{}, ProductOptions: opts, ConfigurableField: []any{},
 	}
 	if n := c.s.refundedQty(o, l.id); n > 0 { // refunds by quantity (payments.go)
-		v.QuantityRefunded, v.IsRefunded, v.RefundAmount = n, n >= l.qty, ((l.price + tax) * decimal(n)).v2()
+		v.QuantityRefunded, v.IsRefunded, v.RefundAmount = n, n >= l.qty, v2Money((l.price+tax)*decimal(n))
 	}
 	return v
 }
 
-func (c *call) orderLines(o *order) []orderLineView {
-	out := make([]orderLineView, len(o.lines))
+// orderLineList is an order's lines as the API lists them.
+type orderLineList []orderLineView
+
+func (c *call) orderLines(o *order) orderLineList {
+	out := make(orderLineList, len(o.lines))
 	for i := range o.lines {
 		out[i] = c.orderLine(o, &o.lines[i])
 	}
@@ -274,35 +309,39 @@ func (c *call) orderLines(o *order) []orderLineView {
 
 // shippingAddressView is a V2 order shipping address.
 type shippingAddressView struct {
-	ID               int    `json:"id"`
-	OrderID          int    `json:"order_id"`
-	*OrderAddress           // first_name ... email
-	ItemsTotal       int    `json:"items_total"`
-	ItemsShipped     int    `json:"items_shipped"`
-	ShippingMethod   string `json:"shipping_method"`
-	BaseCost         string `json:"base_cost"`
-	CostExTax        string `json:"cost_ex_tax"`
-	CostIncTax       string `json:"cost_inc_tax"`
-	CostTax          string `json:"cost_tax"`
-	CostTaxClassID   int    `json:"cost_tax_class_id"`
-	ShippingZoneID   int    `json:"shipping_zone_id"`
-	ShippingZoneName string `json:"shipping_zone_name"`
-	FormFields       []any  `json:"form_fields"`
-	ShippingQuotes   any    `json:"shipping_quotes"`
+	ID               int          `json:"id"`
+	OrderID          int          `json:"order_id"`
+	*OrderAddress                 // first_name ... email
+	ItemsTotal       int          `json:"items_total"`
+	ItemsShipped     int          `json:"items_shipped"`
+	ShippingMethod   string       `json:"shipping_method"`
+	BaseCost         v2Money      `json:"base_cost"`
+	CostExTax        v2Money      `json:"cost_ex_tax"`
+	CostIncTax       v2Money      `json:"cost_inc_tax"`
+	CostTax          v2Money      `json:"cost_tax"`
+	CostTaxClassID   int          `json:"cost_tax_class_id"`
+	ShippingZoneID   int          `json:"shipping_zone_id"`
+	ShippingZoneName string       `json:"shipping_zone_name"`
+	FormFields       []any        `json:"form_fields"`
+	ShippingQuotes   resourceLink `json:"shipping_quotes"`
 }
 
 func (c *call) shippingAddressView(o *order) shippingAddressView {
 	items, shipped := o.itemsTotal()
 	return shippingAddressView{
 		ID: o.shippingAddrID, OrderID: o.id, OrderAddress: o.shippingAddress(), ItemsTotal: items, ItemsShipped: shipped,
-		ShippingMethod: "Flat Rate", BaseCost: o.shipping.v2(), CostExTax: o.shipping.v2(), CostIncTax: o.shipping.v2(),
-		CostTax: decimal(0).v2(), ShippingZoneID: 1, ShippingZoneName: "United States", FormFields: []any{},
-		ShippingQuotes: c.link(fmt.Sprintf("/orders/%d/shipping_addresses/%d/shipping_quotes", o.id, o.shippingAddrID)),
+		ShippingMethod: "Flat Rate", BaseCost: v2Money(o.shipping), CostExTax: v2Money(o.shipping), CostIncTax: v2Money(o.shipping),
+		ShippingZoneID: 1, ShippingZoneName: "United States", FormFields: []any{},
+		ShippingQuotes: c.link("/orders/" + strconv.Itoa(o.id) + "/shipping_addresses/" + strconv.Itoa(o.shippingAddrID) + "/shipping_quotes"),
 	}
 }
 
-// couponDiscount is the discount the order's coupons gave.
+// couponDiscount is the discount the order's coupons gave: a seeded
+// order's one coupon explains all of its discount.
 func couponDiscount(s *Store, o *order) decimal {
+	if o.extra == nil || o.extra.coupons == nil {
+		return o.discount
+	}
 	var sum decimal
 	for _, cp := range s.coupons(o) {
 		sum += cp.Discount

@@ -34,6 +34,8 @@ type call struct {
 	status    int
 	header    http.Header
 	body      []byte
+	pooled    *[]byte   // body's buffer, from bodyPool (jsonwrite.go)
+	base      string    // apiBase, once joined
 	answerAt  time.Time // a read is answered no sooner (its latency)
 }
 
@@ -47,12 +49,14 @@ func (c *call) json(status int, v any) {
 		c.fail(http.StatusInternalServerError, "The sandbox could not encode the answer: "+err.Error(), nil)
 		return
 	}
+	c.release()
 	c.status, c.body = status, b
 	c.header.Set("Content-Type", "application/json")
 }
 
 // noContent answers 204 with no body (an empty V2 page, a delete).
 func (c *call) noContent() {
+	c.release()
 	c.status, c.body = http.StatusNoContent, nil
 }
 

@@ -21,6 +21,9 @@ type Store struct {
 	// deliveries; derived from the seed like the tokens.
 	clientSecret string
 	router       *router
+	// reflectJSON makes the hand-encoded pages (jsonwrite.go) answer
+	// through encoding/json instead; tests set it to compare the two.
+	reflectJSON bool
 
 	mu   sync.RWMutex // guards every record below
 	ids  idCounters
@@ -216,6 +219,7 @@ func (s *Store) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	s.run(c, h, write)
 	s.write(w, c, s.faults.after(write && c.status < 300))
+	c.release()
 }
 
 // apiPath strips /stores/{hash}/ and reports whether the rest is a V2 or V3

@@ -17,21 +17,45 @@ const decimalScale = 10000
 // v2 is the V2 form: a decimal string with four places.
 func (m decimal) v2() string {
 	var buf [24]byte
-	b := buf[:0]
+	return string(m.appendV2(buf[:0]))
+}
+
+// appendV2 appends the V2 form.
+func (m decimal) appendV2(b []byte) []byte {
 	if m < 0 {
 		b, m = append(b, '-'), -m
 	}
 	b = strconv.AppendInt(b, int64(m/decimalScale), 10)
 	frac := int64(m % decimalScale)
-	b = append(b, '.', byte('0'+frac/1000), byte('0'+frac/100%10), byte('0'+frac/10%10), byte('0'+frac%10))
-	return string(b)
+	return append(b, '.', byte('0'+frac/1000), byte('0'+frac/100%10), byte('0'+frac/10%10), byte('0'+frac%10))
+}
+
+// appendV3 appends the V3 form: the V2 form without trailing zeros (nor
+// a trailing point).
+func (m decimal) appendV3(b []byte) []byte {
+	b = m.appendV2(b)
+	for b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
+	}
+	if b[len(b)-1] == '.' {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // MarshalJSON writes the V3 form: a JSON number with no trailing zeros.
 func (m decimal) MarshalJSON() ([]byte, error) {
-	s := strings.TrimRight(m.v2(), "0")
-	s = strings.TrimSuffix(s, ".")
-	return []byte(s), nil
+	var buf [24]byte
+	return m.appendV3(buf[:0]), nil
+}
+
+// v2Money is an amount V2 renders as a decimal string ("62.6790").
+type v2Money decimal
+
+// MarshalJSON writes the V2 form as a JSON string.
+func (m v2Money) MarshalJSON() ([]byte, error) {
+	b := append(make([]byte, 0, 24), '"')
+	return append(decimal(m).appendV2(b), '"'), nil
 }
 
 // UnmarshalJSON reads a JSON number or a decimal string exactly.
@@ -120,6 +144,21 @@ func v2Date(unix int64) string {
 	return time.Unix(unix, 0).UTC().Format(rfc2822)
 }
 
+// quotedInt is an integer V2 renders as a JSON string ("203").
+type quotedInt int
+
+func (n quotedInt) MarshalJSON() ([]byte, error) {
+	b := append(make([]byte, 0, 24), '"')
+	return append(strconv.AppendInt(b, int64(n), 10), '"'), nil
+}
+
+// rfcTime is unix seconds V2 renders as an RFC-2822 string, "" for 0.
+type rfcTime int64
+
+func (t rfcTime) MarshalJSON() ([]byte, error) {
+	return json.Marshal(v2Date(int64(t)))
+}
+
 func v3Date(unix int64) string {
 	return time.Unix(unix, 0).UTC().Format(iso8601)
 }
@@ -129,6 +168,13 @@ type isoTime int64
 
 func (t isoTime) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v3Date(int64(t)))
+}
+
+// appendJSON appends t as MarshalJSON writes it.
+func (t isoTime) appendJSON(b []byte) []byte {
+	b = append(b, '"')
+	b = time.Unix(int64(t), 0).UTC().AppendFormat(b, iso8601)
+	return append(b, '"')
 }
 
 // parseFilterDate reads a date filter value the way BigCommerce does: RFC-2822,
