@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,11 +18,10 @@ func TestStoreClockReadWithFirstRequests(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 6, Orders: 60})
 	listed := make(chan struct{})
-	var once bool
+	var once sync.Once
 	r.hook.before = func(req *http.Request) {
-		if strings.Contains(req.URL.Path, "/v2/orders") && !once {
-			once = true
-			close(listed)
+		if strings.Contains(req.URL.Path, "/v2/orders") {
+			once.Do(func() { close(listed) })
 		}
 	}
 	overlapped := false

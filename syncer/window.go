@@ -17,7 +17,15 @@ import (
 // only fall: pages read while it held the size it had before the first page
 // are one snapshot. A V3 answer carries that size (meta.pagination.total),
 // so each page vouches for itself; for V2 a count sent after some pages were
-// answered vouches for them when it finds the size unchanged. Every page but
+// answered vouches for them when it finds the size unchanged.
+//
+// A V2 window's first page goes out with its first count: page 1 is the
+// window's first records, as a keyset page would read them, so it vouches
+// for itself and is handed back as soon as it is answered (a short one is
+// the whole window). The later pages follow it only if no record before its
+// end left the window before they were read: a probe, the one record at
+// offset limit-1 (page limit of 1 record), read with them and vouched for
+// by the same counts, must be page 1's last record. Every page but
 // the last must also be full and no record may be on two pages (ties at a
 // page boundary sorted differently by different requests). Once a page or a
 // count shows the window moved, the pages vouched for so far are still
@@ -46,7 +54,10 @@ type windowRead struct {
 	inFlight int // requests in flight
 	reading  int // of them, pages
 	counting bool
-	got      map[int]*pageGot
+	got      map[int]*pageGot // by page number; 0 is a V2 window's probe
+	// leadLast is the last record of a V2 window's page 1, once answered
+	// full: the probe must find it at offset limit-1.
+	leadLast *Item
 	// uncovered are the pages answered that no count sent after them covers.
 	uncovered []int
 	moved     bool // a page or a count showed the window changed
@@ -75,25 +86,28 @@ func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to tim
 	w.cond = sync.NewCond(&w.mu)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if totals {
-		w.readPage(1)
-	} else {
+	if !totals {
 		w.count()
 	}
+	w.readPage(1)
 	return w
 }
 
-// readPage asks for page p; w.mu is held.
+// readPage asks for page p, or for p 0 the probe; w.mu is held.
 func (w *windowRead) readPage(p int) {
 	w.sent = max(w.sent, p)
 	w.inFlight++
 	w.reading++
 	w.got[p] = &pageGot{}
+	limit, page := w.limit, p
+	if p == 0 {
+		limit, page = 1, w.limit
+	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		items, total, err := w.src.ScanPage(w.ctx, w.from, w.to, w.limit, p)
-		if err == nil && w.arrived != nil {
+		items, total, err := w.src.ScanPage(w.ctx, w.from, w.to, limit, page)
+		if err == nil && w.arrived != nil && p > 0 {
 			w.arrived(items) // hydration starts before the page is vouched for
 		}
 		use, done := w.settle(err)
@@ -107,7 +121,7 @@ func (w *windowRead) readPage(p int) {
 			return
 		}
 		switch {
-		case w.total < 0: // the first page of a V3 window
+		case w.totals && w.total < 0: // the first page of a V3 window
 			if total < 0 {
 				w.moved = true // no size in the answer: nothing vouches for the pages
 				return
@@ -117,10 +131,31 @@ func (w *windowRead) readPage(p int) {
 		case w.totals:
 			g.vouched = total == w.total
 			w.moved = w.moved || !g.vouched
+		case p == 1: // the first records: a keyset page's
+			g.vouched = true
+			if len(items) == w.limit {
+				w.leadLast = &items[len(items)-1]
+			}
+			w.checkProbe()
 		default:
 			w.uncovered = append(w.uncovered, p)
+			if p == 0 {
+				w.checkProbe()
+			}
 		}
 	}()
+}
+
+// checkProbe finds the window moved when the probe's record is not page
+// 1's last, once both are answered; w.mu is held.
+func (w *windowRead) checkProbe() {
+	probe := w.got[0]
+	if probe == nil || !probe.answered || w.leadLast == nil {
+		return
+	}
+	if len(probe.items) != 1 || probe.items[0].ID != w.leadLast.ID || !probe.items[0].DateModified.Equal(w.leadLast.DateModified) {
+		w.moved = true // a record before page 1's end left: later pages shifted
+	}
 }
 
 // settle takes w.mu for a request that answered with err, counting it out
@@ -194,6 +229,10 @@ func (w *windowRead) pump() {
 		return
 	}
 	for w.inFlight < w.parallel {
+		if !w.totals && w.pages >= 2 && w.got[0] == nil {
+			w.readPage(0) // the probe goes out with page 2
+			continue
+		}
 		canRead := w.sent < w.pages && w.sent-w.handed < w.hold
 		if !w.totals && !w.counting && len(w.uncovered) > 0 &&
 			(len(w.uncovered) >= w.parallel || !canRead && w.reading == 0) {
@@ -233,17 +272,17 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 			return Chunk{Total: 0, OK: true, Last: true}, nil
 		}
 		k := w.handed
-		for k < w.pages && k-w.handed < w.parallel {
-			g := w.got[k+1]
-			if g == nil || !g.answered || !g.vouched {
-				break
-			}
+		for k-w.handed < w.parallel && w.handable(k+1) {
 			k++
 		}
 		if k > w.handed {
 			return w.hand(k)
 		}
-		if w.moved || w.handed >= w.pages && w.total >= 0 || w.inFlight == 0 {
+		// A V2 window's page 1 answers for itself, whatever the count or
+		// the other pages found.
+		lead := w.got[1]
+		leadDue := !w.totals && w.handed == 0 && lead != nil && !lead.answered
+		if !leadDue && (w.moved || w.handed >= w.pages && w.total >= 0 || w.inFlight == 0) {
 			w.moved = true
 			return Chunk{Total: w.total}, nil
 		}
@@ -251,12 +290,42 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 	}
 }
 
+// handable reports whether page p is answered and vouched for, and for a
+// V2 window's later pages, whether the probe is too; w.mu is held.
+func (w *windowRead) handable(p int) bool {
+	g := w.got[p]
+	switch {
+	case g == nil || !g.answered || !g.vouched:
+		return false
+	case !w.totals && p == 1:
+		return true // before the window's size is known
+	case p > w.pages:
+		return false
+	case !w.totals:
+		probe := w.got[0]
+		return w.leadLast != nil && probe != nil && probe.answered && probe.vouched && !w.moved
+	}
+	return true
+}
+
 // hand returns pages handed+1..k, checked to be one snapshot; w.mu is held.
 func (w *windowRead) hand(k int) (Chunk, error) {
 	var items []Item
+	last := k == w.pages
 	for p := w.handed + 1; p <= k; p++ {
 		page := w.got[p].items
-		if len(page) != min(w.limit, w.total-(p-1)*w.limit) || !w.untied(page) {
+		size := len(page) == min(w.limit, w.total-(p-1)*w.limit)
+		if !w.totals && p == 1 {
+			// Page 1 of a V2 window stands alone: short, it is the
+			// whole window; full, later pages or a keyset read go on.
+			size = true
+			if len(page) < w.limit {
+				last = true
+			} else if k == 1 {
+				last = false
+			}
+		}
+		if !size || !w.untied(page) {
 			w.moved = true // a short page, or a record on two pages
 			return Chunk{Total: w.total}, nil
 		}
@@ -265,7 +334,7 @@ func (w *windowRead) hand(k int) (Chunk, error) {
 	for p := w.handed + 1; p <= k; p++ {
 		delete(w.got, p)
 	}
-	c := Chunk{Items: items, Pages: k - w.handed, Total: w.total, OK: true, Last: k == w.pages}
+	c := Chunk{Items: items, Pages: k - w.handed, Total: w.total, OK: true, Last: last}
 	w.handed = k
 	w.pump()
 	return c, nil
