@@ -70,6 +70,66 @@ func orderPageJSON(n int) []byte {
 	return []byte("[" + strings.Join(parts, ",") + "]")
 }
 
+// orderPageLinesJSON builds a V2 page of n orders with lines line items
+// each, shaped like GET /v2/orders?include=consignments.line_items&
+// consignment_structure=object: the order's members, its billing address,
+// links to its sub-resources and a consignments object whose one shipping
+// consignment holds the line items with one product option each.
+func orderPageLinesJSON(n, lines int) []byte {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		id := 1000 + i
+		fmt.Fprintf(&b, `{"id":%d,"customer_id":%d,"date_created":"Mon, 11 Mar 2019 15:17:25 +0000","date_modified":"Tue, %02d Mar 2019 08:00:01 +0000",
+"date_shipped":"","status_id":11,"status":"Awaiting Fulfillment","custom_status":"Awaiting Fulfillment","subtotal_ex_tax":"%d.6793",
+"subtotal_inc_tax":"%d.6900","subtotal_tax":"5.0107","base_shipping_cost":"9.9900","shipping_cost_ex_tax":"9.9900","shipping_cost_inc_tax":"9.9900",
+"shipping_cost_tax":"0.0000","shipping_cost_tax_class_id":0,"base_handling_cost":"0.0000","handling_cost_ex_tax":"0.0000",
+"handling_cost_inc_tax":"0.0000","handling_cost_tax":"0.0000","base_wrapping_cost":"0.0000","wrapping_cost_ex_tax":"0.0000",
+"wrapping_cost_inc_tax":"0.0000","wrapping_cost_tax":"0.0000","total_ex_tax":"%d.6693","total_inc_tax":"%d.6800","total_tax":"5.0107",
+"items_total":%d,"items_shipped":0,"payment_method":"Credit Card","payment_provider_id":null,"payment_status":"captured",
+"refunded_amount":"0.0000","order_is_digital":false,"store_credit_amount":"0.0000","gift_certificate_amount":"0.0000",
+"ip_address":"192.0.2.%d","ip_address_v6":"","geoip_country":"United States","geoip_country_iso2":"US","currency_id":1,
+"currency_code":"USD","currency_exchange_rate":"1.0000000000","default_currency_id":1,"default_currency_code":"USD",
+"store_default_currency_code":"USD","staff_notes":"","customer_message":"","discount_amount":"0.0000","coupon_discount":"0.0000",
+"shipping_address_count":1,"is_deleted":false,"is_email_opt_in":false,"order_source":"www","channel_id":1,"external_source":null,
+"external_id":null,"external_order_id":"","cart_id":"","customer_locale":"en",
+"billing_address":{"first_name":"Jane","last_name":"Doe","company":"","street_1":"%d Oak Ave","street_2":"","city":"Austin",
+"state":"Texas","zip":"78751","country":"United States","country_iso2":"US","phone":"","email":"guest.%d@example.com","form_fields":[]},
+"products":{"url":"https://api.bigcommerce.com/stores/abc123/v2/orders/%d/products","resource":"/orders/%d/products"},
+"shipping_addresses":{"url":"https://api.bigcommerce.com/stores/abc123/v2/orders/%d/shipping_addresses","resource":"/orders/%d/shipping_addresses"},
+"coupons":{"url":"https://api.bigcommerce.com/stores/abc123/v2/orders/%d/coupons","resource":"/orders/%d/coupons"},
+"consignments":{"pickups":[],"shipping":[{"id":%d,"order_id":%d,"first_name":"Jane","last_name":"Doe","company":"","street_1":"%d Oak Ave",
+"street_2":"","city":"Austin","state":"Texas","zip":"78751","country":"United States","country_iso2":"US","phone":"",
+"email":"guest.%d@example.com","items_total":%d,"items_shipped":0,"shipping_method":"Flat Rate","base_cost":"9.9900",
+"cost_ex_tax":"9.9900","cost_inc_tax":"9.9900","cost_tax":"0.0000","cost_tax_class_id":0,"shipping_zone_id":1,
+"shipping_zone_name":"United States","form_fields":[],"shipping_quotes":{"url":"https://api.bigcommerce.com/stores/abc123/v2/orders/%d/shipping_addresses/%d/shipping_quotes",
+"resource":"/orders/%d/shipping_addresses/%d/shipping_quotes"},"line_items":[`,
+			id, id%90+1, id%28+1, 50+id%50, 55+id%50, 60+id%50, 65+id%50, lines, id%250+1, id%999+1, id,
+			id, id, id, id, id, id, id+5000, id, id%999+1, id, lines, id, id+5000, id, id+5000)
+		for l := range lines {
+			if l > 0 {
+				b.WriteByte(',')
+			}
+			line := id*10 + l
+			fmt.Fprintf(&b, `{"id":%d,"order_id":%d,"product_id":%d,"variant_id":%d,"order_address_id":%d,"name":"Product %d",
+"name_customer":"Product %d","name_merchant":"Product %d","sku":"SKU-%d-%d","upc":"","type":"physical","base_price":"%d.9900",
+"price_ex_tax":"%d.9900","price_inc_tax":"%d.7900","price_tax":"0.8000","base_total":"%d.9800","total_ex_tax":"%d.9800",
+"total_inc_tax":"%d.5800","total_tax":"1.6000","quantity":2,"base_cost_price":"0.0000","is_refunded":false,"quantity_refunded":0,
+"refund_amount":"0.0000","quantity_shipped":0,"fixed_shipping_cost":"0.0000","is_bundled_product":false,"parent_order_product_id":null,
+"applied_discounts":[],"product_options":[{"id":%d,"option_id":%d,"order_product_id":%d,"product_option_id":%d,"display_name":"Color",
+"display_value":"Option %d","value":"%d","type":"Multiple choice","name":"Color","display_style":"Rectangle"}],"configurable_fields":[]}`,
+				line, id, 100+l+id%40, 500+l+id%40*3, id+5000, 100+l+id%40, 100+l+id%40, 100+l+id%40, 100+l+id%40, l,
+				10+l, 10+l, 10+l, 21+2*l, 21+2*l, 23+2*l, line*10, 200+l, line, 200+l, l, 300+l)
+		}
+		b.WriteString(`]}],"downloads":[],"email":{"gift_certificates":[]}}}`)
+	}
+	b.WriteByte(']')
+	return []byte(b.String())
+}
+
 func TestBenchFixturesDecode(t *testing.T) {
 	t.Parallel()
 	var env envelope[[]*Product]
@@ -85,6 +145,14 @@ func TestBenchFixturesDecode(t *testing.T) {
 	}
 	if len(orders) != 250 || orders[249].ID != 1249 || orders[0].TotalIncTax != "67.6900" {
 		t.Fatalf("order page decoded wrongly: %d orders", len(orders))
+	}
+	var withLines []*Order
+	if err := json.Unmarshal(orderPageLinesJSON(250, 2), &withLines); err != nil {
+		t.Fatal(err)
+	}
+	if o := withLines[249]; len(withLines) != 250 || o.ID != 1249 || o.Consignments == nil || len(o.Consignments.Shipping) != 1 ||
+		len(o.Consignments.Shipping[0].LineItems) != 2 || o.Consignments.Shipping[0].LineItems[1].ProductOptions[0].Value != "301" {
+		t.Fatalf("order page with line items decoded wrongly: %d orders", len(withLines))
 	}
 }
 
@@ -130,6 +198,23 @@ func BenchmarkDecodeProductPage(b *testing.B) {
 // RFC-2822 dates).
 func BenchmarkDecodeOrderPage(b *testing.B) {
 	data := orderPageJSON(250)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := cpuTime(b)
+	for b.Loop() {
+		var orders []*Order
+		if err := decodeJSON(data, &orders); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start, len(data))
+}
+
+// BenchmarkDecodeOrderPageLines decodes a 250-order V2 page with two line
+// items per order, as OrdersService.List reads it with IncludeConsignments
+// (include=consignments.line_items&consignment_structure=object).
+func BenchmarkDecodeOrderPageLines(b *testing.B) {
+	data := orderPageLinesJSON(250, 2)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	start := cpuTime(b)
