@@ -3,6 +3,7 @@ package bigcommerce
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
 	"sync/atomic"
 	"testing"
@@ -177,6 +178,52 @@ func TestParseISOMatchesTimeParse(t *testing.T) {
 		wn, wo := want.Zone()
 		if !got.Equal(want) || gn != wn || go_ != wo {
 			t.Errorf("%q: parseISO gave %v (%s %d); time.Parse gives %v (%s %d)", in, got, gn, go_, want, wn, wo)
+		}
+	}
+}
+
+// parseRFC1123Z is a shortcut for time.Parse(time.RFC1123Z), V2's form:
+// where it answers, it must give the same instant and zone; where it
+// declines, ParseTime still parses or refuses as before.
+func TestParseRFC1123ZMatchesTimeParse(t *testing.T) {
+	t.Parallel()
+	ins := []string{
+		"Mon, 11 Mar 2019 15:17:25 +0000", "Tue, 12 Mar 2019 08:00:01 -0400", "Thu, 29 Feb 2024 23:59:59 +1400",
+		"Sun, 01 Jan 0001 00:00:00 +0000", "Fri, 31 Dec 9999 23:59:59 -1200", "Wed, 05 Jun 2019 12:30:00 +0530",
+		"Fri, 29 Feb 2019 00:00:00 +0000", "Mon, 11 Mar 2019 24:00:00 +0000", "Mon, 11 Mar 2019 15:60:25 +0000",
+		"Mon, 11 Mar 2019 15:17:60 +0000", "Mon, 00 Mar 2019 15:17:25 +0000", "Mon, 32 Mar 2019 15:17:25 +0000",
+		"Mon, 11 Xyz 2019 15:17:25 +0000", "Xyz, 11 Mar 2019 15:17:25 +0000", "mon, 11 mar 2019 15:17:25 +0000",
+		"MON, 11 MAR 2019 15:17:25 +0000", "Mon, 1 Mar 2019 15:17:25 +0000", "Mon, 11 Mar 2019 5:17:25 +0000",
+		"Mon, 11 Mar 2019 15:17:25 +2400", "Mon, 11 Mar 2019 15:17:25 +0060", "Mon, 11 Mar 2019 15:17:25 +2500",
+		"Mon, 11 Mar 2019 15:17:25 0000", "Mon, 11 Mar 2019 15:17:25 +00:00", "Mon, 11 Mar 2019 15:17:25 GMT",
+		"Mon, 11 Mar 2019 15:17:25.5 +0000", "Mon, 11 Mar 19 15:17:25 +0000", "Mon 11 Mar 2019 15:17:25 +0000",
+		"Mon, 11 Mar 2019 15:17:25 +0000 ", "Mon, 1a Mar 2019 15:17:25 +0000", "Mon, 11 Mar 2019 15:17:2x +0000",
+		"Mon, 11 Mar 2019 15:17:25 -0000", "Mon, 11 Mar 2019 15:17:25 +0100",
+	}
+	for d := range 7 { // every weekday and month name
+		ins = append(ins, time.Date(2026, time.Month(1+d), 1+d, 1, 2, 3, 0, time.UTC).Format(time.RFC1123Z))
+	}
+	for m := 8; m <= 12; m++ {
+		ins = append(ins, time.Date(2026, time.Month(m), 28, 1, 2, 3, 0, time.FixedZone("", -7*3600)).Format(time.RFC1123Z))
+	}
+	for i, in := range ins {
+		got, ok := parseRFC1123Z([]byte(in))
+		want, err := time.Parse(time.RFC1123Z, in)
+		if i < 6 && !ok {
+			t.Errorf("%q: parseRFC1123Z declined V2's usual form", in)
+		}
+		if !ok {
+			if _, perr := ParseTime(in); err == nil && perr != nil {
+				t.Errorf("%q: parseRFC1123Z declined and ParseTime refused what time.Parse reads", in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: parseRFC1123Z gave %v; time.Parse refuses it: %v", in, got, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: parseRFC1123Z gave %#v; time.Parse gives %#v", in, got, want)
 		}
 	}
 }

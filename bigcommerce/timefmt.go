@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -83,7 +84,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 1 && b[0] == '"' {
-		if v, ok := parseISO(b[1 : len(b)-1]); ok {
+		if v, ok := parseUsualTime(b[1 : len(b)-1]); ok {
 			t.Time = v
 			return nil
 		}
@@ -116,6 +117,16 @@ func timeText(b []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(b, &s)
 	return s, err
+}
+
+// parseUsualTime reads the API's usual dates straight from the answer's
+// bytes: V3's (parseISO) and V2's (parseRFC1123Z). ok is false for any
+// other form; ParseTime then has the last word.
+func parseUsualTime(b []byte) (time.Time, bool) {
+	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' {
+		return parseISO(b)
+	}
+	return parseRFC1123Z(b)
 }
 
 // parseISO reads V3's usual form, 2006-01-02T15:04:05[.999999999](Z|±07:00),
@@ -179,14 +190,62 @@ func parseISO(b []byte) (t time.Time, ok bool) {
 	if rest[0] == '-' {
 		offset = -offset
 	}
-	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC).Add(-time.Duration(offset) * time.Second)
-	// As time.Parse: the local zone when it has this offset then, else a
-	// fixed zone.
-	if _, local := t.In(time.Local).Zone(); local == offset {
-		return t.In(time.Local), true
-	}
-	return t.In(time.FixedZone("", offset)), true
+	return inOffset(time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), offset), true
 }
+
+// inOffset is the wall-clock time t read at the zone offset (seconds east of
+// UTC) as time.Parse gives it: in the local zone when that has this offset
+// then, else in a fixed zone.
+func inOffset(t time.Time, offset int) time.Time {
+	t = t.Add(-time.Duration(offset) * time.Second)
+	if _, local := t.In(time.Local).Zone(); local == offset {
+		return t.In(time.Local)
+	}
+	return t.In(time.FixedZone("", offset))
+}
+
+// parseRFC1123Z reads V2's form, "Mon, 02 Jan 2006 15:04:05 -0700", straight
+// from the answer's bytes, giving what time.Parse(time.RFC1123Z) gives
+// without allocating. ok is false for any other spelling (a one-digit day or
+// hour, names in other cases) or an out-of-range field; ParseTime then has
+// the last word.
+func parseRFC1123Z(b []byte) (t time.Time, ok bool) {
+	if len(b) != len(time.RFC1123Z) || string(b[3:5]) != ", " || b[7] != ' ' || b[11] != ' ' || b[16] != ' ' ||
+		b[19] != ':' || b[22] != ':' || b[25] != ' ' || (b[26] != '+' && b[26] != '-') {
+		return time.Time{}, false
+	}
+	if !slices.Contains(shortDays, string(b[:3])) {
+		return time.Time{}, false
+	}
+	month := slices.Index(shortMonths, string(b[8:11])) + 1
+	digits := func(i, n int) int {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	day, year, hour, minute, sec := digits(5, 2), digits(12, 4), digits(17, 2), digits(20, 2), digits(23, 2)
+	oh, om := digits(27, 2), digits(29, 2)
+	if month < 1 || year < 0 || day < 1 || day > daysIn(time.Month(month), year) || hour < 0 || hour > 23 ||
+		minute < 0 || minute > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 23 || om < 0 || om > 59 {
+		return time.Time{}, false
+	}
+	offset := oh*3600 + om*60
+	if b[26] == '-' {
+		offset = -offset
+	}
+	return inOffset(time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), offset), true
+}
+
+// shortDays and shortMonths are the names RFC 1123 writes, as time writes them.
+var (
+	shortDays   = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	shortMonths = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
 
 // daysIn is the number of days in month m of year y.
 func daysIn(m time.Month, y int) int {
