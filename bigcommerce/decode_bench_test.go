@@ -202,7 +202,7 @@ func BenchmarkDecodeOrderPage(b *testing.B) {
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
-		var orders []*Order
+		var orders orderList // as OrdersService.List decodes a page
 		if err := decodeJSON(data, &orders); err != nil {
 			b.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func BenchmarkDecodeOrderPageLines(b *testing.B) {
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
-		var orders []*Order
+		var orders orderList // as OrdersService.List decodes a page
 		if err := decodeJSON(data, &orders); err != nil {
 			b.Fatal(err)
 		}

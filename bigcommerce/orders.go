@@ -71,6 +71,21 @@ type Order struct {
 	Consignments          *Consignments   `json:"consignments,omitempty"` // with IncludeConsignments
 }
 
+// orderList is a page of orders as GET /v2/orders answers it, and
+// orderAnswer one order as GET, POST and PUT /v2/orders/{id} answer it: on
+// Go 1.27 they decode their orders member by member (decode_orders.go),
+// which Order itself cannot do (see there).
+type (
+	orderList   []*Order
+	orderAnswer Order
+)
+
+// orderDo sends a request that an order answers.
+func orderDo(ctx context.Context, c *Client, method, path string, q url.Values, body any) (*Order, *Response, error) {
+	out, resp, err := v2Do[*orderAnswer](ctx, c, method, path, q, body)
+	return (*Order)(out), resp, err
+}
+
 // looseString reads a JSON string, number or null as text.
 func looseString(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
@@ -139,17 +154,22 @@ func (c *Consignments) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		*c = Consignments{}
-		for _, p := range list {
-			c.Shipping = append(c.Shipping, p.Shipping...)
-			c.Pickups = append(c.Pickups, p.Pickups...)
-			c.Downloads = append(c.Downloads, p.Downloads...)
-			if len(p.Email) > 0 {
-				c.Email = p.Email
-			}
+		for i := range list {
+			c.merge((*Consignments)(&list[i]))
 		}
 		return nil
 	}
 	return json.Unmarshal(b, (*plain)(c))
+}
+
+// merge adds the consignments of set, an element of the older array form, to c.
+func (c *Consignments) merge(set *Consignments) {
+	c.Shipping = append(c.Shipping, set.Shipping...)
+	c.Pickups = append(c.Pickups, set.Pickups...)
+	c.Downloads = append(c.Downloads, set.Downloads...)
+	if len(set.Email) > 0 {
+		c.Email = set.Email
+	}
 }
 
 // ShippingConsignment is one shipping destination of an order with its line items.
@@ -348,7 +368,8 @@ func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]*Or
 	if err != nil {
 		return nil, nil, err
 	}
-	return v2Do[[]*Order](ctx, s.c, http.MethodGet, "/orders", q, nil)
+	out, resp, err := v2Do[orderList](ctx, s.c, http.MethodGet, "/orders", q, nil)
+	return out, resp, err
 }
 
 // All iterates over every order matching opts, 250 per request: GET /v2/orders.
@@ -385,7 +406,7 @@ func (s *OrdersService) Get(ctx context.Context, id int, opts *OrderGetOptions) 
 	if opts != nil && opts.IncludeConsignments {
 		q = url.Values{"include": {"consignments.line_items"}, "consignment_structure": {"object"}}
 	}
-	out, resp, err := v2Do[*Order](ctx, s.c, http.MethodGet, "/orders/"+itoa(id), q, nil)
+	out, resp, err := orderDo(ctx, s.c, http.MethodGet, "/orders/"+itoa(id), q, nil)
 	if err == nil && out == nil {
 		return nil, resp, emptyAnswer("GET /v2/orders/" + itoa(id))
 	}
@@ -467,7 +488,7 @@ func (s *OrdersService) Create(ctx context.Context, r *OrderCreateRequest) (*Ord
 	if err := r.validate(); err != nil {
 		return nil, nil, err
 	}
-	return v2Do[*Order](ctx, s.c, http.MethodPost, "/orders", nil, r)
+	return orderDo(ctx, s.c, http.MethodPost, "/orders", nil, r)
 }
 
 // OrderUpdateRequest is the body of PUT /v2/orders/{id}; only non-nil fields are sent.
@@ -489,7 +510,7 @@ func (s *OrdersService) Update(ctx context.Context, id int, r *OrderUpdateReques
 	if r == nil {
 		return nil, nil, invalid("order", "a request body is required")
 	}
-	return v2Do[*Order](ctx, s.c, http.MethodPut, "/orders/"+itoa(id), nil, r)
+	return orderDo(ctx, s.c, http.MethodPut, "/orders/"+itoa(id), nil, r)
 }
 
 // orderSubList collects every page of an order's sub-resource list,
