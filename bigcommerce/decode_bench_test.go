@@ -197,29 +197,23 @@ func BenchmarkDecodeProductPage(b *testing.B) {
 // BenchmarkDecodeOrderPage decodes a 250-order V2 page (decimal strings,
 // RFC-2822 dates).
 func BenchmarkDecodeOrderPage(b *testing.B) {
-	data := orderPageJSON(250)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	start := cpuTime(b)
-	for b.Loop() {
-		var orders orderList // as OrdersService.List decodes a page
-		if err := decodeJSON(data, &orders); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, start, len(data))
+	benchmarkDecodeOrders(b, orderPageJSON(250))
 }
 
 // BenchmarkDecodeOrderPageLines decodes a 250-order V2 page with two line
 // items per order, as OrdersService.List reads it with IncludeConsignments
 // (include=consignments.line_items&consignment_structure=object).
 func BenchmarkDecodeOrderPageLines(b *testing.B) {
-	data := orderPageLinesJSON(250, 2)
+	benchmarkDecodeOrders(b, orderPageLinesJSON(250, 2))
+}
+
+// benchmarkDecodeOrders decodes a page of orders as OrdersService.List does.
+func benchmarkDecodeOrders(b *testing.B, data []byte) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	start := cpuTime(b)
 	for b.Loop() {
-		var orders orderList // as OrdersService.List decodes a page
+		var orders orderList
 		if err := decodeJSON(data, &orders); err != nil {
 			b.Fatal(err)
 		}

@@ -146,45 +146,22 @@ func TestParseTimeEveryForm(t *testing.T) {
 	}
 }
 
-// parseISO is a shortcut for time.Parse(time.RFC3339Nano): where it answers,
-// it must give the same instant and zone; where it declines, ParseTime still
-// parses or refuses as before.
+// parseISO is a shortcut for time.Parse(time.RFC3339Nano), V3's form: see
+// checkMatchesTimeParse.
 func TestParseISOMatchesTimeParse(t *testing.T) {
 	t.Parallel()
-	for i, in := range []string{
+	checkMatchesTimeParse(t, parseISO, time.RFC3339Nano, 6,
 		"2025-01-15T00:03:17+00:00", "2025-01-15T00:03:17Z", "2025-01-15T00:03:17.5Z",
 		"2025-01-15T00:03:17.123456789-05:30", "2024-02-29T23:59:59+14:00", "1999-12-31T00:00:00-12:00",
 		"2025-01-15T00:03:17.1234567891Z", "2025-02-29T00:00:00Z", "2025-01-15T24:00:00Z",
 		"2025-01-15T00:03:60Z", "2025-13-01T00:00:00Z", "2025-01-15T00:03:17+24:00", "2025-01-15T00:03:17+0100",
 		"2025-01-15T00:03:17", "2025-01-15T00:03:17.Z", "2025-01-15t00:03:17Z", "2025-01-15T00:03:17 Z",
 		"2025-1-15T00:03:17Z", "2025-01-15T00:03:17+01:0x",
-	} {
-		got, ok := parseISO([]byte(in))
-		want, err := time.Parse(time.RFC3339Nano, in)
-		if i < 6 && !ok {
-			t.Errorf("%q: parseISO declined V3's usual form", in)
-		}
-		if !ok {
-			if _, perr := ParseTime(in); err == nil && perr != nil {
-				t.Errorf("%q: parseISO declined and ParseTime refused what time.Parse reads", in)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: parseISO gave %v; time.Parse refuses it: %v", in, got, err)
-			continue
-		}
-		gn, go_ := got.Zone()
-		wn, wo := want.Zone()
-		if !got.Equal(want) || gn != wn || go_ != wo {
-			t.Errorf("%q: parseISO gave %v (%s %d); time.Parse gives %v (%s %d)", in, got, gn, go_, want, wn, wo)
-		}
-	}
+	)
 }
 
-// parseRFC1123Z is a shortcut for time.Parse(time.RFC1123Z), V2's form:
-// where it answers, it must give the same instant and zone; where it
-// declines, ParseTime still parses or refuses as before.
+// parseRFC1123Z is a shortcut for time.Parse(time.RFC1123Z), V2's form: see
+// checkMatchesTimeParse.
 func TestParseRFC1123ZMatchesTimeParse(t *testing.T) {
 	t.Parallel()
 	ins := []string{
@@ -206,24 +183,32 @@ func TestParseRFC1123ZMatchesTimeParse(t *testing.T) {
 	for m := 8; m <= 12; m++ {
 		ins = append(ins, time.Date(2026, time.Month(m), 28, 1, 2, 3, 0, time.FixedZone("", -7*3600)).Format(time.RFC1123Z))
 	}
+	checkMatchesTimeParse(t, parseRFC1123Z, time.RFC1123Z, 6, ins...)
+}
+
+// checkMatchesTimeParse: parse is a shortcut for time.Parse(layout, in):
+// where it answers it must give what time.Parse gives (the same instant and
+// location); where it declines, ParseTime still parses or refuses as before.
+// It must answer for the first usual inputs.
+func checkMatchesTimeParse(t *testing.T, parse func([]byte) (time.Time, bool), layout string, usual int, ins ...string) {
 	for i, in := range ins {
-		got, ok := parseRFC1123Z([]byte(in))
-		want, err := time.Parse(time.RFC1123Z, in)
-		if i < 6 && !ok {
-			t.Errorf("%q: parseRFC1123Z declined V2's usual form", in)
+		got, ok := parse([]byte(in))
+		want, err := time.Parse(layout, in)
+		if i < usual && !ok {
+			t.Errorf("%q: declined the API's usual form", in)
 		}
 		if !ok {
 			if _, perr := ParseTime(in); err == nil && perr != nil {
-				t.Errorf("%q: parseRFC1123Z declined and ParseTime refused what time.Parse reads", in)
+				t.Errorf("%q: declined, and ParseTime refused what time.Parse reads", in)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%q: parseRFC1123Z gave %v; time.Parse refuses it: %v", in, got, err)
+			t.Errorf("%q: gave %v; time.Parse refuses it: %v", in, got, err)
 			continue
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: parseRFC1123Z gave %#v; time.Parse gives %#v", in, got, want)
+			t.Errorf("%q: gave %#v; time.Parse gives %#v", in, got, want)
 		}
 	}
 }
