@@ -21,7 +21,7 @@ func cursorList[T any](c *call, all []T, id func(T) int, render func([]T) any) {
 	if pg.num == 1 {
 		meta["cursor_pagination"] = cursorMeta(c, all[lo:hi], id, pg.limit, hi < len(all), false, "")
 	}
-	c.json(200, map[string]any{"data": render(all[lo:hi]), "meta": meta})
+	c.v3Answer(render(all[lo:hi]), meta)
 }
 
 func cursorPage[T any](c *call, all []T, id func(T) int, render func([]T) any, limit int) {
@@ -57,7 +57,7 @@ func cursorPage[T any](c *call, all []T, id func(T) int, render func([]T) any, l
 		cursor = "after=" + encodeCursor(cur) + "&"
 	}
 	meta := map[string]any{"cursor_pagination": cursorMeta(c, page, id, limit, hi < len(all), lo > 0, cursor)}
-	c.json(200, map[string]any{"data": render(page), "meta": meta})
+	c.v3Answer(render(page), meta)
 }
 
 // cursorMeta builds meta.cursor_pagination; cursor is the page's own

@@ -78,9 +78,9 @@ type customerView struct {
 	Addresses any `json:"addresses,omitempty"`
 }
 
-func (c *call) renderCustomers(cs []*customer) []customerView {
+func (c *call) renderCustomers(cs []*customer) customerList {
 	withAddr := c.includes()["addresses"]
-	out := make([]customerView, len(cs))
+	out := make(customerList, len(cs))
 	for i, cu := range cs {
 		out[i] = customerView{customer: cu}
 		if withAddr {

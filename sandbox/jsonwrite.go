@@ -292,6 +292,31 @@ func appendJSONList[T any, P interface {
 	return append(b, ']')
 }
 
+// appendJSONPtrs appends the JSON array of pointed-to items, each by its
+// own encoder, a nil one as null; a nil list is null.
+func appendJSONPtrs[T any, P interface {
+	*T
+	jsonAppender
+}](b []byte, items []P) []byte {
+	if items == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if it == nil {
+			b = append(b, "null"...)
+		} else {
+			b = it.appendJSON(b)
+		}
+	}
+	return append(b, ']')
+}
+
+func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
 // rfcTime appends a V2 date string ("" for 0), as rfcTime.MarshalJSON does.
 func (o *jsonObject) rfcTime(name string, v rfcTime) {
 	o.key(name)

@@ -55,7 +55,7 @@ func nonNil[T any](s []T) []T {
 // list of products.
 func (c *call) renderProducts(ps []*product) (any, error) {
 	inc := c.includes()
-	views := make([]productView, len(ps))
+	views := make(productList, len(ps))
 	for i, p := range ps {
 		views[i] = p.view(inc)
 	}
@@ -369,7 +369,7 @@ func (s *Store) getProduct(c *call) {
 // first is the one element of a rendered single-item list.
 func first(data any) any {
 	switch d := data.(type) {
-	case []productView:
+	case productList:
 		return d[0]
 	case []map[string]json.RawMessage:
 		return d[0]

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -116,7 +117,30 @@ func (c *call) offsetMeta(p page, total, count int) pagination {
 
 // v3Page answers {data, meta:{pagination}} for one offset page.
 func (c *call) v3Page(data any, p page, total, count int) {
-	c.json(200, map[string]any{"data": data, "meta": map[string]any{"pagination": c.offsetMeta(p, total, count)}})
+	c.v3Answer(data, map[string]any{"pagination": c.offsetMeta(p, total, count)})
+}
+
+// v3Answer answers 200 with {data, meta}: data by its own encoder when it
+// has one (jsonwrite.go), the small meta through encoding/json.
+func (c *call) v3Answer(data any, meta map[string]any) {
+	body := map[string]any{"data": data, "meta": meta}
+	a, ok := data.(jsonAppender)
+	if !ok {
+		c.json(200, body)
+		return
+	}
+	m, err := json.Marshal(meta)
+	if err != nil {
+		c.fail(http.StatusInternalServerError, "The sandbox could not encode the answer: "+err.Error(), nil)
+		return
+	}
+	c.answer(200, func() any { return body }, func(b []byte) []byte {
+		b = append(b, `{"data":`...)
+		b = a.appendJSON(b)
+		b = append(b, `,"meta":`...)
+		b = append(b, m...)
+		return append(b, '}')
+	})
 }
 
 // v3List answers the requested offset page of items, all of which match.
