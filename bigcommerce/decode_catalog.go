@@ -4,7 +4,6 @@ package bigcommerce
 
 import (
 	"encoding/json/jsontext"
-	jsonv2 "encoding/json/v2"
 )
 
 // The catalog records of a product page (products, variants, images, custom
@@ -21,105 +20,105 @@ func (p *Product) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, p, productNames)
 }
 
-func (p *Product) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (p *Product) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &p.ID)
+		err = decodeInt(d, &p.ID)
 	case "name":
-		err = decodeString(dec, &p.Name, false)
+		err = decodeString(d, &p.Name, false)
 	case "type":
-		err = decodeString(dec, &p.Type, true)
+		err = decodeString(d, &p.Type, true)
 	case "sku":
-		err = decodeString(dec, &p.SKU, false)
+		err = decodeString(d, &p.SKU, false)
 	case "description":
-		err = decodeString(dec, &p.Description, false)
+		err = decodeString(d, &p.Description, false)
 	case "weight":
-		err = decodeDecimal(dec, &p.Weight)
+		err = decodeDecimal(d, &p.Weight)
 	case "width":
-		err = decodeDecimal(dec, &p.Width)
+		err = decodeDecimal(d, &p.Width)
 	case "depth":
-		err = decodeDecimal(dec, &p.Depth)
+		err = decodeDecimal(d, &p.Depth)
 	case "height":
-		err = decodeDecimal(dec, &p.Height)
+		err = decodeDecimal(d, &p.Height)
 	case "price":
-		err = decodeDecimal(dec, &p.Price)
+		err = decodeDecimal(d, &p.Price)
 	case "cost_price":
-		err = decodeDecimal(dec, &p.CostPrice)
+		err = decodeDecimal(d, &p.CostPrice)
 	case "retail_price":
-		err = decodeDecimal(dec, &p.RetailPrice)
+		err = decodeDecimal(d, &p.RetailPrice)
 	case "sale_price":
-		err = decodeDecimal(dec, &p.SalePrice)
+		err = decodeDecimal(d, &p.SalePrice)
 	case "calculated_price":
-		err = decodeDecimal(dec, &p.CalculatedPrice)
+		err = decodeDecimal(d, &p.CalculatedPrice)
 	case "tax_class_id":
-		err = decodeInt(dec, &p.TaxClassID)
+		err = decodeInt(d, &p.TaxClassID)
 	case "categories":
-		err = jsonv2.UnmarshalDecode(dec, &p.Categories)
+		err = d.fallback(&p.Categories)
 	case "brand_id":
-		err = decodeInt(dec, &p.BrandID)
+		err = decodeInt(d, &p.BrandID)
 	case "inventory_level":
-		err = decodeInt(dec, &p.InventoryLevel)
+		err = decodeInt(d, &p.InventoryLevel)
 	case "inventory_warning_level":
-		err = decodeInt(dec, &p.InventoryWarningLevel)
+		err = decodeInt(d, &p.InventoryWarningLevel)
 	case "inventory_tracking":
-		err = decodeString(dec, &p.InventoryTracking, true)
+		err = decodeString(d, &p.InventoryTracking, true)
 	case "total_sold":
-		err = decodeInt(dec, &p.TotalSold)
+		err = decodeInt(d, &p.TotalSold)
 	case "fixed_cost_shipping_price":
-		err = decodeDecimal(dec, &p.FixedCostShippingPrice)
+		err = decodeDecimal(d, &p.FixedCostShippingPrice)
 	case "is_free_shipping":
-		err = decodeBool(dec, &p.IsFreeShipping)
+		err = decodeBool(d, &p.IsFreeShipping)
 	case "is_visible":
-		err = decodeBool(dec, &p.IsVisible)
+		err = decodeBool(d, &p.IsVisible)
 	case "is_featured":
-		err = decodeBool(dec, &p.IsFeatured)
+		err = decodeBool(d, &p.IsFeatured)
 	case "warranty":
-		err = decodeString(dec, &p.Warranty, false)
+		err = decodeString(d, &p.Warranty, false)
 	case "bin_picking_number":
-		err = decodeString(dec, &p.BinPickingNumber, false)
+		err = decodeString(d, &p.BinPickingNumber, false)
 	case "upc":
-		err = decodeString(dec, &p.UPC, false)
+		err = decodeString(d, &p.UPC, false)
 	case "mpn":
-		err = decodeString(dec, &p.MPN, false)
+		err = decodeString(d, &p.MPN, false)
 	case "gtin":
-		err = decodeString(dec, &p.GTIN, false)
+		err = decodeString(d, &p.GTIN, false)
 	case "search_keywords":
-		err = decodeString(dec, &p.SearchKeywords, false)
+		err = decodeString(d, &p.SearchKeywords, false)
 	case "availability":
-		err = decodeString(dec, &p.Availability, true)
+		err = decodeString(d, &p.Availability, true)
 	case "availability_description":
-		err = decodeString(dec, &p.AvailabilityDescription, true)
+		err = decodeString(d, &p.AvailabilityDescription, true)
 	case "condition":
-		err = decodeString(dec, &p.Condition, true)
+		err = decodeString(d, &p.Condition, true)
 	case "sort_order":
-		err = decodeInt(dec, &p.SortOrder)
+		err = decodeInt(d, &p.SortOrder)
 	case "order_quantity_minimum":
-		err = decodeInt(dec, &p.OrderQuantityMinimum)
+		err = decodeInt(d, &p.OrderQuantityMinimum)
 	case "order_quantity_maximum":
-		err = decodeInt(dec, &p.OrderQuantityMaximum)
+		err = decodeInt(d, &p.OrderQuantityMaximum)
 	case "page_title":
-		err = decodeString(dec, &p.PageTitle, false)
+		err = decodeString(d, &p.PageTitle, false)
 	case "meta_description":
-		err = decodeString(dec, &p.MetaDescription, false)
+		err = decodeString(d, &p.MetaDescription, false)
 	case "view_count":
-		err = decodeInt(dec, &p.ViewCount)
+		err = decodeInt(d, &p.ViewCount)
 	case "custom_url":
-		err = jsonv2.UnmarshalDecode(dec, &p.CustomURL)
+		err = d.fallback(&p.CustomURL)
 	case "base_variant_id":
-		err = decodeInt(dec, &p.BaseVariantID)
+		err = decodeInt(d, &p.BaseVariantID)
 	case "date_created":
-		err = decodeTime(dec, &p.DateCreated)
+		err = decodeTime(d, &p.DateCreated)
 	case "date_modified":
-		err = decodeTime(dec, &p.DateModified)
+		err = decodeTime(d, &p.DateModified)
 	case "variants":
-		err = decodeList(dec, &p.Variants, variantNames)
+		err = decodeList(d, &p.Variants, variantNames)
 	case "images":
-		err = decodeList(dec, &p.Images, imageNames)
+		err = decodeList(d, &p.Images, imageNames)
 	case "primary_image":
-		err = decodeInto(dec, &p.PrimaryImage, imageNames)
+		err = decodeInto(d, &p.PrimaryImage, imageNames)
 	case "custom_fields":
-		err = decodeList(dec, &p.CustomFields, customFieldNames)
+		err = decodeList(d, &p.CustomFields, customFieldNames)
 	default:
 		return false, nil
 	}
@@ -133,61 +132,61 @@ func (v *Variant) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, v, variantNames)
 }
 
-func (v *Variant) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (v *Variant) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &v.ID)
+		err = decodeInt(d, &v.ID)
 	case "product_id":
-		err = decodeInt(dec, &v.ProductID)
+		err = decodeInt(d, &v.ProductID)
 	case "sku":
-		err = decodeString(dec, &v.SKU, false)
+		err = decodeString(d, &v.SKU, false)
 	case "sku_id":
-		err = decodeInt(dec, &v.SKUID)
+		err = decodeInt(d, &v.SKUID)
 	case "price":
-		err = decodeDecimal(dec, &v.Price)
+		err = decodeDecimal(d, &v.Price)
 	case "calculated_price":
-		err = decodeDecimal(dec, &v.CalculatedPrice)
+		err = decodeDecimal(d, &v.CalculatedPrice)
 	case "sale_price":
-		err = decodeDecimal(dec, &v.SalePrice)
+		err = decodeDecimal(d, &v.SalePrice)
 	case "retail_price":
-		err = decodeDecimal(dec, &v.RetailPrice)
+		err = decodeDecimal(d, &v.RetailPrice)
 	case "cost_price":
-		err = decodeDecimal(dec, &v.CostPrice)
+		err = decodeDecimal(d, &v.CostPrice)
 	case "weight":
-		err = decodeDecimal(dec, &v.Weight)
+		err = decodeDecimal(d, &v.Weight)
 	case "calculated_weight":
-		err = decodeDecimal(dec, &v.CalculatedWeight)
+		err = decodeDecimal(d, &v.CalculatedWeight)
 	case "width":
-		err = decodeDecimal(dec, &v.Width)
+		err = decodeDecimal(d, &v.Width)
 	case "height":
-		err = decodeDecimal(dec, &v.Height)
+		err = decodeDecimal(d, &v.Height)
 	case "depth":
-		err = decodeDecimal(dec, &v.Depth)
+		err = decodeDecimal(d, &v.Depth)
 	case "is_free_shipping":
-		err = decodeBool(dec, &v.IsFreeShipping)
+		err = decodeBool(d, &v.IsFreeShipping)
 	case "fixed_cost_shipping_price":
-		err = decodeDecimal(dec, &v.FixedCostShippingPrice)
+		err = decodeDecimal(d, &v.FixedCostShippingPrice)
 	case "purchasing_disabled":
-		err = decodeBool(dec, &v.PurchasingDisabled)
+		err = decodeBool(d, &v.PurchasingDisabled)
 	case "purchasing_disabled_message":
-		err = decodeString(dec, &v.PurchasingDisabledMessage, true)
+		err = decodeString(d, &v.PurchasingDisabledMessage, true)
 	case "image_url":
-		err = decodeString(dec, &v.ImageURL, false)
+		err = decodeString(d, &v.ImageURL, false)
 	case "upc":
-		err = decodeString(dec, &v.UPC, false)
+		err = decodeString(d, &v.UPC, false)
 	case "mpn":
-		err = decodeString(dec, &v.MPN, false)
+		err = decodeString(d, &v.MPN, false)
 	case "gtin":
-		err = decodeString(dec, &v.GTIN, false)
+		err = decodeString(d, &v.GTIN, false)
 	case "inventory_level":
-		err = decodeInt(dec, &v.InventoryLevel)
+		err = decodeInt(d, &v.InventoryLevel)
 	case "inventory_warning_level":
-		err = decodeInt(dec, &v.InventoryWarningLevel)
+		err = decodeInt(d, &v.InventoryWarningLevel)
 	case "bin_picking_number":
-		err = decodeString(dec, &v.BinPickingNumber, false)
+		err = decodeString(d, &v.BinPickingNumber, false)
 	case "option_values":
-		err = decodeList(dec, &v.OptionValues, optionValueNames)
+		err = decodeList(d, &v.OptionValues, optionValueNames)
 	default:
 		return false, nil
 	}
@@ -201,17 +200,17 @@ func (o *VariantOptionValue) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, o, optionValueNames)
 }
 
-func (o *VariantOptionValue) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (o *VariantOptionValue) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &o.ID)
+		err = decodeInt(d, &o.ID)
 	case "label":
-		err = decodeString(dec, &o.Label, true)
+		err = decodeString(d, &o.Label, true)
 	case "option_id":
-		err = decodeInt(dec, &o.OptionID)
+		err = decodeInt(d, &o.OptionID)
 	case "option_display_name":
-		err = decodeString(dec, &o.OptionDisplayName, true)
+		err = decodeString(d, &o.OptionDisplayName, true)
 	default:
 		return false, nil
 	}
@@ -225,31 +224,31 @@ func (im *ProductImage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, im, imageNames)
 }
 
-func (im *ProductImage) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (im *ProductImage) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &im.ID)
+		err = decodeInt(d, &im.ID)
 	case "product_id":
-		err = decodeInt(dec, &im.ProductID)
+		err = decodeInt(d, &im.ProductID)
 	case "is_thumbnail":
-		err = decodeBool(dec, &im.IsThumbnail)
+		err = decodeBool(d, &im.IsThumbnail)
 	case "sort_order":
-		err = decodeInt(dec, &im.SortOrder)
+		err = decodeInt(d, &im.SortOrder)
 	case "description":
-		err = decodeString(dec, &im.Description, false)
+		err = decodeString(d, &im.Description, false)
 	case "image_file":
-		err = decodeString(dec, &im.ImageFile, false)
+		err = decodeString(d, &im.ImageFile, false)
 	case "url_zoom":
-		err = decodeString(dec, &im.URLZoom, false)
+		err = decodeString(d, &im.URLZoom, false)
 	case "url_standard":
-		err = decodeString(dec, &im.URLStandard, false)
+		err = decodeString(d, &im.URLStandard, false)
 	case "url_thumbnail":
-		err = decodeString(dec, &im.URLThumbnail, false)
+		err = decodeString(d, &im.URLThumbnail, false)
 	case "url_tiny":
-		err = decodeString(dec, &im.URLTiny, false)
+		err = decodeString(d, &im.URLTiny, false)
 	case "date_modified":
-		err = decodeTime(dec, &im.DateModified)
+		err = decodeTime(d, &im.DateModified)
 	default:
 		return false, nil
 	}
@@ -263,15 +262,15 @@ func (f *CustomField) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, f, customFieldNames)
 }
 
-func (f *CustomField) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (f *CustomField) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &f.ID)
+		err = decodeInt(d, &f.ID)
 	case "name":
-		err = decodeString(dec, &f.Name, true)
+		err = decodeString(d, &f.Name, true)
 	case "value":
-		err = decodeString(dec, &f.Value, true)
+		err = decodeString(d, &f.Value, true)
 	default:
 		return false, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -24,14 +25,16 @@ import (
 // most of a page's decoding. Each record's fields are a switch on the name.
 //
 // A value in its usual form (a string without escapes, a whole number, a
-// decimal, a date in the API's form, true or false) is read in place; a
-// value of another kind (null first of all) is handed, before it is read,
-// to encoding/json with the decoder where it stands; a value of the kind
-// but not the form (a fraction, an exponent, an escape, invalid UTF-8, a
-// string that is no decimal or date) to encoding/json once read, its error
-// placed where it was read (decodeRead). The results and errors (their JSON
-// pointer and offset included) are encoding/json's. Names match as encoding/json matches them, without regard
-// to case. A record's UnmarshalJSONFrom hands anything but an object back to
+// decimal, a date in the API's form, true or false) is read in place, and a
+// record's texts are stored together, one allocation for all of them
+// (batchDecoder). A value of another kind (null first of all) is handed,
+// before it is read, to encoding/json with the decoder where it stands; a
+// value of the kind but not the form (a fraction, an exponent, an escape,
+// invalid UTF-8, a string that is no decimal or date) to encoding/json once
+// read, its error placed where it was read (decodeRead). The results and
+// errors (their JSON pointer and offset included) are encoding/json's.
+// Names match as encoding/json matches them, without regard to case. A
+// record's UnmarshalJSONFrom hands anything but an object back to
 // encoding/json (errors.ErrUnsupported), which then decodes it as it would
 // without the method. This is the build for Go 1.27 and later; on earlier
 // releases these records decode by reflection.
@@ -40,7 +43,79 @@ import (
 type memberDecoder interface {
 	// decodeMember decodes the value of the member name (its JSON name as the
 	// type's tag writes it) and reports whether the record has such a field.
-	decodeMember(dec *jsontext.Decoder, name []byte) (bool, error)
+	decodeMember(d *batchDecoder, name []byte) (bool, error)
+}
+
+// batchDecoder is a decoder that stores the texts of a record's fields
+// together: their bytes are gathered as the members are read and made into
+// one string when the record ends (flush), each field a part of it, so a
+// record's texts cost one allocation rather than one each. Until then a
+// field holds what it held; every value stored in another way (by
+// encoding/json) flushes first, so the texts land in the order read.
+type batchDecoder struct {
+	*jsontext.Decoder
+	texts   []byte        // the bytes of the texts pending, one after another
+	pending []pendingText // where each goes
+}
+
+// pendingText is a text read and not yet stored: text when it is known
+// already (interned, a constant), else the bytes of texts up to end.
+type pendingText struct {
+	dst  *string
+	text string
+	end  int
+}
+
+var batchDecoders = sync.Pool{New: func() any { return new(batchDecoder) }}
+
+// decodeWith runs decode with a batchDecoder reading from dec.
+func decodeWith(dec *jsontext.Decoder, decode func(*batchDecoder) error) error {
+	d := batchDecoders.Get().(*batchDecoder)
+	d.Decoder = dec
+	err := decode(d)
+	if err == nil {
+		d.flush()
+	}
+	clear(d.pending) // no pointers into the records stay in the pool
+	d.Decoder, d.texts, d.pending = nil, d.texts[:0], d.pending[:0]
+	if cap(d.texts) <= 64<<10 {
+		batchDecoders.Put(d)
+	}
+	return err
+}
+
+// setText stores a copy of text into *dst at the next flush.
+func (d *batchDecoder) setText(dst *string, text []byte) {
+	d.texts = append(d.texts, text...)
+	d.pending = append(d.pending, pendingText{dst: dst, end: len(d.texts)})
+}
+
+// setString stores s into *dst at the next flush.
+func (d *batchDecoder) setString(dst *string, s string) {
+	d.pending = append(d.pending, pendingText{dst: dst, text: s, end: -1})
+}
+
+// flush stores the texts pending.
+func (d *batchDecoder) flush() {
+	if len(d.pending) == 0 {
+		return
+	}
+	all, start := string(d.texts), 0
+	for _, p := range d.pending {
+		if p.end < 0 {
+			*p.dst = p.text
+			continue
+		}
+		*p.dst, start = all[start:p.end], p.end
+	}
+	clear(d.pending)
+	d.texts, d.pending = d.texts[:0], d.pending[:0]
+}
+
+// fallback decodes the value next in d as encoding/json does, into p.
+func (d *batchDecoder) fallback(p any) error {
+	d.flush()
+	return jsonv2.UnmarshalDecode(d.Decoder, p)
 }
 
 // decodeRecord is a record's UnmarshalJSONFrom: an object member by member
@@ -49,20 +124,20 @@ func decodeRecord(dec *jsontext.Decoder, r memberDecoder, names []string) error 
 	if dec.PeekKind() != '{' {
 		return errors.ErrUnsupported
 	}
-	return decodeObject(dec, r, names)
+	return decodeWith(dec, func(d *batchDecoder) error { return decodeObject(d, r, names) })
 }
 
-// decodeObject decodes the JSON object next in dec, which the caller has
-// peeked, into r. names are r's JSON names, for the members whose name
-// matches one only without regard to case.
-func decodeObject(dec *jsontext.Decoder, r memberDecoder, names []string) error {
-	if _, err := dec.ReadToken(); err != nil {
+// decodeObject decodes the JSON object next in d, which the caller has
+// peeked, into r, its texts stored when it ends. names are r's JSON names,
+// for the members whose name matches one only without regard to case.
+func decodeObject(d *batchDecoder, r memberDecoder, names []string) error {
+	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
 	var unquoted []byte
 	var optionsRead, reject bool
-	for dec.PeekKind() != '}' {
-		raw, err := dec.ReadValue()
+	for d.PeekKind() != '}' {
+		raw, err := d.ReadValue()
 		if err != nil {
 			return err
 		}
@@ -73,13 +148,13 @@ func decodeObject(dec *jsontext.Decoder, r memberDecoder, names []string) error 
 			}
 			name = unquoted
 		}
-		known, err := r.decodeMember(dec, name)
+		known, err := r.decodeMember(d, name)
 		if err != nil {
 			return err
 		}
 		if !known {
 			if canon := foldedName(name, names); canon != "" {
-				known, err = r.decodeMember(dec, []byte(canon))
+				known, err = r.decodeMember(d, []byte(canon))
 				if err != nil {
 					return err
 				}
@@ -87,19 +162,20 @@ func decodeObject(dec *jsontext.Decoder, r memberDecoder, names []string) error 
 		}
 		if !known {
 			if !optionsRead {
-				reject, _ = jsonv2.GetOption(dec.Options(), jsonv2.RejectUnknownMembers)
+				reject, _ = jsonv2.GetOption(d.Options(), jsonv2.RejectUnknownMembers)
 				optionsRead = true
 			}
 			if reject {
 				// As encoding/json's Decoder.DisallowUnknownFields asks, in its words.
 				return fmt.Errorf("json: unknown field %q", name)
 			}
-			if err := dec.SkipValue(); err != nil {
+			if err := d.SkipValue(); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := dec.ReadToken()
+	d.flush()
+	_, err := d.ReadToken()
 	return err
 }
 
@@ -145,30 +221,30 @@ func fieldNames[T any]() []string {
 func decodeList[T any, P interface {
 	*T
 	memberDecoder
-}](dec *jsontext.Decoder, p *[]P, names []string) error {
-	if dec.PeekKind() != '[' || *p != nil {
-		return jsonv2.UnmarshalDecode(dec, p)
+}](d *batchDecoder, p *[]P, names []string) error {
+	if d.PeekKind() != '[' || *p != nil {
+		return d.fallback(p)
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
 	list := []P{}
-	for dec.PeekKind() != ']' {
-		if dec.PeekKind() != '{' {
+	for d.PeekKind() != ']' {
+		if d.PeekKind() != '{' {
 			var other P // declared here: the address handed over moves it to the heap
-			if err := jsonv2.UnmarshalDecode(dec, &other); err != nil {
+			if err := d.fallback(&other); err != nil {
 				return err
 			}
 			list = append(list, other)
 			continue
 		}
 		elem := P(new(T))
-		if err := decodeObject(dec, elem, names); err != nil {
+		if err := decodeObject(d, elem, names); err != nil {
 			return err
 		}
 		list = append(list, elem)
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
 	*p = list
@@ -181,35 +257,36 @@ func decodeList[T any, P interface {
 func decodeInto[T any, P interface {
 	*T
 	memberDecoder
-}](dec *jsontext.Decoder, p *P, names []string) error {
-	if dec.PeekKind() != '{' {
-		return jsonv2.UnmarshalDecode(dec, p)
+}](d *batchDecoder, p *P, names []string) error {
+	if d.PeekKind() != '{' {
+		return d.fallback(p)
 	}
 	if *p == nil {
 		*p = new(T)
 	}
-	return decodeObject(dec, *p, names)
+	return decodeObject(d, *p, names)
 }
 
-// decodeRead decodes raw, the value dec has just read, as encoding/json
-// would have decoded it in place: its error, if any, is placed where dec
-// read raw (its offset and JSON pointer), as encoding/json places it.
-func decodeRead(dec *jsontext.Decoder, raw jsontext.Value, p any) error {
-	err := jsonv2.Unmarshal(raw, p, dec.Options())
+// decodeRead decodes raw, the value d has just read, as encoding/json would
+// have decoded it in place: its error, if any, is placed where d read raw
+// (its offset and JSON pointer), as encoding/json places it.
+func decodeRead(d *batchDecoder, raw jsontext.Value, p any) error {
+	d.flush()
+	err := jsonv2.Unmarshal(raw, p, d.Options())
 	if serr, ok := err.(*jsonv2.SemanticError); ok {
-		serr.ByteOffset += dec.InputOffset() - int64(len(raw))
-		serr.JSONPointer = dec.StackPointer() + serr.JSONPointer
+		serr.ByteOffset += d.InputOffset() - int64(len(raw))
+		serr.JSONPointer = d.StackPointer() + serr.JSONPointer
 	}
 	return err
 }
 
-// readKind reads the value next in dec when it is of the kind given (a
-// number '0' or a string '"'); read is false, and nothing read, otherwise.
-func readKind(dec *jsontext.Decoder, kind jsontext.Kind) (raw jsontext.Value, read bool, err error) {
-	if dec.PeekKind() != kind {
+// readKind reads the value next in d when it is of the kind given (a number
+// '0' or a string '"'); read is false, and nothing read, otherwise.
+func readKind(d *batchDecoder, kind jsontext.Kind) (raw jsontext.Value, read bool, err error) {
+	if d.PeekKind() != kind {
 		return nil, false, nil
 	}
-	raw, err = dec.ReadValue()
+	raw, err = d.ReadValue()
 	return raw, true, err
 }
 
@@ -222,11 +299,11 @@ func plainText(raw jsontext.Value) ([]byte, bool) {
 
 // decodeInt decodes a whole number of up to 18 digits in place, and anything
 // else as encoding/json does.
-func decodeInt(dec *jsontext.Decoder, p *int) error {
-	raw, read, err := readKind(dec, '0')
+func decodeInt(d *batchDecoder, p *int) error {
+	raw, read, err := readKind(d, '0')
 	switch {
 	case !read:
-		return jsonv2.UnmarshalDecode(dec, p)
+		return d.fallback(p)
 	case err != nil:
 		return err
 	}
@@ -234,7 +311,7 @@ func decodeInt(dec *jsontext.Decoder, p *int) error {
 		*p = v
 		return nil
 	}
-	return decodeRead(dec, raw, p)
+	return decodeRead(d, raw, p)
 }
 
 // wholeNumber parses b, a JSON number, when it is whole (no fraction, no
@@ -264,32 +341,32 @@ func wholeNumber(b []byte) (int, bool) {
 // and anything else as encoding/json does. With intern, the text comes from
 // the table of recent values (for the values a page repeats: types,
 // statuses, option names, countries).
-func decodeString(dec *jsontext.Decoder, p *string, intern bool) error {
-	raw, read, err := readKind(dec, '"')
+func decodeString(d *batchDecoder, p *string, intern bool) error {
+	raw, read, err := readKind(d, '"')
 	switch {
 	case !read:
-		return jsonv2.UnmarshalDecode(dec, p)
+		return d.fallback(p)
 	case err != nil:
 		return err
 	}
 	text, ok := plainText(raw)
 	switch {
 	case !ok:
-		return decodeRead(dec, raw, p)
+		return decodeRead(d, raw, p)
 	case intern:
-		*p = recentTexts.intern(text)
+		d.setString(p, recentTexts.intern(text))
 	default:
-		*p = string(text)
+		d.setText(p, text)
 	}
 	return nil
 }
 
 // decodeBool decodes true or false, and anything else as encoding/json does.
-func decodeBool(dec *jsontext.Decoder, p *bool) error {
-	if k := dec.PeekKind(); k != 't' && k != 'f' {
-		return jsonv2.UnmarshalDecode(dec, p)
+func decodeBool(d *batchDecoder, p *bool) error {
+	if k := d.PeekKind(); k != 't' && k != 'f' {
+		return d.fallback(p)
 	}
-	raw, err := dec.ReadValue()
+	raw, err := d.ReadValue()
 	if err != nil {
 		return err
 	}
@@ -300,51 +377,54 @@ func decodeBool(dec *jsontext.Decoder, p *bool) error {
 // decodeDecimal decodes a decimal string, "" or a decimal number in place,
 // as Decimal.UnmarshalJSON would, and anything else as encoding/json does
 // (through UnmarshalJSON).
-func decodeDecimal(dec *jsontext.Decoder, d *Decimal) error {
-	kind := dec.PeekKind()
+func decodeDecimal(d *batchDecoder, p *Decimal) error {
+	kind := d.PeekKind()
 	if kind != '"' && kind != '0' {
-		return jsonv2.UnmarshalDecode(dec, d)
+		return d.fallback(p)
 	}
-	raw, err := dec.ReadValue()
+	raw, err := d.ReadValue()
 	if err != nil {
 		return err
 	}
 	text := []byte(raw)
 	if kind == '"' {
 		var ok bool
-		if text, ok = plainText(raw); ok && len(text) == 0 {
-			*d = ""
-			return nil
-		} else if !ok {
-			return decodeRead(dec, raw, d)
+		if text, ok = plainText(raw); !ok {
+			return decodeRead(d, raw, p)
 		}
 	}
-	if !isDecimal(text) {
-		return decodeRead(dec, raw, d)
+	switch known, ok := knownDecimal(text); {
+	case len(text) == 0 && kind == '"':
+		d.setString((*string)(p), "")
+	case ok:
+		d.setString((*string)(p), string(known))
+	case isDecimal(text):
+		d.setText((*string)(p), text)
+	default:
+		return decodeRead(d, raw, p)
 	}
-	*d = internDecimal(text)
 	return nil
 }
 
 // decodeTime decodes "" and a date in V2's or V3's usual form in place, as
 // Time.UnmarshalJSON would, and anything else as encoding/json does
 // (through UnmarshalJSON).
-func decodeTime(dec *jsontext.Decoder, t *Time) error {
-	raw, read, err := readKind(dec, '"')
+func decodeTime(d *batchDecoder, t *Time) error {
+	raw, read, err := readKind(d, '"')
 	switch {
 	case !read:
-		return jsonv2.UnmarshalDecode(dec, t)
+		return d.fallback(t)
 	case err != nil:
 		return err
 	}
 	text, ok := plainText(raw)
 	if !ok {
-		return decodeRead(dec, raw, t)
+		return decodeRead(d, raw, t)
 	}
 	var v time.Time
 	if len(text) > 0 {
 		if v, ok = parseUsualTime(text); !ok {
-			return decodeRead(dec, raw, t)
+			return decodeRead(d, raw, t)
 		}
 	}
 	t.Time = v

@@ -116,6 +116,7 @@ func checkRecordsMatch(t *testing.T, records []decodedRecord) {
 				// Names that match only under Unicode case folding: the
 				// Kelvin sign is a k, the long s an s.
 				folded := strings.NewReplacer("k", "\u212a", "s", "\u017f").Replace(name)
+				usual := valuesFor(f.Type)[0]
 				for _, v := range valuesFor(f.Type) {
 					n := len(docs)
 					docs = append(docs,
@@ -126,6 +127,9 @@ func checkRecordsMatch(t *testing.T, records []decodedRecord) {
 						fmt.Sprintf(`{%q:%s,%q:null}`, name, v, name),
 						fmt.Sprintf(` { %q : %s , "z" : 1 } `, name, v),
 						fmt.Sprintf(`{%q:%s}`, folded, v),
+						// Repeated in another form: the last one read wins.
+						fmt.Sprintf(`{%q:%s,"zz":1,%q:%s}`, name, usual, name, v),
+						fmt.Sprintf(`{%q:%s,%q:%s}`, name, v, strings.ToUpper(name), usual),
 					)
 					if rec.looseErrors[name] || rec.looseErrors["*"] {
 						for _, doc := range docs[n:] {

@@ -39,7 +39,7 @@ func (l *orderList) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() != '[' {
 		return errors.ErrUnsupported
 	}
-	return decodeList(dec, (*[]*Order)(l), orderNames)
+	return decodeWith(dec, func(d *batchDecoder) error { return decodeList(d, (*[]*Order)(l), orderNames) })
 }
 
 // UnmarshalJSONFrom decodes one order from dec, an object member by member,
@@ -48,179 +48,179 @@ func (a *orderAnswer) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() != '{' {
 		return jsonv2.UnmarshalDecode(dec, (*Order)(a))
 	}
-	return decodeObject(dec, (*Order)(a), orderNames)
+	return decodeWith(dec, func(d *batchDecoder) error { return decodeObject(d, (*Order)(a), orderNames) })
 }
 
-func (o *Order) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (o *Order) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &o.ID)
+		err = decodeInt(d, &o.ID)
 	case "customer_id":
-		err = decodeInt(dec, &o.CustomerID)
+		err = decodeInt(d, &o.CustomerID)
 	case "status_id":
-		err = decodeInt(dec, &o.StatusID)
+		err = decodeInt(d, &o.StatusID)
 	case "status":
-		err = decodeString(dec, &o.Status, true)
+		err = decodeString(d, &o.Status, true)
 	case "custom_status":
-		err = decodeString(dec, &o.CustomStatus, true)
+		err = decodeString(d, &o.CustomStatus, true)
 	case "date_created":
-		err = decodeTime(dec, &o.DateCreated)
+		err = decodeTime(d, &o.DateCreated)
 	case "date_modified":
-		err = decodeTime(dec, &o.DateModified)
+		err = decodeTime(d, &o.DateModified)
 	case "date_shipped":
-		err = decodeTime(dec, &o.DateShipped)
+		err = decodeTime(d, &o.DateShipped)
 	case "subtotal_ex_tax":
-		err = decodeDecimal(dec, &o.SubtotalExTax)
+		err = decodeDecimal(d, &o.SubtotalExTax)
 	case "subtotal_inc_tax":
-		err = decodeDecimal(dec, &o.SubtotalIncTax)
+		err = decodeDecimal(d, &o.SubtotalIncTax)
 	case "subtotal_tax":
-		err = decodeDecimal(dec, &o.SubtotalTax)
+		err = decodeDecimal(d, &o.SubtotalTax)
 	case "base_shipping_cost":
-		err = decodeDecimal(dec, &o.BaseShippingCost)
+		err = decodeDecimal(d, &o.BaseShippingCost)
 	case "shipping_cost_ex_tax":
-		err = decodeDecimal(dec, &o.ShippingCostExTax)
+		err = decodeDecimal(d, &o.ShippingCostExTax)
 	case "shipping_cost_inc_tax":
-		err = decodeDecimal(dec, &o.ShippingCostIncTax)
+		err = decodeDecimal(d, &o.ShippingCostIncTax)
 	case "handling_cost_ex_tax":
-		err = decodeDecimal(dec, &o.HandlingCostExTax)
+		err = decodeDecimal(d, &o.HandlingCostExTax)
 	case "handling_cost_inc_tax":
-		err = decodeDecimal(dec, &o.HandlingCostIncTax)
+		err = decodeDecimal(d, &o.HandlingCostIncTax)
 	case "total_ex_tax":
-		err = decodeDecimal(dec, &o.TotalExTax)
+		err = decodeDecimal(d, &o.TotalExTax)
 	case "total_inc_tax":
-		err = decodeDecimal(dec, &o.TotalIncTax)
+		err = decodeDecimal(d, &o.TotalIncTax)
 	case "total_tax":
-		err = decodeDecimal(dec, &o.TotalTax)
+		err = decodeDecimal(d, &o.TotalTax)
 	case "discount_amount":
-		err = decodeDecimal(dec, &o.DiscountAmount)
+		err = decodeDecimal(d, &o.DiscountAmount)
 	case "coupon_discount":
-		err = decodeDecimal(dec, &o.CouponDiscount)
+		err = decodeDecimal(d, &o.CouponDiscount)
 	case "refunded_amount":
-		err = decodeDecimal(dec, &o.RefundedAmount)
+		err = decodeDecimal(d, &o.RefundedAmount)
 	case "store_credit_amount":
-		err = decodeDecimal(dec, &o.StoreCreditAmount)
+		err = decodeDecimal(d, &o.StoreCreditAmount)
 	case "gift_certificate_amount":
-		err = decodeDecimal(dec, &o.GiftCertificateAmount)
+		err = decodeDecimal(d, &o.GiftCertificateAmount)
 	case "items_total":
-		err = decodeInt(dec, &o.ItemsTotal)
+		err = decodeInt(d, &o.ItemsTotal)
 	case "items_shipped":
-		err = decodeInt(dec, &o.ItemsShipped)
+		err = decodeInt(d, &o.ItemsShipped)
 	case "payment_method":
-		err = decodeString(dec, &o.PaymentMethod, true)
+		err = decodeString(d, &o.PaymentMethod, true)
 	case "payment_status":
-		err = decodeString(dec, &o.PaymentStatus, true)
+		err = decodeString(d, &o.PaymentStatus, true)
 	case "currency_code":
-		err = decodeString(dec, &o.CurrencyCode, true)
+		err = decodeString(d, &o.CurrencyCode, true)
 	case "currency_exchange_rate":
-		err = decodeDecimal(dec, &o.CurrencyExchangeRate)
+		err = decodeDecimal(d, &o.CurrencyExchangeRate)
 	case "default_currency_code":
-		err = decodeString(dec, &o.DefaultCurrencyCode, true)
+		err = decodeString(d, &o.DefaultCurrencyCode, true)
 	case "staff_notes":
-		err = decodeString(dec, &o.StaffNotes, false)
+		err = decodeString(d, &o.StaffNotes, false)
 	case "customer_message":
-		err = decodeString(dec, &o.CustomerMessage, false)
+		err = decodeString(d, &o.CustomerMessage, false)
 	case "ip_address":
-		err = decodeString(dec, &o.IPAddress, false)
+		err = decodeString(d, &o.IPAddress, false)
 	case "order_source":
-		err = decodeString(dec, &o.OrderSource, true)
+		err = decodeString(d, &o.OrderSource, true)
 	case "channel_id":
-		err = decodeInt(dec, &o.ChannelID)
+		err = decodeInt(d, &o.ChannelID)
 	case "external_id":
-		err = decodeString(dec, &o.ExternalID, false)
+		err = decodeString(d, &o.ExternalID, false)
 	case "external_order_id":
-		err = decodeString(dec, &o.ExternalOrderID, false)
+		err = decodeString(d, &o.ExternalOrderID, false)
 	case "external_source":
-		err = decodeString(dec, &o.ExternalSource, true)
+		err = decodeString(d, &o.ExternalSource, true)
 	case "cart_id":
-		err = decodeString(dec, &o.CartID, false)
+		err = decodeString(d, &o.CartID, false)
 	case "shipping_address_count":
-		err = decodeInt(dec, &o.ShippingAddressCount)
+		err = decodeInt(d, &o.ShippingAddressCount)
 	case "is_deleted":
-		err = decodeBool(dec, &o.IsDeleted)
+		err = decodeBool(d, &o.IsDeleted)
 	case "is_email_opt_in":
-		err = decodeBool(dec, &o.IsEmailOptIn)
+		err = decodeBool(d, &o.IsEmailOptIn)
 	case "order_is_digital":
-		err = decodeBool(dec, &o.OrderIsDigital)
+		err = decodeBool(d, &o.OrderIsDigital)
 	case "customer_locale":
-		err = decodeString(dec, &o.CustomerLocale, true)
+		err = decodeString(d, &o.CustomerLocale, true)
 	case "billing_address":
-		err = decodeInto(dec, &o.BillingAddress, billingAddressNames)
+		err = decodeInto(d, &o.BillingAddress, billingAddressNames)
 	case "products":
-		err = decodeInto(dec, &o.Products, resourceLinkNames)
+		err = decodeInto(d, &o.Products, resourceLinkNames)
 	case "shipping_addresses":
-		err = decodeInto(dec, &o.ShippingAddresses, resourceLinkNames)
+		err = decodeInto(d, &o.ShippingAddresses, resourceLinkNames)
 	case "coupons":
-		err = decodeInto(dec, &o.Coupons, resourceLinkNames)
+		err = decodeInto(d, &o.Coupons, resourceLinkNames)
 	case "consignments":
-		err = decodeConsignments(dec, &o.Consignments)
+		err = decodeConsignments(d, &o.Consignments)
 	default:
 		return false, nil
 	}
 	return true, err
 }
 
-func (a *BillingAddress) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (a *BillingAddress) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "first_name":
-		err = decodeString(dec, &a.FirstName, false)
+		err = decodeString(d, &a.FirstName, false)
 	case "last_name":
-		err = decodeString(dec, &a.LastName, false)
+		err = decodeString(d, &a.LastName, false)
 	case "company":
-		err = decodeString(dec, &a.Company, false)
+		err = decodeString(d, &a.Company, false)
 	case "street_1":
-		err = decodeString(dec, &a.Street1, false)
+		err = decodeString(d, &a.Street1, false)
 	case "street_2":
-		err = decodeString(dec, &a.Street2, false)
+		err = decodeString(d, &a.Street2, false)
 	case "city":
-		err = decodeString(dec, &a.City, true)
+		err = decodeString(d, &a.City, true)
 	case "state":
-		err = decodeString(dec, &a.State, true)
+		err = decodeString(d, &a.State, true)
 	case "zip":
-		err = decodeString(dec, &a.Zip, false)
+		err = decodeString(d, &a.Zip, false)
 	case "country":
-		err = decodeString(dec, &a.Country, true)
+		err = decodeString(d, &a.Country, true)
 	case "country_iso2":
-		err = decodeString(dec, &a.CountryISO2, true)
+		err = decodeString(d, &a.CountryISO2, true)
 	case "phone":
-		err = decodeString(dec, &a.Phone, false)
+		err = decodeString(d, &a.Phone, false)
 	case "email":
-		err = decodeString(dec, &a.Email, false)
+		err = decodeString(d, &a.Email, false)
 	default:
 		return false, nil
 	}
 	return true, err
 }
 
-func (r *ResourceLink) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (r *ResourceLink) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "url":
-		err = decodeString(dec, &r.URL, false)
+		err = decodeString(d, &r.URL, false)
 	case "resource":
-		err = decodeString(dec, &r.Resource, false)
+		err = decodeString(d, &r.Resource, false)
 	default:
 		return false, nil
 	}
 	return true, err
 }
 
-func (d *ShippingDestination) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (sd *ShippingDestination) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "items_total":
-		err = decodeInt(dec, &d.ItemsTotal)
+		err = decodeInt(d, &sd.ItemsTotal)
 	case "items_shipped":
-		err = decodeInt(dec, &d.ItemsShipped)
+		err = decodeInt(d, &sd.ItemsShipped)
 	case "shipping_method":
-		err = decodeString(dec, &d.ShippingMethod, true)
+		err = decodeString(d, &sd.ShippingMethod, true)
 	case "cost_ex_tax":
-		err = decodeDecimal(dec, &d.CostExTax)
+		err = decodeDecimal(d, &sd.CostExTax)
 	case "cost_inc_tax":
-		err = decodeDecimal(dec, &d.CostIncTax)
+		err = decodeDecimal(d, &sd.CostIncTax)
 	default:
-		return d.BillingAddress.decodeMember(dec, name)
+		return sd.BillingAddress.decodeMember(d, name)
 	}
 	return true, err
 }
@@ -233,57 +233,61 @@ type consignmentsObject Consignments
 // decodeConsignments decodes an order's consignments into *p, made when nil,
 // in either form (see UnmarshalJSONFrom); null and any other value go to
 // encoding/json, as for any pointer.
-func decodeConsignments(dec *jsontext.Decoder, p **Consignments) error {
-	if k := dec.PeekKind(); k != '{' && k != '[' {
-		return jsonv2.UnmarshalDecode(dec, p)
+func decodeConsignments(d *batchDecoder, p **Consignments) error {
+	if k := d.PeekKind(); k != '{' && k != '[' {
+		return d.fallback(p)
 	}
 	if *p == nil {
 		*p = new(Consignments)
 	}
-	return (*p).UnmarshalJSONFrom(dec)
+	return (*p).decode(d)
 }
 
 // UnmarshalJSONFrom decodes the object form (consignment_structure=object)
 // member by member, and the older form, an array of such objects, into one
 // set as UnmarshalJSON does; anything else as encoding/json does.
 func (c *Consignments) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	switch dec.PeekKind() {
-	case '{':
-		return decodeObject(dec, c, consignmentsNames)
-	case '[':
-	default:
+	if k := dec.PeekKind(); k != '{' && k != '[' {
 		return errors.ErrUnsupported
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	return decodeWith(dec, c.decode)
+}
+
+// decode decodes the object or array next in d (see UnmarshalJSONFrom).
+func (c *Consignments) decode(d *batchDecoder) error {
+	if d.PeekKind() == '{' {
+		return decodeObject(d, c, consignmentsNames)
+	}
+	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
 	*c = Consignments{}
-	for dec.PeekKind() != ']' {
+	for d.PeekKind() != ']' {
 		set := new(Consignments)
-		if dec.PeekKind() == '{' {
-			if err := decodeObject(dec, set, consignmentsNames); err != nil {
+		if d.PeekKind() == '{' {
+			if err := decodeObject(d, set, consignmentsNames); err != nil {
 				return err
 			}
-		} else if err := jsonv2.UnmarshalDecode(dec, (*consignmentsObject)(set)); err != nil {
+		} else if err := d.fallback((*consignmentsObject)(set)); err != nil {
 			return err
 		}
 		c.merge(set)
 	}
-	_, err := dec.ReadToken()
+	_, err := d.ReadToken()
 	return err
 }
 
-func (c *Consignments) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (c *Consignments) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "shipping":
-		err = decodeList(dec, &c.Shipping, shippingConsignmentNames)
+		err = decodeList(d, &c.Shipping, shippingConsignmentNames)
 	case "pickups":
-		err = jsonv2.UnmarshalDecode(dec, &c.Pickups)
+		err = d.fallback(&c.Pickups)
 	case "downloads":
-		err = jsonv2.UnmarshalDecode(dec, &c.Downloads)
+		err = d.fallback(&c.Downloads)
 	case "email":
-		err = jsonv2.UnmarshalDecode(dec, &c.Email)
+		err = d.fallback(&c.Email)
 	default:
 		return false, nil
 	}
@@ -295,15 +299,15 @@ func (s *ShippingConsignment) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, s, shippingConsignmentNames)
 }
 
-func (s *ShippingConsignment) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (s *ShippingConsignment) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &s.ID)
+		err = decodeInt(d, &s.ID)
 	case "line_items":
-		err = decodeList(dec, &s.LineItems, orderProductNames)
+		err = decodeList(d, &s.LineItems, orderProductNames)
 	default:
-		return s.ShippingDestination.decodeMember(dec, name)
+		return s.ShippingDestination.decodeMember(d, name)
 	}
 	return true, err
 }
@@ -313,59 +317,59 @@ func (p *OrderProduct) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeRecord(dec, p, orderProductNames)
 }
 
-func (p *OrderProduct) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (p *OrderProduct) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &p.ID)
+		err = decodeInt(d, &p.ID)
 	case "order_id":
-		err = decodeInt(dec, &p.OrderID)
+		err = decodeInt(d, &p.OrderID)
 	case "product_id":
-		err = decodeInt(dec, &p.ProductID)
+		err = decodeInt(d, &p.ProductID)
 	case "variant_id":
-		err = decodeInt(dec, &p.VariantID)
+		err = decodeInt(d, &p.VariantID)
 	case "order_address_id":
-		err = decodeInt(dec, &p.OrderAddressID)
+		err = decodeInt(d, &p.OrderAddressID)
 	case "name":
-		err = decodeString(dec, &p.Name, false)
+		err = decodeString(d, &p.Name, false)
 	case "sku":
-		err = decodeString(dec, &p.SKU, false)
+		err = decodeString(d, &p.SKU, false)
 	case "type":
-		err = decodeString(dec, &p.Type, true)
+		err = decodeString(d, &p.Type, true)
 	case "quantity":
-		err = decodeInt(dec, &p.Quantity)
+		err = decodeInt(d, &p.Quantity)
 	case "quantity_shipped":
-		err = decodeInt(dec, &p.QuantityShipped)
+		err = decodeInt(d, &p.QuantityShipped)
 	case "quantity_refunded":
-		err = decodeInt(dec, &p.QuantityRefunded)
+		err = decodeInt(d, &p.QuantityRefunded)
 	case "base_price":
-		err = decodeDecimal(dec, &p.BasePrice)
+		err = decodeDecimal(d, &p.BasePrice)
 	case "price_ex_tax":
-		err = decodeDecimal(dec, &p.PriceExTax)
+		err = decodeDecimal(d, &p.PriceExTax)
 	case "price_inc_tax":
-		err = decodeDecimal(dec, &p.PriceIncTax)
+		err = decodeDecimal(d, &p.PriceIncTax)
 	case "price_tax":
-		err = decodeDecimal(dec, &p.PriceTax)
+		err = decodeDecimal(d, &p.PriceTax)
 	case "base_total":
-		err = decodeDecimal(dec, &p.BaseTotal)
+		err = decodeDecimal(d, &p.BaseTotal)
 	case "total_ex_tax":
-		err = decodeDecimal(dec, &p.TotalExTax)
+		err = decodeDecimal(d, &p.TotalExTax)
 	case "total_inc_tax":
-		err = decodeDecimal(dec, &p.TotalIncTax)
+		err = decodeDecimal(d, &p.TotalIncTax)
 	case "total_tax":
-		err = decodeDecimal(dec, &p.TotalTax)
+		err = decodeDecimal(d, &p.TotalTax)
 	case "weight":
-		err = decodeDecimal(dec, &p.Weight)
+		err = decodeDecimal(d, &p.Weight)
 	case "base_cost_price":
-		err = decodeDecimal(dec, &p.BaseCostPrice)
+		err = decodeDecimal(d, &p.BaseCostPrice)
 	case "is_refunded":
-		err = decodeBool(dec, &p.IsRefunded)
+		err = decodeBool(d, &p.IsRefunded)
 	case "refund_amount":
-		err = decodeDecimal(dec, &p.RefundAmount)
+		err = decodeDecimal(d, &p.RefundAmount)
 	case "upc":
-		err = decodeString(dec, &p.UPC, false)
+		err = decodeString(d, &p.UPC, false)
 	case "product_options":
-		err = decodeList(dec, &p.ProductOptions, orderProductOptionNames)
+		err = decodeList(d, &p.ProductOptions, orderProductOptionNames)
 	default:
 		return false, nil
 	}
@@ -380,24 +384,24 @@ func (o *OrderProductOption) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return errors.ErrUnsupported
 	}
 	o.Value = "" // as UnmarshalJSON leaves it when the object has no value
-	return decodeObject(dec, o, orderProductOptionNames)
+	return decodeWith(dec, func(d *batchDecoder) error { return decodeObject(d, o, orderProductOptionNames) })
 }
 
-func (o *OrderProductOption) decodeMember(dec *jsontext.Decoder, name []byte) (bool, error) {
+func (o *OrderProductOption) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	var err error
 	switch string(name) {
 	case "id":
-		err = decodeInt(dec, &o.ID)
+		err = decodeInt(d, &o.ID)
 	case "option_id":
-		err = decodeInt(dec, &o.OptionID)
+		err = decodeInt(d, &o.OptionID)
 	case "display_name":
-		err = decodeString(dec, &o.DisplayName, true)
+		err = decodeString(d, &o.DisplayName, true)
 	case "display_value":
-		err = decodeString(dec, &o.DisplayValue, true)
+		err = decodeString(d, &o.DisplayValue, true)
 	case "value":
-		err = decodeLooseString(dec, &o.Value)
+		err = decodeLooseString(d, &o.Value)
 	case "type":
-		err = decodeString(dec, &o.Type, true)
+		err = decodeString(d, &o.Type, true)
 	default:
 		return false, nil
 	}
@@ -406,17 +410,17 @@ func (o *OrderProductOption) decodeMember(dec *jsontext.Decoder, name []byte) (b
 
 // decodeLooseString decodes any value as looseString reads it: a string's
 // text, null as "", anything else as written.
-func decodeLooseString(dec *jsontext.Decoder, p *string) error {
-	raw, err := dec.ReadValue()
+func decodeLooseString(d *batchDecoder, p *string) error {
+	raw, err := d.ReadValue()
 	if err != nil {
 		return err
 	}
 	if raw.Kind() == '"' {
 		if text, ok := plainText(raw); ok {
-			*p = recentTexts.intern(text)
+			d.setString(p, recentTexts.intern(text))
 			return nil
 		}
 	}
-	*p = looseString(raw)
+	d.setString(p, looseString(raw))
 	return nil
 }

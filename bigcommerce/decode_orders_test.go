@@ -8,6 +8,7 @@ import (
 	jsonv2 "encoding/json/v2"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -207,4 +208,44 @@ func mustFirstOrder(t *testing.T, page []byte) []byte {
 		t.Fatalf("page of %d orders: %v", len(l), err)
 	}
 	return l[0]
+}
+
+// TestOrderPagesDecodeConcurrently: pages decoded on many goroutines at once
+// (sharing the pool of batchDecoders and the table of recent texts) each
+// decode as by reflection.
+func TestOrderPagesDecodeConcurrently(t *testing.T) {
+	t.Parallel()
+	pages := [][]byte{orderPageLinesJSON(40, 3), orderPageLinesJSON(30, 1), productPageJSON(20, 2)}
+	var want [2][]*Order
+	for i := range want {
+		if err := decodeByReflection(pages[i], &want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wantProducts envelope[[]*Product]
+	if err := decodeJSON(pages[2], &wantProducts); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				n := (g + i) % len(pages)
+				if n == 2 {
+					var got envelope[[]*Product]
+					if err := decodeJSON(pages[n], &got); err != nil || !reflect.DeepEqual(got, wantProducts) {
+						t.Errorf("goroutine %d: the product page decoded otherwise (%v)", g, err)
+						return
+					}
+					continue
+				}
+				var got orderList
+				if err := decodeJSON(pages[n], &got); err != nil || !reflect.DeepEqual([]*Order(got), want[n]) {
+					t.Errorf("goroutine %d: order page %d decoded otherwise (%v)", g, n, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -204,6 +204,15 @@ var smallDecimals = func() (a [1000]Decimal) {
 // fill most pages (V2 writes "0.0000" for every unused amount) nor for the
 // small whole numbers dimensions and weights mostly are.
 func internDecimal(b []byte) Decimal {
+	if d, ok := knownDecimal(b); ok {
+		return d
+	}
+	return Decimal(b)
+}
+
+// knownDecimal returns b as one of the Decimals made once (see
+// internDecimal), if it is one.
+func knownDecimal(b []byte) (Decimal, bool) {
 	if n := len(b); n >= 1 && n <= 3 && (n == 1 || b[0] != '0') {
 		v := 0
 		for _, c := range b {
@@ -214,16 +223,16 @@ func internDecimal(b []byte) Decimal {
 			v = v*10 + int(c-'0')
 		}
 		if v >= 0 {
-			return smallDecimals[v]
+			return smallDecimals[v], true
 		}
 	}
 	switch string(b) {
 	case "0":
-		return "0"
+		return "0", true
 	case "0.00":
-		return "0.00"
+		return "0.00", true
 	case "0.0000":
-		return "0.0000"
+		return "0.0000", true
 	}
-	return Decimal(b)
+	return "", false
 }
