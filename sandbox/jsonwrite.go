@@ -69,12 +69,14 @@ func appendJSONString(b []byte, s string) []byte {
 func appendJSONChars(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && plainASCII[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if plainASCII[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -116,8 +118,9 @@ func appendJSONChars(b []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// plainASCII marks the ASCII bytes a JSON string holds as they are.
-var plainASCII = func() (t [utf8.RuneSelf]bool) {
+// plainASCII marks the bytes a JSON string holds as they are: ASCII but
+// for control characters, quote, backslash and the HTML ones.
+var plainASCII = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}

@@ -154,9 +154,12 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []string{"a", "<", ">", "&", "\"", "\\", "\n", "\x00", "\x1f", "é", "漢", "😀", "\u2028", "\u2029", "\xff", "\xc3", "\x80", "\xe2\x80"}
-	for range 2000 {
+	for range 4000 {
 		var b strings.Builder
-		for range rng.IntN(12) {
+		for range rng.IntN(40) {
+			if rng.IntN(3) > 0 { // long plain runs, as most text has
+				b.WriteString("plain text ")
+			}
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		cases = append(cases, b.String())
