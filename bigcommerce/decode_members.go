@@ -4,6 +4,7 @@ package bigcommerce
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/json/jsontext"
 	jsonv2 "encoding/json/v2"
 	"errors"
@@ -56,7 +57,19 @@ type batchDecoder struct {
 	*jsontext.Decoder
 	texts   []byte        // the bytes of the texts pending, one after another
 	pending []pendingText // where each goes
+	nulls   nullRule      // read from the options when first needed
 }
+
+// nullRule is what null does to a string, number or bool: nothing, under
+// encoding/json's own options (json.MergeWithLegacySemantics), or make it
+// zero.
+type nullRule uint8
+
+const (
+	nullUnknown nullRule = iota
+	nullKeeps
+	nullZeroes
+)
 
 // pendingText is a text read and not yet stored: text when it is known
 // already (interned, a constant), else the bytes of texts up to end.
@@ -77,7 +90,7 @@ func decodeWith(dec *jsontext.Decoder, decode func(*batchDecoder) error) error {
 		d.flush()
 	}
 	clear(d.pending) // no pointers into the records stay in the pool
-	d.Decoder, d.texts, d.pending = nil, d.texts[:0], d.pending[:0]
+	d.Decoder, d.texts, d.pending, d.nulls = nil, d.texts[:0], d.pending[:0], nullUnknown
 	if cap(d.texts) <= 64<<10 {
 		batchDecoders.Put(d)
 	}
@@ -110,6 +123,24 @@ func (d *batchDecoder) flush() {
 	}
 	clear(d.pending)
 	d.texts, d.pending = d.texts[:0], d.pending[:0]
+}
+
+// readNull reads the null next in d, if it is one, and reports whether it
+// zeroes a string, number or bool (see nullRule).
+func (d *batchDecoder) readNull() (read, zeroes bool, err error) {
+	if d.PeekKind() != 'n' {
+		return false, false, nil
+	}
+	if _, err := d.ReadValue(); err != nil {
+		return true, false, err
+	}
+	if d.nulls == nullUnknown {
+		d.nulls = nullZeroes
+		if keep, _ := jsonv2.GetOption(d.Options(), json.MergeWithLegacySemantics); keep {
+			d.nulls = nullKeeps
+		}
+	}
+	return true, d.nulls == nullZeroes, nil
 }
 
 // fallback decodes the value next in d as encoding/json does, into p.
@@ -300,6 +331,12 @@ func plainText(raw jsontext.Value) ([]byte, bool) {
 // decodeInt decodes a whole number of up to 18 digits in place, and anything
 // else as encoding/json does.
 func decodeInt(d *batchDecoder, p *int) error {
+	if null, zeroes, err := d.readNull(); null {
+		if zeroes && err == nil {
+			*p = 0
+		}
+		return err
+	}
 	raw, read, err := readKind(d, '0')
 	switch {
 	case !read:
@@ -342,6 +379,12 @@ func wholeNumber(b []byte) (int, bool) {
 // the table of recent values (for the values a page repeats: types,
 // statuses, option names, countries).
 func decodeString(d *batchDecoder, p *string, intern bool) error {
+	if null, zeroes, err := d.readNull(); null {
+		if zeroes && err == nil {
+			d.setString(p, "")
+		}
+		return err
+	}
 	raw, read, err := readKind(d, '"')
 	switch {
 	case !read:
@@ -363,6 +406,12 @@ func decodeString(d *batchDecoder, p *string, intern bool) error {
 
 // decodeBool decodes true or false, and anything else as encoding/json does.
 func decodeBool(d *batchDecoder, p *bool) error {
+	if null, zeroes, err := d.readNull(); null {
+		if zeroes && err == nil {
+			*p = false
+		}
+		return err
+	}
 	if k := d.PeekKind(); k != 't' && k != 'f' {
 		return d.fallback(p)
 	}
@@ -378,6 +427,12 @@ func decodeBool(d *batchDecoder, p *bool) error {
 // as Decimal.UnmarshalJSON would, and anything else as encoding/json does
 // (through UnmarshalJSON).
 func decodeDecimal(d *batchDecoder, p *Decimal) error {
+	if null, _, err := d.readNull(); null { // UnmarshalJSON and zeroing alike leave ""
+		if err == nil {
+			d.setString((*string)(p), "")
+		}
+		return err
+	}
 	kind := d.PeekKind()
 	if kind != '"' && kind != '0' {
 		return d.fallback(p)
@@ -410,6 +465,12 @@ func decodeDecimal(d *batchDecoder, p *Decimal) error {
 // Time.UnmarshalJSON would, and anything else as encoding/json does
 // (through UnmarshalJSON).
 func decodeTime(d *batchDecoder, t *Time) error {
+	if null, _, err := d.readNull(); null { // UnmarshalJSON and zeroing alike leave the zero time
+		if err == nil {
+			t.Time = time.Time{}
+		}
+		return err
+	}
 	raw, read, err := readKind(d, '"')
 	switch {
 	case !read:

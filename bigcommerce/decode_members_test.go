@@ -53,7 +53,7 @@ func valuesFor(t reflect.Type) []string {
 			`01`, `1x`, `-`, `1234567890123456789`}
 	case reflect.String:
 		return []string{`"abc"`, `""`, `"a\"b\u00e9\n"`, "\"\xff\xfe\"", `"\ud800"`, `"🙂 mug"`, `null`, `5`, `false`, `{}`,
-			"\"a\x01b\"", `"\\"`, `"a/b"`}
+			"\"a\x01b\"", `"\\"`, `"a/b"`, `nul`, `nullx`}
 	case reflect.Bool:
 		return []string{`true`, `false`, `null`, `"true"`, `0`, `[]`, `truefalse`, `tru`}
 	case reflect.Slice:

@@ -249,3 +249,31 @@ func TestOrderPagesDecodeConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestMemberDecodersTreatNullAsTheOptionsSay: null leaves a string, number or
+// bool as it was under encoding/json's options (decodeJSON's) and zeroes it
+// under encoding/json/v2's, as reflection does under each.
+func TestMemberDecodersTreatNullAsTheOptionsSay(t *testing.T) {
+	t.Parallel()
+	doc := []byte(`{"id":7,"name":"Mug","is_refunded":true,"base_price":"1.50",
+		"id":null,"name":null,"is_refunded":null,"base_price":null}`)
+	for _, tt := range []struct {
+		unmarshal func([]byte, any) error
+		name      string
+	}{
+		{decodeJSON, "Mug"},
+		{func(b []byte, v any) error { return jsonv2.Unmarshal(b, v, jsontext.AllowDuplicateNames(true)) }, ""},
+	} {
+		var got OrderProduct
+		var want plainOrderProduct
+		if err := tt.unmarshal(doc, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := tt.unmarshal(doc, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, OrderProduct(want)) || got.Name != tt.name {
+			t.Errorf("got %+v, reflection %+v", got, want)
+		}
+	}
+}
