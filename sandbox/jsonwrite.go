@@ -246,6 +246,24 @@ func (o *jsonObject) strs(name string, v []string) {
 	o.b = append(o.b, ']')
 }
 
+// anys appends a []any the views hold empty, without boxing it.
+func (o *jsonObject) anys(name string, v []any) {
+	o.key(name)
+	o.b = appendJSONAnys(o.b, v)
+}
+
+// appendJSONAnys appends a []any: null when nil, [] when empty, else
+// through encoding/json.
+func appendJSONAnys(b []byte, v []any) []byte {
+	switch {
+	case v == nil:
+		return append(b, "null"...)
+	case len(v) == 0:
+		return append(b, '[', ']')
+	}
+	return appendJSONValue(b, v)
+}
+
 // value appends v, by its own encoder when it has one, else through
 // encoding/json (the rare shapes the hand encoders do not cover).
 func (o *jsonObject) value(name string, v any) {

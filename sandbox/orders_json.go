@@ -112,22 +112,28 @@ func (a *OrderAddress) appendFields(o *jsonObject) {
 func (v *billingView) appendJSON(b []byte) []byte {
 	o := openObject(b)
 	v.OrderAddress.appendFields(&o)
-	o.value("form_fields", v.FormFields)
+	o.anys("form_fields", v.FormFields)
 	return o.close()
 }
 
 func (l resourceLink) appendJSON(b []byte) []byte {
 	b = append(b, `{"url":`...)
-	if utf8.ValidString(l.base) { // then base+resource escapes as its parts do
+	// Valid UTF-8 ends on a rune, so the parts escape as their join does.
+	if utf8.ValidString(l.base) && utf8.ValidString(l.path) {
 		b = append(b, '"')
 		b = appendJSONChars(b, l.base)
-		b = appendJSONChars(b, l.resource)
+		b = appendJSONChars(b, l.path)
+		b = appendJSONChars(b, l.sub)
+		b = append(b, '"')
+		b = append(b, `,"resource":"`...)
+		b = appendJSONChars(b, l.path)
+		b = appendJSONChars(b, l.sub)
 		b = append(b, '"')
 	} else {
-		b = appendJSONString(b, l.base+l.resource)
+		b = appendJSONString(b, l.base+l.path+l.sub)
+		b = append(b, `,"resource":`...)
+		b = appendJSONString(b, l.path+l.sub)
 	}
-	b = append(b, `,"resource":`...)
-	b = appendJSONString(b, l.resource)
 	return append(b, '}')
 }
 
@@ -135,13 +141,13 @@ func (l consignmentList) appendJSON(b []byte) []byte { return appendJSONList(b, 
 
 func (s *consignmentSet) appendJSON(b []byte) []byte {
 	o := openObject(b)
-	o.value("pickups", s.Pickups)
+	o.anys("pickups", s.Pickups)
 	o.key("shipping")
-	o.b = appendJSONList(o.b, s.Shipping)
-	o.value("downloads", s.Downloads)
+	o.b = appendJSONList(o.b, s.Shipping[:])
+	o.anys("downloads", s.Downloads)
 	o.key("email")
 	o.b = append(o.b, `{"gift_certificates":`...)
-	o.b = appendJSONValue(o.b, s.Email.GiftCertificates)
+	o.b = appendJSONAnys(o.b, s.Email.GiftCertificates)
 	o.b = append(o.b, '}')
 	return o.close()
 }
@@ -173,7 +179,7 @@ func (v *shippingAddressView) appendFields(o *jsonObject) {
 	o.int("cost_tax_class_id", v.CostTaxClassID)
 	o.int("shipping_zone_id", v.ShippingZoneID)
 	o.str("shipping_zone_name", v.ShippingZoneName)
-	o.value("form_fields", v.FormFields)
+	o.anys("form_fields", v.FormFields)
 	o.key("shipping_quotes")
 	o.b = v.ShippingQuotes.appendJSON(o.b)
 }
@@ -210,10 +216,10 @@ func (v *orderLineView) appendJSON(b []byte) []byte {
 	o.v2Money("fixed_shipping_cost", v.FixedShippingCost)
 	o.bool("is_bundled_product", v.IsBundledProduct)
 	o.intPtr("parent_order_product_id", v.ParentOrderProdID)
-	o.value("applied_discounts", v.AppliedDiscounts)
+	o.anys("applied_discounts", v.AppliedDiscounts)
 	o.key("product_options")
 	o.b = appendJSONList(o.b, v.ProductOptions)
-	o.value("configurable_fields", v.ConfigurableField)
+	o.anys("configurable_fields", v.ConfigurableField)
 	return o.close()
 }
 

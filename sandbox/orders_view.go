@@ -6,17 +6,18 @@ import (
 )
 
 // resourceLink is V2's pointer to a sub-resource instead of embedded data:
-// {"url": base + resource, "resource": resource}. The URL is joined as it
-// is encoded.
+// {"url": base + resource, "resource": resource}, the resource being path +
+// sub (e.g. "/orders/100" + "/products"). The strings are joined as they
+// are encoded, so an order's links share one path.
 type resourceLink struct {
-	base, resource string
+	base, path, sub string
 }
 
 func (l resourceLink) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL      string `json:"url"`
 		Resource string `json:"resource"`
-	}{l.base + l.resource, l.resource})
+	}{l.base + l.path + l.sub, l.path + l.sub})
 }
 
 // orderView is a V2 order as the API renders it: v2Money as decimal strings,
@@ -108,9 +109,13 @@ func (c *call) apiBase() string {
 	return c.base
 }
 
-func (c *call) link(resource string) resourceLink {
-	return resourceLink{base: c.apiBase(), resource: resource}
+// link is the resourceLink to path+sub under the request's API base.
+func (c *call) link(path, sub string) resourceLink {
+	return resourceLink{base: c.apiBase(), path: path, sub: sub}
 }
+
+// orderPath is the path of order id, which its links start with.
+func orderPath(id int) string { return "/orders/" + strconv.Itoa(id) }
 
 // orderIPs are the ip_address values of orders, by id % 250: seeded orders
 // come from 192.0.2.1-250 (TEST-NET-1).
@@ -138,7 +143,7 @@ func (c *call) orderView(o *order) orderView {
 	if ex == nil {
 		ex = &noExtra
 	}
-	id := strconv.Itoa(o.id)
+	path := orderPath(o.id)
 	v := orderView{
 		ID: o.id, CustomerID: o.customerID, DateCreated: rfcTime(o.created), DateModified: rfcTime(o.modified),
 		DateShipped: rfcTime(o.shipped), StatusID: int(o.status), Status: statusNames[o.status], CustomStatus: statusNames[o.status],
@@ -156,9 +161,9 @@ func (c *call) orderView(o *order) orderView {
 		IsDeleted: o.deleted, OrderSource: "www", ChannelID: o.channelID, ExternalSource: strPtr(ex.externalSource),
 		ExternalID: strPtr(ex.externalID), ExternalOrderID: ex.externalOrderID, CartID: ex.cartID, CustomerLocale: "en",
 		BillingAddress:    billingView{OrderAddress: o.billing, FormFields: []any{}},
-		Products:          c.link("/orders/" + id + "/products"),
-		ShippingAddresses: c.link("/orders/" + id + "/shipping_addresses"),
-		Coupons:           c.link("/orders/" + id + "/coupons"),
+		Products:          c.link(path, "/products"),
+		ShippingAddresses: c.link(path, "/shipping_addresses"),
+		Coupons:           c.link(path, "/coupons"),
 	}
 	inc := c.includes()
 	if inc["consignments"] || inc["consignments.line_items"] {
@@ -193,10 +198,10 @@ type shippingConsignment struct {
 
 // consignmentSet is the consignments object of an order.
 type consignmentSet struct {
-	Pickups   []any                 `json:"pickups"`
-	Shipping  []shippingConsignment `json:"shipping"`
-	Downloads []any                 `json:"downloads"`
-	Email     emailConsignments     `json:"email"`
+	Pickups   []any                  `json:"pickups"`
+	Shipping  [1]shippingConsignment `json:"shipping"` // one address an order; an array encodes as a list
+	Downloads []any                  `json:"downloads"`
+	Email     emailConsignments      `json:"email"`
 }
 
 // emailConsignments are an order's email consignments (gift certificates).
@@ -214,9 +219,9 @@ func (c *call) consignments(o *order, withLines bool) any {
 	if withLines {
 		ship.LineItems = c.orderLines(o)
 	} else {
-		ship.LineItems = c.link("/orders/" + strconv.Itoa(o.id) + "/products")
+		ship.LineItems = c.link(orderPath(o.id), "/products")
 	}
-	cons := consignmentSet{Pickups: []any{}, Shipping: []shippingConsignment{ship}, Downloads: []any{},
+	cons := consignmentSet{Pickups: []any{}, Shipping: [1]shippingConsignment{ship}, Downloads: []any{},
 		Email: emailConsignments{GiftCertificates: []any{}}}
 	if c.q.Get("consignment_structure") == "object" {
 		return &cons
@@ -332,7 +337,7 @@ func (c *call) shippingAddressView(o *order) shippingAddressView {
 		ID: o.shippingAddrID, OrderID: o.id, OrderAddress: o.shippingAddress(), ItemsTotal: items, ItemsShipped: shipped,
 		ShippingMethod: "Flat Rate", BaseCost: v2Money(o.shipping), CostExTax: v2Money(o.shipping), CostIncTax: v2Money(o.shipping),
 		ShippingZoneID: 1, ShippingZoneName: "United States", FormFields: []any{},
-		ShippingQuotes: c.link("/orders/" + strconv.Itoa(o.id) + "/shipping_addresses/" + strconv.Itoa(o.shippingAddrID) + "/shipping_quotes"),
+		ShippingQuotes: c.link(orderPath(o.id)+"/shipping_addresses/"+strconv.Itoa(o.shippingAddrID), "/shipping_quotes"),
 	}
 }
 
