@@ -11,10 +11,7 @@ import (
 type catalog struct {
 	products    map[int]*product
 	productList []*product // ascending id; scanning it needs no map lookups
-	byModified  []modKey   // products by (date_modified, id), for incremental syncs
-	// seeding defers sorting byModified to endSeeding: inserting 100,000
-	// random dates one by one into a sorted slice moves it quadratically.
-	seeding     bool
+	byModified  modIndex   // products by (date_modified, id), for incremental syncs
 	variants    map[int]*variant
 	skus        map[string]int // SKU -> variant id (a product's own SKU is its base variant's)
 	productSKUs map[string]int // a product's own SKU -> product id, with or without variants
@@ -201,11 +198,7 @@ func (cat *catalog) addProduct(p *product) {
 	cat.products[p.ID] = p
 	i, _ := slices.BinarySearchFunc(cat.productList, p.ID, byProductID)
 	cat.productList = slices.Insert(cat.productList, i, p)
-	if k := (modKey{int64(p.DateModified), p.ID}); cat.seeding {
-		cat.byModified = append(cat.byModified, k)
-	} else {
-		cat.byModified = insertModKey(cat.byModified, k)
-	}
+	cat.byModified.add(modKey{int64(p.DateModified), p.ID})
 	cat.names[p.Name] = p.ID
 	if p.SKU != "" {
 		cat.productSKUs[p.SKU] = p.ID
@@ -253,19 +246,13 @@ func (cat *catalog) setProductSKU(p *product, old string) {
 	}
 }
 
-// endSeeding sorts the date_modified index seeding left unsorted.
-func (cat *catalog) endSeeding() {
-	cat.seeding = false
-	slices.SortFunc(cat.byModified, cmpModKey)
-}
-
 func byProductID(p *product, id int) int { return p.ID - id }
 
 // setModified moves p's date_modified, keeping the index sorted.
 func (cat *catalog) setModified(p *product, t int64) {
-	cat.byModified = deleteModKey(cat.byModified, modKey{int64(p.DateModified), p.ID})
+	cat.byModified.remove(modKey{int64(p.DateModified), p.ID})
 	p.DateModified = isoTime(t)
-	cat.byModified = insertModKey(cat.byModified, modKey{t, p.ID})
+	cat.byModified.add(modKey{t, p.ID})
 }
 
 // productsInIDRange is the part of the sorted product list with lo <= id <= hi.
@@ -288,7 +275,7 @@ func (cat *catalog) removeProduct(p *product) {
 	if i, ok := slices.BinarySearchFunc(cat.productList, p.ID, byProductID); ok {
 		cat.productList = slices.Delete(cat.productList, i, i+1)
 	}
-	cat.byModified = deleteModKey(cat.byModified, modKey{int64(p.DateModified), p.ID})
+	cat.byModified.remove(modKey{int64(p.DateModified), p.ID})
 	delete(cat.names, p.Name)
 	if cat.productSKUs[p.SKU] == p.ID {
 		delete(cat.productSKUs, p.SKU)

@@ -15,9 +15,7 @@ type customerBook struct {
 	addresses map[int]*customerAddress
 	// byModified lists the customers by (date_modified, id), so that the
 	// customers stream's query (sort=date_modified) needs no sort per page.
-	byModified []modKey
-	// seeding defers sorting byModified to endSeeding, as catalog's does.
-	seeding bool
+	byModified modIndex
 }
 
 func newCustomerBook() customerBook {
@@ -99,17 +97,7 @@ func (b *customerBook) add(cu *customer) {
 		b.addresses[a.ID] = a
 	}
 	cu.AddressCount = len(cu.Addresses)
-	if k := (modKey{int64(cu.DateModified), cu.ID}); b.seeding {
-		b.byModified = append(b.byModified, k)
-	} else {
-		b.byModified = insertModKey(b.byModified, k)
-	}
-}
-
-// endSeeding sorts the date_modified index seeding left unsorted.
-func (b *customerBook) endSeeding() {
-	b.seeding = false
-	slices.SortFunc(b.byModified, cmpModKey)
+	b.byModified.add(modKey{int64(cu.DateModified), cu.ID})
 }
 
 func (b *customerBook) remove(cu *customer) {
@@ -121,7 +109,7 @@ func (b *customerBook) remove(cu *customer) {
 	for _, a := range cu.Addresses {
 		delete(b.addresses, a.ID)
 	}
-	b.byModified = deleteModKey(b.byModified, modKey{int64(cu.DateModified), cu.ID})
+	b.byModified.remove(modKey{int64(cu.DateModified), cu.ID})
 }
 
 // customerSorts are the sort values of GET /v3/customers.
@@ -166,8 +154,9 @@ func (c *call) matchingCustomers() ([]*customer, error) {
 	if field == "date_modified" {
 		// The index is in (date_modified, id) order already: what the
 		// sort below would make of it.
-		lo, hi := modRange(c.s.crm.byModified, modified.lo, modified.hi)
-		for _, k := range c.s.crm.byModified[lo:hi] {
+		idx := c.s.crm.byModified.keys
+		lo, hi := modRange(idx, modified.lo, modified.hi)
+		for _, k := range idx[lo:hi] {
 			if cu := c.s.crm.customers[k.id]; match(cu) {
 				out = append(out, cu)
 			}
@@ -369,9 +358,9 @@ func (s *Store) updateCustomers(c *call) {
 }
 
 func (s *Store) touchCustomer(cu *customer) {
-	s.crm.byModified = deleteModKey(s.crm.byModified, modKey{int64(cu.DateModified), cu.ID})
+	s.crm.byModified.remove(modKey{int64(cu.DateModified), cu.ID})
 	cu.DateModified = isoTime(s.now().Unix())
-	s.crm.byModified = insertModKey(s.crm.byModified, modKey{int64(cu.DateModified), cu.ID})
+	s.crm.byModified.add(modKey{int64(cu.DateModified), cu.ID})
 	s.emit("store/customer/updated", "customer", cu.ID, nil)
 }
 

@@ -32,7 +32,7 @@ func TestModifiedIndexes(t *testing.T) {
 		for _, ix := range []struct {
 			name      string
 			got, want []modKey
-		}{{"products", s.cat.byModified, prods}, {"customers", s.crm.byModified, custs}, {"orders", s.ord.byModified, ords}} {
+		}{{"products", s.cat.byModified.keys, prods}, {"customers", s.crm.byModified.keys, custs}, {"orders", s.ord.byModified.keys, ords}} {
 			slices.SortFunc(ix.want, cmpModKey)
 			if !slices.Equal(ix.got, ix.want) {
 				t.Errorf("%s: the %s index (%d keys) is not the sorted keys of its %d records", when, ix.name, len(ix.got), len(ix.want))

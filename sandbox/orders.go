@@ -135,10 +135,10 @@ func (s *Store) orderPageFast(q *orderQuery, field string, desc bool, pg page) (
 			ids = append(ids, b.orders[i].id)
 		}
 	case field == "date_modified" && !q.id.active():
-		lo, _ := slices.BinarySearchFunc(b.byModified, modKey{q.modified.lo, 0}, cmpModKey)
-		hi, _ := slices.BinarySearchFunc(b.byModified, modKey{q.modified.hi, int(^uint(0) >> 1)}, cmpModKey)
+		lo, _ := slices.BinarySearchFunc(b.byModified.keys, modKey{q.modified.lo, 0}, cmpModKey)
+		hi, _ := slices.BinarySearchFunc(b.byModified.keys, modKey{q.modified.hi, int(^uint(0) >> 1)}, cmpModKey)
 		for _, i := range pageIndexes(lo, hi, pg, desc) {
-			ids = append(ids, b.byModified[i].id)
+			ids = append(ids, b.byModified.keys[i].id)
 		}
 	default:
 		return nil, false
@@ -197,7 +197,7 @@ func (s *Store) walkByID(q *orderQuery, desc bool, visit func(*order) bool) {
 }
 
 func (s *Store) walkByModified(q *orderQuery, desc bool, visit func(*order) bool) {
-	idx := s.ord.byModified
+	idx := s.ord.byModified.keys
 	lo, _ := slices.BinarySearchFunc(idx, modKey{q.modified.lo, 0}, cmpModKey)
 	hi, _ := slices.BinarySearchFunc(idx, modKey{q.modified.hi, int(^uint(0) >> 1)}, cmpModKey)
 	if desc {

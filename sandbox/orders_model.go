@@ -19,11 +19,9 @@ type orderBook struct {
 	// byModified lists live (not archived) orders sorted by
 	// (date_modified, id), so that the incremental-sync query
 	// (min_date_modified, sort=date_modified:asc) is a binary search.
-	byModified []modKey
-	// seeding defers sorting byModified to endSeeding, as catalog's does.
-	seeding  bool
-	statuses [15]statusLabel
-	archived int // archived orders, which the fast paths must not count
+	byModified modIndex
+	statuses   [15]statusLabel
+	archived   int // archived orders, which the fast paths must not count
 }
 
 type modKey struct {
@@ -225,39 +223,44 @@ func (b *orderBook) add(o *order) {
 }
 
 func (b *orderBook) indexModified(o *order) {
-	if k := (modKey{o.modified, o.id}); b.seeding {
-		b.byModified = append(b.byModified, k)
-	} else {
-		b.byModified = insertModKey(b.byModified, k)
-	}
-}
-
-// endSeeding sorts the date_modified index seeding left unsorted.
-func (b *orderBook) endSeeding() {
-	b.seeding = false
-	slices.SortFunc(b.byModified, cmpModKey)
+	b.byModified.add(modKey{o.modified, o.id})
 }
 
 func (b *orderBook) unindexModified(o *order) {
-	b.byModified = deleteModKey(b.byModified, modKey{o.modified, o.id})
+	b.byModified.remove(modKey{o.modified, o.id})
 }
 
-// insertModKey adds k to the sorted index idx.
-func insertModKey(idx []modKey, k modKey) []modKey {
-	n := len(idx)
-	if n == 0 || cmpModKey(idx[n-1], k) < 0 {
-		return append(idx, k) // the usual case: now is the latest
-	}
-	i, _ := slices.BinarySearchFunc(idx, k, cmpModKey)
-	return slices.Insert(idx, i, k)
+// modIndex is a (date_modified, id) index, its keys sorted. While seeding
+// is set, keys are appended as they come and endSeeding sorts them once:
+// inserting 100,000 random dates one by one would move the slice
+// quadratically.
+type modIndex struct {
+	keys    []modKey
+	seeding bool
 }
 
-// deleteModKey removes k from the sorted index idx.
-func deleteModKey(idx []modKey, k modKey) []modKey {
-	if i, ok := slices.BinarySearchFunc(idx, k, cmpModKey); ok {
-		return slices.Delete(idx, i, i+1)
+// add indexes k.
+func (x *modIndex) add(k modKey) {
+	n := len(x.keys)
+	if x.seeding || n == 0 || cmpModKey(x.keys[n-1], k) < 0 {
+		x.keys = append(x.keys, k) // the usual case: now is the latest
+		return
 	}
-	return idx
+	i, _ := slices.BinarySearchFunc(x.keys, k, cmpModKey)
+	x.keys = slices.Insert(x.keys, i, k)
+}
+
+// remove drops k from the index.
+func (x *modIndex) remove(k modKey) {
+	if i, ok := slices.BinarySearchFunc(x.keys, k, cmpModKey); ok {
+		x.keys = slices.Delete(x.keys, i, i+1)
+	}
+}
+
+// endSeeding sorts the keys seeding added.
+func (x *modIndex) endSeeding() {
+	x.seeding = false
+	slices.SortFunc(x.keys, cmpModKey)
 }
 
 // modRange is the part [lo, hi) of idx with lo <= modified <= hi.

@@ -182,8 +182,8 @@ func (c *call) productFilter() (productFilter, error) {
 // date_modified range, so sorting by date_modified (the incremental-sync
 // query) needs no sort, and with no other filter no scan either.
 func (cat *catalog) productsByModified(f *productFilter, desc bool, pg page) ([]*product, int) {
-	i, j := modRange(cat.byModified, f.modified.lo, f.modified.hi)
-	idx := cat.byModified[i:j]
+	i, j := modRange(cat.byModified.keys, f.modified.lo, f.modified.hi)
+	idx := cat.byModified.keys[i:j]
 	at := func(k int) *product {
 		if desc {
 			k = len(idx) - 1 - k

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -173,4 +174,41 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("appendJSONString(%q) = %s, encoding/json %s (valid UTF-8: %v)", s, got, want, utf8.ValidString(s))
 		}
 	}
+}
+
+// TestConcurrentPagesKeepTheirBytes reads pages from many goroutines at
+// once over HTTP: each answer is encoded into a pooled buffer, and none may
+// carry bytes of another answer encoded at the same time.
+func TestConcurrentPagesKeepTheirBytes(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, Options{Products: 60, Customers: 60, Orders: 300})
+	paths := []string{
+		"/v2/orders?limit=250&include=consignments.line_items&consignment_structure=object",
+		"/v2/orders?limit=50&page=2",
+		"/v3/catalog/products?limit=250&include=variants,images,custom_fields",
+		"/v3/customers?limit=250&include=addresses&sort=date_modified:asc",
+	}
+	want := make([][]byte, len(paths))
+	for i, p := range paths {
+		r := c.get(p)
+		if r.status != 200 || len(r.body) < 100 {
+			t.Fatalf("GET %s = %d, %d bytes", p, r.status, len(r.body))
+		}
+		want[i] = r.body
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 12 {
+				k := (g + i) % len(paths)
+				if r := c.get(paths[k]); r.status != 200 || !bytes.Equal(r.body, want[k]) {
+					t.Errorf("GET %s from goroutine %d: %d, %d bytes, not the %d bytes answered alone", paths[k], g, r.status, len(r.body), len(want[k]))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -25,10 +25,10 @@ func (s *Store) seed() {
 	s.ids = idCounters{product: firstProductID - 1, variant: firstVariantID - 1, option: 100, optionValue: 200, image: 300,
 		customField: 400, customer: firstCustomerID - 1, address: 0, orderLine: 0, shippingAddress: 0, shipment: 5000000}
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x5eed))
-	s.cat.seeding, s.crm.seeding, s.ord.seeding = true, true, true
-	defer s.cat.endSeeding()
-	defer s.crm.endSeeding()
-	defer s.ord.endSeeding()
+	for _, x := range []*modIndex{&s.cat.byModified, &s.crm.byModified, &s.ord.byModified} {
+		x.seeding = true
+		defer x.endSeeding()
+	}
 	s.seedBrands()
 	s.seedCategories(rng)
 	for range s.opts.Products {
