@@ -174,9 +174,9 @@ func decodeObject(d *batchDecoder, r memberDecoder, names []string) error {
 		}
 		name := raw[1 : len(raw)-1]
 		if bytes.IndexByte(name, '\\') >= 0 {
-			if unquoted, err = jsontext.AppendUnquote(unquoted[:0], raw); err != nil {
-				return err
-			}
+			// The decoder has checked the name; the one error left is
+			// invalid UTF-8, which encoding/json accepts (as U+FFFD).
+			unquoted, _ = jsontext.AppendUnquote(unquoted[:0], raw)
 			name = unquoted
 		}
 		known, err := r.decodeMember(d, name)

@@ -138,7 +138,8 @@ func checkRecordsMatch(t *testing.T, records []decodedRecord) {
 					}
 				}
 			}
-			docs = append(docs, `null`, `[]`, `"x"`, `5`, `{}`, `{"id":1,}`, `{"id"}`, `{"id":1`, `{"id":1 "z":2}`, `{"id":1}x`, ``)
+			docs = append(docs, `null`, `[]`, `"x"`, `5`, `{}`, `{"id":1,}`, `{"id"}`, `{"id":1`, `{"id":1 "z":2}`, `{"id":1}x`, ``,
+				"{\"z\\u0041\xff\":1,\"id\":2}") // a name with an escape and invalid UTF-8, which encoding/json accepts
 			for _, doc := range docs {
 				got, gotErr := rec.decode([]byte(doc))
 				want, wantErr := rec.ref([]byte(doc))

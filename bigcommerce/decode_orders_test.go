@@ -277,3 +277,25 @@ func TestMemberDecodersTreatNullAsTheOptionsSay(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOrderDecodersMatchReflection: any bytes decode as one order (GET
+// /v2/orders/{id}) to what reflection gives, or fail where it fails.
+func FuzzOrderDecodersMatchReflection(f *testing.F) {
+	page := orderPageLinesJSON(2, 2)
+	f.Add(page)
+	f.Add([]byte(v2Order(1)))
+	f.Add([]byte(`{"id":1,"consignments":[{"shipping":[{"line_items":[{"product_options":[{"value":12}]}]}]}]}`))
+	f.Add([]byte(`{"ID":1,"billing_address":{"CITY":"A\u00e9","zip":null},"total_inc_tax":"1e3","date_shipped":"Mon, 11 Mar 2019 15:17:25 +0000"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got orderAnswer
+		gotErr := decodeJSON(data, &got)
+		var want Order
+		wantErr := decodeByReflection(data, &want)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("%q: error %v, by reflection %v", data, gotErr, wantErr)
+		}
+		if gotErr == nil && !reflect.DeepEqual(Order(got), want) {
+			t.Fatalf("%q:\n got %+v\nwant %+v", data, Order(got), want)
+		}
+	})
+}
