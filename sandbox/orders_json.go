@@ -119,9 +119,9 @@ func (v *billingView) appendJSON(b []byte) []byte {
 func (l resourceLink) appendJSON(b []byte) []byte {
 	b = append(b, `{"url":`...)
 	// Valid UTF-8 ends on a rune, so the parts escape as their join does.
-	if utf8.ValidString(l.base) && utf8.ValidString(l.path) {
+	if l.base.escaped != nil && utf8.ValidString(l.path) {
 		b = append(b, '"')
-		b = appendJSONChars(b, l.base)
+		b = append(b, l.base.escaped...)
 		b = appendJSONChars(b, l.path)
 		b = appendJSONChars(b, l.sub)
 		b = append(b, '"')
@@ -130,7 +130,7 @@ func (l resourceLink) appendJSON(b []byte) []byte {
 		b = appendJSONChars(b, l.sub)
 		b = append(b, '"')
 	} else {
-		b = appendJSONString(b, l.base+l.path+l.sub)
+		b = appendJSONString(b, l.base.url+l.path+l.sub)
 		b = append(b, `,"resource":`...)
 		b = appendJSONString(b, l.path+l.sub)
 	}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // resourceLink is V2's pointer to a sub-resource instead of embedded data:
@@ -10,14 +11,23 @@ import (
 // sub (e.g. "/orders/100" + "/products"). The strings are joined as they
 // are encoded, so an order's links share one path.
 type resourceLink struct {
-	base, path, sub string
+	base      *apiBase
+	path, sub string
 }
 
 func (l resourceLink) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL      string `json:"url"`
 		Resource string `json:"resource"`
-	}{l.base + l.path + l.sub, l.path + l.sub})
+	}{l.base.url + l.path + l.sub, l.path + l.sub})
+}
+
+// apiBase is the absolute V2 base URL a request came in on, with its JSON
+// string form (escaped, without quotes) when it is valid UTF-8, so that a
+// page's links do not escape it again each.
+type apiBase struct {
+	url     string
+	escaped []byte // nil when url is not valid UTF-8
 }
 
 // orderView is a V2 order as the API renders it: v2Money as decimal strings,
@@ -96,15 +106,18 @@ type billingView struct {
 	FormFields []any `json:"form_fields"`
 }
 
-// apiBase is the absolute V2 base URL the request came in on, for resource
-// links; joined once per call.
-func (c *call) apiBase() string {
-	if c.base == "" {
+// apiBase is the V2 base URL the request came in on, for resource links;
+// joined once per call.
+func (c *call) apiBase() *apiBase {
+	if c.base == nil {
 		scheme := "http"
 		if c.r.TLS != nil {
 			scheme = "https"
 		}
-		c.base = scheme + "://" + c.r.Host + "/stores/" + c.s.hash + "/v2"
+		c.base = &apiBase{url: scheme + "://" + c.r.Host + "/stores/" + c.s.hash + "/v2"}
+		if utf8.ValidString(c.base.url) {
+			c.base.escaped = appendJSONChars(nil, c.base.url)
+		}
 	}
 	return c.base
 }

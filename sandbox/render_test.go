@@ -33,6 +33,7 @@ func TestHandEncodedPagesMatchEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	host := "sandbox.test" // the links' base comes from the request's Host
 	serve := func(method, path string, body any) *httptest.ResponseRecorder {
 		t.Helper()
 		var r *http.Request
@@ -47,6 +48,7 @@ func TestHandEncodedPagesMatchEncodingJSON(t *testing.T) {
 			r = httptest.NewRequest(method, "http://sandbox.test/stores/"+s.StoreHash()+path, nil)
 		}
 		r.Header.Set("X-Auth-Token", s.Tokens().Full)
+		r.Host = host
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, r)
 		return rec
@@ -142,6 +144,10 @@ func TestHandEncodedPagesMatchEncodingJSON(t *testing.T) {
 	write("POST", "/v3/customers/addresses", []obj{{"customer_id": 9, "first_name": "A", "last_name": "B", "address1": tricky, "city": "Denver", "country_code": "US"}}, 200)
 	pages = append(pages, "/v2/orders?is_deleted=true", "/v2/orders?min_id="+strconv.Itoa(made.ID)+"&include=consignments.line_items", "/v2/orders?id=150&include=consignments")
 	compare("after writes")
+	pages = []string{"/v2/orders?limit=20&include=consignments.line_items&consignment_structure=object"}
+	for _, host = range []string{"shop<&>.test", "bad\xffhost.test"} { // escaped, and not UTF-8
+		compare("Host " + host)
+	}
 }
 
 // TestAppendJSONStringMatchesEncodingJSON checks the string encoder against

@@ -35,7 +35,7 @@ type call struct {
 	header    http.Header
 	body      []byte
 	pooled    *[]byte   // body's buffer, from bodyPool (jsonwrite.go)
-	base      string    // apiBase, once joined
+	base      *apiBase  // once joined
 	answerAt  time.Time // a read is answered no sooner (its latency)
 }
 
