@@ -54,7 +54,7 @@ func (p *Product) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	case "tax_class_id":
 		err = decodeInt(d, &p.TaxClassID)
 	case "categories":
-		err = d.fallback(&p.Categories)
+		err = decodeInts(d, &p.Categories)
 	case "brand_id":
 		err = decodeInt(d, &p.BrandID)
 	case "inventory_level":
@@ -104,7 +104,7 @@ func (p *Product) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 	case "view_count":
 		err = decodeInt(d, &p.ViewCount)
 	case "custom_url":
-		err = d.fallback(&p.CustomURL)
+		err = decodeInto(d, &p.CustomURL, customURLNames)
 	case "base_variant_id":
 		err = decodeInt(d, &p.BaseVariantID)
 	case "date_created":
@@ -271,6 +271,21 @@ func (f *CustomField) decodeMember(d *batchDecoder, name []byte) (bool, error) {
 		err = decodeString(d, &f.Name, true)
 	case "value":
 		err = decodeString(d, &f.Value, true)
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+var customURLNames = fieldNames[CustomURL]()
+
+func (u *CustomURL) decodeMember(d *batchDecoder, name []byte) (bool, error) {
+	var err error
+	switch string(name) {
+	case "url":
+		err = decodeString(d, &u.URL, false)
+	case "is_customized":
+		err = decodeBool(d, &u.IsCustomized)
 	default:
 		return false, nil
 	}

@@ -282,6 +282,31 @@ func decodeList[T any, P interface {
 	return nil
 }
 
+// decodeInts decodes a JSON array of numbers into *p, each as decodeInt
+// does, and anything else, or into a list already holding numbers, as
+// encoding/json does.
+func decodeInts(d *batchDecoder, p *[]int) error {
+	if d.PeekKind() != '[' || *p != nil {
+		return d.fallback(p)
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	list := []int{}
+	for d.PeekKind() != ']' {
+		var v int
+		if err := decodeInt(d, &v); err != nil {
+			return err
+		}
+		list = append(list, v)
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	*p = list
+	return nil
+}
+
 // decodeInto decodes the object next in dec into *p, made when nil, as
 // encoding/json decodes a pointer to a record; anything else (null first of
 // all) goes to encoding/json.

@@ -57,7 +57,7 @@ func valuesFor(t reflect.Type) []string {
 	case reflect.Bool:
 		return []string{`true`, `false`, `null`, `"true"`, `0`, `[]`, `truefalse`, `tru`}
 	case reflect.Slice:
-		vals := []string{`null`, `[]`, `[1,2]`, `[{"id":1,"sku":"A"}]`, `{}`, `"x"`}
+		vals := []string{`null`, `[]`, `[1,2]`, `[{"id":1,"sku":"A"}]`, `{}`, `"x"`, `[7,null]`, `[null]`, `[1.5]`, `[1e2,-0]`, `[1,]`}
 		if e := t.Elem(); e.Kind() == reflect.Pointer && e.Elem().Kind() == reflect.Struct {
 			vals = append(vals, `[`+objectOf(e.Elem())+`,null]`, `[5]`, `[{"id":"x"}]`, `[{},{"ID":2}]`)
 		}
