@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -36,15 +35,14 @@ const guessBehindMax = 3 * time.Second
 type storeClock struct {
 	lag   time.Duration
 	since time.Time // the run's Since, which must not be after the store's clock
-	guess time.Time // the guessed bound, zero once given up
+	// guess is the guessed bound, zero once given up. Only the run's own
+	// goroutine reads and sets it (hi, confirm).
+	guess time.Time
 
 	done chan struct{}
 	now  time.Time     // the store's clock
 	rtt  time.Duration // the read's round trip
 	err  error
-
-	mu      sync.Mutex
-	settled bool // the guess was confirmed or given up
 }
 
 // errGuessRejected ends a run whose guessed upper bound the store's clock
@@ -74,11 +72,8 @@ func (j *Job) readStoreClock(ctx context.Context, guess bool) *storeClock {
 // hi is the window's upper bound: the guess while it stands, else the
 // store's clock less the lag (waiting for it).
 func (c *storeClock) hi(ctx context.Context) (time.Time, error) {
-	c.mu.Lock()
-	guess := c.guess
-	c.mu.Unlock()
-	if !guess.IsZero() {
-		return guess, nil
+	if !c.guess.IsZero() {
+		return c.guess, nil
 	}
 	if err := c.wait(ctx); err != nil {
 		return time.Time{}, err
@@ -104,18 +99,16 @@ func (c *storeClock) wait(ctx context.Context) error {
 }
 
 // confirm waits for the store's clock before a run writes anything with
-// hi as its upper bound. It returns errGuessRejected, once, when hi is a
-// guess the store's clock does not confirm; hi then stops guessing.
+// hi as its upper bound. It returns errGuessRejected when hi is a guess the
+// store's clock does not confirm; hi then stops guessing, so the run's next
+// attempt confirms.
 func (c *storeClock) confirm(ctx context.Context, hi time.Time) error {
 	if err := c.wait(ctx); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.settled || !hi.Equal(c.guess) {
-		return nil
+	if !hi.Equal(c.guess) {
+		return nil // not a guess: the store's clock less the lag
 	}
-	c.settled = true
 	storeHi := c.now.Add(-c.lag).Truncate(time.Second)
 	if hi.After(c.now.Add(-c.rtt-c.lag)) || storeHi.Sub(hi) > guessBehindMax {
 		c.guess = time.Time{}

@@ -55,10 +55,11 @@ func Start(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe)
+	name, args := exe, []string(nil)
 	if opts.Nice > 0 {
-		cmd = exec.CommandContext(ctx, "nice", "-n", fmt.Sprint(opts.Nice), exe)
+		name, args = "nice", []string{"-n", fmt.Sprint(opts.Nice), exe}
 	}
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(os.Environ(), childEnv+"="+string(o))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
