@@ -142,6 +142,25 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 	return []byte(jsonNumber(string(d))), nil
 }
 
+// appendJSON appends what MarshalJSON writes (AppendOrderJSON writes every
+// amount of every order the sync reads), without allocating.
+func (d Decimal) appendJSON(b []byte) ([]byte, error) {
+	if d == "" {
+		return append(b, "null"...), nil
+	}
+	if !isDecimal(d) {
+		return b, fmt.Errorf("%q is not a decimal number", shortText(string(d)))
+	}
+	s := string(d)
+	if s[0] == '-' {
+		b, s = append(b, '-'), s[1:]
+	}
+	for len(s) > 1 && s[0] == '0' && s[1] != '.' {
+		s = s[1:]
+	}
+	return append(b, s...), nil
+}
+
 // jsonNumber drops the leading zeros a decimal string may carry ("007.50"),
 // which a JSON number may not.
 func jsonNumber(s string) string {

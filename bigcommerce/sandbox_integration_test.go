@@ -15,7 +15,7 @@ import (
 )
 
 // sandboxClient starts a small sandbox store and a client for it.
-func sandboxClient(t *testing.T, opts sandbox.Options) (*bigcommerce.Client, *sandbox.Server) {
+func sandboxClient(t testing.TB, opts sandbox.Options) (*bigcommerce.Client, *sandbox.Server) {
 	t.Helper()
 	srv := sandboxtest.NewServer(t, opts)
 	c, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL))
