@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,13 +63,19 @@ var limitCases = []limitCase{
 // from arrival to answer written) / requests in flight: what is left is the
 // client's. x-busy-limit is the ratio against the client's view of the same
 // (each request from sending to its body's end), ms/request its mean.
+// x-rtt-limit is the ratio against the limit at the sandbox's own round
+// trip (rtt-ms: the median of serial GET /v2/time before the run, the
+// latency plus what loopback HTTP and the sandbox's timers add, ~1.2 ms
+// here): what no client could beat on this rig.
 // cpu-s is this process's user+system time, load1 the machine's load.
 //
 //	go test ./syncer -run '^$' -bench SyncLimit -benchtime 3x
 //
 // BIGC_BENCH_LATENCY (e.g. 100ms) changes the latency; BIGC_BENCH_NICE
 // (e.g. 10) runs the sandbox at a lower CPU priority, as on machines of
-// its own.
+// its own. BIGC_BENCH_TRACE names a directory to write each case's last
+// run's requests to (one line each: sent and done in ms from the run's
+// start, and the path).
 func BenchmarkSyncLimit(b *testing.B) {
 	latency := 50 * time.Millisecond
 	if v := os.Getenv("BIGC_BENCH_LATENCY"); v != "" {
@@ -96,7 +104,7 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 	case StreamCustomers:
 		opts.Customers = c.records
 	}
-	var ratio, busyRatio, storeRatio, meanLatency, secs, limit, cpu float64
+	var ratio, busyRatio, storeRatio, rttRatio, meanLatency, rttSum, secs, limit, cpu float64
 	var requests, records int
 	for b.Loop() {
 		b.StopTimer()
@@ -104,7 +112,7 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rt := &busyTransport{base: &http.Transport{MaxIdleConnsPerHost: 64}}
+		rt := &busyTransport{base: &http.Transport{MaxIdleConnsPerHost: 64}, trace: os.Getenv("BIGC_BENCH_TRACE") != ""}
 		client, err := bigcommerce.NewClient(srv.StoreHash, srv.Tokens.Full, bigcommerce.WithBaseURL(srv.URL),
 			bigcommerce.WithHTTPClient(&http.Client{Transport: rt}), bigcommerce.WithConcurrency(workers))
 		if err != nil {
@@ -117,6 +125,11 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		}
 		job := &Job{Source: src, Writer: w, DB: db, Connection: "bench", StoreTime: client.Store.Time,
 			Lag: time.Second, PageSize: c.pageSize, Workers: workers, Parallel: workers}
+		job.Progress = func(p Progress) { rt.mark(time.Since(rt.start), fmt.Sprintf("(written: %d records)", p.Records)) }
+		rtt, err := idleRoundTrip(b, srv)
+		if err != nil {
+			b.Fatal(err)
+		}
 		before, err := srv.Settled(b.Context())
 		if err != nil {
 			b.Fatal(err)
@@ -124,9 +137,11 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		cpu0 := cpuSeconds()
 		b.StartTimer()
 		start := time.Now()
+		rt.start = start
 		res, err := job.Run(b.Context())
 		elapsed := time.Since(start)
 		b.StopTimer()
+		rt.mark(elapsed, "(the run's end)")
 		cpu += cpuSeconds() - cpu0
 		done()
 		if err != nil {
@@ -137,6 +152,9 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 			b.Fatal(err)
 		}
 		srv.Close()
+		if err := rt.writeTrace(b.Name()); err != nil {
+			b.Fatal(err)
+		}
 		n := after.Requests - before.Requests
 		atStore := time.Duration((after.AnswerSeconds - before.AnswerSeconds) * float64(time.Second))
 		l := time.Duration(n) * latency / time.Duration(workers)
@@ -147,6 +165,8 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 		ratio += elapsed.Seconds() / l.Seconds()
 		busyRatio += elapsed.Seconds() / busy.Seconds()
 		storeRatio += elapsed.Seconds() / (atStore / time.Duration(workers)).Seconds()
+		rttRatio += elapsed.Seconds() / (time.Duration(n) * rtt / time.Duration(workers)).Seconds()
+		rttSum += rtt.Seconds()
 		meanLatency += time.Duration(rt.busy.Load()).Seconds() / float64(rt.n.Load())
 		b.StartTimer()
 	}
@@ -159,28 +179,102 @@ func benchLimit(b *testing.B, c limitCase, workers int, latency time.Duration) {
 	b.ReportMetric(1000*meanLatency/runs, "ms/request")
 	b.ReportMetric(busyRatio/runs, "x-busy-limit")
 	b.ReportMetric(storeRatio/runs, "x-store-limit")
+	b.ReportMetric(rttRatio/runs, "x-rtt-limit")
+	b.ReportMetric(1000*rttSum/runs, "rtt-ms")
 	b.ReportMetric(cpu/runs, "cpu-s")
 	b.ReportMetric(loadAverage(), "load1")
 }
 
+// idleRoundTrip is the median time of serial GET /v2/time requests to srv:
+// the fastest a request can be answered there.
+func idleRoundTrip(b *testing.B, srv *sandboxproc.Store) (time.Duration, error) {
+	url := srv.URL + "/stores/" + srv.StoreHash + "/v2/time"
+	var ds []time.Duration
+	for range 11 {
+		req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("X-Auth-Token", srv.Tokens.Full)
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return 0, err
+		}
+		ds = append(ds, time.Since(start))
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], nil
+}
+
 // busyTransport adds up how long its requests took, from sending each to
 // its body's end, and counts them.
+// With trace set it keeps each request's times from start and its path.
 type busyTransport struct {
-	base http.RoundTripper
-	busy atomic.Int64 // nanoseconds
-	n    atomic.Int64
+	base  http.RoundTripper
+	busy  atomic.Int64 // nanoseconds
+	n     atomic.Int64
+	trace bool
+	start time.Time
+
+	mu    sync.Mutex
+	lines []string
 }
 
 func (t *busyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r)
 	t.n.Add(1)
+	done := func() {
+		end := time.Now()
+		t.busy.Add(int64(end.Sub(start)))
+		if t.trace {
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			ms := func(at time.Time) float64 { return float64(at.Sub(t.start).Microseconds()) / 1000 }
+			t.lines = append(t.lines, fmt.Sprintf("%8.1f %8.1f %s?%s", ms(start), ms(end), r.URL.Path, r.URL.RawQuery))
+		}
+	}
 	if err != nil {
-		t.busy.Add(int64(time.Since(start)))
+		done()
 		return resp, err
 	}
-	resp.Body = &timedBody{ReadCloser: resp.Body, done: func() { t.busy.Add(int64(time.Since(start))) }}
+	resp.Body = &timedBody{ReadCloser: resp.Body, done: done}
 	return resp, nil
+}
+
+// mark adds a line for an event at d from start to the trace.
+func (t *busyTransport) mark(d time.Duration, what string) {
+	if t.trace {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		ms := float64(d.Microseconds()) / 1000
+		t.lines = append(t.lines, fmt.Sprintf("%8.1f %8.1f %s", ms, ms, what))
+	}
+}
+
+// writeTrace writes the requests kept, in the order they were sent, to
+// BIGC_BENCH_TRACE/name (slashes and = in name as -), and forgets them.
+func (t *busyTransport) writeTrace(name string) error {
+	if !t.trace {
+		return nil
+	}
+	t.mu.Lock()
+	lines := t.lines
+	t.lines = nil
+	t.mu.Unlock()
+	slices.Sort(lines) // by the sending time, right-aligned
+	dir := os.Getenv("BIGC_BENCH_TRACE")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	file := filepath.Join(dir, strings.NewReplacer("/", "-", "=", "-").Replace(name)+".txt")
+	return os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 }
 
 // timedBody calls done once, when the body is read to its end or closed.
