@@ -215,6 +215,58 @@ func TestWritersShareAFile(t *testing.T) {
 	}
 }
 
+// TestWriterLargeBatch appends a batch several times writeChunk, written in
+// pieces, then one with a bad envelope last: the first is whole in the file
+// and the ledger, line for line; the second writes nothing, not even the
+// good envelopes before the bad one.
+func TestWriterLargeBatch(t *testing.T) {
+	t.Parallel()
+	db := statetest.Open(t)
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	w, err := OpenFile(t.Context(), db, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	pad := strings.Repeat("x", 2000)
+	var batch []Envelope
+	for i := 1; len(batch)*len(pad) < 3*writeChunk; i++ {
+		e := env("orders", int64(i), i)
+		e.Record = json.RawMessage(fmt.Sprintf(`{"id":%d,"pad":"%s"}`, i, pad))
+		batch = append(batch, e)
+	}
+	if n, err := w.Append(t.Context(), batch); err != nil || n != len(batch) {
+		t.Fatalf("Append = %d, %v; want %d, nil", n, err, len(batch))
+	}
+	if got, want := readOutput(t, path), keysOf(batch...); !cmp.Equal(got, want) {
+		t.Errorf("the file's lines differ from the batch: %s", cmp.Diff(want, got))
+	}
+	found, err := db.Emitted(t.Context(), path, keysOf(batch...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ok := range found {
+		if !ok {
+			t.Errorf("line %d not in the ledger", i+1)
+		}
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var more []Envelope
+	for i := range len(batch) {
+		more = append(more, env("orders", int64(10000+i), i))
+	}
+	more = append(more, Envelope{Stream: "orders", ID: 99999, DateModified: base}) // no record
+	if _, err := w.Append(t.Context(), more); err == nil {
+		t.Fatal("a batch with an envelope without a record was accepted")
+	}
+	if after, err := os.Stat(path); err != nil || after.Size() != before.Size() {
+		t.Errorf("the refused batch changed the file: %d bytes, was %d (%v)", after.Size(), before.Size(), err)
+	}
+}
+
 func TestStreamWriter(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
