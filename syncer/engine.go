@@ -474,18 +474,7 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, ahe
 		})
 		if !full || len(items) == 0 {
 			// The last page: the whole rest of the window is in it.
-			b := &batch{pages: pages, cursor: cur, total: st.total, ahead: ahead}
-			for i := range items {
-				it := &items[i]
-				if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
-					b.items = append(b.items, it)
-				}
-			}
-			if len(items) > 0 {
-				last := items[len(items)-1].DateModified
-				b.cursor = Cursor{DateModified: last, Through: true}
-			}
-			if !emit(b) {
+			if _, _, ok := emitStretch(st, items, cur, seen, limit, ahead, emit); !ok {
 				return context.Cause(ctx)
 			}
 			return nil
@@ -542,27 +531,52 @@ func (j *Job) scan(ctx context.Context, cur Cursor, hi time.Time, limit int, ahe
 			}
 			continue
 		}
-		b := &batch{pages: pages, total: st.total, ahead: ahead}
-		next := make(map[int64]bool)
-		if last.Equal(cur.DateModified) && !cur.Through {
-			maps.Copy(next, seen) // pages by number that go on at one second
-		}
-		for i := range items {
-			it := &items[i]
-			if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
-				b.items = append(b.items, it)
-			}
-			if it.DateModified.Equal(last) {
-				next[it.ID] = true
-			}
-		}
-		cur = Cursor{DateModified: last, IDs: idsOf(next)}
-		seen = next
-		b.cursor = cur
-		if !emit(b) {
+		var ok bool
+		if cur, seen, ok = emitStretch(st, items, cur, seen, limit, ahead, emit); !ok {
 			return context.Cause(ctx)
 		}
 	}
+}
+
+// emitStretch hands a stretch's records past cur (and seen, the IDs emitted
+// at its second) to emit in batches of at most limit records, in order, each
+// with the cursor that holds once it and those before it are written: a
+// stretch of many pages is written a page's worth at a time as its records
+// are hydrated, not all at once after the last of them. The stretch's last
+// cursor is through its last second when the stretch ends the window. It
+// returns that cursor and the IDs at its second, and false when emit did.
+func emitStretch(st stretch, items []Item, cur Cursor, seen map[int64]bool, limit int, ahead *prefetch, emit func(*batch) bool) (Cursor, map[int64]bool, bool) {
+	at, ids := cur.DateModified, map[int64]bool{}
+	if !cur.Through {
+		maps.Copy(ids, seen) // pages that go on at the cursor's second
+	}
+	b := &batch{pages: st.pages, total: st.total, ahead: ahead, cursor: cur}
+	for i := range items {
+		it := &items[i]
+		if cur.after(it.DateModified, it.ID, seen) && !it.Skip {
+			b.items = append(b.items, it)
+		}
+		if !it.DateModified.Equal(at) {
+			at, ids = it.DateModified, map[int64]bool{}
+		}
+		ids[it.ID] = true
+		if (i+1)%limit != 0 || i == len(items)-1 {
+			continue
+		}
+		b.cursor = Cursor{DateModified: at, IDs: idsOf(ids)}
+		if !emit(b) {
+			return b.cursor, ids, false
+		}
+		b = &batch{total: -1, ahead: ahead}
+	}
+	switch {
+	case len(items) == 0:
+	case st.last:
+		b.cursor = Cursor{DateModified: at, Through: true}
+	default:
+		b.cursor = Cursor{DateModified: at, IDs: idsOf(ids)}
+	}
+	return b.cursor, ids, emit(b)
 }
 
 // maxStretch bounds the records of one multi-page read: 16 pages of 250, so

@@ -1,8 +1,10 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 )
@@ -17,8 +19,8 @@ import (
 // date_modified until it leaves the window, so one hydrated from any read of
 // the window serves every later read of it.
 //
-// At most workers records are hydrated at once, by as many goroutines,
-// oldest first; a batch that needs a record no goroutine has started
+// At most workers records are hydrated at once, by as many goroutines, in
+// the window's order (date_modified, then ID); a batch that needs a record no goroutine has started
 // hydrates it itself.
 type prefetch struct {
 	src     Source
@@ -41,6 +43,7 @@ type prefetchKey struct {
 // fetched is one record to hydrate ahead; done closes when record or err is
 // set.
 type fetched struct {
+	key     prefetchKey
 	it      Item
 	started bool               // a goroutine (or a batch) hydrates it
 	dropped bool               // no batch will take it
@@ -63,14 +66,26 @@ func (p *prefetch) add(page []Item, keep func(*Item) bool) {
 	if p.stopped {
 		return
 	}
+	n := len(p.queue)
 	for _, it := range page {
 		key := prefetchKey{it.ID, it.DateModified}
 		if _, dup := p.got[key]; dup || !keep(&it) {
 			continue
 		}
-		f := &fetched{it: it, done: make(chan struct{})}
+		f := &fetched{key: key, it: it, done: make(chan struct{})}
 		p.got[key] = f
 		p.queue = append(p.queue, f)
+	}
+	if len(p.queue) > n {
+		// In the window's order, whatever order the pages came in: the
+		// batches are written in that order, each once all its records are
+		// hydrated.
+		// (Those a batch started are out of it: their items are being
+		// hydrated, not to be read here.)
+		p.queue = slices.DeleteFunc(p.queue, func(f *fetched) bool { return f.started || f.dropped })
+		slices.SortStableFunc(p.queue, func(a, b *fetched) int {
+			return cmp.Or(a.key.dm.Compare(b.key.dm), cmp.Compare(a.key.id, b.key.id))
+		})
 	}
 	for p.running < p.workers && p.running < len(p.queue) {
 		p.running++
@@ -79,7 +94,7 @@ func (p *prefetch) add(page []Item, keep func(*Item) bool) {
 	}
 }
 
-// work hydrates queued records, oldest first, until the queue is empty.
+// work hydrates queued records, first in the window first, until the queue is empty.
 func (p *prefetch) work() {
 	defer p.wg.Done()
 	for {
