@@ -187,7 +187,6 @@ func TestPrefetchInWindowOrder(t *testing.T) {
 	}
 }
 
-
 // waitFor polls cond until it holds, failing the test after 10 s.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
