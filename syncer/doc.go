@@ -42,8 +42,9 @@
 // after it was read (every V3 answer's meta.pagination.total; GET
 // /v2/orders/count for orders), every page but the last is full and no
 // record appears twice; otherwise the rest is read by keyset queries. A
-// page's records are hydrated as it arrives and written once it is vouched
-// for (prefetch.go).
+// page's records are hydrated as it arrives, in the window's order
+// (prefetch.go), and written once it is vouched for, a page's worth of
+// records to a batch with its own checkpoint.
 //
 // # Output and exactly-once
 //
