@@ -311,62 +311,68 @@ func TestRunExactlyOnce(t *testing.T) {
 }
 
 // TestRunResumesAfterInterruption stops runs at random moments and checks
-// that the runs that follow complete the window exactly once.
+// that the runs that follow complete the window exactly once: read by
+// keyset, and by page number, where a run stopped mid-stretch resumes from
+// the checkpoint of the last page's worth written.
 func TestRunResumesAfterInterruption(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(6) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			t.Parallel()
-			spread := 40 * time.Second
-			if seed%2 == 1 {
-				spread = 0 // every record in one second: interrupted mid-group
-			}
-			f := newFakeSource(seed, 300, spread, base)
-			db := statetest.Open(t)
-			out := filepath.Join(t.TempDir(), "out.jsonl")
-			for attempt := 0; ; attempt++ {
-				ctx, cancel := context.WithCancelCause(t.Context())
-				stopAt := 1 + f.rng.IntN(12)
-				if attempt > 10 {
-					stopAt = 1 << 30
+		for _, chunked := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%d/chunked=%v", seed, chunked), func(t *testing.T) {
+				t.Parallel()
+				spread := 40 * time.Second
+				if seed%2 == 1 {
+					spread = 0 // every record in one second: interrupted mid-group
 				}
-				f.between = func(f *fakeSource, call int) {
-					if call%7 == 0 {
-						f.touch(1 + f.rng.Int64N(300))
-					}
-					if stopAt--; stopAt == 0 {
-						cancel(errors.New("interrupted"))
-					}
+				f := newFakeSource(seed, 300, spread, base)
+				var src Source = f
+				if chunked {
+					src = chunkSource{f}
 				}
-				w, err := OpenFile(t.Context(), db, out)
-				if err != nil {
+				db := statetest.Open(t)
+				out := filepath.Join(t.TempDir(), "out.jsonl")
+				run := func(ctx context.Context) error {
+					w, err := OpenFile(t.Context(), db, out)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer w.Close()
+					job := &Job{Source: src, Writer: w, DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10, Workers: 2, Parallel: 4}
+					_, err = job.Run(ctx)
+					return err
+				}
+				for attempt := 0; ; attempt++ {
+					ctx, cancel := context.WithCancelCause(t.Context())
+					stopAt := 1 + f.rng.IntN(12)
+					if attempt > 10 {
+						stopAt = 1 << 30
+					}
+					f.between = func(f *fakeSource, call int) {
+						if call%7 == 0 {
+							f.touch(1 + f.rng.Int64N(300))
+						}
+						if stopAt--; stopAt == 0 {
+							cancel(errors.New("interrupted"))
+						}
+					}
+					err := run(ctx)
+					cancel(nil)
+					if err == nil {
+						break
+					}
+					if attempt > 20 {
+						t.Fatalf("run %d still fails: %v", attempt, err)
+					}
+					f.advance(3 * time.Second)
+				}
+				f.between = nil
+				f.advance(10 * time.Second)
+				if err := run(t.Context()); err != nil {
 					t.Fatal(err)
 				}
-				job := &Job{Source: f, Writer: w, DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10, Workers: 2}
-				_, err = job.Run(ctx)
-				w.Close()
-				cancel(nil)
-				if err == nil {
-					break
-				}
-				if attempt > 20 {
-					t.Fatalf("run %d still fails: %v", attempt, err)
-				}
-				f.advance(3 * time.Second)
-			}
-			f.between = nil
-			f.advance(10 * time.Second)
-			w, err := OpenFile(t.Context(), db, out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
-			job := &Job{Source: f, Writer: w, DB: db, Connection: "test", StoreTime: f.clock, PageSize: 10}
-			if _, err := job.Run(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			checkExactlyOnce(t, f, readOutput(t, out))
-		})
+				checkExactlyOnce(t, f, readOutput(t, out))
+			})
+		}
 	}
 }
 

@@ -75,60 +75,6 @@ func TestStretchWrittenPageByPage(t *testing.T) {
 	checkExactlyOnce(t, f, readOutput(t, out))
 }
 
-// TestRunResumesMidStretch stops runs reading by page number at random
-// moments, mid-stretch among them, while records change, and checks that
-// the runs that follow complete the window exactly once from the
-// checkpoints saved page by page.
-func TestRunResumesMidStretch(t *testing.T) {
-	t.Parallel()
-	for seed := range uint64(6) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			t.Parallel()
-			f := newFakeSource(seed, 300, 50*time.Second, base)
-			db := statetest.Open(t)
-			out := filepath.Join(t.TempDir(), "out.jsonl")
-			run := func(ctx context.Context) error {
-				w, err := OpenFile(t.Context(), db, out)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer w.Close()
-				job := &Job{Source: chunkSource{f}, Writer: w, DB: db, Connection: "test", StoreTime: f.clock,
-					PageSize: 10, Workers: 2, Parallel: 4}
-				_, err = job.Run(ctx)
-				return err
-			}
-			for attempt := 0; ; attempt++ {
-				ctx, cancel := context.WithCancelCause(t.Context())
-				stopAt := 3 + f.rng.IntN(20)
-				f.between = func(f *fakeSource, call int) {
-					if call%9 == 0 {
-						f.touch(1 + f.rng.Int64N(300))
-					}
-					if stopAt--; stopAt == 0 && attempt < 10 {
-						cancel(fmt.Errorf("interrupted"))
-					}
-				}
-				err := run(ctx)
-				cancel(nil)
-				if err == nil {
-					break
-				}
-				if attempt > 20 {
-					t.Fatalf("run %d still fails: %v", attempt, err)
-				}
-				f.advance(3 * time.Second)
-			}
-			f.between = nil
-			f.advance(10 * time.Second)
-			if err := run(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			checkExactlyOnce(t, f, readOutput(t, out))
-		})
-	}
-}
-
 // gatedSource hydrates records one at a time, in the order it is asked,
 // the first only once release is closed.
 type gatedSource struct {
