@@ -270,7 +270,9 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 	defer cancel(nil)
 	ahead := newPrefetch(ctx, j.inc(), workers)
 	defer ahead.stop()
-	batches := make(chan *batch, 1)
+	// A stretch's pages wait as batches for the writer, which takes those
+	// hydrated at once (coalesce).
+	batches := make(chan *batch, j.parallel(pageSize))
 	var scanErr error
 	go func() {
 		defer close(batches)
@@ -302,8 +304,16 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 		res.Elapsed = time.Since(start)
 		return res, err
 	}
-	for b := range batches {
+	var next *batch // taken from batches, not yet hydrated at the last write
+	for {
+		b, ok := next, next != nil
+		if !ok {
+			if b, ok = <-batches; !ok {
+				break
+			}
+		}
 		<-b.done
+		b, next = coalesce(b, batches)
 		if res.Total < 0 && b.total >= 0 {
 			res.Total = b.total
 		}
@@ -312,6 +322,9 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 		}
 		if b.err != nil {
 			cancel(b.err)
+			if next != nil {
+				<-next.done
+			}
 			for rest := range batches {
 				<-rest.done // let its hydration stop before returning
 			}
@@ -329,6 +342,39 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 		return res, err
 	}
 	return j.finish(ctx, res, hi, start)
+}
+
+// coalesce joins to b, which is hydrated, the batches waiting after it that
+// are hydrated too, so that a writer slower than the reads writes several
+// pages' worth with one fsync and one checkpoint, and one that keeps up
+// writes each page's as it comes. It returns the first batch it took that
+// is not hydrated yet, or that failed, as next.
+func coalesce(b *batch, batches <-chan *batch) (joined, next *batch) {
+	for b.err == nil {
+		select {
+		case next = <-batches:
+		default:
+		}
+		if next == nil {
+			return b, nil // none waiting, or no more
+		}
+		select {
+		case <-next.done:
+		default:
+			return b, next
+		}
+		if next.err != nil {
+			return b, next
+		}
+		b.items = append(b.items, next.items...)
+		b.pages += next.pages
+		b.cursor = next.cursor
+		if b.total < 0 {
+			b.total = next.total
+		}
+		next = nil
+	}
+	return b, nil
 }
 
 // finish saves the cursor of a run that read its whole window: every
