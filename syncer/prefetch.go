@@ -20,7 +20,9 @@ import (
 // the window serves every later read of it.
 //
 // At most workers records are hydrated at once, by as many goroutines, in
-// the window's order (date_modified, then ID); a batch that needs a record no goroutine has started
+// the window's order (date_modified, then ID), whatever order the pages
+// came in: the batches are written in that order, each once all its records
+// are hydrated. A batch that needs a record no goroutine has started
 // hydrates it itself.
 type prefetch struct {
 	src     Source
@@ -77,11 +79,8 @@ func (p *prefetch) add(page []Item, keep func(*Item) bool) {
 		p.queue = append(p.queue, f)
 	}
 	if len(p.queue) > n {
-		// In the window's order, whatever order the pages came in: the
-		// batches are written in that order, each once all its records are
-		// hydrated.
-		// (Those a batch started are out of it: their items are being
-		// hydrated, not to be read here.)
+		// Back in the window's order, without those a batch started (their
+		// items are being hydrated, not to be read here).
 		p.queue = slices.DeleteFunc(p.queue, func(f *fetched) bool { return f.started || f.dropped })
 		slices.SortStableFunc(p.queue, func(a, b *fetched) int {
 			return cmp.Or(a.key.dm.Compare(b.key.dm), cmp.Compare(a.key.id, b.key.id))
@@ -94,7 +93,8 @@ func (p *prefetch) add(page []Item, keep func(*Item) bool) {
 	}
 }
 
-// work hydrates queued records, first in the window first, until the queue is empty.
+// work hydrates queued records, the window's first first, until the queue
+// is empty.
 func (p *prefetch) work() {
 	defer p.wg.Done()
 	for {
