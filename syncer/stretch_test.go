@@ -23,13 +23,13 @@ import (
 // records.)
 type pagedHydration struct {
 	chunkSource
-	page    map[int64]int // each record's page in the window's order
+	need    map[int64]int // records written before each may hydrate
 	mu      sync.Mutex
 	written int
 }
 
 func (p *pagedHydration) Hydrate(ctx context.Context, it *Item) error {
-	need := max(0, p.page[it.ID]-1) * 10
+	need := p.need[it.ID]
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		p.mu.Lock()
 		done := p.written >= need
@@ -57,11 +57,11 @@ func TestStretchWrittenPageByPage(t *testing.T) {
 	t.Parallel()
 	const pageSize = 10
 	f := newFakeSource(7, 200, 300*time.Second, base) // some records share a second
-	src := &pagedHydration{chunkSource: chunkSource{f}, page: map[int64]int{}}
+	src := &pagedHydration{chunkSource: chunkSource{f}, need: map[int64]int{}}
 	order := slices.Collect(maps.Keys(f.dm))
 	slices.SortFunc(order, func(a, b int64) int { return cmp.Or(f.dm[a].Compare(f.dm[b]), cmp.Compare(a, b)) })
 	for i, id := range order {
-		src.page[id] = i / pageSize
+		src.need[id] = max(0, i/pageSize-1) * pageSize // the pages before theirs but one
 	}
 	db := statetest.Open(t)
 	out := filepath.Join(t.TempDir(), "out.jsonl")
