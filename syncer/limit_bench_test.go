@@ -249,12 +249,7 @@ func (t *busyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	done := func() {
 		end := time.Now()
 		t.busy.Add(int64(end.Sub(start)))
-		if t.trace {
-			t.mu.Lock()
-			defer t.mu.Unlock()
-			ms := func(at time.Time) float64 { return float64(at.Sub(t.start).Microseconds()) / 1000 }
-			t.lines = append(t.lines, fmt.Sprintf("%8.1f %8.1f %s?%s", ms(start), ms(end), r.URL.Path, r.URL.RawQuery))
-		}
+		t.keep(start.Sub(t.start), end.Sub(t.start), r.URL.Path+"?"+r.URL.RawQuery)
 	}
 	if err != nil {
 		done()
@@ -265,13 +260,18 @@ func (t *busyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // mark adds a line for an event at d from start to the trace.
-func (t *busyTransport) mark(d time.Duration, what string) {
-	if t.trace {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		ms := float64(d.Microseconds()) / 1000
-		t.lines = append(t.lines, fmt.Sprintf("%8.1f %8.1f %s", ms, ms, what))
+func (t *busyTransport) mark(d time.Duration, what string) { t.keep(d, d, what) }
+
+// keep adds a line to the trace, if kept: what went from from to to, in ms
+// from start.
+func (t *busyTransport) keep(from, to time.Duration, what string) {
+	if !t.trace {
+		return
 	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, fmt.Sprintf("%8.1f %8.1f %s", ms(from), ms(to), what))
 }
 
 // writeTrace writes the requests kept, in the order they were sent, to
