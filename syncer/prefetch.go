@@ -22,8 +22,7 @@ import (
 // At most workers records are hydrated at once, by as many goroutines, in
 // the window's order (date_modified, then ID), whatever order the pages
 // came in: the batches are written in that order, each once all its records
-// are hydrated. A batch that needs a record no goroutine has started
-// hydrates it itself.
+// are hydrated.
 type prefetch struct {
 	src     Source
 	ctx     context.Context
@@ -47,7 +46,7 @@ type prefetchKey struct {
 type fetched struct {
 	key     prefetchKey
 	it      Item
-	started bool               // a goroutine (or a batch) hydrates it
+	started bool               // a goroutine hydrates it
 	dropped bool               // no batch will take it
 	cancel  context.CancelFunc // set once started
 	done    chan struct{}
@@ -133,9 +132,11 @@ func (p *prefetch) hydrate(ctx context.Context, f *fetched) {
 	f.record, f.it = f.it.Record, Item{}
 }
 
-// take completes it with the record hydrated ahead, waiting for it, or
-// hydrating it here if no goroutine has started it: ok is false when it was
-// not queued (or p is nil).
+// take completes it with the record hydrated ahead, waiting for it: ok is
+// false when it was not queued (or p is nil). A record queued but not
+// started waits its turn: the queue is in the window's order, so the batch
+// written next is hydrated first, and a batch further on starting its own
+// records would take the requests in flight from it.
 func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	if p == nil {
 		return false, nil
@@ -144,21 +145,19 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	p.mu.Lock()
 	f := p.got[key]
 	delete(p.got, key)
-	var own context.Context
-	if f != nil && !f.started {
-		own = p.start(f)
-	}
 	p.mu.Unlock()
 	if f == nil {
 		return false, nil
 	}
-	if own != nil {
-		p.hydrate(own, f)
-	}
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		f.cancel()
+		p.mu.Lock()
+		f.dropped = true // not to be started, if not yet
+		if f.cancel != nil {
+			f.cancel()
+		}
+		p.mu.Unlock()
 		return true, context.Cause(ctx)
 	}
 	if f.err != nil {

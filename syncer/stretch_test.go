@@ -179,3 +179,44 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestPrefetchTakeWaitsItsTurn has a batch further on in the window take
+// its record while the prefetch's one worker is busy with the window's
+// first: the record waits its turn in the queue instead of being hydrated
+// by the batch at once, ahead of the records the batch written next needs.
+func TestPrefetchTakeWaitsItsTurn(t *testing.T) {
+	t.Parallel()
+	g := &gatedSource{fakeSource: newFakeSource(1, 0, 0, base), release: make(chan struct{})}
+	p := newPrefetch(t.Context(), g, 1)
+	defer p.stop()
+	var items []Item
+	for id := int64(1); id <= 4; id++ {
+		items = append(items, Item{ID: id, DateModified: base.Add(time.Duration(id) * time.Second)})
+	}
+	p.add(items, func(*Item) bool { return true })
+	waitFor(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return len(g.order) == 1
+	})
+	taken := make(chan error, 1)
+	go func() {
+		_, err := p.take(t.Context(), &items[3])
+		taken <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // time for the take to start item 4 out of turn, if it would
+	close(g.release)
+	if err := <-taken; err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items[:3] {
+		if _, err := p.take(t.Context(), &it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if want := []int64{1, 2, 3, 4}; !slices.Equal(g.order, want) {
+		t.Errorf("hydrated in order %v, want %v (the window's order, whoever takes first)", g.order, want)
+	}
+}
