@@ -38,11 +38,14 @@
 // (customers). To cut round trips when latency rather than the quota bounds a
 // sync, orders, products and customers are read by page number with up to
 // --workers pages in flight, each answer sending the next page (window.go),
-// but a page is used only when the window's size is the same before and
-// after it was read (every V3 answer's meta.pagination.total; GET
-// /v2/orders/count for orders), every page but the last is full and no
-// record appears twice; otherwise the rest is read by keyset queries. A
-// page's records are hydrated as it arrives, in the window's order
+// but a page is used only when it vouches for itself: a V3 answer's
+// meta.pagination.total is the window's size the other pages found; an
+// orders page (V2 carries no size) starts with the last records of the page
+// before it, across a change of second (chain.go), or else a count sent
+// after it finds the window's size unchanged. Every page but the last must
+// be full and no record may appear twice; otherwise the rest is read by
+// keyset queries. A sync from the beginning sends its first pages with page
+// 1. A page's records are hydrated as it arrives, in the window's order
 // (prefetch.go), and written once it is vouched for, a page's worth of
 // records to a batch with its own checkpoint.
 //

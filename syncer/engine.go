@@ -655,8 +655,10 @@ func (j *Job) offsets(limit int) bool {
 	if !ok || j.parallel(limit) < 2 {
 		return false
 	}
-	offsets, _ := cs.Paging()
-	return offsets
+	offsets, totals := cs.Paging()
+	// A V2 window's pages overlap (chain.go): a page of a few records
+	// cannot both overlap the one before it and go past it.
+	return offsets && (totals || limit > 2*minOverlap)
 }
 
 // openWindow starts reading the rest of the window, from cur to hi, by page
@@ -672,7 +674,9 @@ func (j *Job) openWindow(ctx context.Context, cur Cursor, seen map[int64]bool, h
 		return !it.Skip && !it.DateModified.After(hi) && (from.IsZero() || !it.DateModified.Before(from)) &&
 			cur.after(it.DateModified, it.ID, emitted)
 	}
-	return openWindow(ctx, cs, totals, from, hi, limit, j.parallel(limit),
+	// A window from the beginning is the whole store: its first pages go
+	// out together.
+	return openWindow(ctx, cs, totals, from, hi, limit, j.parallel(limit), from.IsZero(),
 		func(page []Item) { ahead.add(page, keep) }, ahead.drop)
 }
 

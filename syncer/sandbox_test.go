@@ -513,24 +513,49 @@ func fault503(req *http.Request) *http.Response {
 		ContentLength: int64(len(body)), Request: req, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 }
 
-// Pages read by number are vouched for by a count before them and counts
-// after them: one count before the first page (which is also the run's
-// total) and one per Parallel pages after (issue 18).
-func TestOrderChunksCountOnce(t *testing.T) {
+// A V2 window's pages overlap (chain.go), each vouching for itself when
+// it starts with the last records of the page before it and they span a
+// change of second: the run asks for the window's size with page 1, and
+// once more only for pages whose overlap falls within one second (here
+// the last: the seed dates its newest orders at one second), and for the
+// chain's pages in turn, none twice and none past the window's end
+// (issue 18).
+func TestOrderPagesOverlap(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 5, Orders: 130})
+	var mu sync.Mutex
+	asked := map[[2]int]int{}
+	r.hook.before = func(req *http.Request) {
+		if !listPage(req) {
+			return
+		}
+		limit, _ := strconv.Atoi(req.URL.Query().Get("limit"))
+		page, _ := strconv.Atoi(req.URL.Query().Get("page"))
+		mu.Lock()
+		asked[[2]int{limit, page}]++
+		mu.Unlock()
+	}
 	res, err := r.run(t, "orders", 10, func(j *Job) { j.Parallel = 4 })
 	if err != nil {
 		t.Fatal(err)
 	}
+	counts := r.srv.Store.Stats().ByPath["/v2/orders/count"]
+	r.hook.before = nil
 	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
-	st := r.srv.Store.Stats()
-	lists, counts := st.ByPath["/v2/orders"], st.ByPath["/v2/orders/count"]
-	// One count per 4 pages answered (or fewer, at the end), and the
-	// window's size before the first page.
-	chunks := (lists + 3) / 4
-	if lists < 13 || counts > chunks+1 {
-		t.Errorf("%d list pages and %d counts; want at most one count per 4 pages (%d) and the size before them", lists, counts, chunks)
+	if counts > 2 {
+		t.Errorf("%d counts, want the window's size and at most one more", counts)
+	}
+	c := chain{limit: 10}
+	k := 1
+	for ; c.span(k).start < res.Total; k++ {
+		s := c.span(k)
+		if n := asked[[2]int{s.limit, s.page}]; n != 1 {
+			t.Errorf("page %d of the chain (limit %d, page %d) asked for %d times, want once", k, s.limit, s.page, n)
+		}
+		delete(asked, [2]int{s.limit, s.page})
+	}
+	if len(asked) > 0 {
+		t.Errorf("pages asked for past the window's %d orders, or off the chain: %v", res.Total, asked)
 	}
 }
 
@@ -657,7 +682,7 @@ func TestPagesFlowPastASlowPage(t *testing.T) {
 			flowed := false
 			r.hook.before = func(req *http.Request) {
 				q := req.URL.Query()
-				if q.Get("limit") != "10" || strings.Contains(req.URL.Path, "/count") {
+				if !listPage(req) {
 					return
 				}
 				page, _ := strconv.Atoi(q.Get("page"))
@@ -727,6 +752,19 @@ func TestArchivedReadWithTheWindow(t *testing.T) {
 	}
 }
 
+// listPage reports whether req asks for a page of a stream's list: orders
+// (not archived ones), products or customers.
+func listPage(req *http.Request) bool {
+	switch {
+	case req.URL.Query().Get("is_deleted") != "":
+		return false
+	case strings.HasSuffix(req.URL.Path, "/v2/orders"), strings.HasSuffix(req.URL.Path, "/v3/catalog/products"),
+		strings.HasSuffix(req.URL.Path, "/v3/customers"):
+		return req.URL.Query().Get("page") != ""
+	}
+	return false
+}
+
 // closesSoon reports whether ch closes within 10 s. The tests of what goes
 // out together hold one request back until another is sent; if it never
 // is, the request goes after 10 s and the test fails, rather than hang.
@@ -741,12 +779,11 @@ func closesSoon(ch <-chan struct{}) bool {
 
 // A V2 window's page 1 goes out with its first count and is the window's
 // first records whatever the count finds. An order of page 1 modified (so
-// gone from the window) after page 1 was read but before the count shifts
-// every later page by one, which the counts cannot see (they agree): the
-// probe, page 1's last record looked for at offset limit-1 with the later
-// pages, must catch it, and the run read on by keyset so that no order is
-// left out.
-func TestLeadPageShiftCaughtByProbe(t *testing.T) {
+// gone from the window) after page 1 was read but before the later pages
+// shifts every later page by one: page 2, which starts at page 1's last
+// record, must find another there, and the run read on by keyset so that no
+// order is left out. The count and the later pages wait for the change.
+func TestLeadPageShiftCaughtByOverlap(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 13, Orders: 70})
 	first, _, err := r.client.Orders.List(t.Context(), &bigcommerce.OrderListOptions{Sort: "date_modified:asc", Limit: 1})
@@ -756,22 +793,25 @@ func TestLeadPageShiftCaughtByProbe(t *testing.T) {
 	touched := first[0]
 	modified := make(chan struct{})
 	var once sync.Once
-	probed := false
-	var logMu sync.Mutex
-	var reqLog []string
+	var mu sync.Mutex
+	overlapped, keyset := false, false
 	r.hook.before = func(req *http.Request) {
 		q := req.URL.Query()
-		logMu.Lock()
-		reqLog = append(reqLog, req.URL.Path[len(req.URL.Path)-12:]+"?"+req.URL.RawQuery)
-		logMu.Unlock()
+		list := strings.HasSuffix(req.URL.Path, "/v2/orders")
 		switch {
-		case strings.HasSuffix(req.URL.Path, "/v2/orders/count"):
-			select { // the first count sees the store after the change
+		case strings.HasSuffix(req.URL.Path, "/v2/orders/count"), list && q.Get("page") != "1":
+			select { // the store as it is after the change
 			case <-modified:
 			case <-time.After(10 * time.Second):
 			}
-		case strings.HasSuffix(req.URL.Path, "/v2/orders") && q.Get("limit") == "1":
-			probed = true
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case list && q.Get("page") == "2" && q.Get("limit") == "18":
+			overlapped = true // offsets 18 to 35: page 1's last two, then 16 more
+		case list && q.Get("min_date_modified") != "":
+			keyset = true
 		}
 	}
 	r.hook.after = func(req *http.Request, send func() (*http.Response, error)) (*http.Response, error) {
@@ -790,8 +830,8 @@ func TestLeadPageShiftCaughtByProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !probed {
-		t.Errorf("no probe was read with the later pages: %s", strings.Join(reqLog, "\n"))
+	if !overlapped || !keyset {
+		t.Errorf("page 2 overlapping page 1 read: %v; the rest read by keyset: %v; want both", overlapped, keyset)
 	}
 	got := map[state.EmittedKey]int{}
 	for _, k := range readOutput(t, r.out) {
@@ -813,30 +853,73 @@ func TestLeadPageShiftCaughtByProbe(t *testing.T) {
 // A V2 window's page 1 goes out with its count, not a round trip after it
 // (issue 18): the count is held back until page 1 is asked for, and let go
 // after 10 s if it is not, which fails the test. A window shorter than a
-// page is then read whole in that one round.
+// page is then read whole in that one round, with no page after it: the run
+// starts at a date (Since), not from the beginning, so it reads no pages
+// ahead of the count.
 func TestLeadPageWithTheCount(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, sandbox.Options{Seed: 14, Orders: 15})
 	asked := make(chan struct{})
 	var once sync.Once
 	together := false
+	var pages atomic.Int64
 	r.hook.before = func(req *http.Request) {
 		switch {
-		case strings.HasSuffix(req.URL.Path, "/v2/orders") && req.URL.Query().Get("page") == "1":
+		case listPage(req):
+			pages.Add(1)
 			once.Do(func() { close(asked) })
 		case strings.HasSuffix(req.URL.Path, "/v2/orders/count"):
 			together = closesSoon(asked)
 		}
 	}
-	res, err := r.run(t, "orders", 250, nil)
+	res, err := r.run(t, "orders", 250, func(j *Job) { j.Since = time.Unix(1, 0) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !together {
 		t.Error("the window's count waited for no page 1; want page 1 sent with it")
 	}
-	if n := r.srv.Store.Stats().ByPath["/v2/orders"]; n != 1 {
+	if n := pages.Load(); n != 1 {
 		t.Errorf("%d order list pages read for a window of one page, want 1", n)
 	}
 	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+}
+
+// A sync from the beginning reads the whole store, so its first pages go
+// out with page 1 rather than a round trip after it (issue 18): page 1 (and
+// the orders' count) are held back until a later page is asked for, and let
+// go after 10 s if none is, which fails the test. A sync from a date sends page 1 alone
+// (TestLeadPageWithTheCount).
+func TestFullSyncPagesWithTheFirst(t *testing.T) {
+	t.Parallel()
+	for _, stream := range []string{"orders", "products", "customers"} {
+		t.Run(stream, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, sandbox.Options{Seed: 15, Orders: 90, Products: 60, Customers: 60})
+			later := make(chan struct{})
+			var sawLater, first sync.Once
+			together := false
+			r.hook.before = func(req *http.Request) {
+				switch {
+				case strings.HasSuffix(req.URL.Path, "/v2/orders/count"):
+					closesSoon(later) // nor is the count's answer waited for
+				case !listPage(req):
+				case req.URL.Query().Get("page") == "1":
+					first.Do(func() { together = closesSoon(later) })
+				default:
+					sawLater.Do(func() { close(later) })
+				}
+			}
+			res, err := r.run(t, stream, 10, func(j *Job) { j.Parallel = 4 })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stream == "orders" {
+				checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+			}
+			if !together {
+				t.Error("page 1 went out alone; want the pages after it sent with it")
+			}
+		})
+	}
 }

@@ -1,7 +1,9 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -14,29 +16,35 @@ import (
 // Offset pages are only safe over a result set that does not change while
 // they are read. Records can leave a frozen window (modified, so their
 // date_modified passes to; or deleted) but never enter it, so its size can
-// only fall: pages read while it held the size it had before the first page
-// are one snapshot. A V3 answer carries that size (meta.pagination.total),
-// so each page vouches for itself; for V2 a count sent after some pages were
-// answered vouches for them when it finds the size unchanged.
+// only fall: pages read while it held one size are one snapshot. A V3
+// answer carries that size (meta.pagination.total), so each page vouches
+// for itself when it finds the size the first found.
 //
-// A V2 window's first page goes out with its first count: page 1 is the
-// window's first records, as a keyset page would read them, so it vouches
-// for itself and is handed back as soon as it is answered (a short one is
-// the whole window). The later pages follow it only if no record before its
-// end left the window before they were read: a probe, the one record at
-// offset limit-1 (page limit of 1 record), read with them and vouched for
-// by the same counts, must be page 1's last record. Every page but
-// the last must also be full and no record may be on two pages (ties at a
-// page boundary sorted differently by different requests). Once a page or a
-// count shows the window moved, the pages vouched for so far are still
-// handed back, and then next answers OK false: the engine reads on from its
-// cursor by keyset.
+// A V2 answer carries no size. Page 1 is the window's first records, as a
+// keyset page would read them, and vouches for itself; each later page
+// overlaps the page before it (chain.go) and vouches for itself when it
+// starts with that page's last records and they span a change of second:
+// as many records before that second in both reads, so none of them left
+// between the reads (whichever came first), and the same records at that
+// second up to the earlier page's end, so none passed over at that second
+// either. Pages whose overlap says nothing (the API orders records that
+// share a second as it likes, and a shared second can fill the overlap)
+// are vouched for as reads by page number always were: by a count sent
+// after they were answered that finds the window's size unchanged since
+// the first count, answered before they were sent. The first count goes out
+// with page 1 and says how many pages to ask for.
+//
+// Every page but a window's last must be full and no record may be on two
+// pages (ties at a page boundary sorted differently by different
+// requests). Once a page shows the window moved, the pages vouched for so far
+// are still handed back, and then next answers OK false: the engine reads on
+// from its cursor by keyset.
 type windowRead struct {
 	src      ChunkScanner
 	from, to time.Time
 	limit    int
 	parallel int  // requests in flight at most, pages and counts
-	hold     int  // pages in flight or read but not handed back, at most: a count per parallel pages needs twice parallel
+	hold     int  // pages in flight or read but not handed back, at most
 	totals   bool // every answer carries the window's size
 	arrived  func([]Item)
 	dropped  func([]Item)
@@ -48,21 +56,24 @@ type windowRead struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	total    int // the window's size, -1 until known
-	pages    int // pages the window fills
+	pages    int // pages to ask for
 	sent     int // pages 1..sent were asked for
 	handed   int // pages 1..handed were handed back
 	inFlight int // requests in flight
 	reading  int // of them, pages
 	counting bool
-	got      map[int]*pageGot // by page number; 0 is a V2 window's probe
-	// leadLast is the last record of a V2 window's page 1, once answered
-	// full: the probe must find it at offset limit-1.
-	leadLast *Item
-	// uncovered are the pages answered that no count sent after them covers.
+	got      map[int]*pageGot // by page number
+	chain    chain            // a V2 window's pages
+	prev     []Item           // a V2 window's last page handed back, which the next overlaps
+	// uncovered are the V2 pages answered that no count sent after them
+	// covers.
 	uncovered []int
-	moved     bool // a page or a count showed the window changed
-	closed    bool
-	err       error
+	// handedLast is the last record handed back.
+	handedLast *Item
+	moved      bool // a page or a count showed the window changed
+	ended      bool // the window's last page was handed back
+	closed     bool
+	err        error
 	// tieAt and tieIDs are the last second handed back and the records at
 	// it, so a record on two pages is found across stretches too.
 	tieAt  time.Time
@@ -72,17 +83,27 @@ type windowRead struct {
 // pageGot is one page answered.
 type pageGot struct {
 	items    []Item
-	vouched  bool
 	answered bool
+	// vouched is a V3 page's size the window's, or a V2 page covered by a
+	// count that found the window's size unchanged.
+	vouched bool
+	// early is a V2 page sent before the first count answered: no count
+	// can vouch for it.
+	early bool
 }
 
-// openWindow starts reading [from, to]: the first page of a V3 window (which
-// says its size), or a count of a V2 one.
-func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to time.Time, limit, parallel int, arrived, dropped func([]Item)) *windowRead {
+// openWindow starts reading [from, to]: a V3 window's first page (which
+// says its size), a V2 one's first page and its count. With ahead, the
+// pages after the first go out with it too, up to parallel requests in
+// flight less one (the store's clock, read with them): a window expected to
+// fill many pages (the engine's is a whole store) then reads its first
+// pages in one round trip, not two, at the price of asking for pages past
+// a short window's end.
+func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to time.Time, limit, parallel int, ahead bool, arrived, dropped func([]Item)) *windowRead {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &windowRead{src: src, from: from, to: to, limit: limit, parallel: parallel, totals: totals,
-		hold: 2 * parallel, arrived: arrived, dropped: dropped,
-		ctx: ctx, cancel: cancel, total: -1, got: map[int]*pageGot{}}
+		hold: 2 * parallel, arrived: arrived, dropped: dropped, chain: chain{limit: limit},
+		ctx: ctx, cancel: cancel, total: -1, pages: 1, got: map[int]*pageGot{}}
 	w.cond = sync.NewCond(&w.mu)
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -90,72 +111,55 @@ func openWindow(ctx context.Context, src ChunkScanner, totals bool, from, to tim
 		w.count()
 	}
 	w.readPage(1)
+	for ahead && w.inFlight < parallel-1 {
+		w.readPage(w.sent + 1)
+	}
 	return w
 }
 
-// readPage asks for page p, or for p 0 the probe; w.mu is held.
+// readPage asks for page p; w.mu is held.
 func (w *windowRead) readPage(p int) {
 	w.sent = max(w.sent, p)
 	w.inFlight++
 	w.reading++
-	w.got[p] = &pageGot{}
+	g := &pageGot{early: w.total < 0}
+	w.got[p] = g
 	limit, page := w.limit, p
-	if p == 0 {
-		limit, page = 1, w.limit
+	if !w.totals {
+		sp := w.chain.span(p)
+		limit, page = sp.limit, sp.page
 	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		items, total, err := w.src.ScanPage(w.ctx, w.from, w.to, limit, page)
-		if err == nil && w.arrived != nil && p > 0 {
+		if err == nil && w.arrived != nil {
 			w.arrived(items) // hydration starts before the page is vouched for
 		}
 		use, done := w.settle(err)
 		defer done()
 		w.reading--
-		g := w.got[p]
 		if err == nil {
 			g.items, g.answered = items, true // close drops it unless handed back
 		}
-		if !use {
-			return
-		}
 		switch {
-		case w.totals && w.total < 0: // the first page of a V3 window
+		case !use:
+		case !w.totals:
+			if !g.early && p > 1 {
+				w.uncovered = append(w.uncovered, p)
+			}
+		case w.total < 0: // the first page of a V3 window to answer
 			if total < 0 {
 				w.moved = true // no size in the answer: nothing vouches for the pages
 				return
 			}
 			w.setTotal(total)
 			g.vouched = true
-		case w.totals:
+		default:
 			g.vouched = total == w.total
 			w.moved = w.moved || !g.vouched
-		case p == 1: // the first records: a keyset page's
-			g.vouched = true
-			if len(items) == w.limit {
-				w.leadLast = &items[len(items)-1]
-			}
-			w.checkProbe()
-		default:
-			w.uncovered = append(w.uncovered, p)
-			if p == 0 {
-				w.checkProbe()
-			}
 		}
 	}()
-}
-
-// checkProbe finds the window moved when the probe's record is not page
-// 1's last, once both are answered; w.mu is held.
-func (w *windowRead) checkProbe() {
-	probe := w.got[0]
-	if probe == nil || !probe.answered || w.leadLast == nil {
-		return
-	}
-	if len(probe.items) != 1 || probe.items[0].ID != w.leadLast.ID || !probe.items[0].DateModified.Equal(w.leadLast.DateModified) {
-		w.moved = true // a record before page 1's end left: later pages shifted
-	}
 }
 
 // settle takes w.mu for a request that answered with err, counting it out
@@ -176,8 +180,9 @@ func (w *windowRead) settle(err error) (use bool, done func()) {
 	}
 }
 
-// count asks for the window's size; w.mu is held. The first count gives the
-// size; later ones vouch for the pages answered before they were sent.
+// count asks for a V2 window's size; w.mu is held. The first count says
+// how many pages to ask for; later ones vouch for the pages answered before
+// they were sent whose overlap says nothing.
 func (w *windowRead) count() {
 	covers := w.uncovered
 	w.uncovered = nil
@@ -192,15 +197,15 @@ func (w *windowRead) count() {
 		w.counting = false
 		switch {
 		case !use:
-			return
 		case n < 0:
-			w.moved = true // the source cannot count: nothing vouches for the pages
-			return
+			w.moved = true // the source cannot count: nothing says where to stop
 		case w.total < 0:
 			w.setTotal(n)
 		case n == w.total:
 			for _, p := range covers {
-				w.got[p].vouched = true
+				if g := w.got[p]; g != nil {
+					g.vouched = true
+				}
 			}
 		default:
 			w.moved = true
@@ -208,34 +213,35 @@ func (w *windowRead) count() {
 	}()
 }
 
-// setTotal records the window's size; w.mu is held.
+// setTotal records the window's size and the pages it fills; w.mu is
+// held. A V2 window's pages are those that start before its end: the last
+// is short (where the window ends right at a page's end, the page after it
+// holds only the overlap).
 func (w *windowRead) setTotal(n int) {
 	w.total = n
-	w.pages = (n + w.limit - 1) / w.limit
-	if !w.totals && w.pages < 2 {
-		// One page needs no offsets: a keyset page reads it with no count
-		// after it.
-		w.moved = true
+	if w.totals {
+		w.pages = (n + w.limit - 1) / w.limit
+		return
+	}
+	w.pages = 1
+	for w.chain.goesOn(w.pages+1) && w.chain.span(w.pages+1).start < n {
+		w.pages++
 	}
 }
 
-// pump sends what can be sent: a count once parallel pages wait for one,
-// or all pages that can be sent are answered, and the next pages, within
-// parallel requests in flight and hold pages not handed back; w.mu is
-// held. So a V2 read costs a count per parallel pages, as many as reading
-// them in groups would, without a group's wait for its slowest page.
+// pump sends what can be sent: the next pages, within parallel requests in
+// flight and hold pages not handed back, and a count once a V2 page waits
+// for one and parallel pages are uncovered, or no more pages can be sent
+// and all are answered (so a count is spent on parallel pages at most,
+// as reading them in groups would); w.mu is held.
 func (w *windowRead) pump() {
-	if w.total < 0 || w.moved || w.err != nil || w.closed {
+	if w.total < 0 || w.moved || w.ended || w.err != nil || w.closed {
 		return
 	}
 	for w.inFlight < w.parallel {
-		if !w.totals && w.pages >= 2 && w.got[0] == nil {
-			w.readPage(0) // the probe goes out with page 2
-			continue
-		}
-		canRead := w.sent < w.pages && w.sent-w.handed < w.hold
-		if !w.totals && !w.counting && len(w.uncovered) > 0 &&
-			(len(w.uncovered) >= w.parallel || !canRead && w.reading == 0) {
+		canRead := w.sent-w.handed < w.hold && w.due(w.sent+1)
+		if !w.counting && len(w.uncovered) > 0 && (len(w.uncovered) >= w.parallel || !canRead && w.reading == 0) &&
+			slices.ContainsFunc(w.uncovered, w.waits) {
 			w.count()
 			continue
 		}
@@ -244,6 +250,44 @@ func (w *windowRead) pump() {
 		}
 		w.readPage(w.sent + 1)
 	}
+}
+
+// due reports whether page p is to be asked for: the window's size says it
+// holds records or, in a V2 window, the page before it came back full where
+// the count said the window would end (it had not yet when that page was
+// read); w.mu is held.
+func (w *windowRead) due(p int) bool {
+	if p <= w.pages || w.totals {
+		return p <= w.pages
+	}
+	if !w.chain.goesOn(p) {
+		return false // no page can: the engine reads on by keyset
+	}
+	if p-1 <= w.handed {
+		return true // handed back full: only a short page ends the read
+	}
+	g := w.got[p-1]
+	return g.answered && len(g.items) == w.chain.span(p-1).limit
+}
+
+// before returns the records of the page before V2 page p, nil while it is
+// not answered; w.mu is held.
+func (w *windowRead) before(p int) []Item {
+	if p-1 == w.handed {
+		return w.prev
+	}
+	if g := w.got[p-1]; g != nil && g.answered {
+		return g.items
+	}
+	return nil
+}
+
+// waits reports whether V2 page p, answered, waits for a count: the page
+// before it is answered and the overlap between them says nothing; w.mu is
+// held.
+func (w *windowRead) waits(p int) bool {
+	g, prev := w.got[p], w.before(p)
+	return g != nil && g.answered && !g.vouched && prev != nil && !w.chain.vouches(p, prev, g.items)
 }
 
 // next returns the next stretch of pages vouched for, in order: at most
@@ -278,11 +322,11 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 		if k > w.handed {
 			return w.hand(k)
 		}
-		// A V2 window's page 1 answers for itself, whatever the count or
-		// the other pages found.
+		// A V2 window's page 1 answers for itself, whatever the count found.
 		lead := w.got[1]
 		leadDue := !w.totals && w.handed == 0 && lead != nil && !lead.answered
-		if !leadDue && (w.moved || w.handed >= w.pages && w.total >= 0 || w.inFlight == 0) {
+		done := w.totals && w.handed >= w.pages && w.total >= 0
+		if !leadDue && (w.moved || done || w.inFlight == 0) {
 			w.moved = true
 			return Chunk{Total: w.total}, nil
 		}
@@ -290,52 +334,73 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 	}
 }
 
-// handable reports whether page p is answered and vouched for, and for a
-// V2 window's later pages, whether the probe is too; w.mu is held.
+// handable reports whether page p can be handed back, or found not to
+// follow the pages before it (hand then ends the read there): a V3 page
+// answered and vouched for by its size; a V2 page answered, after the page
+// before it, and vouched for by their overlap or a count, or sent too early
+// for a count to; w.mu is held.
 func (w *windowRead) handable(p int) bool {
 	g := w.got[p]
 	switch {
-	case g == nil || !g.answered || !g.vouched:
+	case g == nil || !g.answered:
 		return false
-	case !w.totals && p == 1:
-		return true // before the window's size is known
-	case p > w.pages:
+	case w.totals:
+		return g.vouched && p <= w.pages
+	case p == 1:
+		return true
+	case w.moved:
 		return false
-	case !w.totals:
-		probe := w.got[0]
-		return w.leadLast != nil && probe != nil && probe.answered && probe.vouched && !w.moved
 	}
-	return true
+	prev := w.before(p)
+	return prev != nil && (g.vouched || g.early || w.chain.vouches(p, prev, g.items))
 }
 
-// hand returns pages handed+1..k, checked to be one snapshot; w.mu is held.
+// hand returns pages handed+1..k, checked to be one snapshot, or those
+// before the first that is not; in a V2 window, up to a short page among
+// them, the window's last; w.mu is held.
 func (w *windowRead) hand(k int) (Chunk, error) {
 	var items []Item
-	last := k == w.pages
+	last := w.totals && k == w.pages
 	for p := w.handed + 1; p <= k; p++ {
-		page := w.got[p].items
-		size := len(page) == min(w.limit, w.total-(p-1)*w.limit)
-		if !w.totals && p == 1 {
-			// Page 1 of a V2 window stands alone: short, it is the
-			// whole window; full, later pages or a keyset read go on.
-			size = true
-			if len(page) < w.limit {
-				last = true
-			} else if k == 1 {
-				last = false
+		g := w.got[p]
+		page := g.items
+		ok := len(page) == min(w.limit, w.total-(p-1)*w.limit)
+		if !w.totals {
+			short := len(page) < w.chain.span(p).limit
+			prev := w.before(p)
+			switch {
+			case p == 1:
+				ok = true
+			case w.chain.vouches(p, prev, page), g.vouched:
+				page, ok = w.chain.past(p, page)
+			default:
+				ok = false // sent with page 1, before the count: nothing vouches for it
+			}
+			if ok && short {
+				last, k = true, p // the window ends in it
 			}
 		}
-		if !size || !w.untied(page) {
-			w.moved = true // a short page, or a record on two pages
-			return Chunk{Total: w.total}, nil
+		if !ok || !w.untied(page) {
+			w.moved = true // a page short or shifted, or a record on two pages
+			if p == w.handed+1 {
+				return Chunk{Total: w.total}, nil
+			}
+			k, last = p-1, false // the pages before it stand
+			break
 		}
 		items = append(items, page...)
+		if len(page) > 0 {
+			w.handedLast = &page[len(page)-1]
+		}
+		if !w.totals {
+			w.prev = g.items
+		}
 	}
 	for p := w.handed + 1; p <= k; p++ {
 		delete(w.got, p)
 	}
 	c := Chunk{Items: items, Pages: k - w.handed, Total: w.total, OK: true, Last: last}
-	w.handed = k
+	w.handed, w.ended = k, last
 	w.pump()
 	return c, nil
 }
@@ -376,7 +441,11 @@ func (w *windowRead) close() {
 	}
 	for p, g := range w.got {
 		if p > w.handed && g.answered {
-			w.dropped(g.items)
+			// Not those up to the last record handed back (a V2 page's
+			// overlap, or a page read twice): their batches take them.
+			w.dropped(slices.DeleteFunc(slices.Clone(g.items), func(it Item) bool {
+				return w.handedLast != nil && cmp.Or(it.DateModified.Compare(w.handedLast.DateModified), cmp.Compare(it.ID, w.handedLast.ID)) <= 0
+			}))
 		}
 	}
 }

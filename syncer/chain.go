@@ -1,0 +1,92 @@
+package syncer
+
+// chain plans the pages of a V2 window, which answers with no size to
+// vouch for a page by: each page overlaps the page before it, so that a
+// record leaving the window between the two reads can show as the later
+// page not starting with the earlier page's last records (window.go).
+//
+// GET /v2/orders pages by limit and page number: page p of limit L holds
+// the records at offsets (p-1)L to pL-1. Page 1 is the window's first limit
+// records. Each later page is, of the limits from limit/2 to limit, the one
+// whose page starting at least minOverlap records before the page before
+// it ends reaches furthest: page 2 of limit-2 overlaps page 1 by two
+// records, page 3 of limit-3 page 2 by two, and so on; further out, where
+// many limits have a page boundary just below the last end, pages overlap
+// by a few records and bring nearly limit new ones each.
+type chain struct {
+	limit int
+	spans []span // page k's is spans[k-1]
+}
+
+// minOverlap is the fewest records a page shares with the page before it:
+// two, so that an overlap can span a change of second.
+const minOverlap = 2
+
+// span is one page of a chain: page number page of limit limit, the
+// records at offsets start to end-1.
+type span struct{ limit, page, start, end int }
+
+// span returns page k's, planning the pages up to it.
+func (c *chain) span(k int) span {
+	for len(c.spans) < k {
+		c.spans = append(c.spans, c.after())
+	}
+	return c.spans[k-1]
+}
+
+// after plans the page after the last planned.
+func (c *chain) after() span {
+	if len(c.spans) == 0 {
+		return span{limit: c.limit, page: 1, start: 0, end: c.limit}
+	}
+	e := c.spans[len(c.spans)-1].end
+	best := span{start: e, end: e}
+	for l := c.limit; l >= (c.limit+1)/2 && l > 0; l-- {
+		n := (e - minOverlap) / l // the last page boundary minOverlap or more before e
+		if s := (span{limit: l, page: n + 1, start: n * l, end: (n + 1) * l}); s.end > best.end {
+			best = s
+		}
+	}
+	return best
+}
+
+// goesOn reports whether page k reaches past page k-1 (k > 1): with a
+// small limit, the limits may all have a page boundary at or one below the
+// last end, and the chain stops there.
+func (c *chain) goesOn(k int) bool { return c.span(k).end > c.span(k-1).end }
+
+// overlap is how many records page k (k > 1) shares with page k-1.
+func (c *chain) overlap(k int) int { return c.span(k-1).end - c.span(k).start }
+
+// vouches reports whether page k (k > 1) starts with the last records of
+// page k-1 (prev, full), the same records in the same order, and they span
+// a change of second. Then the two reads found as many records before that
+// second (none left between them) and the same ones at it up to page k-1's
+// end, so page k's records past the overlap go on right after page k-1's,
+// whichever page was read first.
+func (c *chain) vouches(k int, prev, page []Item) bool {
+	o := c.overlap(k)
+	if k == 1 || len(prev) < o || len(page) < o || o < minOverlap {
+		return k == 1
+	}
+	tail := prev[len(prev)-o:]
+	for i, it := range page[:o] {
+		if it.ID != tail[i].ID || !it.DateModified.Equal(tail[i].DateModified) {
+			return false
+		}
+	}
+	return tail[0].DateModified.Before(tail[o-1].DateModified)
+}
+
+// past returns page k's records past its overlap with page k-1, and false
+// when it holds fewer than that (the window moved).
+func (c *chain) past(k int, page []Item) ([]Item, bool) {
+	if k == 1 {
+		return page, true
+	}
+	o := c.overlap(k)
+	if len(page) < o {
+		return nil, false
+	}
+	return page[o:], true
+}
