@@ -205,8 +205,11 @@ type batch struct {
 	total int
 	// ahead holds records hydrated as their pages arrived.
 	ahead *prefetch
-	done  chan struct{}
-	err   error
+	// due closes when the writer waits for the batch: its records not yet
+	// hydrated ahead are then hydrated by the batch itself.
+	due  chan struct{}
+	done chan struct{}
+	err  error
 }
 
 // Run reads the window (checkpoint, store time - lag] and appends every
@@ -277,7 +280,7 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 	go func() {
 		defer close(batches)
 		scanErr = j.scan(ctx, cur, hi, pageSize, ahead, func(b *batch) bool {
-			b.done = make(chan struct{})
+			b.due, b.done = make(chan struct{}), make(chan struct{})
 			go j.hydrate(ctx, b, workers)
 			select {
 			case batches <- b:
@@ -312,6 +315,7 @@ func (j *Job) runWindow(ctx context.Context, clock *storeClock, start time.Time)
 				break
 			}
 		}
+		close(b.due)
 		<-b.done
 		b, next = coalesce(b, batches)
 		if res.Total < 0 && b.total >= 0 {
@@ -477,7 +481,7 @@ func (j *Job) hydrate(ctx context.Context, b *batch, workers int) {
 	g.SetLimit(workers)
 	for _, it := range b.items {
 		g.Go(func() error {
-			ok, err := b.ahead.take(gctx, it)
+			ok, err := b.ahead.take(gctx, it, b.due)
 			if !ok {
 				err = j.inc().Hydrate(gctx, it)
 			}

@@ -134,10 +134,11 @@ func (p *prefetch) hydrate(ctx context.Context, f *fetched) {
 
 // take completes it with the record hydrated ahead, waiting for it: ok is
 // false when it was not queued (or p is nil). A record queued but not
-// started waits its turn: the queue is in the window's order, so the batch
-// written next is hydrated first, and a batch further on starting its own
-// records would take the requests in flight from it.
-func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
+// started waits its turn, the queue being in the window's order, so that a
+// batch further on does not take the requests in flight from the batch
+// written next; once now closes (the writer waits for this batch), take
+// hydrates it itself rather than wait for the goroutines busy further on.
+func (p *prefetch) take(ctx context.Context, it *Item, now <-chan struct{}) (ok bool, err error) {
 	if p == nil {
 		return false, nil
 	}
@@ -148,6 +149,20 @@ func (p *prefetch) take(ctx context.Context, it *Item) (ok bool, err error) {
 	p.mu.Unlock()
 	if f == nil {
 		return false, nil
+	}
+	select {
+	case <-f.done:
+	case <-now:
+		p.mu.Lock()
+		var own context.Context
+		if !f.started {
+			own = p.start(f)
+		}
+		p.mu.Unlock()
+		if own != nil {
+			p.hydrate(own, f)
+		}
+	case <-ctx.Done():
 	}
 	select {
 	case <-f.done:

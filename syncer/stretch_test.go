@@ -201,7 +201,7 @@ func TestPrefetchTakeWaitsItsTurn(t *testing.T) {
 	})
 	taken := make(chan error, 1)
 	go func() {
-		_, err := p.take(t.Context(), &items[3])
+		_, err := p.take(t.Context(), &items[3], nil)
 		taken <- err
 	}()
 	time.Sleep(20 * time.Millisecond) // time for the take to start item 4 out of turn, if it would
@@ -210,7 +210,7 @@ func TestPrefetchTakeWaitsItsTurn(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, it := range items[:3] {
-		if _, err := p.take(t.Context(), &it); err != nil {
+		if _, err := p.take(t.Context(), &it, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -218,5 +218,44 @@ func TestPrefetchTakeWaitsItsTurn(t *testing.T) {
 	defer g.mu.Unlock()
 	if want := []int64{1, 2, 3, 4}; !slices.Equal(g.order, want) {
 		t.Errorf("hydrated in order %v, want %v (the window's order, whoever takes first)", g.order, want)
+	}
+}
+
+// TestPrefetchTakeDueHydratesItself has the prefetch's one worker busy with
+// a record further on in the window (it never finishes here) when the
+// batch the writer waits for takes an earlier record: the batch, due, must
+// hydrate the record itself rather than wait for the worker.
+func TestPrefetchTakeDueHydratesItself(t *testing.T) {
+	t.Parallel()
+	g := &gatedSource{fakeSource: newFakeSource(1, 0, 0, base), release: make(chan struct{})}
+	p := newPrefetch(t.Context(), g, 1)
+	defer func() {
+		close(g.release)
+		p.stop()
+	}()
+	at := func(id int64) Item { return Item{ID: id, DateModified: base.Add(time.Duration(id) * time.Second)} }
+	keep := func(*Item) bool { return true }
+	p.add([]Item{at(2)}, keep)
+	waitFor(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return len(g.order) == 1 // the worker holds record 2
+	})
+	p.add([]Item{at(1)}, keep)
+	due := make(chan struct{})
+	close(due)
+	taken := make(chan error, 1)
+	first := at(1)
+	go func() {
+		_, err := p.take(t.Context(), &first, due)
+		taken <- err
+	}()
+	select {
+	case err := <-taken:
+		if err != nil || string(first.Record) != `{"id":1}` {
+			t.Errorf("took record 1: %s, %v", first.Record, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the due batch waited 10 s for the busy worker")
 	}
 }
