@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -67,44 +68,51 @@ func (s scriptedPages) Count(ctx context.Context, from, to time.Time) (int, erro
 
 // TestChainOverlapAtOneSecondSaysNothing reads a window whose records but
 // the first share one second, which the API may order differently on every
-// read: after page 1, record b leaves the window, and the later pages,
-// sent with page 1, see the rest so ordered that page 2 (offsets 3 to 5)
-// still starts with page 1's last two, d and e. f, on page 1's read past its
-// end and on theirs before page 2, is on no page; the overlap, at one
-// second, cannot tell, so the read must hand back page 1 alone and stop
-// (the engine then reads on by keyset).
+// read: after page 1, record b leaves the window, and the later pages and
+// the count see the rest so ordered that page 2 (offsets 3 to 5) still
+// starts with page 1's last two, d and e. f, on page 1's read past its end
+// and on theirs before page 2, is on no page. The overlap, at one second,
+// cannot tell, nor can the count (page 1 was read before it, with the
+// record still there), so the read must hand back page 1 alone and stop
+// (the engine then reads on by keyset): with page 2 sent with page 1
+// (ahead) and sent after the count answered.
 func TestChainOverlapAtOneSecondSaysNothing(t *testing.T) {
 	t.Parallel()
 	at := func(id int64, sec int) Item {
 		return Item{ID: id, DateModified: base.Add(time.Duration(sec) * time.Second)}
 	}
 	a, b, c, d, e, f, g, h := at(1, 0), at(2, 1), at(3, 1), at(4, 1), at(5, 1), at(6, 1), at(7, 1), at(8, 1)
-	src := scriptedPages{fakeSource: newFakeSource(1, 0, 0, base), limit: 5,
-		first: []Item{a, b, c, d, e, f, g, h}, then: []Item{a, c, f, d, e, g, h}}
-	var mu sync.Mutex
-	var asked [][2]int
-	rd := openWindow(t.Context(), recordPages{src, &mu, &asked}, false, time.Time{}, base.Add(time.Hour), 5, 5, true, nil, nil)
-	defer rd.close()
-	var handed []int64
-	for {
-		c, err := rd.next(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range c.Items {
-			handed = append(handed, it.ID)
-		}
-		if !c.OK || c.Last {
-			break
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !slices.Contains(asked, [2]int{3, 2}) {
-		t.Fatalf("pages asked for %v; want page 2 of limit 3 (offsets 3 to 5) among them", asked)
-	}
-	if want := []int64{1, 2, 3, 4, 5}; !slices.Equal(handed, want) {
-		t.Errorf("handed back %v, want page 1 alone %v", handed, want)
+	for _, ahead := range []bool{true, false} {
+		t.Run(fmt.Sprintf("ahead=%v", ahead), func(t *testing.T) {
+			t.Parallel()
+			src := scriptedPages{fakeSource: newFakeSource(1, 0, 0, base), limit: 5,
+				first: []Item{a, b, c, d, e, f, g, h}, then: []Item{a, c, f, d, e, g, h}}
+			var mu sync.Mutex
+			var asked [][2]int
+			rd := openWindow(t.Context(), recordPages{src, &mu, &asked}, false, time.Time{}, base.Add(time.Hour), 5, 5, ahead, nil, nil)
+			defer rd.close()
+			var handed []int64
+			for {
+				c, err := rd.next(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range c.Items {
+					handed = append(handed, it.ID)
+				}
+				if !c.OK || c.Last {
+					break
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Contains(asked, [2]int{3, 2}) {
+				t.Fatalf("pages asked for %v; want page 2 of limit 3 (offsets 3 to 5) among them", asked)
+			}
+			if want := []int64{1, 2, 3, 4, 5}; !slices.Equal(handed, want) {
+				t.Errorf("handed back %v, want page 1 alone %v", handed, want)
+			}
+		})
 	}
 }
 

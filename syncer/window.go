@@ -31,8 +31,9 @@ import (
 // share a second as it likes, and a shared second can fill the overlap)
 // are vouched for as reads by page number always were: by a count sent
 // after they were answered that finds the window's size unchanged since
-// the first count, answered before they were sent. The first count goes out
-// with page 1 and says how many pages to ask for.
+// the first count, answered before they and the page before them were sent
+// (so never the page after page 1, which goes out with that count, nor the
+// pages sent with page 1). The first count says how many pages to ask for.
 //
 // Every page but a window's last must be full and no record may be on two
 // pages (ties at a page boundary sorted differently by different
@@ -64,7 +65,10 @@ type windowRead struct {
 	counting bool
 	got      map[int]*pageGot // by page number
 	chain    chain            // a V2 window's pages
-	prev     []Item           // a V2 window's last page handed back, which the next overlaps
+	// firstLate is a V2 window's first page sent after the first count
+	// answered, 0 until it does.
+	firstLate int
+	prev      []Item // a V2 window's last page handed back, which the next overlaps
 	// uncovered are the V2 pages answered that no count sent after them
 	// covers.
 	uncovered []int
@@ -87,9 +91,6 @@ type pageGot struct {
 	// vouched is a V3 page's size the window's, or a V2 page covered by a
 	// count that found the window's size unchanged.
 	vouched bool
-	// early is a V2 page sent before the first count answered: no count
-	// can vouch for it.
-	early bool
 }
 
 // openWindow starts reading [from, to]: a V3 window's first page (which
@@ -122,7 +123,7 @@ func (w *windowRead) readPage(p int) {
 	w.sent = max(w.sent, p)
 	w.inFlight++
 	w.reading++
-	g := &pageGot{early: w.total < 0}
+	g := &pageGot{}
 	w.got[p] = g
 	limit, page := w.limit, p
 	if !w.totals {
@@ -145,7 +146,7 @@ func (w *windowRead) readPage(p int) {
 		switch {
 		case !use:
 		case !w.totals:
-			if !g.early && p > 1 {
+			if w.countable(p) {
 				w.uncovered = append(w.uncovered, p)
 			}
 		case w.total < 0: // the first page of a V3 window to answer
@@ -227,7 +228,13 @@ func (w *windowRead) setTotal(n int) {
 	for w.chain.goesOn(w.pages+1) && w.chain.span(w.pages+1).start < n {
 		w.pages++
 	}
+	w.firstLate = w.sent + 1
 }
+
+// countable reports whether a count can vouch for V2 page p: it and the
+// page before it were sent after the first count answered, so that both
+// were read while the window held the size that count found; w.mu is held.
+func (w *windowRead) countable(p int) bool { return w.firstLate > 0 && p > w.firstLate }
 
 // pump sends what can be sent: the next pages, within parallel requests in
 // flight and hold pages not handed back, and a count once a V2 page waits
@@ -337,8 +344,8 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 // handable reports whether page p can be handed back, or found not to
 // follow the pages before it (hand then ends the read there): a V3 page
 // answered and vouched for by its size; a V2 page answered, after the page
-// before it, and vouched for by their overlap or a count, or sent too early
-// for a count to; w.mu is held.
+// before it, and vouched for by their overlap or a count, or one no count
+// can vouch for (countable); w.mu is held.
 func (w *windowRead) handable(p int) bool {
 	g := w.got[p]
 	switch {
@@ -352,7 +359,7 @@ func (w *windowRead) handable(p int) bool {
 		return false
 	}
 	prev := w.before(p)
-	return prev != nil && (g.vouched || g.early || w.chain.vouches(p, prev, g.items))
+	return prev != nil && (g.vouched || !w.countable(p) || w.chain.vouches(p, prev, g.items))
 }
 
 // hand returns pages handed+1..k, checked to be one snapshot, or those
@@ -374,7 +381,7 @@ func (w *windowRead) hand(k int) (Chunk, error) {
 			case w.chain.vouches(p, prev, page), g.vouched:
 				page, ok = w.chain.past(p, page)
 			default:
-				ok = false // sent with page 1, before the count: nothing vouches for it
+				ok = false // it or the page before it read before the count answered: nothing vouches for it
 			}
 			if ok && short {
 				last, k = true, p // the window ends in it
