@@ -1,8 +1,10 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -128,4 +130,107 @@ func (r recordPages) ScanPage(ctx context.Context, from, to time.Time, limit, pa
 	*r.asked = append(*r.asked, [2]int{limit, page})
 	r.mu.Unlock()
 	return r.scriptedPages.ScanPage(ctx, from, to, limit, page)
+}
+
+// shiftingWindow is a V2 window whose records leave at random moments
+// (before any page or count is answered) and whose records sharing a
+// second come, on each read, mostly in ID order and one read in eight
+// shuffled.
+type shiftingWindow struct {
+	*fakeSource
+	mu    sync.Mutex
+	rng   *rand.Rand
+	dm    map[int64]time.Time
+	left  map[int64]bool
+	leave float64 // the chance that a request finds a record gone since the last
+}
+
+func (s *shiftingWindow) Paging() (offsets, totals bool) { return true, false }
+
+// read returns the records in the window, in the order this read gives
+// them, after maybe letting one leave; s.mu is held.
+func (s *shiftingWindow) read() []Item {
+	if s.rng.Float64() < s.leave {
+		id := 1 + s.rng.Int64N(int64(len(s.dm)))
+		s.left[id] = true
+	}
+	shuffle := s.rng.IntN(8) == 0
+	var all []Item
+	for id, dm := range s.dm {
+		if !s.left[id] {
+			all = append(all, Item{ID: id, DateModified: dm})
+		}
+	}
+	slices.SortFunc(all, func(a, b Item) int { return cmp.Compare(a.ID, b.ID) })
+	if shuffle {
+		s.rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	}
+	slices.SortStableFunc(all, func(a, b Item) int { return a.DateModified.Compare(b.DateModified) })
+	return all
+}
+
+func (s *shiftingWindow) ScanPage(ctx context.Context, from, to time.Time, limit, page int) ([]Item, int, error) {
+	s.mu.Lock()
+	all := s.read()
+	s.mu.Unlock()
+	lo := min((page-1)*limit, len(all))
+	return all[lo:min(lo+limit, len(all))], -1, nil
+}
+
+func (s *shiftingWindow) Count(ctx context.Context, from, to time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.read()), nil
+}
+
+// TestChainPassesNoneOver reads windows of many records sharing few
+// seconds, from which records leave while the pages and counts are read,
+// with pages sent ahead and not, and 2 to 8 in flight: whatever the read
+// hands back has no record twice, and passes over none that stayed: every
+// record that never left and comes before the last second handed back was
+// handed back, and every one when the read says it reached the window's end.
+func TestChainPassesNoneOver(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(2000) {
+		rng := rand.New(rand.NewPCG(seed, 18))
+		n := 5 + rng.IntN(150)
+		seconds := 1 + n/4 + rng.IntN(2*n) // some seconds shared, some records alone
+		src := &shiftingWindow{fakeSource: newFakeSource(1, 0, 0, base), rng: rng,
+			dm: map[int64]time.Time{}, left: map[int64]bool{}, leave: []float64{0, 0.1, 0.5}[seed%3]}
+		for id := int64(1); id <= int64(n); id++ {
+			src.dm[id] = base.Add(time.Duration(rng.IntN(seconds)) * time.Second)
+		}
+		ahead, parallel := seed%2 == 0, []int{2, 4, 8}[seed%3]
+		rd := openWindow(t.Context(), src, false, time.Time{}, base.Add(time.Hour), 10, parallel, ahead, nil, nil)
+		var handed []Item
+		last := false
+		for {
+			c, err := rd.next(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			handed = append(handed, c.Items...)
+			if !c.OK || c.Last {
+				last = c.OK && c.Last
+				break
+			}
+		}
+		rd.close()
+		src.mu.Lock()
+		seen := map[int64]bool{}
+		for _, it := range handed {
+			if seen[it.ID] {
+				t.Errorf("seed %d: record %d handed back twice", seed, it.ID)
+			}
+			seen[it.ID] = true
+		}
+		for id, dm := range src.dm {
+			before := len(handed) > 0 && dm.Before(handed[len(handed)-1].DateModified)
+			if !src.left[id] && !seen[id] && (last || before) {
+				t.Errorf("seed %d (%d records, %d seconds, ahead %v, %d in flight): record %d at +%s stayed in the window and was passed over (%d handed back, last %v)",
+					seed, n, seconds, ahead, parallel, id, dm.Sub(base), len(handed), last)
+			}
+		}
+		src.mu.Unlock()
+	}
 }
