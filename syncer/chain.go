@@ -9,13 +9,14 @@ package syncer
 // the records at offsets (p-1)L to pL-1. Page 1 is the window's first limit
 // records. Each later page is, of the limits from limit/2 to limit, the one
 // whose page starting at least minOverlap records before the page before
-// it ends reaches furthest: page 2 of limit-2 overlaps page 1 by two
-// records, page 3 of limit-3 page 2 by two, and so on; further out, where
-// many limits have a page boundary just below the last end, pages overlap
-// by a few records and bring nearly limit new ones each.
+// it ends (more when the page before it is known to end with more records
+// at one second) reaches furthest: page 2 of limit-2 overlaps page 1 by
+// two records, page 3 of limit-3 page 2 by two, and so on; further out,
+// where many limits have a page boundary just below the last end, pages
+// overlap by a few records and bring nearly limit new ones each.
 type chain struct {
 	limit int
-	spans []span // page k's is spans[k-1]
+	spans []span // page k's is spans[k-1], once planned
 }
 
 // minOverlap is the fewest records a page shares with the page before it:
@@ -26,23 +27,40 @@ const minOverlap = 2
 // records at offsets start to end-1.
 type span struct{ limit, page, start, end int }
 
-// span returns page k's, planning the pages up to it.
+// span returns page k's, planned already (page 1's always is).
 func (c *chain) span(k int) span {
-	for len(c.spans) < k {
-		c.spans = append(c.spans, c.after())
+	if k == 1 && len(c.spans) == 0 {
+		c.spans = append(c.spans, span{limit: c.limit, page: 1, start: 0, end: c.limit})
 	}
 	return c.spans[k-1]
 }
 
-// after plans the page after the last planned.
-func (c *chain) after() span {
-	if len(c.spans) == 0 {
-		return span{limit: c.limit, page: 1, start: 0, end: c.limit}
+// plan plans page k, the page after the last planned, to overlap the page
+// before it by need records or more, or by minOverlap where need leaves no
+// page that goes past it. The window reader asks for the records the page
+// before it ends with at one second and one more, when it has them, so that
+// the overlap spans a change of second.
+func (c *chain) plan(k, need int) span {
+	if k <= len(c.spans) || k == 1 {
+		return c.span(k)
 	}
-	e := c.spans[len(c.spans)-1].end
+	prev := c.span(k - 1)
+	s := c.next(prev, need)
+	if s.end <= prev.end {
+		s = c.next(prev, minOverlap)
+	}
+	c.spans = append(c.spans, s)
+	return s
+}
+
+// next is the page, among limits from limit/2 to limit, that starts need
+// records or more before prev ends and reaches furthest; it reaches no
+// further than prev when none does.
+func (c *chain) next(prev span, need int) span {
+	e := prev.end
 	best := span{start: e, end: e}
 	for l := c.limit; l >= (c.limit+1)/2 && l > 0; l-- {
-		n := (e - minOverlap) / l // the last page boundary minOverlap or more before e
+		n := max(0, e-need) / l // the last page boundary need or more before e
 		if s := (span{limit: l, page: n + 1, start: n * l, end: (n + 1) * l}); s.end > best.end {
 			best = s
 		}
@@ -50,10 +68,38 @@ func (c *chain) after() span {
 	return best
 }
 
-// goesOn reports whether page k reaches past page k-1 (k > 1): with a
-// small limit, the limits may all have a page boundary at or one below the
-// last end, and the chain stops there.
-func (c *chain) goesOn(k int) bool { return c.span(k).end > c.span(k-1).end }
+// pagesBefore returns how many pages start before offset n: those planned,
+// then as planned with minOverlap.
+func (c *chain) pagesBefore(n int) int {
+	k := 1
+	for k < len(c.spans) && c.spans[k].start < n {
+		k++
+	}
+	if k < len(c.spans) {
+		return k
+	}
+	for s := c.span(k); ; k++ {
+		next := c.next(s, minOverlap)
+		if next.end <= s.end || next.start >= n {
+			return k
+		}
+		s = next
+	}
+}
+
+// goesOn reports whether a page after page k (planned) can reach past it:
+// with a small limit, every limit may have a page boundary at or one below
+// its end, and the chain stops there.
+func (c *chain) goesOn(k int) bool { return c.next(c.span(k), minOverlap).end > c.span(k).end }
+
+// lastSecond is how many of a page's last records share its last second.
+func lastSecond(page []Item) int {
+	n := 0
+	for n < len(page) && page[len(page)-1-n].DateModified.Equal(page[len(page)-1].DateModified) {
+		n++
+	}
+	return n
+}
 
 // overlap is how many records page k (k > 1) shares with page k-1.
 func (c *chain) overlap(k int) int { return c.span(k-1).end - c.span(k).start }

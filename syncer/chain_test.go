@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -21,12 +22,12 @@ func TestChainPlan(t *testing.T) {
 	if s := c.span(1); s != (span{limit: 250, page: 1, start: 0, end: 250}) {
 		t.Fatalf("page 1 = %+v, want the first 250 records", s)
 	}
-	if s := c.span(2); s != (span{limit: 248, page: 2, start: 248, end: 496}) {
+	if s := c.plan(2, minOverlap); s != (span{limit: 248, page: 2, start: 248, end: 496}) {
 		t.Errorf("page 2 = %+v, want offsets 248 to 495 (limit 248, page 2)", s)
 	}
 	k := 2
 	for ; c.span(k-1).end < 100_000; k++ {
-		s, prev := c.span(k), c.span(k-1)
+		s, prev := c.plan(k, minOverlap), c.span(k-1)
 		switch {
 		case s.start != (s.page-1)*s.limit || s.end != s.page*s.limit:
 			t.Fatalf("page %d = %+v: not page %d of limit %d", k, s, s.page, s.limit)
@@ -120,7 +121,7 @@ func TestChainOverlapAtOneSecondSaysNothing(t *testing.T) {
 
 // recordPages notes the limit and page number of every page asked for.
 type recordPages struct {
-	scriptedPages
+	ChunkScanner
 	mu    *sync.Mutex
 	asked *[][2]int
 }
@@ -129,7 +130,7 @@ func (r recordPages) ScanPage(ctx context.Context, from, to time.Time, limit, pa
 	r.mu.Lock()
 	*r.asked = append(*r.asked, [2]int{limit, page})
 	r.mu.Unlock()
-	return r.scriptedPages.ScanPage(ctx, from, to, limit, page)
+	return r.ChunkScanner.ScanPage(ctx, from, to, limit, page)
 }
 
 // shiftingWindow is a V2 window whose records leave at random moments
@@ -232,5 +233,78 @@ func TestChainPassesNoneOver(t *testing.T) {
 			}
 		}
 		src.mu.Unlock()
+	}
+}
+
+// countAfter is a scripted window whose count answers only once release
+// closes, and counts its counts.
+type countAfter struct {
+	scriptedPages
+	release chan struct{}
+	counts  *atomic.Int64
+}
+
+func (c countAfter) Count(ctx context.Context, from, to time.Time) (int, error) {
+	c.counts.Add(1)
+	<-c.release
+	return c.scriptedPages.Count(ctx, from, to)
+}
+
+// TestChainOverlapSpansPageOnesLastSecond reads a window whose page 1 (of
+// 20) ends with four records at one second. Page 2, sent once page 1 is
+// known, overlaps it by five records (limit 15, page 2: offsets 15 to 29),
+// across the change of second, so it vouches for itself and the read goes
+// on to the window's end with no count but the first. (With the least
+// overlap, two records at one second, page 2 could not be vouched for: a
+// count cannot vouch for a page after page 1, which was read before it.)
+func TestChainOverlapSpansPageOnesLastSecond(t *testing.T) {
+	t.Parallel()
+	var records []Item
+	for id := int64(1); id <= 40; id++ {
+		sec := id
+		if id >= 17 && id <= 20 {
+			sec = 17
+		}
+		records = append(records, Item{ID: id, DateModified: base.Add(time.Duration(sec) * time.Second)})
+	}
+	var counts atomic.Int64
+	src := countAfter{scriptedPages{fakeSource: newFakeSource(1, 0, 0, base), limit: 20, first: records, then: records},
+		make(chan struct{}), &counts}
+	var mu sync.Mutex
+	var asked [][2]int
+	rd := openWindow(t.Context(), recordPages{src, &mu, &asked}, false, time.Time{}, base.Add(time.Hour), 20, 4, false, nil, nil)
+	defer rd.close()
+	var handed []int64
+	released := false
+	for {
+		c, err := rd.next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range c.Items {
+			handed = append(handed, it.ID)
+		}
+		if len(handed) == 20 && !released {
+			waitFor(t, func() bool { return counts.Load() == 1 })
+			close(src.release) // page 1 is handed back: now the count answers
+			released = true
+		}
+		if !c.OK || c.Last {
+			if !c.Last {
+				t.Errorf("the read stopped after %d records; want the window's end", len(handed))
+			}
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(asked, [2]int{15, 2}) {
+		t.Errorf("pages asked for %v; want page 2 of limit 15 (offsets 15 to 29) among them", asked)
+	}
+	if n := counts.Load(); n != 1 {
+		t.Errorf("%d counts, want 1", n)
+	}
+	if len(handed) != 40 {
+		t.Errorf("handed back %d records, want 40: %v", len(handed), handed)
 	}
 }

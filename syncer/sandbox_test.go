@@ -546,8 +546,7 @@ func TestOrderPagesOverlap(t *testing.T) {
 		t.Errorf("%d counts, want the window's size and at most one more", counts)
 	}
 	c := chain{limit: 10}
-	k := 1
-	for ; c.span(k).start < res.Total; k++ {
+	for k := 1; c.plan(k, minOverlap).start < res.Total; k++ {
 		s := c.span(k)
 		if n := asked[[2]int{s.limit, s.page}]; n != 1 {
 			t.Errorf("page %d of the chain (limit %d, page %d) asked for %d times, want once", k, s.limit, s.page, n)

@@ -22,8 +22,10 @@ import (
 //
 // A V2 answer carries no size. Page 1 is the window's first records, as a
 // keyset page would read them, and vouches for itself; each later page
-// overlaps the page before it (chain.go) and vouches for itself when it
-// starts with that page's last records and they span a change of second:
+// overlaps the page before it (chain.go; when that page is answered before
+// it is sent, by all the records it ends with at one second and one more)
+// and vouches for itself when it starts with that page's last records and
+// they span a change of second:
 // as many records before that second in both reads, so none of them left
 // between the reads (whichever came first), and the same records at that
 // second up to the earlier page's end, so none passed over at that second
@@ -127,7 +129,11 @@ func (w *windowRead) readPage(p int) {
 	w.got[p] = g
 	limit, page := w.limit, p
 	if !w.totals {
-		sp := w.chain.span(p)
+		need := minOverlap
+		if prev := w.before(p); prev != nil {
+			need = max(need, lastSecond(prev)+1)
+		}
+		sp := w.chain.plan(p, need)
 		limit, page = sp.limit, sp.page
 	}
 	w.wg.Add(1)
@@ -224,10 +230,7 @@ func (w *windowRead) setTotal(n int) {
 		w.pages = (n + w.limit - 1) / w.limit
 		return
 	}
-	w.pages = 1
-	for w.chain.goesOn(w.pages+1) && w.chain.span(w.pages+1).start < n {
-		w.pages++
-	}
+	w.pages = w.chain.pagesBefore(n)
 	w.firstLate = w.sent + 1
 }
 
@@ -267,7 +270,7 @@ func (w *windowRead) due(p int) bool {
 	if p <= w.pages || w.totals {
 		return p <= w.pages
 	}
-	if !w.chain.goesOn(p) {
+	if !w.chain.goesOn(p - 1) {
 		return false // no page can: the engine reads on by keyset
 	}
 	if p-1 <= w.handed {
