@@ -922,3 +922,48 @@ func TestFullSyncPagesWithTheFirst(t *testing.T) {
 		})
 	}
 }
+
+// An incremental run over a burst of changes (every order updated, 20 a
+// second, as an ERP posting shipments would) reads its window by pages
+// that overlap across seconds shared by 20 orders: page 2 waits for page 1
+// so that its overlap spans a change of second, the later pages are vouched
+// for by counts where theirs do not, and nothing is read by keyset (issue
+// 18: each page 2 overlapping page 1 within one second sent the run back
+// to keyset reads, 36 of them for 3,000 orders).
+func TestSyncOrdersBurstOfChanges(t *testing.T) {
+	t.Parallel()
+	clock := &mutableClock{}
+	clock.set(time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC))
+	r := newRig(t, sandbox.Options{Seed: 21, Orders: 3000, Now: clock.now})
+	n := 0
+	for k := range r.storeOrders(t, clock.now()) {
+		o, _ := r.srv.Store.Order(int(k.ID))
+		if err := r.srv.Store.UpdateOrderStatus(int(k.ID), 1+(o.StatusID%13)); err != nil {
+			t.Fatal(err)
+		}
+		if n++; n%20 == 0 {
+			clock.add(time.Second)
+		}
+	}
+	clock.add(time.Minute)
+	since := time.Date(2026, 2, 1, 11, 0, 0, 0, time.UTC)
+	var lists, keyset atomic.Int64
+	r.hook.before = func(req *http.Request) {
+		if listPage(req) {
+			lists.Add(1)
+			if m, err := time.Parse(time.RFC3339, req.URL.Query().Get("min_date_modified")); err == nil && !m.Equal(since) {
+				keyset.Add(1)
+			}
+		}
+	}
+	res, err := r.run(t, "orders", 250, func(j *Job) { j.Parallel, j.Workers, j.Since = 16, 16, since })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.hook.before = nil
+	if res.Records < 2000 || keyset.Load() != 0 || lists.Load() > int64(res.Records/200+2) {
+		t.Errorf("%d orders written with %d list pages, %d of them by keyset; want them all by page number, %d pages at most",
+			res.Records, lists.Load(), keyset.Load(), res.Records/200+2)
+	}
+	checkOutputIs(t, r.out, r.storeOrders(t, res.To))
+}

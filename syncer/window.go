@@ -249,7 +249,7 @@ func (w *windowRead) pump() {
 		return
 	}
 	for w.inFlight < w.parallel {
-		canRead := w.sent-w.handed < w.hold && w.due(w.sent+1)
+		canRead := w.sent-w.handed < w.hold && w.due(w.sent+1) && w.ready(w.sent+1)
 		if !w.counting && len(w.uncovered) > 0 && (len(w.uncovered) >= w.parallel || !canRead && w.reading == 0) &&
 			slices.ContainsFunc(w.uncovered, w.waits) {
 			w.count()
@@ -278,6 +278,17 @@ func (w *windowRead) due(p int) bool {
 	}
 	g := w.got[p-1]
 	return g.answered && len(g.items) == w.chain.span(p-1).limit
+}
+
+// ready reports whether page p, due, can be sent now: a V2 window's page 2,
+// sent after the count (no pages went with page 1), waits for page 1, sent
+// with the count, so that its overlap is sized to span a change of second:
+// no count can vouch for it. (Pages sent with page 1 are planned blind: a
+// window from the beginning whose records share seconds thickly may find
+// one that vouches for nothing, and read on by keyset from there.) w.mu is
+// held.
+func (w *windowRead) ready(p int) bool {
+	return w.totals || p != 2 || w.before(p) != nil
 }
 
 // before returns the records of the page before V2 page p, nil while it is
