@@ -23,6 +23,14 @@ type chain struct {
 // two, so that an overlap can span a change of second.
 const minOverlap = 2
 
+// blindOverlap is what a page no count can vouch for (one sent with page 1
+// on a sync from the beginning, or the first after them) shares with the
+// page before it when that page is not known yet: an eighth of the page
+// size, 31 records at 250. Its overlap must span a change of second itself,
+// which it does unless that many share one second (a burst of changes at 20
+// a second, say, is read whole).
+func (c *chain) blindOverlap() int { return max(minOverlap, c.limit/8) }
+
 // span is one page of a chain: page number page of limit limit, the
 // records at offsets start to end-1.
 type span struct{ limit, page, start, end int }
@@ -36,18 +44,20 @@ func (c *chain) span(k int) span {
 }
 
 // plan plans page k, the page after the last planned, to overlap the page
-// before it by need records or more, or by minOverlap where need leaves no
-// page that goes past it. The window reader asks for the records the page
-// before it ends with at one second and one more, when it has them, so that
-// the overlap spans a change of second.
+// before it by need records or more, or by half as many, and so on down to
+// minOverlap, where need leaves no page that goes past it. The window
+// reader asks for the records the page before it ends with at one second
+// and one more, when it has them, so that the overlap spans a change of
+// second.
 func (c *chain) plan(k, need int) span {
 	if k <= len(c.spans) || k == 1 {
 		return c.span(k)
 	}
 	prev := c.span(k - 1)
 	s := c.next(prev, need)
-	if s.end <= prev.end {
-		s = c.next(prev, minOverlap)
+	for need > minOverlap && s.end <= prev.end {
+		need = max(minOverlap, need/2)
+		s = c.next(prev, need)
 	}
 	c.spans = append(c.spans, s)
 	return s

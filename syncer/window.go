@@ -132,6 +132,8 @@ func (w *windowRead) readPage(p int) {
 		need := minOverlap
 		if prev := w.before(p); prev != nil {
 			need = max(need, lastSecond(prev)+1)
+		} else if !w.countable(p) {
+			need = w.chain.blindOverlap() // and no count can vouch for it
 		}
 		sp := w.chain.plan(p, need)
 		limit, page = sp.limit, sp.page
