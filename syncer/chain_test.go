@@ -94,19 +94,7 @@ func TestChainOverlapAtOneSecondSaysNothing(t *testing.T) {
 			var asked [][2]int
 			rd := openWindow(t.Context(), recordPages{src, &mu, &asked}, false, time.Time{}, base.Add(time.Hour), 5, 5, ahead, nil, nil)
 			defer rd.close()
-			var handed []int64
-			for {
-				c, err := rd.next(t.Context())
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, it := range c.Items {
-					handed = append(handed, it.ID)
-				}
-				if !c.OK || c.Last {
-					break
-				}
-			}
+			handed, _ := readWindow(t, rd, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			if !slices.Contains(asked, [2]int{3, 2}) {
@@ -203,33 +191,21 @@ func TestChainPassesNoneOver(t *testing.T) {
 		}
 		ahead, parallel := seed%2 == 0, []int{2, 4, 8}[seed%3]
 		rd := openWindow(t.Context(), src, false, time.Time{}, base.Add(time.Hour), 10, parallel, ahead, nil, nil)
-		var handed []Item
-		last := false
-		for {
-			c, err := rd.next(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			handed = append(handed, c.Items...)
-			if !c.OK || c.Last {
-				last = c.OK && c.Last
-				break
-			}
-		}
+		ids, last := readWindow(t, rd, nil)
 		rd.close()
 		src.mu.Lock()
 		seen := map[int64]bool{}
-		for _, it := range handed {
-			if seen[it.ID] {
-				t.Errorf("seed %d: record %d handed back twice", seed, it.ID)
+		for _, id := range ids {
+			if seen[id] {
+				t.Errorf("seed %d: record %d handed back twice", seed, id)
 			}
-			seen[it.ID] = true
+			seen[id] = true
 		}
 		for id, dm := range src.dm {
-			before := len(handed) > 0 && dm.Before(handed[len(handed)-1].DateModified)
+			before := len(ids) > 0 && dm.Before(src.dm[ids[len(ids)-1]])
 			if !src.left[id] && !seen[id] && (last || before) {
 				t.Errorf("seed %d (%d records, %d seconds, ahead %v, %d in flight): record %d at +%s stayed in the window and was passed over (%d handed back, last %v)",
-					seed, n, seconds, ahead, parallel, id, dm.Sub(base), len(handed), last)
+					seed, n, seconds, ahead, parallel, id, dm.Sub(base), len(ids), last)
 			}
 		}
 		src.mu.Unlock()
@@ -274,27 +250,16 @@ func TestChainOverlapSpansPageOnesLastSecond(t *testing.T) {
 	var asked [][2]int
 	rd := openWindow(t.Context(), recordPages{src, &mu, &asked}, false, time.Time{}, base.Add(time.Hour), 20, 4, false, nil, nil)
 	defer rd.close()
-	var handed []int64
 	released := false
-	for {
-		c, err := rd.next(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range c.Items {
-			handed = append(handed, it.ID)
-		}
+	handed, last := readWindow(t, rd, func(handed []int64) {
 		if len(handed) == 20 && !released {
 			waitFor(t, func() bool { return counts.Load() == 1 })
 			close(src.release) // page 1 is handed back: now the count answers
 			released = true
 		}
-		if !c.OK || c.Last {
-			if !c.Last {
-				t.Errorf("the read stopped after %d records; want the window's end", len(handed))
-			}
-			break
-		}
+	})
+	if !last {
+		t.Errorf("the read stopped after %d records; want the window's end", len(handed))
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -306,5 +271,27 @@ func TestChainOverlapSpansPageOnesLastSecond(t *testing.T) {
 	}
 	if len(handed) != 40 {
 		t.Errorf("handed back %d records, want 40: %v", len(handed), handed)
+	}
+}
+
+// readWindow takes every stretch rd hands back until it ends or stops,
+// calling each (if set) after each stretch with the IDs so far, and returns
+// them and whether the read reached the window's end.
+func readWindow(t *testing.T, rd *windowRead, each func(handed []int64)) (ids []int64, last bool) {
+	t.Helper()
+	for {
+		c, err := rd.next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range c.Items {
+			ids = append(ids, it.ID)
+		}
+		if each != nil {
+			each(ids)
+		}
+		if !c.OK || c.Last {
+			return ids, c.OK && c.Last
+		}
 	}
 }
