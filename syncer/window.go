@@ -305,13 +305,33 @@ func (w *windowRead) before(p int) []Item {
 	return nil
 }
 
-// waits reports whether V2 page p, answered, waits for a count: the page
-// before it is answered and the overlap between them says nothing; w.mu is
-// held.
-func (w *windowRead) waits(p int) bool {
+// verdict is what is known of a V2 page after page 1 following on from
+// the page before it.
+type verdict int
+
+const (
+	unread  verdict = iota // it or the page before it not answered yet
+	waiting                // its overlap says nothing: a count will say
+	kept                   // vouched for by its overlap or by a count
+	refused                // its overlap says nothing and no count can
+)
+
+// follows returns V2 page p's verdict (p > 1); w.mu is held.
+func (w *windowRead) follows(p int) verdict {
 	g, prev := w.got[p], w.before(p)
-	return g != nil && g.answered && !g.vouched && prev != nil && !w.chain.vouches(p, prev, g.items)
+	switch {
+	case g == nil || !g.answered || prev == nil:
+		return unread
+	case g.vouched || w.chain.vouches(p, prev, g.items):
+		return kept
+	case w.countable(p):
+		return waiting
+	}
+	return refused
 }
+
+// waits reports whether V2 page p waits for a count; w.mu is held.
+func (w *windowRead) waits(p int) bool { return w.follows(p) == waiting }
 
 // next returns the next stretch of pages vouched for, in order: at most
 // parallel pages, Last when it ends the window. OK is false when no
@@ -359,9 +379,8 @@ func (w *windowRead) next(ctx context.Context) (Chunk, error) {
 
 // handable reports whether page p can be handed back, or found not to
 // follow the pages before it (hand then ends the read there): a V3 page
-// answered and vouched for by its size; a V2 page answered, after the page
-// before it, and vouched for by their overlap or a count, or one no count
-// can vouch for (countable); w.mu is held.
+// answered and vouched for by its size; a V2 page kept or refused
+// (follows); w.mu is held.
 func (w *windowRead) handable(p int) bool {
 	g := w.got[p]
 	switch {
@@ -374,8 +393,8 @@ func (w *windowRead) handable(p int) bool {
 	case w.moved:
 		return false
 	}
-	prev := w.before(p)
-	return prev != nil && (g.vouched || !w.countable(p) || w.chain.vouches(p, prev, g.items))
+	v := w.follows(p)
+	return v == kept || v == refused
 }
 
 // hand returns pages handed+1..k, checked to be one snapshot, or those
@@ -387,21 +406,17 @@ func (w *windowRead) hand(k int) (Chunk, error) {
 	for p := w.handed + 1; p <= k; p++ {
 		g := w.got[p]
 		page := g.items
-		ok := len(page) == min(w.limit, w.total-(p-1)*w.limit)
-		if !w.totals {
-			short := len(page) < w.chain.span(p).limit
-			prev := w.before(p)
-			switch {
-			case p == 1:
-				ok = true
-			case w.chain.vouches(p, prev, page), g.vouched:
-				page, ok = w.chain.past(p, page)
-			default:
-				ok = false // it or the page before it read before the count answered: nothing vouches for it
-			}
-			if ok && short {
-				last, k = true, p // the window ends in it
-			}
+		var ok bool
+		switch {
+		case w.totals:
+			ok = len(page) == min(w.limit, w.total-(p-1)*w.limit)
+		case p == 1:
+			ok = true
+		case w.follows(p) == kept:
+			page, ok = w.chain.past(p, page)
+		}
+		if !w.totals && ok && len(g.items) < w.chain.span(p).limit {
+			last, k = true, p // short: the window ends in it
 		}
 		if !ok || !w.untied(page) {
 			w.moved = true // a page short or shifted, or a record on two pages
